@@ -1,0 +1,25 @@
+#ifndef CLADE_PAINT_CCURSES_SHIM_H
+#define CLADE_PAINT_CCURSES_SHIM_H
+// SwiftPM drops the -D flags of ncursesw.pc: define them here, before the header, or cchar_t,
+// setcchar and wget_wch are missing. Every module including curses.h must see the same defines.
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#include <locale.h>
+#include <ncursesw/curses.h>
+
+// Function-like macros and C globals do not import into Swift: one-line wrappers.
+static inline WINDOW *cp_stdscr(void) { return stdscr; }
+static inline int cp_lines(void) { return LINES; }
+static inline int cp_cols(void) { return COLS; }
+static inline int cp_colors(void) { return COLORS; }
+static inline int cp_color_pairs(void) { return COLOR_PAIRS; }
+static inline attr_t cp_a_bold(void) { return A_BOLD; }
+static inline attr_t cp_a_reverse(void) { return A_REVERSE; }
+static inline attr_t cp_a_dim(void) { return A_DIM; }
+static inline attr_t cp_a_normal(void) { return A_NORMAL; }
+static inline void cp_getmaxyx(WINDOW *w, int *y, int *x) { getmaxyx(w, *y, *x); }
+#endif
