@@ -1,0 +1,1 @@
+"""The procedural landscape data set: layouts, instance ids and rendered pictures."""
