@@ -119,11 +119,9 @@ def object_components(labels, instances, ignored_class=None):
     labels, instances = _as_pair(labels, instances)
     height, width = labels.shape
     pixels = height * width
-    # One int64 key per (class, instance) pair; class ids are non-negative, so keys are too.
+    # One int64 key per (class, instance) pair.
     key = ((labels.astype(np.int64) << 32) | (instances.astype(np.int64) & 0xFFFFFFFF)).ravel()
-    kept = np.ones(pixels, dtype=bool) if ignored_class is None else key >> 32 != ignored_class
-    # An ignored pixel gets a negative key of its own, so it links to nothing.
-    key = np.where(kept, key, -1 - np.arange(pixels, dtype=np.int64))
+    kept = np.ones(pixels, dtype=bool) if ignored_class is None else labels.ravel() != ignored_class
     column = np.arange(pixels, dtype=np.int32) % width
 
     # Links between equal keys at the 4 forward offsets of the 8-neighbourhood (flat index steps), dropping
@@ -131,9 +129,10 @@ def object_components(labels, instances, ignored_class=None):
     sources, targets = [], []
     for step, wraps in ((1, column == width - 1), (width, None), (width + 1, column == width - 1),
                         (width - 1, column == 0)):
-        if step == 0 or step >= pixels:
+        if not 0 < step < pixels:
             continue
-        same = key[:-step] == key[step:]
+        # Equal keys share the class, so both pixels are kept or both ignored; ignored ones link to nothing.
+        same = (key[:-step] == key[step:]) & kept[:-step]
         if wraps is not None:
             same &= ~wraps[:-step]
         linked = np.flatnonzero(same).astype(np.int32)
