@@ -1,5 +1,6 @@
 """Conditioning maps against literal per-pixel readings of docs/conditioning.md, plus their properties."""
 
+import os
 from collections import deque
 
 import numpy as np
@@ -266,3 +267,13 @@ def test_bad_inputs_are_named():
         upsample_labels(np.zeros(4, np.int32), np.zeros(4, np.int32), 8, 8)
     with pytest.raises(ValueError, match="positive"):
         upsample_labels(np.zeros((2, 2), np.int32), np.zeros((2, 2), np.int32), 0, 8)
+
+
+def test_committed_fixtures_are_current(tmp_path):
+    import make_conditioning_fixtures
+
+    committed = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "CLADETests", "Fixtures")
+    for path in make_conditioning_fixtures.write_fixtures(str(tmp_path)):
+        name = os.path.basename(path)
+        with open(path, "rb") as fresh, open(os.path.join(committed, name), "rb") as stored:
+            assert fresh.read() == stored.read(), f"{name} is stale: rerun Training/make_conditioning_fixtures.py"
