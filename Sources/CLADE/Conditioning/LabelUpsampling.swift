@@ -84,6 +84,19 @@ private struct Vote {
     /// The index (0 ..< 4) of the voter whose cell supplies the pixel: the class with the largest total wins
     /// (equal totals: the lower class id), then that class's heaviest voter (equal weights: the first).
     func winner() -> Int {
+        let chosen = winningClass()
+        var voter = 0
+        var heaviest = -1
+        for k in 0 ..< 4 where classes[k] == chosen && weights[k] > heaviest {
+            heaviest = weights[k]
+            voter = k
+        }
+        return voter
+    }
+
+    private func winningClass() -> Int32 {
+        // Inside a region of one class (most pixels) there is nothing to count.
+        if classes[0] == classes[1], classes[0] == classes[2], classes[0] == classes[3] { return classes[0] }
         var chosen = classes[0]
         var best = Int.min
         for k in 0 ..< 4 {
@@ -96,12 +109,6 @@ private struct Vote {
                 chosen = classes[k]
             }
         }
-        var voter = 0
-        var heaviest = -1
-        for k in 0 ..< 4 where classes[k] == chosen && weights[k] > heaviest {
-            heaviest = weights[k]
-            voter = k
-        }
-        return voter
+        return chosen
     }
 }
