@@ -64,8 +64,10 @@ def expected_shapes(config: ModelConfig) -> "OrderedDict[str, tuple[int, ...]]":
 
 def check_tensors(config: ModelConfig, tensors: Mapping[str, tuple[tuple[int, ...], str]]) -> list[str]:
     """Compare a file's tensors (name -> (shape, dtype name)) with the config; one line per problem:
-    missing, extra, wrong shape or unsupported dtype. Empty when the file is complete."""
+    missing, extra, wrong shape or unsupported dtype. Empty when the file is complete. Batch-norm
+    `num_batches_tracked` counters are ignored (the format drops them)."""
     expected = expected_shapes(config)
+    tensors = _without_batch_counters(tensors)
     problems = [f"missing tensor {name} {list(shape)}" for name, shape in expected.items() if name not in tensors]
     problems += [f"extra tensor {name} {list(tensors[name][0])}" for name in tensors if name not in expected]
     for name, (shape, dtype) in tensors.items():
@@ -154,7 +156,7 @@ def load(path: str | os.PathLike) -> tuple[ModelConfig, SPADEGenerator, ConvEnco
         problems = check_tensors(config, {k: (tuple(h.get_shape()), h.get_dtype()) for k, h in headers.items()})
         if problems:
             raise ModelFileError(_report(path, problems))
-        tensors = {name: f.get_tensor(name) for name in headers}
+        tensors = {name: f.get_tensor(name) for name in _without_batch_counters(headers)}
     # Fresh (aligned) storage: BLAS chooses kernels by alignment, and tensors left in the file's buffer gave
     # results differing in the last bits from the exporting model.
     tensors = {k: v.to(torch.float32, copy=True) for k, v in tensors.items()}

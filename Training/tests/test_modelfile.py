@@ -183,3 +183,16 @@ def test_check_tensors_is_empty_for_a_complete_set():
     shapes = expected_shapes(config)
     assert check_tensors(config, {k: (v, "BF16") for k, v in shapes.items()}) == []
     assert len([k for k in shapes if k.startswith("encoder.")]) == 10
+
+
+def test_load_ignores_batch_counters(tmp_path):
+    config = ModelConfig.create(label_nc=3, ngf=2, width=64)
+    generator, _ = trained_like(config)
+    path = tmp_path / "counters.safetensors"
+    tensors = {k: v.contiguous() for k, v in fold_spectral_norm(generator.state_dict()).items()}
+    assert "up_0.norm_s.param_free_norm.num_batches_tracked" in tensors
+    write_tensors(path, config, tensors)
+    _, loaded, _ = load(path)
+    seg, _, _ = example_inputs(config, 4)
+    with torch.no_grad():
+        assert torch.equal(generator(seg), loaded(seg))
