@@ -1,7 +1,8 @@
 """Writes docs/landscape-contact-sheet.png: samples of the landscape data set over their coloured masks.
 
-Rows: random samples (picture, then mask); one scene under the style presets; a 512x256 sample with its mask
-and a painted-grid version of the mask (the training augmentation). Captions name seeds and styles.
+Rows: random samples (picture, then mask); one scene under the style presets with its mask and painted-grid
+versions of it (the training augmentation); a 512x256 sample with its mask and a painted-grid version.
+Captions name seeds and styles.
 
     .venv/bin/python Training/make_contact_sheet.py [--out PATH] [--seeds 3 8 ...] [--preset-seed N]
 """
@@ -19,8 +20,8 @@ from landscape import STYLE_PRESETS, colourize, paintify, render_sample, render_
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CAPTION = 14
-DEFAULT_SEEDS = (10, 12, 7, 44, 9, 15)
-DEFAULT_PRESETS = ("noon", "sunset", "dawn", "dusk", "winter", "autumn", "overcast", "fog")
+DEFAULT_SEEDS = (50, 71, 61, 81, 70, 64)
+DEFAULT_PRESETS = ("noon", "sunset", "dawn", "dusk", "winter", "autumn", "spring", "overcast", "fog")
 
 
 def captioned(image, text):
@@ -44,19 +45,23 @@ def row(tiles, width):
 def contact_sheet(seeds, preset_seed, presets, wide_seed):
     samples = [render_sample(s) for s in seeds]
     width = 256 * max(len(seeds), 4)
+    per_row = width // 256
     rows = [row([captioned(s.image, f"{s.seed}: {s.style.name}") for s in samples], width),
             row([colourize(s.labels) for s in samples], width)]
-    per_row = width // 256
-    for start in range(0, len(presets), per_row):
-        part = presets[start:start + per_row]
-        rows.append(row([captioned(render_with_style(preset_seed, name).image, f"{preset_seed}: preset {name}")
-                         for name in part], width))
+    # One scene under the presets, then its mask and two painted-grid versions of it.
+    tiles = [captioned(render_with_style(preset_seed, name).image, f"{preset_seed}: preset {name}")
+             for name in presets]
+    layout = render_with_style(preset_seed, presets[0])
+    tiles.append(captioned(colourize(layout.labels), f"{preset_seed}: mask"))
+    for cells in (24, 48):
+        painted, _ = paintify(layout.labels, layout.instances, np.random.default_rng(cells), cells=cells)
+        tiles.append(captioned(colourize(painted), f"painted grid, {cells} cells"))
+    rows += [row(tiles[start:start + per_row], width) for start in range(0, len(tiles), per_row)]
     wide = render_sample(wide_seed, width=512, height=256)
     painted, _ = paintify(wide.labels, wide.instances, np.random.default_rng(wide_seed), cells=48)
     rows.append(row([captioned(wide.image, f"{wide.seed}: {wide.style.name} (512x256)"),
                      captioned(colourize(wide.labels), "mask"),
-                     captioned(colourize(painted), "painted-grid augmentation (48 cells)")][: width // 512],
-                    width))
+                     captioned(colourize(painted), "painted grid, 48 cells")][: width // 512], width))
     return np.concatenate(rows, axis=0)
 
 
@@ -65,7 +70,7 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "landscape-contact-sheet.png"))
     parser.add_argument("--seeds", type=int, nargs="+", default=list(DEFAULT_SEEDS))
     parser.add_argument("--preset-seed", type=int, default=2)
-    parser.add_argument("--wide-seed", type=int, default=5)
+    parser.add_argument("--wide-seed", type=int, default=12)
     parser.add_argument("--presets", nargs="+", default=list(DEFAULT_PRESETS), choices=sorted(STYLE_PRESETS))
     args = parser.parse_args()
     sheet = contact_sheet(args.seeds, args.preset_seed, args.presets, args.wide_seed)

@@ -25,6 +25,8 @@ API (stable; the training and evaluation code use it):
 ``paintify(labels, instances, rng, cells=None) -> (labels, instances)``
     Makes a layout look painted in the app (coarse grid, wobbly strokes, stray dabs, upsampled with the
     app's rule); for training robustness on painted masks. The picture stays the render.
+``RENDERER_VERSION``
+    Changes whenever a seed renders differently; put it in the key of any cache of renders.
 ``CLASS_NAMES``, ``NUM_CLASSES``, ``COUNTABLE``, ``PALETTE``, ``colourize(labels)``
     Class order = class id = line order of ``Palettes/landscape.gpl``.
 
@@ -34,11 +36,11 @@ Sizes: 256x256 and 512x256 (width x height) are the data set's sizes; any size f
 from .classes import CLASS_NAMES, COUNTABLE, NUM_CLASSES, PALETTE, colourize, read_palette
 from .layout import Layout
 from .paintify import paintify
-from .sample import Sample, layout_only, render_many, render_sample, render_with_style, sample_style
+from .sample import RENDERER_VERSION, Sample, layout_only, render_many, render_sample, render_with_style, sample_style
 from .style import SEASONS, STYLE_PRESETS, TIMES, WEATHERS, Style, random_style
 
 __all__ = [
     "CLASS_NAMES", "COUNTABLE", "NUM_CLASSES", "PALETTE", "colourize", "read_palette", "Layout", "paintify",
-    "Sample", "layout_only", "render_many", "render_sample", "render_with_style", "sample_style", "SEASONS",
+    "RENDERER_VERSION", "Sample", "layout_only", "render_many", "render_sample", "render_with_style", "sample_style", "SEASONS",
     "STYLE_PRESETS", "TIMES", "WEATHERS", "Style", "random_style",
 ]

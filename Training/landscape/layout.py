@@ -233,7 +233,7 @@ def _mountain(c, rng, noise, px, top, foot, depth, range_index):
     if rise > 0.14 * c.h and rng.random() < 0.8:
         line = top + rise * rng.uniform(0.18, 0.5)
         # Snow reaches down in fingers along the gullies.
-        fingers = noise.at("vstreak", ys, xs) * 0.6 + noise.at("fbm", ys, xs, 3.0) * 0.4
+        fingers = noise.at("vstreak", ys, xs, 0.6) * 0.6 + noise.at("fbm", ys, xs, 1.2) * 0.4
         snow = mask & (ys < line + fingers * rise * 0.16)
         c.paint(where, snow, SNOW, 0)
 
@@ -330,7 +330,7 @@ def _flowers(c, rng, noise):
     # Meadow patches laid out on the ground plane, so they flatten and shrink towards the horizon.
     depth_coord, lateral = np.broadcast_arrays(z * 6.0, (xs - c.w / 2) / c.h * z * 6.0)
     field = noise.smooth_at("smooth", depth_coord, lateral)
-    threshold = rng.uniform(-0.2, 1.1)
+    threshold = rng.uniform(0.25, 1.3)
     mask = (field > threshold) & (g > 0.06)
     c.paint(where, mask, FLOWERS, 0, only=(GRASS,))
 

@@ -69,12 +69,16 @@ class Sampler:
     def __init__(self, rng):
         self.rng = rng
         self.tiles = bank()
+        self.offsets = []
 
     def offset(self):
-        return self.rng.integers(0, TILE, size=2)
+        # Offsets come in batches: one generator call per 32 samples instead of one per sample.
+        if not self.offsets:
+            self.offsets = self.rng.integers(0, TILE, size=(32, 2)).tolist()
+        return self.offsets.pop()
 
-    def at(self, name, ys, xs, scale=1.0, scale_y=None, shear=0.0):
-        """Nearest sample of tile ``name`` at ``(ys * scale_y, xs * scale + ys * shear)`` plus a random offset.
+    def at(self, name, ys, xs, scale=1.0, scale_y=None):
+        """Nearest sample of tile ``name`` at ``(ys * scale_y, xs * scale)`` plus a random offset.
 
         ``scale`` below 1 magnifies the tile (bigger features). ``scale`` may be an array (per pixel), which
         is how ground textures shrink towards the horizon.
@@ -82,7 +86,7 @@ class Sampler:
         oy, ox = self.offset()
         sy = scale if scale_y is None else scale_y
         iy = (np.asarray(ys * sy, np.float32) + oy).astype(np.int32) & MASK
-        ix = (np.asarray(xs * scale + ys * shear, np.float32) + ox).astype(np.int32) & MASK
+        ix = (np.asarray(xs * scale, np.float32) + ox).astype(np.int32) & MASK
         return self.tiles[name][iy, ix]
 
     def smooth_at(self, name, ys, xs, scale=1.0, scale_y=None):

@@ -41,7 +41,7 @@ _FLOWER_COLOURS = (
 )
 _SAND = (_c(0.86, 0.76, 0.55), _c(0.88, 0.77, 0.54), _c(0.8, 0.7, 0.52), _c(0.78, 0.75, 0.68))
 _PATH = (_c(0.55, 0.42, 0.28), _c(0.6, 0.47, 0.31), _c(0.5, 0.38, 0.26), _c(0.58, 0.55, 0.52))
-_ROCK = _c(0.47, 0.45, 0.43)
+_ROCK = _c(0.52, 0.51, 0.5)
 _MOUNTAIN_ROCK = _c(0.44, 0.4, 0.38)
 _MOUNTAIN_GREEN = (_c(0.25, 0.38, 0.18), _c(0.2, 0.32, 0.15), _c(0.42, 0.34, 0.18), _c(0.52, 0.5, 0.5))
 _SNOW = _c(0.97, 0.98, 1.0)
@@ -112,13 +112,14 @@ def _sky(s, idx):
     col = s.sky_colour(ys, xs)
     light = s.light
     t = np.clip(ys / max(s.horizon, 1), 0.0, 1.0)
-    body = n.smooth_at("smooth", ys, xs, scale=0.5, scale_y=1.4)
+    body = n.at("smooth", ys, xs, scale=0.5, scale_y=1.4)
     if light.overcast > 0:
         # A grey ceiling: broad soft lumps, darker overhead.
         col = col * (1.0 + (0.07 * body - 0.08 * (1 - t))[:, None] * light.overcast)
-    veil = s.style.cloud_veil * np.clip(n.at("hstreak", ys, xs, 0.6) * 0.5 + 0.3 * body, 0.0, 1.0)
+    wisps = n.at("hstreak", ys, xs, 0.6) * 0.6 + 0.4 * n.at("fbm", ys, xs, 0.7)
+    veil = s.style.cloud_veil * np.clip(wisps * 0.45 - 0.15 + 0.25 * body, 0.0, 1.0)
     veil_col = s.light.horizon * 0.6 + s.light.sun * 0.5 + 0.1
-    col = col * (1 - veil[:, None] * 0.6) + veil_col * (veil[:, None] * 0.6)
+    col = col * (1 - veil[:, None] * 0.5) + veil_col * (veil[:, None] * 0.5)
     d = np.sqrt((xs - s.sun_x) ** 2 + (ys - s.sun_y) ** 2) / s.h
     if light.overcast < 1 and s.light.sun_row > -0.02:
         disc = _smoothstep(0.034, 0.026, d) * (1.0 - 0.7 * light.overcast)
@@ -137,7 +138,7 @@ def _cloud(s, idx):
     v = np.clip((ys - o.top[inst]) / (o.base[inst] - o.top[inst] + 1), 0.0, 1.0)
     hx = np.clip((xs - o.cx[inst]) / o.rx[inst], -1.0, 1.0)
     scale = np.clip(10.0 / o.ry[inst], 0.6, 3.0)
-    puff = n.smooth_at("puff", ys, xs, scale=scale) * 0.7 + n.at("fbm", ys, xs, 2.0) * 0.3
+    puff = n.at("puff", ys, xs, scale=scale) * 0.7 + n.at("fbm", ys, xs, 2.0) * 0.3
     lx, ly, _ = s.light.light
     low_sun = 1.0 - np.clip(s.light.sun_row / 0.35, 0.0, 1.0)
     # Light from above for a high sun; a low sun lights the sides and the undersides turn warm.
@@ -145,8 +146,12 @@ def _cloud(s, idx):
     grey = 0.93 - 0.18 * s.light.overcast - 0.05 * o.tone[inst]
     albedo = grey[:, None] * _c(1.0, 1.0, 1.0)
     col = s.lit(albedo, 0.45 + 0.55 * facing, 0.85 + 0.25 * (1 - v) - 0.25 * v * v)
-    underside = (low_sun * v * v * 0.5)[:, None] * s.light.sun
-    return col + underside * s.light.glow
+    col = col + (low_sun * v * v * 0.5 * s.light.glow)[:, None] * s.light.sun
+    # Thin edges and wisps let the sky through.
+    body = ndimage.uniform_filter((s.layout.labels == CLOUD).astype(np.float32), size=5).ravel()[idx]
+    alpha = np.clip((body - 0.3) * 2.2, 0.0, 1.0) * np.clip(0.8 + 0.45 * puff, 0.25, 1.0)
+    sky = s.sky_colour(ys, xs)
+    return sky * (1 - alpha[:, None]) + col * alpha[:, None]
 
 
 def _faces(s, inst, ys, xs, n):
@@ -155,7 +160,7 @@ def _faces(s, inst, ys, xs, n):
     o = s.obj
     rise = o.base[inst] - o.top[inst] + 1
     v = np.clip((ys - o.top[inst]) / rise, 0.0, 1.0)
-    wander = n.smooth_at("smooth", ys, o.cx[inst], scale=2.5) * rise * 0.18 * v
+    wander = n.at("smooth", ys, o.cx[inst], scale=2.5) * rise * 0.18 * v
     side = np.where(xs >= o.cx[inst] + wander, 1.0, -1.0)
     return side, v
 
@@ -170,16 +175,20 @@ def _mountain(s, idx):
     n = s.noise(MOUNTAIN)
     inst = s.instances[idx]
     side, v = _faces(s, inst, ys, xs, n)
-    gully = n.at("vstreak", ys, xs, scale=1.2, shear=0.0) * 0.5 + n.at("vstreak", ys, xs + side * ys * 0.8, 2.0) * 0.5
+    # Gullies run down and away from the ridge on either face.
+    gully = n.at("vstreak", ys, xs, scale=1.2) * 0.5 + n.at("vstreak", ys, xs + side * ys * 0.8, 2.0) * 0.5
     strata = n.at("ridged", ys, xs, scale=2.0) * 0.5 + n.at("fine", ys, xs) * 0.5
     ndotl = _mountain_normal(s, side, v, gully * 0.6)
     tone = s.obj.tone[inst]
     rock = _MOUNTAIN_ROCK * (1 + 0.08 * tone[:, None] * _c(1.0, 0.5, -0.5))
-    green_amount = _smoothstep(0.35, 0.95, v + 0.2 * n.smooth_at("fbm", ys, xs, 1.5)) * 0.8
+    green_amount = _smoothstep(0.35, 0.95, v + 0.2 * n.at("fbm", ys, xs, 1.5)) * 0.8
     green = _MOUNTAIN_GREEN[s.season] * s.green_shift
     albedo = rock * (1 - green_amount[:, None]) + green * green_amount[:, None]
     albedo = albedo * (1 + 0.12 * strata)[:, None]
-    return s.lit(albedo, ndotl, 0.8 + 0.2 * (1 - v))
+    col = s.lit(albedo, ndotl, 0.8 + 0.2 * (1 - v))
+    # Haze gathers in the valleys at a mountain's foot.
+    valley = (0.3 * v * v)[:, None]
+    return col * (1 - valley) + s.light.fog * valley
 
 
 def _snow(s, idx):
@@ -231,7 +240,7 @@ def _grass_colour(s, ys, xs, n):
     variation = 1 + 0.13 * patches[:, None] * _c(0.6, 1.0, 0.2) + 0.04 * fine[:, None]
     albedo = albedo * variation
     if s.season == 3:
-        frost = np.clip(0.2 + 0.6 * patches + 0.2 * blades, 0, 1)[:, None] * 0.6
+        frost = np.clip(0.1 + 0.6 * patches + 0.2 * blades, 0, 1)[:, None] * 0.5
         albedo = albedo * (1 - frost) + _FROST * frost
     lx, ly, lz = s.light.light
     ndotl = ly * 0.85 + lz * 0.3 + 0.22 * blades * detail
@@ -246,13 +255,13 @@ def _flowers(s, idx):
     ys, xs = s.ys[idx], s.xs[idx]
     n = s.noise(FLOWERS)
     col, g = _grass_colour(s, ys, xs, n)
-    zoom = 1.0 / (0.25 + 1.2 * g)
-    heads = n.at("leaf", ys, xs, scale=zoom * 1.5)
-    spread = n.at("fine", ys, xs, scale=zoom)
+    near = np.clip(g, 0.0, 1.0)
+    heads = n.at("leaf", ys, xs, scale=1.8) * (1 - near) + n.at("leaf", ys, xs, scale=0.9) * near
+    spread = n.at("fine", ys, xs)
     patch = n.smooth_at("smooth", ys, xs, scale=1.2)
     palette = np.stack(_FLOWER_COLOURS[s.season])
     pick = (np.floor((patch * 0.5 + 0.5) * 3.0) + (spread > 0.9)).astype(np.int32) % len(palette)
-    density = 1.1 - 0.35 * (s.season == 3) - 0.25 * (s.season == 2)
+    density = (0.55, 0.6, 0.85, 1.0)[s.season]
     bloom = np.clip((heads - density) * 2.5, 0.0, 1.0)[:, None]
     flower = s.lit(palette[pick], s.light.light[1] * 0.8 + 0.3 + 0.2 * spread, 1.0)
     return col * (1 - bloom) * (1 - 0.15 * bloom) + flower * bloom
@@ -303,7 +312,7 @@ def _rock(s, idx):
     cracks = np.clip(n.at("ridged", ys, xs, scale=scale) - 0.75, 0.0, 1.0)
     grain = n.at("fine", ys, xs)
     tone = o.tone[inst][:, None]
-    albedo = _ROCK * (1 + 0.18 * tone * _c(1.0, 0.8, 0.6)) * (1 + 0.1 * grain - 0.8 * cracks)[:, None]
+    albedo = _ROCK * (1 + 0.2 * tone * _c(1.0, 0.95, 0.85)) * (1 + 0.1 * grain - 0.8 * cracks)[:, None]
     if s.season in (0, 1):
         moss = np.clip(ny * 0.6 + n.at("fbm", ys, xs, scale) * 0.5 - 0.3, 0.0, 0.6)[:, None]
         albedo = albedo * (1 - moss) + _c(0.25, 0.35, 0.12) * moss
@@ -325,7 +334,7 @@ def _foliage(s, ys, xs, inst, n, detail):
     nx = (xs - o.cx[inst]) / rx
     ny = -(ys - o.cy[inst]) / o.ry[inst]
     nz = np.sqrt(np.clip(1.0 - nx * nx - ny * ny, 0.08, 1.0))
-    clumps = n.smooth_at("puff", ys, xs, scale=np.clip(40.0 / rx, 0.4, 4.0)) * 0.7 + n.at(
+    clumps = n.at("puff", ys, xs, scale=np.clip(40.0 / rx, 0.4, 4.0)) * 0.7 + n.at(
         "leaf", ys, xs, scale=detail) * 0.3
     lx, ly, lz = s.light.light
     bump = 0.35 * np.clip(clumps, -1.5, 1.5)
@@ -354,10 +363,12 @@ def _tree(s, idx):
     col = s.lit(albedo, ndotl, occlusion)
     if s.season == 3:
         # Bare crowns show the backdrop through their twigs; conifers carry snow on their tiers.
-        twigs = np.clip(0.55 - clumps * 0.35, 0.0, 0.7)[:, None] * ~conifer
-        backdrop = s.light.fog * 0.9
-        col = col * (1 - twigs) + backdrop * twigs
-        snow = (np.clip((ny * 0.5 + clumps * 0.5 + 0.1) * 3.0, 0.0, 1.0) * 0.85)[:, None] * conifer
+        nz = np.sqrt(np.clip(1.0 - nx * nx - ny * ny, 0.0, 1.0))
+        mesh = n.at("leaf", ys, xs, scale=2.0) * 0.5 + n.at("fine", ys, xs) * 0.5
+        gaps = (1.0 - np.clip(0.3 + 0.45 * nz + 0.4 * mesh, 0.0, 1.0))[:, None] * ~conifer
+        backdrop = np.where((ys < s.horizon)[:, None], s.sky_colour(ys, xs), s.light.fog * 0.85)
+        col = col * (1 - gaps) + backdrop * gaps
+        snow = (np.clip((ny * 0.3 + clumps * 0.6 - 0.25) * 3.0, 0.0, 1.0) * 0.75)[:, None] * conifer
         col = col * (1 - snow) + s.lit(_SNOW, ndotl + 0.2, 1.0) * snow
     trunk = ys > o.cy[inst] + o.ry[inst] * 0.92
     if trunk.any():
@@ -403,7 +414,8 @@ def _water(s, idx):
     mirrored = np.clip(my, 0, h - 1).astype(np.int32) * w + mx.astype(np.int32)
     reflection = np.where(((my >= 0) & (s.labels[mirrored] != WATER))[:, None], s.colour[mirrored],
                           s.sky_colour(np.maximum(2.0 * s.horizon - ys, 0.0), xs))
-    dist = ndimage.distance_transform_edt(mask).ravel()[idx]
+    # Distance to the shore at half resolution: the shading is smooth, the exact transform is not needed.
+    dist = 2.0 * ndimage.distance_transform_edt(mask[::2, ::2]).repeat(2, 0).repeat(2, 1)[:h, :w].ravel()[idx]
     deep = 1.0 - np.exp(-dist / (2.0 + 30.0 * g))
     body = _WATER_SHALLOW * (1 - deep[:, None]) + _WATER_DEEP * deep[:, None]
     if s.season == 3:
@@ -458,40 +470,62 @@ def _cast_shadows(s):
     return 1.0 - light.shadow * 1.2 * (shade * on_ground).ravel()
 
 
-def _atmosphere(s, idx):
-    """Aerial perspective: farther pixels fade into the fog colour, which glows towards the sun."""
+def _atmosphere(s, mask):
+    """Aerial perspective on the pixels of ``mask`` (bool, flat): farther pixels fade into the fog colour,
+    which glows towards the sun."""
     light = s.light
-    d = s.depth[idx]
-    amount = 1.0 - np.exp(-light.fog_density * d ** 1.6)
-    xs = s.xs[idx]
-    towards_sun = np.exp(-np.abs(xs - s.sun_x) / (0.5 * s.w)) * light.glow * 0.35
-    fog = light.fog + towards_sun[:, None] * light.sun
-    s.colour[idx] = s.colour[idx] * (1 - amount[:, None]) + fog * amount[:, None]
+    if s.fog_amount is None:
+        d = s.layout.depth
+        s.fog_amount = 1.0 - np.exp(-light.fog_density * d * np.sqrt(d))
+        cols = np.arange(s.w, dtype=np.float32)
+        towards_sun = np.exp(-np.abs(cols - s.sun_x) / (0.5 * s.w)) * light.glow * 0.35
+        s.fog_colour = light.fog + towards_sun[:, None] * light.sun
+    amount = (s.fog_amount * mask.reshape(s.h, s.w))[:, :, None]
+    image = s.colour.reshape(s.h, s.w, 3)
+    image += (s.fog_colour[None] - image) * amount
+
+
+def _soften_boundaries(s):
+    """Blends pixels on class or object boundaries with their 3x3 neighbourhood, as a lens would."""
+    labels, ids = s.layout.labels, s.layout.instances
+    edge = np.zeros((s.h, s.w), bool)
+    for a, b in ((np.s_[:, 1:], np.s_[:, :-1]), (np.s_[1:, :], np.s_[:-1, :])):
+        step = (labels[a] != labels[b]) | (ids[a] != ids[b])
+        edge[a] |= step
+        edge[b] |= step
+    where = np.flatnonzero(edge)
+    image = s.colour.reshape(s.h, s.w, 3)
+    blurred = ndimage.uniform_filter(image, size=(3, 3, 1)).reshape(-1, 3)
+    s.colour[where] = 0.4 * s.colour[where] + 0.6 * blurred[where]
+
+
+@functools.lru_cache(maxsize=4)
+def _vignette_falloff(height, width):
+    ys, xs = _grid(height, width)
+    return ((((xs / width - 0.5) ** 2 + (ys / height - 0.5) ** 2) * 2.0) ** 1.5).astype(np.float32)
 
 
 def _grade(s):
-    """Colour grading: exposure, white balance, contrast, saturation, vignette, grain, sun bloom."""
+    """Colour grading: sun bloom, exposure, white balance, saturation, contrast, vignette, grain, shoulder."""
     st = s.style
     col = s.colour
-    d = np.sqrt((s.xs - s.sun_x) ** 2 + (s.ys - s.sun_y) ** 2) / s.h
-    col += (s.light.glow * 0.18 * np.exp(-d / 0.3))[:, None] * s.light.sun
-    col *= st.exposure
-    col *= _c(1 + 0.1 * st.warmth - 0.03 * st.tint, 1 + 0.02 * st.warmth + 0.05 * st.tint,
-              1 - 0.12 * st.warmth - 0.03 * st.tint)
-    luma = col @ _LUMA
-    col -= luma[:, None]
-    col *= st.saturation
-    col += luma[:, None]
-    col -= 0.45
-    col *= st.contrast
-    col += 0.45
-    r2 = ((s.xs / s.w - 0.5) ** 2 + (s.ys / s.h - 0.5) ** 2) * 2.0
-    col *= (1.0 - st.vignette * r2 ** 1.5)[:, None]
-    if st.grain > 0:
+    if s.light.glow * float(s.light.sun.max()) > 0.05:
+        d = np.sqrt((s.xs - s.sun_x) ** 2 + (s.ys - s.sun_y) ** 2) * (1.0 / (0.3 * s.h))
+        col += (s.light.glow * 0.18 * np.exp(-d))[:, None] * s.light.sun
+    col *= st.exposure * _c(1 + 0.1 * st.warmth - 0.03 * st.tint, 1 + 0.02 * st.warmth + 0.05 * st.tint,
+                            1 - 0.12 * st.warmth - 0.03 * st.tint)
+    luma = (col @ _LUMA)[:, None]
+    # Saturation around the luma, then contrast around mid grey, in one pass.
+    col -= luma
+    col *= st.saturation * st.contrast
+    col += (luma - 0.45) * st.contrast + 0.45
+    col *= (1.0 - st.vignette * _vignette_falloff(s.h, s.w))[:, None]
+    if st.grain > 0.002:
         col += (st.grain * s.noise(NUM_CLASSES).at("fine", s.ys, s.xs))[:, None]
-    # Soft shoulder instead of a hard clip, so bright skies and snow keep a little detail.
     np.clip(col, 0.0, None, out=col)
-    col[:] = np.where(col > 0.8, 0.8 + 0.2 * (1 - np.exp(-(col - 0.8) / 0.2)), col)
+    # Soft shoulder instead of a hard clip, so bright skies and snow keep a little detail.
+    bright = col > 0.8
+    col[bright] = 1.0 - 0.2 * np.exp(-(col[bright] - 0.8) / 0.2)
 
 
 def render_layout(layout, style, seed):
@@ -501,7 +535,7 @@ def render_layout(layout, style, seed):
     bounds = np.concatenate([[0], np.cumsum(np.bincount(s.labels, minlength=NUM_CLASSES))])
     index = {c: order[bounds[c]:bounds[c + 1]] for c in range(NUM_CLASSES)}
     water = index[WATER]
-    s.wetness = None
+    s.wetness = s.fog_amount = s.fog_colour = None
     if len(water) and len(index[SAND]):
         near = ndimage.distance_transform_cdt(s.layout.labels != WATER, metric="chessboard").ravel()
         s.wetness = np.exp(-near / (1.0 + 6.0 * s.ground(s.ys))) * 0.8
@@ -511,10 +545,10 @@ def render_layout(layout, style, seed):
     shadow = _cast_shadows(s)
     if shadow is not None:
         s.colour *= shadow[:, None]
-    solid = np.flatnonzero((s.labels != SKY) & (s.labels != WATER))
-    _atmosphere(s, solid)
+    _atmosphere(s, (s.labels != SKY) & (s.labels != WATER))
     if len(water):
         s.colour[water] = _water(s, water)
-        _atmosphere(s, water)
+        _atmosphere(s, s.labels == WATER)
+    _soften_boundaries(s)
     _grade(s)
     return (s.colour.reshape(s.h, s.w, 3) * 255.0 + 0.5).astype(np.uint8)

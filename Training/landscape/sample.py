@@ -10,8 +10,8 @@ from .layout import make_layout
 from .render import render_layout
 from .style import STYLE_PRESETS, Style, random_style
 
-SIZES = ((256, 256), (512, 256))
-
+# Bumped whenever a seed's picture or layout changes, so caches of renders can tell they are stale.
+RENDERER_VERSION = 2
 
 @dataclass
 class Sample:
