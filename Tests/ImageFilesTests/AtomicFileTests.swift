@@ -6,7 +6,7 @@ import Testing
     struct Failure: Error {}
 
     @Test func replacesTheDestinationOnlyWhenTheBodySucceeds() throws {
-        try withTemporaryFolder { folder in
+        try withTemporaryFolder { folder throws in
             let url = folder.appendingPathComponent("out.txt")
             try AtomicFile.write(to: url) { try "first".write(toFile: $0, atomically: false, encoding: .utf8) }
             #expect(try String(contentsOf: url, encoding: .utf8) == "first")
@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func removesTheTemporaryFileWhenTheRenameFails() throws {
-        try withTemporaryFolder { folder in
+        try withTemporaryFolder { folder throws in
             let url = folder.appendingPathComponent("taken")
             let message = errorText {
                 try AtomicFile.write(to: url) { temporary in
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func explainsMissingAndWrongFolders() throws {
-        try withTemporaryFolder { folder in
+        try withTemporaryFolder { folder throws in
             let inMissing = folder.appendingPathComponent("nowhere/out.png")
             #expect(errorText { try AtomicFile.write(to: inMissing) { _ in } }
                 == "\(inMissing.path): cannot write: the folder \(folder.path)/nowhere does not exist")

@@ -28,7 +28,7 @@ enum HandMadePNG {
         .rgba((0 ..< 24).map { UInt8($0 * 10) }),
     ])
     func roundTripsEveryLayout(pixels: DecodedPNG.Pixels) throws {
-        try withTemporaryFolder { folder in
+        try withTemporaryFolder { folder throws in
             let url = folder.appendingPathComponent("image.png")
             let image = DecodedPNG(width: 3, height: 2, pixels: pixels)
             try image.write(to: url)
@@ -39,7 +39,7 @@ enum HandMadePNG {
     }
 
     @Test func unpacksLowBitDepthsAndScalesSixteenBitColour() throws {
-        try withTemporaryFolder { folder in
+        try withTemporaryFolder { folder throws in
             let url = folder.appendingPathComponent("in.png")
             try HandMadePNG.write(HandMadePNG.grey1, to: url)
             #expect(try DecodedPNG.read(url) == DecodedPNG(width: 3, height: 2, pixels: .grey8([1, 0, 1, 0, 1, 1], bitDepth: 1)))
@@ -54,7 +54,7 @@ enum HandMadePNG {
     }
 
     @Test func namesTheFileAndProblemOfBadInput() throws {
-        try withTemporaryFolder { folder in
+        try withTemporaryFolder { folder throws in
             let good = folder.appendingPathComponent("good.png")
             try DecodedPNG(width: 16, height: 16, pixels: .rgb((0 ..< 768).map { UInt8($0 % 251) })).write(to: good)
             let bytes = try Data(contentsOf: good)
@@ -85,7 +85,7 @@ enum HandMadePNG {
     }
 
     @Test func refusesIndexBeyondPaletteWithoutCreatingAFile() throws {
-        try withTemporaryFolder { folder in
+        try withTemporaryFolder { folder throws in
             let url = folder.appendingPathComponent("bad.png")
             let image = DecodedPNG(width: 2, height: 1, pixels: .indexed([0, 2], palette: [RGBColor(0, 0, 0), RGBColor(9, 9, 9)]))
             #expect(errorText { try image.write(to: url) } == "\(url.path): a palette index is beyond the palette")

@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func readsFileAndNamesMissingOnes() throws {
-        try withTemporaryFolder { folder in
+        try withTemporaryFolder { folder throws in
             let url = folder.appendingPathComponent("classes.gpl")
             try sample.write(to: url, atomically: true, encoding: .utf8)
             #expect(try Palette(contentsOf: url) == Palette(parsing: sample, path: "other name"))
