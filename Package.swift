@@ -5,6 +5,7 @@ let package = Package(
     name: "clade-paint",
     products: [
         .library(name: "CLADE", targets: ["CLADE"]),
+        .library(name: "ImageFiles", targets: ["ImageFiles"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

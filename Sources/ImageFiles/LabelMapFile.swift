@@ -13,6 +13,7 @@ import Foundation
 public enum LabelMapFile {
     /// Reads a label map and checks every class against `classCount` (the model's class-bank rows).
     public static func read(_ url: URL, palette: Palette, classCount: Int) throws -> LabelMap {
+        precondition(classCount > 0, "a model has at least one class")
         let file = try DecodedPNG.read(url)
         let reader = Reader(path: url.relativePath, file: file, palette: palette, classCount: classCount)
         let classes: [Int32]
@@ -78,13 +79,13 @@ public enum LabelMapFile {
             for index in indices { used[Int(index)] = true }
             let usedIndices = (0 ..< 256).filter { used[$0] }
             let showsClassColors = usedIndices.allSatisfy { $0 < filePalette.count && $0 < palette.count && filePalette[$0] == palette.entries[$0].color }
-            let reordered = !showsClassColors
-                && usedIndices.allSatisfy { $0 < filePalette.count && palette.index(of: filePalette[$0]) != nil }
-            guard reordered else {
+            let classOfUsedIndex = usedIndices.map { $0 < filePalette.count ? palette.index(of: filePalette[$0]) : nil }
+            guard !showsClassColors, !classOfUsedIndex.contains(nil) else {
                 return try classes(values: indices.map(Int.init), kind: "palette index")
             }
+            // An editor reordered the palette: every used colour is a class colour, so the colours decide.
             var classOfIndex = [Int](repeating: 0, count: 256)
-            for index in usedIndices { classOfIndex[index] = palette.index(of: filePalette[index]) ?? 0 }
+            for (index, classID) in zip(usedIndices, classOfUsedIndex.compactMap { $0 }) { classOfIndex[index] = classID }
             if let pixel = indices.firstIndex(where: { classOfIndex[Int($0)] >= classCount }) {
                 let color = filePalette[Int(indices[pixel])], classID = classOfIndex[Int(indices[pixel])]
                 throw error(at: pixel, "colour \(color) is class \(classID) '\(palette.entries[classID].name)' of palette '\(palette.name)', but \(classRange)")
