@@ -4,8 +4,8 @@ import PackageDescription
 let package = Package(
     name: "clade-paint",
     products: [
-        .executable(name: "clade-paint", targets: ["clade-paint"]),
         .library(name: "CLADE", targets: ["CLADE"]),
+        .library(name: "ImageFiles", targets: ["ImageFiles"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,13 +21,8 @@ let package = Package(
         .target(name: "CLADE", dependencies: ["CBLAS"]),
         // Files people hand the tool: PNG images, label and instance maps, GIMP palettes.
         .target(name: "ImageFiles", dependencies: ["CLADE", "CPNG"]),
-        .executableTarget(
-            name: "clade-paint",
-            dependencies: ["CLADE", "ImageFiles", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
 
         .testTarget(name: "CLADETests", dependencies: ["CLADE"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles"]),
-        .testTarget(name: "CladePaintCLITests", dependencies: ["CLADE", "ImageFiles"]),
     ]
 )

@@ -21,5 +21,14 @@ static inline attr_t cp_a_bold(void) { return A_BOLD; }
 static inline attr_t cp_a_reverse(void) { return A_REVERSE; }
 static inline attr_t cp_a_dim(void) { return A_DIM; }
 static inline attr_t cp_a_normal(void) { return A_NORMAL; }
+static inline attr_t cp_a_underline(void) { return A_UNDERLINE; }
 static inline void cp_getmaxyx(WINDOW *w, int *y, int *x) { getmaxyx(w, *y, *x); }
+// Mouse event masks are built by function-like macros.
+static inline mmask_t cp_all_mouse_events(void) { return ALL_MOUSE_EVENTS; }
+static inline mmask_t cp_report_mouse_position(void) { return REPORT_MOUSE_POSITION; }
+static inline mmask_t cp_button1_pressed(void) { return BUTTON1_PRESSED; }
+static inline mmask_t cp_button1_released(void) { return BUTTON1_RELEASED; }
+static inline mmask_t cp_button3_pressed(void) { return BUTTON3_PRESSED; }
+static inline mmask_t cp_button4_pressed(void) { return BUTTON4_PRESSED; }
+static inline mmask_t cp_button5_pressed(void) { return BUTTON5_PRESSED; }
 #endif

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import ImageFiles
+
+@Suite struct AtomicFileTests {
+    struct Failure: Error {}
+
+    @Test func replacesTheDestinationOnlyWhenTheBodySucceeds() throws {
+        try withTemporaryFolder { folder throws in
+            let url = folder.appendingPathComponent("out.txt")
+            try AtomicFile.write(to: url) { try "first".write(toFile: $0, atomically: false, encoding: .utf8) }
+            #expect(try String(contentsOf: url, encoding: .utf8) == "first")
+
+            #expect(throws: Failure.self) {
+                try AtomicFile.write(to: url) { temporary in
+                    try "half".write(toFile: temporary, atomically: false, encoding: .utf8)
+                    throw Failure()
+                }
+            }
+            #expect(try String(contentsOf: url, encoding: .utf8) == "first")
+            let contents = try folderContents(folder)
+            #expect(contents == ["out.txt"])
+        }
+    }
+
+    @Test func removesTheTemporaryFileWhenTheRenameFails() throws {
+        try withTemporaryFolder { folder throws in
+            let url = folder.appendingPathComponent("taken")
+            let message = errorText {
+                try AtomicFile.write(to: url) { temporary in
+                    try "data".write(toFile: temporary, atomically: false, encoding: .utf8)
+                    // Someone else puts a non-empty folder there while we write.
+                    try FileManager.default.createDirectory(at: url.appendingPathComponent("inner"), withIntermediateDirectories: true)
+                }
+            }
+            #expect(message?.hasPrefix("\(url.path): cannot write: ") == true, "\(message ?? "")")
+            let contents = try folderContents(folder)
+            #expect(contents == ["taken"])
+        }
+    }
+
+    @Test func explainsMissingAndWrongFolders() throws {
+        try withTemporaryFolder { folder throws in
+            let inMissing = folder.appendingPathComponent("nowhere/out.png")
+            #expect(errorText { try AtomicFile.write(to: inMissing) { _ in } }
+                == "\(inMissing.path): cannot write: the folder \(folder.path)/nowhere does not exist")
+
+            let file = folder.appendingPathComponent("plain")
+            try "x".write(to: file, atomically: false, encoding: .utf8)
+            let underFile = file.appendingPathComponent("out.png")
+            #expect(errorText { try AtomicFile.write(to: underFile) { _ in } } == "\(underFile.path): cannot write: \(file.path) is not a folder")
+
+            #expect(errorText { try AtomicFile.write(to: folder) { _ in } } == "\(folder.path): cannot write: a folder of that name exists")
+        }
+    }
+}
