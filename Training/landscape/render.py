@@ -47,9 +47,11 @@ _MOUNTAIN_GREEN = (_c(0.25, 0.38, 0.18), _c(0.2, 0.32, 0.15), _c(0.42, 0.34, 0.1
 _SNOW = _c(0.97, 0.98, 1.0)
 _FROST = _c(0.86, 0.89, 0.93)
 _TRUNK = _c(0.26, 0.19, 0.13)
-_WATER_DEEP = _c(0.02, 0.1, 0.15)
-_WATER_SHALLOW = _c(0.14, 0.32, 0.3)
+_WATER_DEEP = _c(0.02, 0.08, 0.13)
+_WATER_SHALLOW = _c(0.2, 0.38, 0.34)
 _LUMA = _c(0.3, 0.59, 0.11)
+# Classes that always stand behind any water (their depth map values are not on the ground plane's scale).
+_BACKDROP = np.isin(np.arange(NUM_CLASSES), (SKY, CLOUD, MOUNTAIN, SNOW, HILL))
 
 
 @functools.lru_cache(maxsize=4)
@@ -412,8 +414,13 @@ def _water(s, idx):
     my = 2 * shore_row - ys - 1 + ripple * 1.5 * calm
     mx = np.clip(xs + ripple * 3.0 * g * calm, 0, w - 1)
     mirrored = np.clip(my, 0, h - 1).astype(np.int32) * w + mx.astype(np.int32)
-    reflection = np.where(((my >= 0) & (s.labels[mirrored] != WATER))[:, None], s.colour[mirrored],
-                          s.sky_colour(np.maximum(2.0 * s.horizon - ys, 0.0), xs))
+    # Only what stands behind the water mirrors in it; nearer things (a tree on the near bank) do not.
+    start = shore_row * w + xs.astype(np.int32)
+    mirrored_labels = s.labels[mirrored]
+    behind = (my >= 0) & (mirrored_labels != WATER) & (
+        _BACKDROP[mirrored_labels] | (s.depth[mirrored] >= s.depth[start] - 0.01))
+    reflection = np.where(behind[:, None], s.colour[mirrored], s.sky_colour(np.maximum(2.0 * s.horizon - ys, 0.0),
+                                                                           xs))
     # Distance to the shore at half resolution: the shading is smooth, the exact transform is not needed.
     dist = 2.0 * ndimage.distance_transform_edt(mask[::2, ::2]).repeat(2, 0).repeat(2, 1)[:h, :w].ravel()[idx]
     deep = 1.0 - np.exp(-dist / (2.0 + 30.0 * g))
@@ -421,7 +428,7 @@ def _water(s, idx):
     if s.season == 3:
         body = body * 0.8 + 0.05
     body = s.lit(body, s.light.light[1] * 0.8 + 0.2, 1.0)
-    fresnel = (0.3 + 0.6 * (1 - np.clip(g, 0, 1)) ** 2.5)[:, None]
+    fresnel = (0.22 + 0.68 * (1 - np.clip(g, 0, 1)) ** 2.5)[:, None]
     col = body * (1 - fresnel) + reflection * 0.9 * fresnel
     col = col * (1 + 0.12 * calm * ripple)[:, None]
     light = s.light

@@ -11,7 +11,7 @@ from .render import render_layout
 from .style import STYLE_PRESETS, Style, random_style
 
 # Bumped whenever a seed's picture or layout changes, so caches of renders can tell they are stale.
-RENDERER_VERSION = 2
+RENDERER_VERSION = 3
 
 @dataclass
 class Sample:
