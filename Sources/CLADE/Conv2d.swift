@@ -48,6 +48,11 @@ public struct Conv2d: Sendable {
     /// Adds the convolution of `x` `[in, H, W]` (and the bias) to `out` `[out, Ho, Wo]`.
     /// Residual blocks use this to sum the shortcut and the main branch without another pass.
     public func accumulate(_ x: Tensor, into out: inout Tensor, workspace: Workspace? = nil) {
+        accumulate(x, into: &out, workspace: workspace, tileBudget: Self.im2colBudget)
+    }
+
+    /// `accumulate` with an explicit im2col budget in floats (tests use small ones to exercise tiling).
+    func accumulate(_ x: Tensor, into out: inout Tensor, workspace: Workspace?, tileBudget: Int) {
         precondition(x.shape.count == 3 && x.channels == inputChannels, "conv expects [\(inputChannels), H, W], got \(x.shape)")
         let (h, w) = (x.height, x.width)
         let (outH, outW) = outputSize(height: h, width: w)
@@ -72,7 +77,7 @@ public struct Conv2d: Sendable {
                                     weights.baseAddress!, Int32(k), src, Int32(pixels), 1, dst, Int32(pixels))
                         return
                     }
-                    let rowsPerTile = max(1, min(outH, Self.im2colBudget / max(1, k * outW)))
+                    let rowsPerTile = max(1, min(outH, tileBudget / max(1, k * outW)))
                     let columns = workspace.buffer(count: k * rowsPerTile * outW)
                     var firstRow = 0
                     while firstRow < outH {

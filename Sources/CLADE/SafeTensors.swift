@@ -151,7 +151,9 @@ public struct SafeTensorsFile: Sendable {
         guard let dtype = SafeTensorsDType(rawValue: dtypeName) else { throw fail("tensor '\(name)': unknown dtype '\(dtypeName)'") }
         guard case let .array(dims) = try field("shape") else { throw fail("tensor '\(name)': shape is not an array") }
         let shape = try dims.map { dim in
-            guard let size = dim.nonNegativeInt else { throw fail("tensor '\(name)': shape \(dims.map(Self.text)) has an entry that is not a non-negative integer") }
+            guard let size = dim.nonNegativeInt else {
+                throw fail("tensor '\(name)': shape [\(dims.map(Self.text).joined(separator: ", "))] has an entry that is not a non-negative integer")
+            }
             return size
         }
         guard case let .array(offsets) = try field("data_offsets"), offsets.count == 2,
@@ -174,20 +176,18 @@ public struct SafeTensorsFile: Sendable {
     }
 
     /// Checks that the tensors tile the data buffer: sorted by offset, each starts where the previous one ended.
+    /// Overlaps are looked for first, as they are the more specific problem (moving a tensor also leaves a hole).
     private static func checkCoverage(_ entries: [Entry], dataLength: Int, fail: (String) -> SafeTensorsError) throws {
         let sorted = entries.sorted { ($0.byteRange.lowerBound, $0.byteRange.upperBound) < ($1.byteRange.lowerBound, $1.byteRange.upperBound) }
+        for (previous, entry) in zip(sorted, sorted.dropFirst()) where entry.byteRange.lowerBound < previous.byteRange.upperBound {
+            throw fail("tensor '\(entry.name)' (bytes \(entry.byteRange.lowerBound)..<\(entry.byteRange.upperBound)) overlaps tensor '\(previous.name)' (bytes \(previous.byteRange.lowerBound)..<\(previous.byteRange.upperBound))")
+        }
         var covered = 0
-        var previous: Entry?
         for entry in sorted {
-            let range = entry.byteRange
-            if range.lowerBound < covered, let previous {
-                throw fail("tensor '\(entry.name)' (bytes \(range.lowerBound)..<\(range.upperBound)) overlaps tensor '\(previous.name)' (bytes \(previous.byteRange.lowerBound)..<\(previous.byteRange.upperBound))")
+            if entry.byteRange.lowerBound > covered {
+                throw fail("bytes \(covered)..<\(entry.byteRange.lowerBound) of the data belong to no tensor (a hole before '\(entry.name)')")
             }
-            if range.lowerBound > covered {
-                throw fail("bytes \(covered)..<\(range.lowerBound) of the data belong to no tensor (a hole before '\(entry.name)')")
-            }
-            covered = range.upperBound
-            previous = entry
+            covered = entry.byteRange.upperBound
         }
         if covered != dataLength {
             throw fail("bytes \(covered)..<\(dataLength) of the data belong to no tensor (trailing bytes or a hole)")
