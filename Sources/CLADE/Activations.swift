@@ -2,17 +2,18 @@ import Foundation
 
 /// The element-wise activations and the nearest x2 upsampling of the generator, on `[C, H, W]` feature maps.
 
-/// LeakyReLU in place: `x < 0 ? slope * x : x` (slope 0.2 everywhere in SPADE / CLADE).
+/// LeakyReLU in place: `x < 0 ? slope * x : x` for `0 <= slope < 1` (0.2 everywhere in SPADE / CLADE).
 public func leakyReLU(_ x: inout Tensor, slope: Float = 0.2) {
     x.data.withUnsafeMutableBufferPointer { v in
-        for i in v.indices where v[i] < 0 { v[i] *= slope }
+        // max(x, slope * x) equals the definition for slope < 1 and has no branch, so it vectorises.
+        for i in v.indices { v[i] = max(v[i], v[i] * slope) }
     }
 }
 
 /// ReLU in place.
 public func relu(_ x: inout Tensor) {
     x.data.withUnsafeMutableBufferPointer { v in
-        for i in v.indices where v[i] < 0 { v[i] = 0 }
+        for i in v.indices { v[i] = max(v[i], 0) }
     }
 }
 
