@@ -1,0 +1,56 @@
+/// ICPE intra-class positional encoding (docs/conditioning.md, section 3).
+///
+/// For each object, every pixel's offset from the object's centroid divided by the object's largest offset on
+/// that axis (+1e-5), so values lie in [-1, 1]. Computed in Double and rounded to Float once, as the Python
+/// twin does, so both sides agree bit for bit.
+public enum DistanceMap {
+    /// The distance map of a label map and its instance map (same size), as a tensor `[2, H, W]` with
+    /// channels `[h, w]`. Pixels of `ignoredClass` (the dontcare class) are 0.
+    public static func compute(labels: LabelMap, instances: InstanceMap, ignoredClass: Int32?) -> Tensor {
+        let objects = ObjectComponents(labels: labels, instances: instances, ignoredClass: ignoredClass)
+        let width = objects.width, height = objects.height, plane = width * height
+        var size = [Int](repeating: 0, count: objects.count)
+        var rowSum = size, colSum = size
+        var rowMin = [Int](repeating: Int.max, count: objects.count), colMin = rowMin
+        var rowMax = [Int](repeating: Int.min, count: objects.count), colMax = rowMax
+        for y in 0 ..< height {
+            for x in 0 ..< width {
+                let k = Int(objects.numbers[y * width + x])
+                guard k >= 0 else { continue }
+                size[k] += 1
+                rowSum[k] += y
+                colSum[k] += x
+                rowMin[k] = min(rowMin[k], y)
+                rowMax[k] = max(rowMax[k], y)
+                colMin[k] = min(colMin[k], x)
+                colMax[k] = max(colMax[k], x)
+            }
+        }
+
+        // Rounding r - c to Double is monotone in r, so the largest |offset| over an object is reached at
+        // its first or last row (column): the same value as a maximum over all its pixels.
+        var rowCentre = [Double](repeating: 0, count: objects.count), colCentre = rowCentre
+        var rowScale = rowCentre, colScale = rowCentre
+        for k in 0 ..< objects.count {
+            rowCentre[k] = Double(rowSum[k]) / Double(size[k])
+            colCentre[k] = Double(colSum[k]) / Double(size[k])
+            let rowReach = max(abs(Double(rowMin[k]) - rowCentre[k]), abs(Double(rowMax[k]) - rowCentre[k]))
+            let colReach = max(abs(Double(colMin[k]) - colCentre[k]), abs(Double(colMax[k]) - colCentre[k]))
+            rowScale[k] = rowReach + 1e-5
+            colScale[k] = colReach + 1e-5
+        }
+
+        var data = [Float](repeating: 0, count: 2 * plane)
+        data.withUnsafeMutableBufferPointer { out in
+            for y in 0 ..< height {
+                for x in 0 ..< width {
+                    let k = Int(objects.numbers[y * width + x])
+                    guard k >= 0 else { continue }
+                    out[y * width + x] = Float((Double(y) - rowCentre[k]) / rowScale[k])
+                    out[plane + y * width + x] = Float((Double(x) - colCentre[k]) / colScale[k])
+                }
+            }
+        }
+        return Tensor(shape: [2, height, width], data: data)
+    }
+}

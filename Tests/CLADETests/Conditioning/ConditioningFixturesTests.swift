@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+import CLADE
+
+/// One case written by Training/make_conditioning_fixtures.py: a painted grid and the Python twin's maps.
+private struct ConditioningCase: Decodable {
+    struct Grid: Decodable {
+        let height: Int
+        let width: Int
+        let labels: [Int32]
+        let instances: [Int32]
+    }
+
+    let name: String
+    let grid: Grid
+    let height: Int
+    let width: Int
+    let ignoredClass: Int32?
+    let labels: [Int32]
+    let instances: [Int32]
+    /// Edge map, 0 or 1 per pixel, `[H, W]`.
+    let edges: [Int]
+    /// Distance map `[2, H, W]` as Float bit patterns.
+    let distanceBits: [UInt32]
+}
+
+/// PyTorch's own nearest-resize results, written by the same script.
+private struct NearestCase: Decodable {
+    struct Indices: Decodable {
+        let `in`: Int
+        let out: Int
+        let source: [Int]
+    }
+
+    struct Bits: Decodable {
+        let shape: [Int]
+        let bits: [UInt32]
+    }
+
+    let indices: [Indices]
+    let tensor: Bits
+    let height: Int
+    let width: Int
+    let resizedBits: [UInt32]
+}
+
+private func loadFixture<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
+    let url = try #require(
+        Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures"),
+        "missing fixture \(name).json: run Training/make_conditioning_fixtures.py")
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    return try decoder.decode(type, from: Data(contentsOf: url))
+}
+
+@Suite("Conditioning maps agree with the Python twin bit for bit")
+struct ConditioningFixturesTests {
+    @Test(arguments: ["square-instances", "wide-random", "diagonal-stroke", "dontcare", "full-size-islands",
+                      "odd-ratio"])
+    func upsamplingEdgesAndDistances(caseName: String) throws {
+        let fixture = try loadFixture("conditioning-\(caseName)", as: ConditioningCase.self)
+        let grid = LabelMap(width: fixture.grid.width, height: fixture.grid.height, classes: fixture.grid.labels)
+        let gridIds = InstanceMap(width: fixture.grid.width, height: fixture.grid.height, ids: fixture.grid.instances)
+
+        let (labels, instances) = LabelUpsampling.upsample(
+            labels: grid, instances: gridIds, width: fixture.width, height: fixture.height)
+        #expect(labels == LabelMap(width: fixture.width, height: fixture.height, classes: fixture.labels))
+        #expect(instances == InstanceMap(width: fixture.width, height: fixture.height, ids: fixture.instances))
+
+        let edges = EdgeMap.compute(labels: labels, instances: instances)
+        #expect(edges.shape == [1, fixture.height, fixture.width])
+        #expect(edges.data == fixture.edges.map { Float($0) })
+
+        let distance = DistanceMap.compute(labels: labels, instances: instances, ignoredClass: fixture.ignoredClass)
+        #expect(distance.shape == [2, fixture.height, fixture.width])
+        let mismatches = zip(distance.data, fixture.distanceBits).filter { $0.bitPattern != $1 }.count
+        #expect(distance.data.count == fixture.distanceBits.count)
+        #expect(mismatches == 0, "\(mismatches) distance values differ from the Python twin")
+    }
+
+    @Test func nearestResizeMatchesPyTorch() throws {
+        let fixture = try loadFixture("conditioning-nearest", as: NearestCase.self)
+        for pair in fixture.indices {
+            #expect(NearestResize.sourceIndices(inputSize: pair.in, outputSize: pair.out) == pair.source,
+                    "\(pair.in) -> \(pair.out)")
+        }
+        let tensor = Tensor(shape: fixture.tensor.shape, data: fixture.tensor.bits.map(Float.init(bitPattern:)))
+        let resized = NearestResize.resize(tensor, width: fixture.width, height: fixture.height)
+        #expect(resized.shape == [fixture.tensor.shape[0], fixture.height, fixture.width])
+        #expect(resized.data.map(\.bitPattern) == fixture.resizedBits)
+    }
+}

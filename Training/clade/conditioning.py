@@ -1,0 +1,211 @@
+"""Conditioning maps, the Python twin of Sources/CLADE/Conditioning/ (contract: docs/conditioning.md).
+
+Every function here must agree bit for bit with the Swift side, so class votes use integer arithmetic and
+the distance map uses float64 throughout and rounds to float32 once at the end.
+
+Layouts: label and instance maps are int32 ``[H, W]``; the edge map is float32 ``[H, W]``; the distance map
+is float32 ``[2, H, W]`` with channels ``[h, w]``; one-hot maps are float32 ``[classes, H, W]``.
+"""
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+def _as_map(array, name):
+    """Returns ``array`` as an int32 ``[H, W]`` map, or raises naming the problem."""
+    array = np.asarray(array)
+    if array.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D [H, W] map, got shape {array.shape}")
+    if array.shape[0] < 1 or array.shape[1] < 1:
+        raise ValueError(f"{name} is empty: shape {array.shape}")
+    if not np.issubdtype(array.dtype, np.integer):
+        raise ValueError(f"{name} must hold integer ids, got dtype {array.dtype}")
+    if array.size and (array.min() < np.iinfo(np.int32).min or array.max() > np.iinfo(np.int32).max):
+        raise ValueError(f"{name} holds ids outside the int32 range")
+    return array.astype(np.int32, copy=False)
+
+
+def _as_pair(labels, instances):
+    """Validates a label map and its instance map: int32 ``[H, W]`` each, same shape."""
+    labels = _as_map(labels, "labels")
+    instances = _as_map(instances, "instances")
+    if labels.shape != instances.shape:
+        raise ValueError(f"labels {labels.shape} and instances {instances.shape} differ in shape")
+    return labels, instances
+
+
+def _vote_axis(grid_size, size):
+    """Per output index along one axis: the two source cells and their integer weights (section 1)."""
+    position = np.arange(size, dtype=np.int64)
+    num = (2 * position + 1) * grid_size - size
+    den = 2 * size
+    first = num // den
+    fraction = num - first * den
+    near = np.clip(first, 0, grid_size - 1)
+    far = np.clip(first + 1, 0, grid_size - 1)
+    return near, far, den - fraction, fraction
+
+
+def upsample_labels(labels, instances, height, width):
+    """Upsamples a painted grid to ``height x width`` by a bilinear class vote of the four nearest cells.
+
+    ``labels`` and ``instances`` are integer ``[gh, gw]`` grids. Returns ``(labels, instances)``, both int32
+    ``[height, width]``. A grid already at that size comes back unchanged.
+    """
+    labels, instances = _as_pair(labels, instances)
+    if height < 1 or width < 1:
+        raise ValueError(f"output size must be positive, got {height}x{width}")
+    grid_h, grid_w = labels.shape
+    row_near, row_far, row_w_near, row_w_far = _vote_axis(grid_h, height)
+    col_near, col_far, col_w_near, col_w_far = _vote_axis(grid_w, width)
+
+    # The four voting cells in the contract's order: (y0,x0), (y0,x1), (y1,x0), (y1,x1).
+    # Weights stay below 2 * height * 2 * width * 4, well inside int32 for any picture size used here.
+    row_pairs = ((row_near, row_w_near), (row_far, row_w_far))
+    col_pairs = ((col_near, col_w_near), (col_far, col_w_far))
+    classes, ids, weights = [], [], []
+    for rows, row_weight in row_pairs:
+        class_rows, id_rows = labels[rows], instances[rows]
+        for cols, col_weight in col_pairs:
+            classes.append(class_rows[:, cols])
+            ids.append(id_rows[:, cols])
+            weights.append(row_weight.astype(np.int32)[:, None] * col_weight.astype(np.int32)[None, :])
+
+    same = {(j, k): classes[j] == classes[k] for j in range(4) for k in range(j + 1, 4)}
+    totals = []
+    for k in range(4):
+        total = weights[k].copy()
+        for j in range(4):
+            if j != k:
+                total += same[min(j, k), max(j, k)] * weights[j]
+        totals.append(total)
+
+    # Largest total wins; equal totals go to the lower class id.
+    chosen, best = classes[0], totals[0]
+    for k in range(1, 4):
+        better = (totals[k] > best) | ((totals[k] == best) & (classes[k] < chosen))
+        chosen = np.where(better, classes[k], chosen)
+        best = np.where(better, totals[k], best)
+
+    # The instance of the heaviest voter for the chosen class; the first of equal weights wins.
+    chosen_instance = ids[0]
+    heaviest = np.where(classes[0] == chosen, weights[0], -1)
+    for k in range(1, 4):
+        heavier = (classes[k] == chosen) & (weights[k] > heaviest)
+        chosen_instance = np.where(heavier, ids[k], chosen_instance)
+        heaviest = np.where(heavier, weights[k], heaviest)
+    return chosen.astype(np.int32), chosen_instance.astype(np.int32)
+
+
+def edge_map(labels, instances):
+    """Instance edge map, float32 ``[H, W]``: 1 where the (class, instance) pair differs from a 4-neighbour."""
+    labels, instances = _as_pair(labels, instances)
+    edges = np.zeros(labels.shape, dtype=bool)
+    across = (labels[:, 1:] != labels[:, :-1]) | (instances[:, 1:] != instances[:, :-1])
+    edges[:, 1:] |= across
+    edges[:, :-1] |= across
+    down = (labels[1:, :] != labels[:-1, :]) | (instances[1:, :] != instances[:-1, :])
+    edges[1:, :] |= down
+    edges[:-1, :] |= down
+    return edges.astype(np.float32)
+
+
+def object_components(labels, instances, ignored_class=None):
+    """Objects: 8-connected components of equal (class, instance) pairs.
+
+    Returns ``(components, count)``: int64 ``[H, W]`` component numbers in ``0 ..< count`` (numbering is
+    arbitrary), with -1 on pixels of ``ignored_class``, which belong to no object.
+    """
+    labels, instances = _as_pair(labels, instances)
+    height, width = labels.shape
+    pixels = height * width
+    # One int64 key per (class, instance) pair.
+    key = ((labels.astype(np.int64) << 32) | (instances.astype(np.int64) & 0xFFFFFFFF)).ravel()
+    kept = np.ones(pixels, dtype=bool) if ignored_class is None else labels.ravel() != ignored_class
+    column = np.arange(pixels, dtype=np.int32) % width
+
+    # Links between equal keys at the 4 forward offsets of the 8-neighbourhood (flat index steps), dropping
+    # pairs that would wrap around a row.
+    sources, targets = [], []
+    for step, wraps in ((1, column == width - 1), (width, None), (width + 1, column == width - 1),
+                        (width - 1, column == 0)):
+        if not 0 < step < pixels:
+            continue
+        # Equal keys share the class, so both pixels are kept or both ignored; ignored ones link to nothing.
+        same = (key[:-step] == key[step:]) & kept[:-step]
+        if wraps is not None:
+            same &= ~wraps[:-step]
+        linked = np.flatnonzero(same).astype(np.int32)
+        sources.append(linked)
+        targets.append(linked + np.int32(step))
+    sources = np.concatenate(sources) if sources else np.zeros(0, dtype=np.int32)
+    targets = np.concatenate(targets) if targets else np.zeros(0, dtype=np.int32)
+    graph = coo_matrix((np.ones(sources.size, dtype=np.int8), (sources, targets)), shape=(pixels, pixels))
+    _, numbers = connected_components(graph.tocsr(), directed=False)
+
+    # Renumber so that objects are 0 ..< count and ignored pixels (singletons in the graph) are -1.
+    is_object = np.zeros(numbers.max() + 1, dtype=bool)
+    is_object[numbers[kept]] = True
+    renumber = np.cumsum(is_object) - 1
+    components = np.where(kept, renumber[numbers], -1).astype(np.int64).reshape(height, width)
+    return components, int(is_object.sum())
+
+
+def distance_map(labels, instances, ignored_class=None):
+    """ICPE distance map, float32 ``[2, H, W]``, channels ``[h, w]`` (section 3).
+
+    Per object: offsets from the centroid divided by the object's largest offset on that axis (+1e-5),
+    computed in float64. Pixels of ``ignored_class`` (the dontcare class) are 0.
+    """
+    components, count = object_components(labels, instances, ignored_class)
+    height, width = components.shape
+    result = np.zeros((2, height, width), dtype=np.float32)
+    inside = components >= 0
+    if count == 0:
+        return result
+    number = components[inside]
+    rows, cols = np.nonzero(inside)
+    size = np.bincount(number, minlength=count).astype(np.float64)
+    for channel, coordinate in enumerate((rows, cols)):
+        # Sums of integer coordinates stay below 2**53, so the float64 sums are exact in any order.
+        centre = np.bincount(number, weights=coordinate.astype(np.float64), minlength=count) / size
+        offset = coordinate.astype(np.float64) - centre[number]
+        reach = np.zeros(count, dtype=np.float64)
+        np.maximum.at(reach, number, np.abs(offset))
+        result[channel][inside] = (offset / (reach[number] + 1e-5)).astype(np.float32)
+    return result
+
+
+def nearest_resize_index(in_size, out_size):
+    """Source index per output index of PyTorch's ``F.interpolate(mode="nearest")`` along one axis.
+
+    PyTorch computes ``scale = float32(in) / float32(out)`` and ``min(floor(float32(dst) * scale), in - 1)``
+    in float32, which differs from the exact ``floor(dst * in / out)`` for some size pairs. Returns int64 ``[out]``.
+    """
+    if in_size < 1 or out_size < 1:
+        raise ValueError(f"sizes must be positive, got {in_size} -> {out_size}")
+    scale = np.float32(in_size) / np.float32(out_size)
+    source = np.floor(np.arange(out_size, dtype=np.float32) * scale).astype(np.int64)
+    return np.minimum(source, in_size - 1)
+
+
+def nearest_resize(array, height, width):
+    """Nearest-resizes the last two axes of ``array`` (``[..., H, W]``) to ``height x width`` as PyTorch does."""
+    array = np.asarray(array)
+    if array.ndim < 2:
+        raise ValueError(f"nearest_resize needs [..., H, W], got shape {array.shape}")
+    rows = nearest_resize_index(array.shape[-2], height)
+    cols = nearest_resize_index(array.shape[-1], width)
+    return array[..., rows[:, None], cols[None, :]]
+
+
+def one_hot(labels, classes):
+    """One-hot semantic map, float32 ``[classes, H, W]``, from an integer label map ``[H, W]``."""
+    labels = _as_map(labels, "labels")
+    if labels.min() < 0 or labels.max() >= classes:
+        raise ValueError(
+            f"labels hold class ids {labels.min()}..{labels.max()}, outside 0..{classes - 1}"
+        )
+    result = np.zeros((classes,) + labels.shape, dtype=np.float32)
+    np.put_along_axis(result, labels[None].astype(np.int64), 1.0, axis=0)
+    return result

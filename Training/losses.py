@@ -1,0 +1,44 @@
+"""The training losses of SPADE/CLADE (clade-spec.md section 5).
+
+Discriminator outputs come as one list per scale of layer outputs [N, C, h, w], the last being the patch
+prediction (see clade/discriminator.py). Every loss returns a scalar tensor.
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+
+def hinge_d_loss(real: list[list[torch.Tensor]], fake: list[list[torch.Tensor]]) -> torch.Tensor:
+    """Discriminator hinge loss, mean(relu(1 - D(real))) + mean(relu(1 + D(fake))), averaged over scales."""
+    terms = [F.relu(1 - r[-1].float()).mean() + F.relu(1 + f[-1].float()).mean() for r, f in zip(real, fake)]
+    return torch.stack(terms).mean()
+
+
+def hinge_g_loss(fake: list[list[torch.Tensor]]) -> torch.Tensor:
+    """Generator hinge loss, -mean(D(fake)), averaged over scales."""
+    return torch.stack([-f[-1].float().mean() for f in fake]).mean()
+
+
+def feature_matching_loss(real: list[list[torch.Tensor]], fake: list[list[torch.Tensor]],
+                          weight: float = 10.0) -> torch.Tensor:
+    """L1 between the discriminator's intermediate features on fake and (detached) real images, summed over
+    layers and scales, times weight / num_D."""
+    total = torch.zeros((), device=fake[0][-1].device)
+    for r, f in zip(real, fake):
+        for real_feature, fake_feature in zip(r[:-1], f[:-1]):
+            total = total + F.l1_loss(fake_feature.float(), real_feature.detach().float())
+    return total * (weight / len(fake))
+
+
+def kl_loss(mu: torch.Tensor, logvar: torch.Tensor, weight: float = 0.05) -> torch.Tensor:
+    """weight * KL(N(mu, exp(logvar)) || N(0, I)): -0.5 * sum(1 + logvar - mu^2 - exp(logvar)) summed over
+    the code [N, z_dim] and averaged over the batch (the reference's batch size 1 makes the two agree)."""
+    mu, logvar = mu.float(), logvar.float()
+    per_sample = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp(), dim=1)
+    return weight * per_sample.mean()
+
+
+def reconstruction_loss(fake: torch.Tensor, real: torch.Tensor, weight: float) -> torch.Tensor:
+    """weight * mean |fake - real| over images [N, 3, H, W] in [-1, 1] (paired data)."""
+    return weight * F.l1_loss(fake.float(), real.float())

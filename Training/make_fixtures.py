@@ -1,0 +1,48 @@
+"""Write the Swift parity fixtures (models, inputs, expected outputs) to Tests/CLADETests/Fixtures/.
+
+    .venv/bin/python Training/make_fixtures.py [--out FOLDER]
+
+Deterministic: fixed seeds, one thread, float32 eval mode; rerunning rewrites identical files.
+A summary (sizes, output statistics) goes to FOLDER/model_fixtures.json and stdout.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from fixtures_models import FIXTURES, build_fixture  # noqa: E402
+
+DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "CLADETests", "Fixtures")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=DEFAULT_OUT, help="fixture folder (default: %(default)s)")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    os.makedirs(args.out, exist_ok=True)
+    summaries = []
+    for spec in FIXTURES:
+        summary = build_fixture(spec, args.out)
+        summaries.append(summary)
+        print(f"{spec.name:34s} {spec.dtype:4s} {summary['width']}x{summary['height']}  image std "
+              f"{summary['image_std']:.3f}  saturated {summary['image_saturated_fraction']:.3f}  "
+              f"files {(summary['model_bytes'] + summary['io_bytes']) / 1e6:.2f} MB")
+    total = sum(s["model_bytes"] + s["io_bytes"] for s in summaries)
+    print(f"total {total / 1e6:.2f} MB")
+    summary_path = os.path.join(args.out, "model_fixtures.json")
+    with open(summary_path + ".tmp", "w") as f:
+        json.dump({"fixtures": summaries, "total_bytes": total}, f, indent=1)
+        f.write("\n")
+    os.replace(summary_path + ".tmp", summary_path)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""The committed parity fixtures still match the reference model and the conditioning code."""
+import json
+import os
+
+import numpy as np
+import pytest
+import torch
+from safetensors import safe_open
+from safetensors.torch import load_file
+
+from clade import conditioning
+from clade.modelfile import load
+from clade.style import random_style
+from fixtures_models import FIXTURES, Layout, build_fixture, network_inputs
+
+FOLDER = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "CLADETests", "Fixtures")
+SIZE_BUDGET = 12_000_000
+
+
+def fixture_files(name):
+    return (os.path.join(FOLDER, f"{name}.model.safetensors"), os.path.join(FOLDER, f"{name}.io.safetensors"))
+
+
+def layout_of(io, config) -> Layout:
+    arrays = {k: v.numpy() for k, v in io.items() if k.startswith("in.")}
+    return Layout(arrays["in.grid_labels"], arrays["in.grid_instances"], arrays["in.labels"],
+                  arrays["in.instances"], arrays["in.edges"], arrays["in.dist"])
+
+
+def run(model, encoder, config, io, layout):
+    seg, dist = network_inputs(config, [layout])
+    z = io["in.z"][None] if config.use_vae else None
+    with torch.no_grad():
+        image, features = model(seg, dist, z, return_features=True)
+        mu_logvar = encoder(io["in.style_image"][None]) if encoder is not None else None
+    return image, features, mu_logvar
+
+
+@pytest.mark.parametrize("spec", FIXTURES, ids=lambda s: s.name)
+def test_committed_fixture_reproduces(spec):
+    model_path, io_path = fixture_files(spec.name)
+    config, model, encoder = load(model_path)
+    assert config == spec.config()
+    with safe_open(model_path, framework="pt") as f:
+        assert {f.get_slice(k).get_dtype() for k in f.keys()} == {spec.dtype}
+    io = load_file(io_path)
+    layout = layout_of(io, config)
+    labels, instances = conditioning.upsample_labels(layout.grid_labels, layout.grid_instances,
+                                                     config.height, config.width)
+    assert np.array_equal(labels, layout.labels) and np.array_equal(instances, layout.instances)
+    assert np.array_equal(conditioning.edge_map(labels, instances)[None], layout.edges)
+    ignored = config.label_nc if config.contain_dontcare_label else None
+    assert np.array_equal(conditioning.distance_map(labels, instances, ignored), layout.dist)
+
+    image, features, mu_logvar = run(model, encoder, config, io, layout)
+    expected_outputs = {"out.image", "out.conv_img", "out.fc"} | {f"out.{b}" for b in config.block_names}
+    if config.use_vae:
+        expected_outputs |= {"out.mu", "out.logvar"}
+        with safe_open(io_path, framework="pt") as f:
+            seed = int(f.metadata()["style_seed"])
+        assert np.array_equal(io["in.z"].numpy(), random_style(seed, config.z_dim))
+        assert io["in.style_image"].shape[-2:] != (256, 256) and io["in.style_image"].abs().max() <= 1
+        assert torch.allclose(mu_logvar[0][0], io["out.mu"], atol=1e-5)
+        assert torch.allclose(mu_logvar[1][0], io["out.logvar"], atol=1e-5)
+    assert {k for k in io if k.startswith("out.")} == expected_outputs
+    assert torch.allclose(image[0], io["out.image"], atol=1e-5)
+    for name, feature in features.items():
+        assert torch.allclose(feature[0], io[f"out.{name}"], atol=1e-5, rtol=1e-5), name
+    assert 0.2 < io["out.image"].std() < 0.8
+
+
+@pytest.mark.parametrize("spec", [s for s in FIXTURES if s.options.get("use_icpe") or
+                                  s.options.get("use_instance_edges") or s.options.get("use_vae")],
+                         ids=lambda s: s.name)
+def test_fixture_inputs_matter(spec):
+    """Distance map, edges and style code each move the picture well beyond the Swift tolerance."""
+    config, model, _ = load(fixture_files(spec.name)[0])
+    io = load_file(fixture_files(spec.name)[1])
+    layout = layout_of(io, config)
+    image = run(model, None, config, io, layout)[0]
+    changes = []
+    if config.use_icpe:
+        changes.append(Layout(**{**layout.__dict__, "dist": np.zeros_like(layout.dist)}))
+    if config.use_instance_edges:
+        changes.append(Layout(**{**layout.__dict__, "edges": np.zeros_like(layout.edges)}))
+    for changed in changes:
+        assert (run(model, None, config, io, changed)[0] - image).abs().max() > 0.05
+    if config.use_vae:
+        other = {**io, "in.z": -io["in.z"]}
+        assert (run(model, None, config, other, layout)[0] - image).abs().max() > 0.05
+
+
+def test_fixture_summary_and_budget():
+    with open(os.path.join(FOLDER, "model_fixtures.json")) as f:
+        summary = json.load(f)
+    assert [s["name"] for s in summary["fixtures"]] == [s.name for s in FIXTURES]
+    sizes = sum(os.path.getsize(p) for s in FIXTURES for p in fixture_files(s.name))
+    assert sizes == summary["total_bytes"] and sizes < SIZE_BUDGET
+    assert {"F16", "BF16", "F32"} == {s.dtype for s in FIXTURES}
+
+
+def test_build_fixture_is_deterministic(tmp_path):
+    spec = FIXTURES[1]
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as make_fixtures.py runs: reduction order, hence the last bits, follow threads
+    try:
+        first = build_fixture(spec, str(tmp_path))
+    finally:
+        torch.set_num_threads(threads)
+    for path in fixture_files(spec.name):
+        with open(path, "rb") as committed, open(tmp_path / os.path.basename(path), "rb") as fresh:
+            assert committed.read() == fresh.read(), path
+    assert first["image_std"] == next(s for s in json.load(open(os.path.join(FOLDER, "model_fixtures.json")))
+                                      ["fixtures"] if s["name"] == spec.name)["image_std"]

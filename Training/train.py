@@ -1,0 +1,611 @@
+"""Train a CLADE / SPADE generator (with the optional style encoder) and export it as a model file.
+
+    python Training/train.py --out runs/landscape --size 256x256 --ngf 32 --batch-size 16 --time-budget 420
+    torchrun --nproc-per-node 8 Training/train.py ...            (DistributedDataParallel, one GPU per process)
+
+Recipe (clade-spec.md section 5): hinge GAN loss with a two-scale PatchGAN discriminator, feature matching
+(weight 10 / num_D), KL 0.05 for the encoder, an optional L1 reconstruction term (the data is paired: the
+encoder's code of the real image should reproduce it), Adam with the two time-scale rule (G/E 1e-4, D 4e-4,
+betas (0, 0.9)). bf16 autocast on CUDA. Data: a sample cache built once with all cores (data.py), held on the
+training device, so a step does no host work beyond drawing indices.
+
+Outputs under --out (rank 0 only): `train.jsonl` (one JSON object per log line), `checkpoint.pt`,
+`samples/step_NNNNNNN.png`, and the model file (`--export`, default `model.safetensors`).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from PIL import Image
+from torch import nn
+from torch.nn.parallel import DistributedDataParallel
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import data  # noqa: E402
+import losses  # noqa: E402
+from clade import modelfile  # noqa: E402
+from clade.config import ModelConfig, block_names_for  # noqa: E402
+from clade.discriminator import MultiscaleDiscriminator  # noqa: E402
+from clade.networks import ConvEncoder, SPADEGenerator, make_semantic, reparameterize  # noqa: E402
+
+CHECKPOINT_NAME = "checkpoint.pt"
+LOG_NAME = "train.jsonl"
+SAMPLE_ROWS = 6
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """'256x256' or '256' -> (width, height)."""
+    try:
+        parts = [int(p) for p in text.lower().split("x")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must be WIDTHxHEIGHT, e.g. 256x256, got {text!r}") from None
+    if len(parts) == 1:
+        parts *= 2
+    if len(parts) != 2 or min(parts) < 1:
+        raise argparse.ArgumentTypeError(f"size must be WIDTHxHEIGHT, e.g. 256x256, got {text!r}")
+    return parts[0], parts[1]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    m = p.add_argument_group("model")
+    m.add_argument("--norm", choices=("clade", "spade", "hybrid"), default="clade")
+    m.add_argument("--block-norms", default="",
+                   help="for --norm hybrid: comma-separated clade|spade per block (head_0, G_middle_0, ...)")
+    m.add_argument("--ngf", type=int, default=32)
+    m.add_argument("--size", type=parse_size, default=(256, 256), help="output WIDTHxHEIGHT")
+    m.add_argument("--upsampling", choices=("normal", "more", "most"), default="normal")
+    m.add_argument("--icpe", action=argparse.BooleanOptionalAction, default=None,
+                   help="intra-class positional encoding (default: on when a block is CLADE)")
+    m.add_argument("--edges", action=argparse.BooleanOptionalAction, default=True, help="instance-edge channel")
+    m.add_argument("--vae", action=argparse.BooleanOptionalAction, default=True, help="style encoder")
+    m.add_argument("--z-dim", type=int, default=256)
+    m.add_argument("--param-free-norm", choices=("batch", "instance"), default="batch")
+    m.add_argument("--ndf", type=int, default=64, help="discriminator width")
+    m.add_argument("--num-d", type=int, default=2, help="discriminator scales")
+
+    o = p.add_argument_group("optimisation")
+    o.add_argument("--batch-size", type=int, default=16, help="per process")
+    o.add_argument("--lr-g", type=float, default=1e-4, help="generator and encoder learning rate")
+    o.add_argument("--lr-d", type=float, default=4e-4)
+    o.add_argument("--beta1", type=float, default=0.0)
+    o.add_argument("--beta2", type=float, default=0.9)
+    o.add_argument("--lambda-feat", type=float, default=10.0, help="feature matching weight")
+    o.add_argument("--lambda-kld", type=float, default=0.05)
+    o.add_argument("--lambda-l1", type=float, default=1.0, help="L1 reconstruction weight (0: off)")
+
+    d = p.add_argument_group("data")
+    d.add_argument("--data", choices=("landscape", "folder"), default="landscape")
+    d.add_argument("--data-root", default="", help="ADE20K-style folder: images/ and annotations/")
+    d.add_argument("--data-split", default="", help="subfolder of images/ and annotations/, e.g. training")
+    d.add_argument("--label-nc", type=int, default=0, help="folder data: number of classes")
+    d.add_argument("--dontcare", action="store_true", help="folder data: one more class at index label_nc")
+    d.add_argument("--label-shift", action="store_true",
+                   help="folder data: ADE20K labels (0 = unknown -> dontcare, k -> k-1); implies --dontcare")
+    d.add_argument("--class-names", default="", help="folder data: file with one class name per line")
+    d.add_argument("--palette", default="", help="palette name stored in the model (default: landscape)")
+    d.add_argument("--cache-dir", default="runs/cache")
+    d.add_argument("--cache-size", type=int, default=0,
+                   help="samples in the cache (0: 2000 landscape renders, or every image of a folder)")
+    d.add_argument("--cache-device", choices=("auto", "cpu"), default="auto",
+                   help="auto: keep the cache on the training device")
+    d.add_argument("--paintify", type=float, default=0.3, help="share of painted-grid layouts (landscape)")
+    d.add_argument("--data-seed", type=int, default=0, help="first landscape seed of the cache")
+    d.add_argument("--workers", type=int, default=0, help="cache-building processes (0: all cores)")
+    d.add_argument("--no-flip", action="store_true", help="no random horizontal flips")
+
+    r = p.add_argument_group("run")
+    r.add_argument("--out", required=True, help="output folder")
+    r.add_argument("--time-budget", type=float, default=0.0, help="seconds of training, then save and export")
+    r.add_argument("--max-steps", type=int, default=0, help="total steps (with --resume: including earlier)")
+    r.add_argument("--resume", default="", help="checkpoint to continue from ('auto': OUT/checkpoint.pt if any)")
+    r.add_argument("--checkpoint-every", type=int, default=1000)
+    r.add_argument("--sample-every", type=int, default=500)
+    r.add_argument("--log-every", type=int, default=50)
+    r.add_argument("--export", default="model.safetensors", help="model file name under --out ('' for none)")
+    r.add_argument("--f16", action="store_true", help="export F16 tensors")
+    r.add_argument("--style-presets", action="store_true",
+                   help="store encoder codes of landscape STYLE_PRESETS renders in the model")
+    r.add_argument("--presets-per-style", type=int, default=16, help="layouts rendered per style preset")
+    r.add_argument("--training-data", default="", help="text for the model's training_data (default: generated)")
+    r.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    r.add_argument("--precision", choices=("auto", "bf16", "fp32"), default="auto",
+                   help="auto: bf16 autocast on CUDA, fp32 on CPU")
+    r.add_argument("--channels-last", action=argparse.BooleanOptionalAction, default=True,
+                   help="channels-last memory format on CUDA")
+    r.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: default)")
+    r.add_argument("--seed", type=int, default=0)
+    return p
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Setup
+
+
+class Distributed:
+    """Rank and world of this process: from torchrun's environment (RANK, WORLD_SIZE, LOCAL_RANK) or a
+    single process."""
+
+    def __init__(self):
+        self.rank = int(os.environ.get("RANK", 0))
+        self.world_size = int(os.environ.get("WORLD_SIZE", 1))
+        self.local_rank = int(os.environ.get("LOCAL_RANK", 0))
+
+    @property
+    def enabled(self) -> bool:
+        return self.world_size > 1
+
+    @property
+    def main(self) -> bool:
+        return self.rank == 0
+
+    def start(self, device: torch.device) -> None:
+        if self.enabled:
+            dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+
+    def stop(self) -> None:
+        if self.enabled:
+            dist.destroy_process_group()
+
+
+def choose_device(args, run: Distributed) -> torch.device:
+    if args.device == "cpu" or (args.device == "auto" and not torch.cuda.is_available()):
+        return torch.device("cpu")
+    if not torch.cuda.is_available():
+        raise SystemExit("--device cuda: no CUDA device is available")
+    torch.cuda.set_device(run.local_rank)
+    return torch.device("cuda", run.local_rank)
+
+
+def dataset_description(args) -> dict:
+    """label_nc, dontcare, class names and palette of the training data."""
+    if args.data == "landscape":
+        import landscape
+        from landscape.classes import PALETTE_NAME
+
+        return {"label_nc": len(landscape.CLASS_NAMES), "dontcare": False,
+                "class_names": list(landscape.CLASS_NAMES), "palette": args.palette or PALETTE_NAME}
+    if not args.data_root:
+        raise SystemExit("--data folder needs --data-root")
+    if args.label_nc < 1:
+        raise SystemExit("--data folder needs --label-nc (the number of classes, ADE20K: 150)")
+    dontcare = args.dontcare or args.label_shift
+    classes = args.label_nc + (1 if dontcare else 0)
+    if args.class_names:
+        names = [line.strip() for line in Path(args.class_names).read_text().splitlines() if line.strip()]
+        if len(names) == args.label_nc and dontcare:
+            names.append("dontcare")
+        if len(names) != classes:
+            raise SystemExit(f"{args.class_names}: {len(names)} class names, expected {classes}")
+    else:
+        names = [f"class_{i}" for i in range(args.label_nc)] + (["dontcare"] if dontcare else [])
+    return {"label_nc": args.label_nc, "dontcare": dontcare, "class_names": names,
+            "palette": args.palette or "landscape"}
+
+
+def model_config(args, description: dict) -> ModelConfig:
+    """The ModelConfig the options describe."""
+    width, height = args.size
+    blocks = block_names_for(args.upsampling)
+    if args.norm == "hybrid":
+        norms = [n.strip() for n in args.block_norms.split(",") if n.strip()]
+        if len(norms) != len(blocks):
+            raise SystemExit(f"--block-norms must give {len(blocks)} norms ({', '.join(blocks)}), got {norms}")
+    else:
+        norms = [args.norm] * len(blocks)
+    icpe = ("clade" in norms) if args.icpe is None else args.icpe
+    return ModelConfig.create(architecture=args.norm, block_norms=norms, label_nc=description["label_nc"],
+                              ngf=args.ngf, width=width, height=height, num_upsampling_layers=args.upsampling,
+                              contain_dontcare_label=description["dontcare"], use_instance_edges=args.edges,
+                              use_icpe=icpe, param_free_norm=args.param_free_norm, use_vae=args.vae,
+                              z_dim=args.z_dim, palette=description["palette"],
+                              class_names=description["class_names"])
+
+
+def cache_spec(args, config: ModelConfig) -> data.CacheSpec:
+    ignored = config.label_nc if config.contain_dontcare_label else None
+    common = dict(width=config.width, height=config.height, classes=config.class_count, ignored_class=ignored)
+    if args.data == "landscape":
+        return data.CacheSpec(source="landscape", count=args.cache_size or 2000, seed=args.data_seed,
+                              paintify_fraction=args.paintify, **common)
+    root = str(Path(args.data_root).resolve())
+    available = len(data.folder_pairs(root, args.data_split))
+    return data.CacheSpec(source="folder", count=min(args.cache_size or available, available), root=root,
+                          split=args.data_split,
+                          label_shift=args.label_shift, **common)
+
+
+def training_data_text(args, spec: data.CacheSpec, images_seen: int, steps: int) -> str:
+    if args.training_data:
+        return args.training_data
+    if spec.source == "landscape":
+        what = (f"procedural landscapes (Training/landscape), {spec.count} renders at {spec.width}x{spec.height}, "
+                f"seeds {spec.seed}..{spec.seed + spec.count - 1}, {spec.paintify_fraction:.0%} painted-grid layouts")
+    else:
+        what = f"folder {Path(spec.root).name}{'/' + spec.split if spec.split else ''}, {spec.count} images"
+    flips = "" if args.no_flip else ", random horizontal flips"
+    return f"{what}{flips}; {images_seen} images seen in {steps} steps of batch {args.batch_size}"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The trainer
+
+
+class Trainer:
+    """Generator G, optional encoder E, discriminator D and their optimisers; one `step` per batch."""
+
+    def __init__(self, args, config: ModelConfig, device: torch.device, run: Distributed):
+        self.args, self.config, self.device, self.run = args, config, device, run
+        cuda = device.type == "cuda"
+        self.autocast_dtype = torch.bfloat16 if (args.precision == "bf16" or (args.precision == "auto" and cuda)) \
+            else None
+        if self.autocast_dtype is not None and not cuda:
+            raise SystemExit("--precision bf16 is for CUDA; on the CPU train in fp32")
+        self.memory_format = torch.channels_last if (cuda and args.channels_last) else torch.contiguous_format
+
+        self.generator = SPADEGenerator(config, spectral=True)
+        self.encoder = ConvEncoder(config, spectral=True) if config.use_vae else None
+        self.discriminator = MultiscaleDiscriminator(config.semantic_nc + 3, args.ndf, args.num_d)
+        if run.enabled and config.param_free_norm == "batch":
+            self.generator = nn.SyncBatchNorm.convert_sync_batchnorm(self.generator)
+        for module in self.modules():
+            module.to(device, memory_format=self.memory_format)
+
+        g_params = list(self.generator.parameters()) + (list(self.encoder.parameters()) if self.encoder else [])
+        self.opt_g = torch.optim.Adam(g_params, lr=args.lr_g, betas=(args.beta1, args.beta2))
+        self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=args.lr_d, betas=(args.beta1, args.beta2))
+
+        # The DDP wrappers are used for the passes whose gradients they must average; the G pass reads D
+        # through the plain module so that D's frozen parameters take no part in DDP's bookkeeping.
+        wrap = (lambda m: DistributedDataParallel(m, device_ids=[device.index] if cuda else None)) \
+            if run.enabled else (lambda m: m)
+        self.g = wrap(self.generator)
+        self.e = wrap(self.encoder) if self.encoder else None
+        self.d = wrap(self.discriminator)
+        self.step_count = 0
+        self.images_seen = 0
+
+    def modules(self) -> list[nn.Module]:
+        return [m for m in (self.generator, self.encoder, self.discriminator) if m is not None]
+
+    def autocast(self):
+        if self.autocast_dtype is None:
+            return nullcontext()
+        return torch.autocast(self.device.type, dtype=self.autocast_dtype)
+
+    def inputs(self, batch: dict) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """(semantic map [B, semantic_nc, H, W], real image [B, 3, H, W], distance map or None)."""
+        seg = make_semantic(batch["labels"], batch["edges"], self.config)
+        seg = seg.contiguous(memory_format=self.memory_format)
+        real = batch["image"].contiguous(memory_format=self.memory_format)
+        dist_map = batch["dist"] if self.config.use_icpe else None
+        return seg, real, dist_map
+
+    def step(self, batch: dict) -> dict[str, torch.Tensor]:
+        """One G/E update and one D update on `batch` (see data.SampleCache.batch). Returns the losses as
+        detached scalar tensors (no host synchronisation)."""
+        args = self.args
+        seg, real, dist_map = self.inputs(batch)
+        result = {}
+        self.discriminator.requires_grad_(False)
+        with self.autocast():
+            z = None
+            if self.e is not None:
+                mu, logvar = self.e(real)
+                z = reparameterize(mu.float(), logvar.float())
+            fake = self.g(seg, dist_map, z)
+            fake_pred = self.discriminator(torch.cat((seg, fake), 1))
+            with torch.no_grad():
+                real_pred = self.discriminator(torch.cat((seg, real), 1))
+            g_gan = losses.hinge_g_loss(fake_pred)
+            g_feat = losses.feature_matching_loss(real_pred, fake_pred, args.lambda_feat)
+            g_total = g_gan + g_feat
+            result.update(g_gan=g_gan, g_feat=g_feat)
+            if self.e is not None:
+                g_kl = losses.kl_loss(mu, logvar, args.lambda_kld)
+                g_total = g_total + g_kl
+                result["g_kl"] = g_kl
+            if args.lambda_l1 > 0:
+                g_l1 = losses.reconstruction_loss(fake, real, args.lambda_l1)
+                g_total = g_total + g_l1
+                result["g_l1"] = g_l1
+        self.opt_g.zero_grad(set_to_none=True)
+        g_total.backward()
+        self.opt_g.step()
+
+        self.discriminator.requires_grad_(True)
+        with self.autocast():
+            both = torch.cat((torch.cat((seg, fake.detach()), 1), torch.cat((seg, real), 1)), 0)
+            predictions = self.d(both)
+            batch_size = seg.shape[0]
+            fake_pred = [[t[:batch_size] for t in scale] for scale in predictions]
+            real_pred = [[t[batch_size:] for t in scale] for scale in predictions]
+            d_loss = losses.hinge_d_loss(real_pred, fake_pred)
+        self.opt_d.zero_grad(set_to_none=True)
+        d_loss.backward()
+        self.opt_d.step()
+        result["d_hinge"] = d_loss
+        self.step_count += 1
+        self.images_seen += batch_size * self.run.world_size
+        return {k: v.detach().float() for k, v in result.items()}
+
+    # Checkpoints ----------------------------------------------------------------------------------------
+
+    def state(self) -> dict:
+        return {
+            "generator": self.generator.state_dict(),
+            "encoder": self.encoder.state_dict() if self.encoder else None,
+            "discriminator": self.discriminator.state_dict(),
+            "opt_g": self.opt_g.state_dict(),
+            "opt_d": self.opt_d.state_dict(),
+            "step": self.step_count,
+            "images_seen": self.images_seen,
+            "config": self.config.to_dict(),
+        }
+
+    def save(self, path: Path, extra: dict) -> None:
+        """Writes a checkpoint atomically (temporary file, then rename)."""
+        temporary = path.with_name(path.name + ".tmp")
+        torch.save({**self.state(), **extra}, temporary)
+        os.replace(temporary, path)
+
+    def load(self, path: Path) -> dict:
+        """Restores models, optimisers and counters; returns the whole checkpoint."""
+        state = torch.load(path, map_location=self.device, weights_only=False)
+        # training_data and style_presets are written at export; the architecture must match.
+        descriptive = ("training_data", "style_presets")
+        ours = self.config.to_dict()
+        changed = sorted(k for k, v in state["config"].items() if k not in descriptive and ours.get(k) != v)
+        if changed:
+            raise SystemExit(f"{path}: the checkpoint's model config differs from the options in {changed}")
+        self.generator.load_state_dict(state["generator"])
+        if self.encoder:
+            self.encoder.load_state_dict(state["encoder"])
+        self.discriminator.load_state_dict(state["discriminator"])
+        self.opt_g.load_state_dict(state["opt_g"])
+        self.opt_d.load_state_dict(state["opt_d"])
+        self.step_count, self.images_seen = state["step"], state["images_seen"]
+        return state
+
+    # Pictures and export --------------------------------------------------------------------------------
+
+    @torch.no_grad()
+    def sample_grid(self, batch: dict, colours: np.ndarray, path: Path) -> None:
+        """PNG, one row per layout: coloured label map | real image | generated with the encoder's code of
+        the real image (or the plain output without an encoder) | generated with a fixed random code."""
+        self.generator.eval()
+        if self.encoder:
+            self.encoder.eval()
+        seg, real, dist_map = self.inputs(batch)
+        with self.autocast():
+            columns = [real]
+            if self.encoder:
+                mu, _ = self.encoder(real)
+                columns.append(self.generator(seg, dist_map, mu.float()))
+                generator = torch.Generator(device=self.device).manual_seed(1234)
+                z = torch.randn(real.shape[0], self.config.z_dim, device=self.device, generator=generator)
+                columns.append(self.generator(seg, dist_map, z))
+            else:
+                columns.append(self.generator(seg, dist_map))
+        self.generator.train()
+        if self.encoder:
+            self.encoder.train()
+        pictures = [colours[batch["labels"].cpu().numpy()]]
+        pictures += [((c.float().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
+                     for c in columns]
+        rows = [np.concatenate([p[i] for p in pictures], axis=1) for i in range(real.shape[0])]
+        save_png(np.concatenate(rows, axis=0), path)
+
+    @torch.no_grad()
+    def style_presets(self, per_style: int) -> dict[str, list[float]]:
+        """For each landscape STYLE_PRESETS entry: the mean encoder code (mu) of renders of `per_style`
+        held-out layouts in that style."""
+        import landscape
+
+        self.encoder.eval()
+        width, height = self.config.width, self.config.height
+        presets = {}
+        for name, style in landscape.STYLE_PRESETS.items():
+            seeds = [data.HELDOUT_SEED_BASE + 900_000 + i for i in range(per_style)]
+            images = np.stack([landscape.render_with_style(seed, style, width, height).image for seed in seeds])
+            real = torch.from_numpy(images).permute(0, 3, 1, 2).float().div(127.5).sub(1).to(self.device)
+            with self.autocast():
+                mu, _ = self.encoder(real.contiguous(memory_format=self.memory_format))
+            presets[name] = [float(v) for v in mu.float().mean(0).cpu()]
+        self.encoder.train()
+        return presets
+
+
+def save_png(pixels: np.ndarray, path: Path) -> None:
+    """uint8 [H, W, 3] -> PNG, written to a temporary file and renamed."""
+    temporary = path.with_name(path.name + ".tmp.png")
+    Image.fromarray(pixels).save(temporary)
+    os.replace(temporary, path)
+
+
+def class_colours(config: ModelConfig) -> np.ndarray:
+    """uint8 [classes, 3]: the model's palette (Palettes/<palette>.gpl) where it covers every class, else
+    evenly spread hues."""
+    from landscape.classes import read_palette
+
+    path = Path(__file__).resolve().parents[1] / "Palettes" / f"{config.palette}.gpl"
+    if path.is_file():
+        _, entries = read_palette(path)
+        if len(entries) >= config.class_count:
+            return np.array([rgb for _, rgb in entries[:config.class_count]], dtype=np.uint8)
+    hues = (np.arange(config.class_count) * 0.618034) % 1.0
+    rgb = 0.5 + 0.5 * np.cos(2 * np.pi * (hues[:, None] + np.array([0.0, 1 / 3, 2 / 3])))
+    return (rgb * 255).round().astype(np.uint8)
+
+
+class Log:
+    """JSON-lines training log (rank 0), appended so that a resumed run continues the same file."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+
+    def write(self, record: dict) -> None:
+        line = json.dumps(record)
+        print(line, flush=True)
+        if self.path is not None:
+            with open(self.path, "a") as f:
+                f.write(line + "\n")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Main
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """Runs training; returns a summary (steps, images seen, seconds, paths)."""
+    args = build_parser().parse_args(argv)
+    if args.time_budget <= 0 and args.max_steps <= 0:
+        raise SystemExit("give --time-budget SECONDS and/or --max-steps N")
+    run = Distributed()
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed + run.rank)
+    out = Path(args.out)
+    log = Log(out / LOG_NAME if run.main else None)
+    started = time.time()
+
+    description = dataset_description(args)
+    config = model_config(args, description)
+    spec = cache_spec(args, config)
+    data.check_training_seeds(spec)
+    if run.local_rank == 0:
+        folder = data.build_cache(spec, args.cache_dir, args.workers or None,
+                                  log=lambda text: print(text, flush=True))
+    else:
+        folder = data.wait_for_cache(spec, args.cache_dir)
+
+    device = choose_device(args, run)
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+        torch.backends.cudnn.benchmark = True
+    run.start(device)
+    try:
+        return train(args, run, config, spec, folder, device, out, log, started)
+    finally:
+        run.stop()
+
+
+def train(args, run: Distributed, config: ModelConfig, spec: data.CacheSpec, folder: Path, device: torch.device,
+          out: Path, log: Log, started: float) -> dict:
+    cache = data.SampleCache(folder, device if args.cache_device == "auto" else "cpu", flip=not args.no_flip)
+    trainer = Trainer(args, config, device, run)
+    if run.main:
+        (out / "samples").mkdir(parents=True, exist_ok=True)
+
+    checkpoint_path = out / CHECKPOINT_NAME
+    resume = Path(args.resume) if args.resume not in ("", "auto") else None
+    if args.resume == "auto" and checkpoint_path.is_file():
+        resume = checkpoint_path
+    earlier_seconds = 0.0
+    if resume is not None:
+        state = trainer.load(resume)
+        earlier_seconds = state.get("train_seconds", 0.0)
+        log.write({"event": "resume", "from": str(resume), "step": trainer.step_count,
+                   "images_seen": trainer.images_seen})
+
+    steps_per_epoch = len(cache) // (args.batch_size * run.world_size)
+    stream = iter(data.BatchStream(cache, args.batch_size, run.rank, run.world_size, args.seed,
+                                   epoch=trainer.step_count // steps_per_epoch))
+    fixed = cache.batch(torch.arange(min(SAMPLE_ROWS, len(cache))), torch.zeros(min(SAMPLE_ROWS, len(cache)),
+                                                                                 dtype=torch.bool))
+    fixed = {k: v.to(device) for k, v in fixed.items()}
+    colours = class_colours(config)
+    parameters = {name: sum(p.numel() for p in m.parameters()) for name, m in
+                  (("generator", trainer.generator), ("encoder", trainer.encoder),
+                   ("discriminator", trainer.discriminator)) if m is not None}
+    log.write({"event": "start", "config": config.to_dict(), "parameters": parameters, "device": str(device),
+               "world_size": run.world_size, "cache": str(folder), "cache_samples": len(cache),
+               "setup_seconds": round(time.time() - started, 2),
+               "options": {k: v for k, v in vars(args).items()}})
+
+    loop_start = time.time()
+    window_start, window_images, window_steps = loop_start, 0, 0
+    totals: dict[str, torch.Tensor] = {}
+    session_steps = 0
+    while True:
+        if args.max_steps and trainer.step_count >= args.max_steps:
+            break
+        if args.time_budget and out_of_time(loop_start, args.time_budget, run, session_steps):
+            break
+        batch = next(stream)
+        batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
+        values = trainer.step(batch)
+        session_steps += 1
+        window_steps += 1
+        window_images += args.batch_size * run.world_size
+        for key, value in values.items():
+            totals[key] = totals.get(key, 0) + value
+        step = trainer.step_count
+        if step % args.log_every == 0 or step == args.max_steps:
+            if device.type == "cuda":
+                torch.cuda.synchronize(device)
+            now = time.time()
+            record = {"step": step, "images_seen": trainer.images_seen,
+                      "elapsed": round(earlier_seconds + now - loop_start, 2),
+                      "img_per_s": round(window_images / (now - window_start), 2),
+                      "s_per_step": round((now - window_start) / window_steps, 4)}
+            record.update({k: round(float(v) / window_steps, 5) for k, v in totals.items()})
+            if not all(math.isfinite(v) for k, v in record.items() if isinstance(v, float)):
+                log.write({"event": "diverged", **record})
+                raise SystemExit(f"step {step}: a loss is not finite: {record}")
+            log.write(record)
+            window_start, window_images, window_steps, totals = now, 0, 0, {}
+        if run.main and args.sample_every and step % args.sample_every == 0:
+            trainer.sample_grid(fixed, colours, out / "samples" / f"step_{step:07d}.png")
+        if run.main and args.checkpoint_every and step % args.checkpoint_every == 0:
+            trainer.save(checkpoint_path, {"train_seconds": earlier_seconds + time.time() - loop_start})
+
+    train_seconds = earlier_seconds + time.time() - loop_start
+    summary = {"event": "end", "step": trainer.step_count, "images_seen": trainer.images_seen,
+               "train_seconds": round(train_seconds, 2), "session_steps": session_steps}
+    if run.main:
+        trainer.save(checkpoint_path, {"train_seconds": train_seconds})
+        trainer.sample_grid(fixed, colours, out / "samples" / f"step_{trainer.step_count:07d}.png")
+        if args.export:
+            if args.style_presets:
+                if not config.use_vae or spec.source != "landscape":
+                    raise SystemExit("--style-presets needs the style encoder and landscape data")
+                config.style_presets = trainer.style_presets(args.presets_per_style)
+            config.training_data = training_data_text(args, spec, trainer.images_seen, trainer.step_count)
+            export_path = out / args.export
+            modelfile.export(export_path, config, trainer.generator, trainer.encoder,
+                             torch.float16 if args.f16 else torch.float32)
+            summary["model"] = str(export_path)
+        summary["total_seconds"] = round(time.time() - started, 2)
+        log.write(summary)
+    return summary
+
+
+def out_of_time(loop_start: float, budget: float, run: Distributed, session_steps: int) -> bool:
+    """Whether the training time is spent. Under DDP the ranks agree (rank 0's clock decides) every 10
+    steps, so they all stop after the same step."""
+    over = time.time() - loop_start >= budget
+    if not run.enabled:
+        return over
+    if session_steps % 10:
+        return False
+    flag = torch.tensor([1.0 if over else 0.0], device="cuda" if dist.get_backend() == "nccl" else "cpu")
+    dist.broadcast(flag, src=0)
+    return bool(flag.item())
+
+
+if __name__ == "__main__":
+    main()
