@@ -64,7 +64,7 @@ public struct ModelFile: Sendable {
                 problems.append("tensor '\(spec.name)' has dtype \(entry.dtype.rawValue), expected F32, F16 or BF16")
             }
         }
-        for entry in file.entries where !expectedNames.contains(entry.name) {
+        for entry in file.entries where !expectedNames.contains(entry.name) && !Self.isIgnored(entry.name) {
             problems.append("unexpected tensor '\(entry.name)' \(entry.shape) (not part of this config)")
         }
         guard problems.isEmpty else { throw ModelFileError(file: file.fileName, problems: problems) }
@@ -90,7 +90,7 @@ public struct ModelFile: Sendable {
             if tensor.shape != spec.shape { problems.append("tensor '\(spec.name)' has shape \(tensor.shape), expected \(spec.shape)") }
         }
         let expectedNames = Set(expected.map(\.name))
-        for name in tensors.keys.sorted() where !expectedNames.contains(name) {
+        for name in tensors.keys.sorted() where !expectedNames.contains(name) && !Self.isIgnored(name) {
             problems.append("unexpected tensor '\(name)' \(tensors[name]!.shape) (not part of this config)")
         }
         guard problems.isEmpty else { throw ModelFileError(file: fileName, problems: problems) }
@@ -98,6 +98,9 @@ public struct ModelFile: Sendable {
         self.config = config
         self.tensors = tensors
     }
+
+    /// Batch norms' `num_batches_tracked` counters carry nothing for inference; files may keep them (docs/model-format.md).
+    static func isIgnored(_ name: String) -> Bool { name.hasSuffix(".num_batches_tracked") }
 
     /// The weight called `name`. Every name of `expectedTensors(for: config)` is present after loading.
     public subscript(name: String) -> Tensor {

@@ -5,8 +5,8 @@
 /// - edges: `[H * W]` (the edge map's single channel), or nil when the model has no edge channel.
 /// - distances: `[2 * H * W]`, channels `[h, w]` (ICPE), or nil when the model has no ICPE.
 ///
-/// The generator builds one per resolution by nearest-resizing the full-size maps (PyTorch's rule, source index
-/// `floor(dst * in / out)`, see docs/conditioning.md section 3 and 4).
+/// The generator builds one per resolution by nearest-resizing the full-size maps with PyTorch's rule
+/// (`NearestResize`, docs/conditioning.md section 4).
 public struct SemanticMaps: Sendable {
     public let classCount: Int
     public let height: Int
@@ -30,8 +30,8 @@ public struct SemanticMaps: Sendable {
     /// The maps nearest-resized to `height` x `width` (identity when the size is unchanged).
     public func resized(height newHeight: Int, width newWidth: Int) -> SemanticMaps {
         if newHeight == height && newWidth == width { return self }
-        let rows = (0..<newHeight).map { Self.nearestSource($0, input: height, output: newHeight) }
-        let cols = (0..<newWidth).map { Self.nearestSource($0, input: width, output: newWidth) }
+        let rows = NearestResize.sourceIndices(inputSize: height, outputSize: newHeight)
+        let cols = NearestResize.sourceIndices(inputSize: width, outputSize: newWidth)
         func resample<T>(_ plane: ArraySlice<T>) -> [T] {
             let base = plane.startIndex
             var out: [T] = []
@@ -45,11 +45,6 @@ public struct SemanticMaps: Sendable {
             classes: resample(classes[...]),
             edges: edges.map { resample($0[...]) },
             distances: distances.map { resample($0[0..<pixels]) + resample($0[pixels..<2 * pixels]) })
-    }
-
-    /// PyTorch's nearest rule, `floor(dst * in / out)` clamped to the input (computed exactly in integers).
-    private static func nearestSource(_ index: Int, input: Int, output: Int) -> Int {
-        min(index * input / output, input - 1)
     }
 
     /// The semantic input of SPADE layers and of the generator's head conv: one-hot classes `[classCount, H, W]`,

@@ -38,6 +38,35 @@ struct GeneratorTests {
         #expect(imageError <= 1e-4, "\(name): image max abs error \(imageError)")
         print("parity \(name): image max abs error \(imageError); worst stage \(worstStage) error \(worstRelative) x max(1, max|ref|)")
     }
+
+    /// The whole Swift path: painted grid -> label upsampling, edge map, distance map, seeded style -> image.
+    @Test("from the painted grid to the picture, all in Swift", arguments: Fixtures.names)
+    func endToEnd(name: String) throws {
+        let model = try Fixtures.model(name)
+        let config = model.config
+        let io = try Fixtures.io(name)
+        let (gridShape, gridLabels) = try io.integerTensor("in.grid_labels")
+        let gridInstances = try io.integerTensor("in.grid_instances").values
+        let (labels, instances) = LabelUpsampling.upsample(
+            labels: LabelMap(width: gridShape[1], height: gridShape[0], classes: gridLabels.map { Int32($0) }),
+            instances: InstanceMap(width: gridShape[1], height: gridShape[0], ids: gridInstances.map { Int32($0) }),
+            width: config.width, height: config.height)
+        var style: StyleCode?
+        if config.useVAE {
+            let seed = try #require(io.metadata["style_seed"].flatMap { UInt64($0) }, "io metadata needs style_seed")
+            style = StyleCode.random(seed: seed, count: config.zDim)
+            #expect(style?.values == (try io.floatTensor("in.z").data))
+        }
+        let input = GeneratorInput(
+            labels: labels,
+            edges: config.useInstanceEdges ? EdgeMap.compute(labels: labels, instances: instances) : nil,
+            distances: config.useICPE
+                ? DistanceMap.compute(labels: labels, instances: instances, ignoredClass: config.containDontcareLabel ? Int32(config.labelNC) : nil)
+                : nil,
+            style: style)
+        let error = try Generator(model: model)(input).maxAbsDifference(to: try io.floatTensor("out.image"))
+        #expect(error <= 1e-4, "\(name): image max abs error \(error)")
+    }
 }
 
 @Suite("Generator input and control")

@@ -85,6 +85,17 @@ struct ModelFileTests {
         #expect(problems(file) == ["unexpected tensor 'encoder.fc_mu.bias' [16] (not part of this config)"])
     }
 
+    @Test("batch-norm counters are ignored")
+    func batchCounters() throws {
+        var file = try SafeTensorsBytes(contentsOf: Fixtures.modelURL("clade_edges_dontcare_batch_more"))
+        let end = file.data.count
+        file.header = String(file.header.trimmingCharacters(in: .whitespaces).dropLast())
+        file.header += ",\"head_0.norm_0.param_free_norm.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[\(end),\(end + 8)]}}"
+        file.data += [UInt8](repeating: 0, count: 8)
+        let model = try ModelFile(safeTensors: try file.parse())
+        #expect(model.config.paramFreeNorm == .batch)
+    }
+
     @Test("config problems name the key")
     func configProblems() throws {
         let cases: [(String, String, String)] = [
