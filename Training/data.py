@@ -168,6 +168,8 @@ def _fill_rows(task) -> int:
         if image.shape != (spec.height, spec.width, 3) or labels.shape != (spec.height, spec.width):
             raise DataError(f"sample {i}: image {image.shape} / labels {labels.shape} are not "
                             f"{spec.height}x{spec.width}")
+        if labels.min() < 0 or labels.max() >= spec.classes:
+            raise DataError(f"sample {i}: class ids {labels.min()}..{labels.max()} outside 0..{spec.classes - 1}")
         edges, dist = conditioning_rows(labels, instances, spec.ignored_class)
         arrays["image"][i] = image.transpose(2, 0, 1)
         arrays["labels"][i] = labels

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.distributed as dist
+import torch.nn.functional as F
 from PIL import Image
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
@@ -37,7 +38,7 @@ import losses  # noqa: E402
 from clade import modelfile  # noqa: E402
 from clade.config import ModelConfig, block_names_for  # noqa: E402
 from clade.discriminator import MultiscaleDiscriminator  # noqa: E402
-from clade.networks import ConvEncoder, SPADEGenerator, make_semantic, reparameterize  # noqa: E402
+from clade.networks import ConvEncoder, SPADEGenerator, reparameterize  # noqa: E402
 
 CHECKPOINT_NAME = "checkpoint.pt"
 LOG_NAME = "train.jsonl"
@@ -258,14 +259,17 @@ class Trainer:
         self.generator = SPADEGenerator(config, spectral=True)
         self.encoder = ConvEncoder(config, spectral=True) if config.use_vae else None
         self.discriminator = MultiscaleDiscriminator(config.semantic_nc + 3, args.ndf, args.num_d)
-        if run.enabled and config.param_free_norm == "batch":
+        # Batch statistics over all processes, as the reference's synchronized batch norm (CUDA only).
+        if run.enabled and cuda and config.param_free_norm == "batch":
             self.generator = nn.SyncBatchNorm.convert_sync_batchnorm(self.generator)
         for module in self.modules():
             module.to(device, memory_format=self.memory_format)
 
         g_params = list(self.generator.parameters()) + (list(self.encoder.parameters()) if self.encoder else [])
-        self.opt_g = torch.optim.Adam(g_params, lr=args.lr_g, betas=(args.beta1, args.beta2))
-        self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=args.lr_d, betas=(args.beta1, args.beta2))
+        # fused: one kernel per update on CUDA instead of a loop over parameter groups.
+        adam = dict(betas=(args.beta1, args.beta2), fused=cuda)
+        self.opt_g = torch.optim.Adam(g_params, lr=args.lr_g, **adam)
+        self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=args.lr_d, **adam)
 
         # The DDP wrappers are used for the passes whose gradients they must average; the G pass reads D
         # through the plain module so that D's frozen parameters take no part in DDP's bookkeeping.
@@ -287,8 +291,7 @@ class Trainer:
 
     def inputs(self, batch: dict) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
         """(semantic map [B, semantic_nc, H, W], real image [B, 3, H, W], distance map or None)."""
-        seg = make_semantic(batch["labels"], batch["edges"], self.config)
-        seg = seg.contiguous(memory_format=self.memory_format)
+        seg = semantic_map(batch["labels"], batch["edges"], self.config).contiguous(memory_format=self.memory_format)
         real = batch["image"].contiguous(memory_format=self.memory_format)
         dist_map = batch["dist"] if self.config.use_icpe else None
         return seg, real, dist_map
@@ -428,6 +431,15 @@ class Trainer:
         return presets
 
 
+def semantic_map(labels: torch.Tensor, edges: torch.Tensor, config: ModelConfig) -> torch.Tensor:
+    """The generator's semantic input, float32 [B, semantic_nc, H, W] (one-hot classes, then the edge map
+    [B, 1, H, W] when the model uses edges), as clade.networks.make_semantic builds it but without its range
+    check, which reads the labels back to the host and so stalls the GPU every step. The cache's label
+    maps are checked when it is built."""
+    onehot = F.one_hot(labels, config.class_count).permute(0, 3, 1, 2).float()
+    return torch.cat((onehot, edges), 1) if config.use_instance_edges else onehot
+
+
 def save_png(pixels: np.ndarray, path: Path) -> None:
     """uint8 [H, W, 3] -> PNG, written to a temporary file and renamed."""
     temporary = path.with_name(path.name + ".tmp.png")
@@ -450,18 +462,53 @@ def class_colours(config: ModelConfig) -> np.ndarray:
     return (rgb * 255).round().astype(np.uint8)
 
 
-class Log:
-    """JSON-lines training log (rank 0), appended so that a resumed run continues the same file."""
+class LossWindow:
+    """Sums of the step losses (on the device, read back only when a record is made) and the throughput since
+    the last record. `origin` is the wall-clock time at which training time 0 lies (earlier sessions count)."""
 
-    def __init__(self, path: Path | None):
-        self.path = path
+    def __init__(self, device: torch.device, origin: float):
+        self.device, self.origin = device, origin
+        self.start = time.time()
+        self.steps, self.images = 0, 0
+        self.totals: dict[str, torch.Tensor] = {}
+
+    def add(self, values: dict[str, torch.Tensor], images: int) -> None:
+        self.steps += 1
+        self.images += images
+        for key, value in values.items():
+            self.totals[key] = self.totals[key] + value if key in self.totals else value
+
+    def record(self, trainer: Trainer) -> dict:
+        """The log record of the window (mean losses, images/s, seconds/step); starts a new window. Raises
+        SystemExit when a loss is not finite."""
+        if self.device.type == "cuda":
+            torch.cuda.synchronize(self.device)
+        now = time.time()
+        record = {"step": trainer.step_count, "images_seen": trainer.images_seen,
+                  "elapsed": round(now - self.origin, 2), "img_per_s": round(self.images / (now - self.start), 2),
+                  "s_per_step": round((now - self.start) / self.steps, 4)}
+        means = {k: float(v) / self.steps for k, v in self.totals.items()}
+        if not all(math.isfinite(v) for v in means.values()):
+            raise SystemExit(f"step {trainer.step_count}: a loss is not finite: {means}")
+        record.update({k: round(v, 5) for k, v in means.items()})
+        self.start, self.steps, self.images, self.totals = now, 0, 0, {}
+        return record
+
+
+class Log:
+    """JSON-lines training log, appended so that a resumed run continues the same file; printed and
+    written by rank 0 only (the other ranks' losses differ only by their share of the batch)."""
+
+    def __init__(self, path: Path, enabled: bool):
+        self.path, self.enabled = path, enabled
 
     def write(self, record: dict) -> None:
+        if not self.enabled:
+            return
         line = json.dumps(record)
         print(line, flush=True)
-        if self.path is not None:
-            with open(self.path, "a") as f:
-                f.write(line + "\n")
+        with open(self.path, "a") as f:
+            f.write(line + "\n")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -473,12 +520,14 @@ def main(argv: list[str] | None = None) -> dict:
     args = build_parser().parse_args(argv)
     if args.time_budget <= 0 and args.max_steps <= 0:
         raise SystemExit("give --time-budget SECONDS and/or --max-steps N")
+    if args.style_presets and not (args.vae and args.data == "landscape"):
+        raise SystemExit("--style-presets needs the style encoder (--vae) and landscape data")
     run = Distributed()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed + run.rank)
     out = Path(args.out)
-    log = Log(out / LOG_NAME if run.main else None)
+    log = Log(out / LOG_NAME, run.main)
     started = time.time()
 
     description = dataset_description(args)
@@ -534,11 +583,10 @@ def train(args, run: Distributed, config: ModelConfig, spec: data.CacheSpec, fol
     log.write({"event": "start", "config": config.to_dict(), "parameters": parameters, "device": str(device),
                "world_size": run.world_size, "cache": str(folder), "cache_samples": len(cache),
                "setup_seconds": round(time.time() - started, 2),
-               "options": {k: v for k, v in vars(args).items()}})
+               "options": vars(args)})
 
     loop_start = time.time()
-    window_start, window_images, window_steps = loop_start, 0, 0
-    totals: dict[str, torch.Tensor] = {}
+    window = LossWindow(device, loop_start - earlier_seconds)
     session_steps = 0
     while True:
         if args.max_steps and trainer.step_count >= args.max_steps:
@@ -547,31 +595,17 @@ def train(args, run: Distributed, config: ModelConfig, spec: data.CacheSpec, fol
             break
         batch = next(stream)
         batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
-        values = trainer.step(batch)
+        window.add(trainer.step(batch), args.batch_size * run.world_size)
         session_steps += 1
-        window_steps += 1
-        window_images += args.batch_size * run.world_size
-        for key, value in values.items():
-            totals[key] = totals.get(key, 0) + value
         step = trainer.step_count
-        if step % args.log_every == 0 or step == args.max_steps:
-            if device.type == "cuda":
-                torch.cuda.synchronize(device)
-            now = time.time()
-            record = {"step": step, "images_seen": trainer.images_seen,
-                      "elapsed": round(earlier_seconds + now - loop_start, 2),
-                      "img_per_s": round(window_images / (now - window_start), 2),
-                      "s_per_step": round((now - window_start) / window_steps, 4)}
-            record.update({k: round(float(v) / window_steps, 5) for k, v in totals.items()})
-            if not all(math.isfinite(v) for k, v in record.items() if isinstance(v, float)):
-                log.write({"event": "diverged", **record})
-                raise SystemExit(f"step {step}: a loss is not finite: {record}")
-            log.write(record)
-            window_start, window_images, window_steps, totals = now, 0, 0, {}
+        if step % args.log_every == 0:
+            log.write(window.record(trainer))
         if run.main and args.sample_every and step % args.sample_every == 0:
             trainer.sample_grid(fixed, colours, out / "samples" / f"step_{step:07d}.png")
         if run.main and args.checkpoint_every and step % args.checkpoint_every == 0:
             trainer.save(checkpoint_path, {"train_seconds": earlier_seconds + time.time() - loop_start})
+    if window.steps:
+        log.write(window.record(trainer))
 
     train_seconds = earlier_seconds + time.time() - loop_start
     summary = {"event": "end", "step": trainer.step_count, "images_seen": trainer.images_seen,
@@ -581,8 +615,6 @@ def train(args, run: Distributed, config: ModelConfig, spec: data.CacheSpec, fol
         trainer.sample_grid(fixed, colours, out / "samples" / f"step_{trainer.step_count:07d}.png")
         if args.export:
             if args.style_presets:
-                if not config.use_vae or spec.source != "landscape":
-                    raise SystemExit("--style-presets needs the style encoder and landscape data")
                 config.style_presets = trainer.style_presets(args.presets_per_style)
             config.training_data = training_data_text(args, spec, trainer.images_seen, trainer.step_count)
             export_path = out / args.export

@@ -98,6 +98,15 @@ def test_the_time_budget_stops_training_and_still_saves(two_steps, tmp_path):
     assert "g_kl" not in log_records(tmp_path)[1] and "g_l1" not in log_records(tmp_path)[1]
 
 
+@pytest.mark.parametrize("edges", [True, False])
+def test_the_semantic_map_is_the_networks_semantic_input(edges):
+    args = train.build_parser().parse_args(["--out", "x"] + ([] if edges else ["--no-edges"]))
+    config = train.model_config(args, train.dataset_description(args))
+    labels = torch.randint(0, config.class_count, (2, 8, 8))
+    edge_map = torch.randint(0, 2, (2, 1, 8, 8)).float()
+    torch.testing.assert_close(train.semantic_map(labels, edge_map, config), make_semantic(labels, edge_map, config))
+
+
 def test_model_options_map_onto_the_config():
     def config(*options):
         args = train.build_parser().parse_args(["--out", "x", *options])
@@ -129,3 +138,9 @@ def test_training_reads_an_ade_style_folder(tmp_path):
     assert config.label_nc == 4 and config.contain_dontcare_label
     assert config.class_names == ["wall", "sky", "tree", "water", "dontcare"]
     assert "folder ade, 4 images" in config.training_data
+
+
+def test_style_presets_without_an_encoder_are_refused_before_training(tmp_path):
+    with pytest.raises(SystemExit, match="style-presets"):
+        train.main(["--out", str(tmp_path), "--no-vae", "--style-presets", "--max-steps", "1"])
+    assert not any(tmp_path.iterdir())
