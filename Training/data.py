@@ -46,6 +46,17 @@ class DataError(ValueError):
     """Bad input data; the message names the file and the problem."""
 
 
+def code_digest() -> str:
+    """8 hex digits of a hash over the sources that produce cached samples (the landscape renderer and the
+    conditioning maps), so a cache built by older code is never reused."""
+    training = Path(__file__).resolve().parent
+    files = sorted((training / "landscape").glob("*.py")) + [training / "clade" / "conditioning.py"]
+    digest = hashlib.sha1()
+    for file in files:
+        digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:8]
+
+
 @dataclass(frozen=True)
 class CacheSpec:
     """What a cache holds. `source` is `landscape` or `folder`; `root`, `split` and `label_shift` describe a
@@ -65,14 +76,15 @@ class CacheSpec:
     label_shift: bool = False
 
     def folder_name(self) -> str:
-        """A readable name that changes whenever the content would."""
+        """A readable name that changes whenever the content would, the code that makes it included."""
         size = f"{self.width}x{self.height}"
         if self.source == "landscape":
-            return f"landscape-{size}-n{self.count}-seed{self.seed}-paint{self.paintify_fraction:g}-v{CACHE_VERSION}"
+            return (f"landscape-{size}-n{self.count}-seed{self.seed}-paint{self.paintify_fraction:g}"
+                    f"-{code_digest()}-v{CACHE_VERSION}")
         # hashlib, not hash(): the name must agree across processes (hash() is salted per process).
         key = json.dumps([str(Path(self.root).resolve()), self.split, self.label_shift, self.classes])
         digest = hashlib.sha1(key.encode()).hexdigest()[:10]
-        return f"folder-{Path(self.root).name}-{size}-n{self.count}-{digest}-v{CACHE_VERSION}"
+        return f"folder-{Path(self.root).name}-{size}-n{self.count}-{digest}-{code_digest()}-v{CACHE_VERSION}"
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)

@@ -141,3 +141,19 @@ def test_training_seeds_must_stay_below_the_heldout_seeds():
                           seed=data.HELDOUT_SEED_BASE - 5)
     with pytest.raises(data.DataError, match="held-out"):
         data.check_training_seeds(spec)
+
+
+def test_landscape_cache_flips_recompute_the_maps_of_objects_with_instances(tmp_path):
+    spec = data.CacheSpec(source="landscape", width=SIZE, height=SIZE, count=3, classes=13, seed=7,
+                          paintify_fraction=0.5)
+    cache = data.SampleCache(data.build_cache(spec, tmp_path, workers=1, log=lambda _: None))
+    for index in range(3):
+        image, labels, instances = data.landscape_sample(7 + index, SIZE, SIZE, 0.5)
+        mirrored = cache.batch(torch.tensor([index]), torch.tensor([True]))
+        np.testing.assert_array_equal(mirrored["labels"][0].numpy(), labels[:, ::-1])
+        torch.testing.assert_close(mirrored["image"][0], torch.from_numpy(image[:, ::-1].transpose(2, 0, 1).copy())
+                                   .float() / 127.5 - 1)
+        flipped_labels, flipped_instances = labels[:, ::-1].copy(), instances[:, ::-1].copy()
+        np.testing.assert_array_equal(mirrored["edges"][0, 0].numpy(), edge_map(flipped_labels, flipped_instances))
+        np.testing.assert_allclose(mirrored["dist"][0].numpy(), distance_map(flipped_labels, flipped_instances),
+                                   atol=1e-3)
