@@ -109,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = p.add_argument_group("run")
     r.add_argument("--out", required=True, help="output folder")
+    r.add_argument("--prepare-only", action="store_true",
+                   help="build the sample cache and stop (e.g. before starting several runs that share it)")
     r.add_argument("--time-budget", type=float, default=0.0, help="seconds of training, then save and export")
     r.add_argument("--max-steps", type=int, default=0, help="total steps (with --resume: including earlier)")
     r.add_argument("--resume", default="", help="checkpoint to continue from ('auto': OUT/checkpoint.pt if any)")
@@ -518,7 +520,7 @@ class Log:
 def main(argv: list[str] | None = None) -> dict:
     """Runs training; returns a summary (steps, images seen, seconds, paths)."""
     args = build_parser().parse_args(argv)
-    if args.time_budget <= 0 and args.max_steps <= 0:
+    if args.time_budget <= 0 and args.max_steps <= 0 and not args.prepare_only:
         raise SystemExit("give --time-budget SECONDS and/or --max-steps N")
     if args.style_presets and not (args.vae and args.data == "landscape"):
         raise SystemExit("--style-presets needs the style encoder (--vae) and landscape data")
@@ -539,6 +541,8 @@ def main(argv: list[str] | None = None) -> dict:
                                   log=lambda text: print(text, flush=True))
     else:
         folder = data.wait_for_cache(spec, args.cache_dir)
+    if args.prepare_only:
+        return {"event": "prepared", "cache": str(folder), "seconds": round(time.time() - started, 2)}
 
     device = choose_device(args, run)
     if device.type == "cuda":

@@ -1,6 +1,7 @@
 import json
 import math
 import shutil
+from pathlib import Path
 
 import pytest
 import torch
@@ -80,6 +81,12 @@ def test_resume_restores_the_state_and_continues_counting(two_steps, tmp_path):
     resumes = [r for r in log_records(out) if r.get("event") == "resume"]
     assert [r["step"] for r in resumes] == [2, 2]
     assert [r["step"] for r in log_records(out) if "event" not in r][-1] == 3
+
+
+def test_prepare_only_builds_the_cache_and_trains_nothing(tmp_path):
+    summary = run(tmp_path / "out", tmp_path / "cache", "--prepare-only")
+    assert summary["event"] == "prepared" and (tmp_path / "cache").is_dir()
+    assert (Path(summary["cache"]) / "meta.json").is_file() and not (tmp_path / "out").exists()
 
 
 def test_a_checkpoint_of_another_architecture_is_refused(two_steps, tmp_path):
