@@ -118,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--sample-every", type=int, default=500)
     r.add_argument("--log-every", type=int, default=50)
     r.add_argument("--export", default="model.safetensors", help="model file name under --out ('' for none)")
+    r.add_argument("--snapshot-steps", default="",
+                   help="comma-separated steps at which to also export OUT/snapshot_STEP.safetensors, so runs of "
+                        "different speed can be compared at equal steps")
     r.add_argument("--f16", action="store_true", help="export F16 tensors")
     r.add_argument("--style-presets", action="store_true",
                    help="store encoder codes of landscape STYLE_PRESETS renders in the model")
@@ -589,6 +592,7 @@ def train(args, run: Distributed, config: ModelConfig, spec: data.CacheSpec, fol
                "setup_seconds": round(time.time() - started, 2),
                "options": vars(args)})
 
+    snapshot_steps = {int(s) for s in args.snapshot_steps.split(",") if s.strip()}
     loop_start = time.time()
     window = LossWindow(device, loop_start - earlier_seconds)
     session_steps = 0
@@ -608,6 +612,11 @@ def train(args, run: Distributed, config: ModelConfig, spec: data.CacheSpec, fol
             trainer.sample_grid(fixed, colours, out / "samples" / f"step_{step:07d}.png")
         if run.main and args.checkpoint_every and step % args.checkpoint_every == 0:
             trainer.save(checkpoint_path, {"train_seconds": earlier_seconds + time.time() - loop_start})
+        if run.main and step in snapshot_steps:
+            config.training_data = training_data_text(args, spec, trainer.images_seen, step)
+            modelfile.export(out / f"snapshot_{step:07d}.safetensors", config, trainer.generator, trainer.encoder,
+                             torch.float16 if args.f16 else torch.float32)
+            log.write({"event": "snapshot", "step": step, "images_seen": trainer.images_seen})
     if window.steps:
         log.write(window.record(trainer))
 

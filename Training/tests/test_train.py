@@ -151,3 +151,13 @@ def test_style_presets_without_an_encoder_are_refused_before_training(tmp_path):
     with pytest.raises(SystemExit, match="style-presets"):
         train.main(["--out", str(tmp_path), "--no-vae", "--style-presets", "--max-steps", "1"])
     assert not any(tmp_path.iterdir())
+
+
+def test_snapshots_are_exported_at_the_named_steps(tmp_path):
+    out = tmp_path / "out"
+    run(out, tmp_path / "cache", "--max-steps", "3", "--snapshot-steps", "1,3", "--sample-every", "0")
+    assert sorted(p.name for p in out.glob("snapshot_*.safetensors")) == \
+        ["snapshot_0000001.safetensors", "snapshot_0000003.safetensors"]
+    config, _, _ = modelfile.load(out / "snapshot_0000001.safetensors")
+    assert "2 images seen in 1 steps" in config.training_data
+    assert [r["step"] for r in log_records(out) if r.get("event") == "snapshot"] == [1, 3]
