@@ -25,12 +25,39 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     public var trainingData: String
     public var stylePresets: [String: [Float]]
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case formatVersion = "format_version", architecture, blockNorms = "block_norms", ngf
         case numUpsamplingLayers = "num_upsampling_layers", width, height, labelNC = "label_nc"
         case containDontcareLabel = "contain_dontcare_label", useInstanceEdges = "use_instance_edges"
         case useICPE = "use_icpe", paramFreeNorm = "param_free_norm", useVAE = "use_vae", zDim = "z_dim"
         case palette, classNames = "class_names", trainingData = "training_data", stylePresets = "style_presets"
+    }
+
+    public init(
+        formatVersion: Int = 1, architecture: Architecture, blockNorms: [Normalization], ngf: Int,
+        numUpsamplingLayers: Upsampling = .normal, width: Int, height: Int, labelNC: Int,
+        containDontcareLabel: Bool = false, useInstanceEdges: Bool = false, useICPE: Bool = false,
+        paramFreeNorm: ParamFreeNorm = .batch, useVAE: Bool = false, zDim: Int = 256, palette: String,
+        classNames: [String], trainingData: String = "", stylePresets: [String: [Float]] = [:]
+    ) {
+        self.formatVersion = formatVersion
+        self.architecture = architecture
+        self.blockNorms = blockNorms
+        self.ngf = ngf
+        self.numUpsamplingLayers = numUpsamplingLayers
+        self.width = width
+        self.height = height
+        self.labelNC = labelNC
+        self.containDontcareLabel = containDontcareLabel
+        self.useInstanceEdges = useInstanceEdges
+        self.useICPE = useICPE
+        self.paramFreeNorm = paramFreeNorm
+        self.useVAE = useVAE
+        self.zDim = zDim
+        self.palette = palette
+        self.classNames = classNames
+        self.trainingData = trainingData
+        self.stylePresets = stylePresets
     }
 
     public init(from decoder: any Decoder) throws {
@@ -69,5 +96,68 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     /// Block names in order, as in the public checkpoints.
     public var blockNames: [String] {
         ["head_0", "G_middle_0", "G_middle_1", "up_0", "up_1", "up_2", "up_3"] + (numUpsamplingLayers == .most ? ["up_4"] : [])
+    }
+}
+
+extension ModelConfig {
+    /// The shape of one residual block: its channels, its normalisation and whether a x2 upsampling precedes it.
+    public struct BlockLayout: Sendable, Equatable {
+        public let name: String
+        public let inputChannels: Int
+        public let outputChannels: Int
+        public let norm: Normalization
+        /// A nearest x2 upsampling of the features comes before this block.
+        public let upsampledBefore: Bool
+
+        /// `fmiddle = min(fin, fout)`: the channels between `conv_0` and `conv_1`.
+        public var middleChannels: Int { min(inputChannels, outputChannels) }
+        /// The block has `conv_s` / `norm_s` when its input and output widths differ.
+        public var learnedShortcut: Bool { inputChannels != outputChannels }
+    }
+
+    /// The residual blocks in order (`head_0`, `G_middle_0`, `G_middle_1`, `up_0` ...), as in the SPADE generator:
+    /// widths 16ngf, 16ngf, 16ngf, 8ngf, 4ngf, 2ngf, ngf (and ngf/2 for `up_4`); an upsampling precedes every block
+    /// but `head_0`, and `G_middle_1` only with `more` / `most`.
+    public var blocks: [BlockLayout] {
+        let widths = [16, 16, 16, 16, 8, 4, 2, 1].map { $0 * ngf } + [ngf / 2]
+        return blockNames.enumerated().map { index, name in
+            BlockLayout(
+                name: name, inputChannels: widths[index], outputChannels: widths[index + 1],
+                norm: index < blockNorms.count ? blockNorms[index] : .clade,
+                upsampledBefore: index > 0 && (name != "G_middle_1" || numUpsamplingLayers != .normal))
+        }
+    }
+
+    /// The JSON keys of the config, for rejecting unknown ones.
+    public static var keys: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) }
+
+    /// Every inconsistency of the config, in words (empty when the config is usable).
+    public var problems: [String] {
+        var problems: [String] = []
+        if formatVersion != 1 { problems.append("format_version is \(formatVersion); this engine reads version 1") }
+        if ngf < 1 { problems.append("ngf is \(ngf); it must be at least 1") }
+        if numUpsamplingLayers == .most && ngf % 2 != 0 { problems.append("ngf is \(ngf); a 'most' generator halves it in up_4, so it must be even") }
+        let names = blockNames
+        if blockNorms.count != names.count {
+            problems.append("block_norms has \(blockNorms.count) entries; a '\(numUpsamplingLayers.rawValue)' generator has \(names.count) blocks (\(names.joined(separator: ", ")))")
+        }
+        switch architecture {
+        case .clade where blockNorms.contains(.spade): problems.append("architecture is clade but block_norms contains spade")
+        case .spade where blockNorms.contains(.clade): problems.append("architecture is spade but block_norms contains clade")
+        default: break
+        }
+        let step = 1 << upsamplingCount
+        if width < step || width % step != 0 { problems.append("width \(width) is not a positive multiple of 2^\(upsamplingCount) = \(step)") }
+        if height < step || height % step != 0 { problems.append("height \(height) is not a positive multiple of 2^\(upsamplingCount) = \(step)") }
+        if useICPE && !blockNorms.contains(.clade) { problems.append("use_icpe needs at least one CLADE block (ICPE lives in the CLADE class affine)") }
+        if labelNC < 1 { problems.append("label_nc is \(labelNC); it must be at least 1") }
+        if classNames.count != classCount {
+            problems.append("class_names has \(classNames.count) names; the class bank has \(classCount) rows (label_nc \(labelNC)\(containDontcareLabel ? " + dontcare" : ""))")
+        }
+        if zDim < 1 { problems.append("z_dim is \(zDim); it must be at least 1") }
+        for (name, code) in stylePresets.sorted(by: { $0.key < $1.key }) where code.count != zDim {
+            problems.append("style preset '\(name)' has \(code.count) values; z_dim is \(zDim)")
+        }
+        return problems
     }
 }

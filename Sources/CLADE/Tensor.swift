@@ -18,3 +18,28 @@ public struct Tensor: Sendable, Equatable {
 
     public var count: Int { data.count }
 }
+
+extension Tensor {
+    /// A tensor of `shape` filled with `value`.
+    public init(shape: [Int], repeating value: Float) {
+        self.init(shape: shape, data: [Float](repeating: value, count: shape.reduce(1, *)))
+    }
+
+    /// Channels of a feature map `[C, H, W]`.
+    public var channels: Int { shape[0] }
+    /// Height of a feature map `[C, H, W]`.
+    public var height: Int { shape[1] }
+    /// Width of a feature map `[C, H, W]`.
+    public var width: Int { shape[2] }
+
+    /// The largest absolute difference to `other` (same shape required), for tests and parity reports.
+    public func maxAbsDifference(to other: Tensor) -> Float {
+        precondition(shape == other.shape, "shapes differ: \(shape) vs \(other.shape)")
+        var worst: Float = 0
+        for i in data.indices { worst = max(worst, abs(data[i] - other.data[i])) }
+        return worst
+    }
+
+    /// The largest absolute value.
+    public var maxAbs: Float { data.reduce(0) { max($0, abs($1)) } }
+}

@@ -1,0 +1,92 @@
+/// The residual block of the SPADE / CLADE generator (PyTorch `SPADEResnetBlock`):
+///
+///     dx  = conv_1(lrelu(norm_1(conv_0(lrelu(norm_0(x))))))
+///     x_s = conv_s(norm_s(x))      when fin != fout (learned shortcut), else x
+///     out = x_s + dx
+///
+/// Shapes: x `[fin, H, W]` -> out `[fout, H, W]`, `fmiddle = min(fin, fout)`. conv_0, conv_1 are 3x3 with padding 1
+/// and bias; conv_s is 1x1 without bias. A CLADE norm with instance edges appends the edge channel, so the convs
+/// after it take one more input channel. LeakyReLU slope 0.2.
+public struct ResnetBlock: Sendable {
+    /// The conditional normalisation of a block: CLADE or SPADE.
+    public enum Norm: Sendable {
+        case clade(CLADENorm)
+        case spade(SPADENorm)
+
+        func callAsFunction(_ x: Tensor, _ maps: SemanticMaps, workspace: Workspace) -> Tensor {
+            switch self {
+            case let .clade(norm): norm(x, maps)
+            case let .spade(norm): norm(x, maps, workspace: workspace)
+            }
+        }
+    }
+
+    public let norm0: Norm
+    public let conv0: Conv2d
+    public let norm1: Norm
+    public let conv1: Conv2d
+    /// The learned shortcut (norm_s, conv_s), or nil when the block keeps its width.
+    public let shortcut: (norm: Norm, conv: Conv2d)?
+
+    public init(norm0: Norm, conv0: Conv2d, norm1: Norm, conv1: Conv2d, shortcut: (norm: Norm, conv: Conv2d)?) {
+        self.norm0 = norm0
+        self.conv0 = conv0
+        self.norm1 = norm1
+        self.conv1 = conv1
+        self.shortcut = shortcut
+    }
+
+    /// Block `name` of `model` (weights `name.conv_0.weight` ...; see docs/model-format.md).
+    init(model: ModelFile, layout: ModelConfig.BlockLayout) {
+        func conv(_ path: String, padding: Int, bias: Bool = true) -> Conv2d {
+            Conv2d(weight: model["\(path).weight"], bias: bias ? model["\(path).bias"] : nil, padding: padding)
+        }
+        func norm(_ path: String) -> Norm {
+            let config = model.config
+            let paramFree = config.paramFreeNorm == .batch
+                ? ParamFreeNorm(runningMean: model["\(path).param_free_norm.running_mean"], runningVar: model["\(path).param_free_norm.running_var"])
+                : .instance
+            switch layout.norm {
+            case .clade:
+                let affine = "\(path).class_specified_affine"
+                let distanceConvs = config.useICPE
+                    ? (CLADENorm.DistanceConv(weight: model["\(affine).dist_conv_w.weight"], bias: model["\(affine).dist_conv_w.bias"]),
+                       CLADENorm.DistanceConv(weight: model["\(affine).dist_conv_b.weight"], bias: model["\(affine).dist_conv_b.bias"]))
+                    : nil
+                let edgeConv = config.useInstanceEdges
+                    ? CLADENorm.EdgeConv(weight: model["\(path).inst_conv.weight"], bias: model["\(path).inst_conv.bias"])
+                    : nil
+                return .clade(CLADENorm(paramFreeNorm: paramFree, gamma: model["\(affine).weight"], beta: model["\(affine).bias"],
+                                        distanceConvs: distanceConvs, edgeConv: edgeConv))
+            case .spade:
+                return .spade(SPADENorm(paramFreeNorm: paramFree, shared: conv("\(path).mlp_shared.0", padding: 1),
+                                        gamma: conv("\(path).mlp_gamma", padding: 1), beta: conv("\(path).mlp_beta", padding: 1)))
+            }
+        }
+        let b = layout.name
+        self.init(
+            norm0: norm("\(b).norm_0"), conv0: conv("\(b).conv_0", padding: 1),
+            norm1: norm("\(b).norm_1"), conv1: conv("\(b).conv_1", padding: 1),
+            shortcut: layout.learnedShortcut ? (norm("\(b).norm_s"), conv("\(b).conv_s", padding: 0, bias: false)) : nil)
+    }
+
+    public var outputChannels: Int { conv1.outputChannels }
+
+    /// `x` `[fin, H, W]` with `maps` at `H x W` -> `[fout, H, W]`.
+    public func callAsFunction(_ x: Tensor, _ maps: SemanticMaps, workspace: Workspace? = nil) -> Tensor {
+        let workspace = workspace ?? Workspace()
+        // The shortcut is written first; conv_1 then adds the main branch onto it.
+        var out = if let shortcut {
+            shortcut.conv(shortcut.norm(x, maps, workspace: workspace), workspace: workspace)
+        } else {
+            x
+        }
+        var h = norm0(x, maps, workspace: workspace)
+        leakyReLU(&h)
+        h = conv0(h, workspace: workspace)
+        h = norm1(h, maps, workspace: workspace)
+        leakyReLU(&h)
+        conv1.accumulate(h, into: &out, workspace: workspace)
+        return out
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+@testable import CLADE
+
+@Suite("ModelConfig")
+struct ModelConfigTests {
+    @Test("block layout of a 'normal' generator")
+    func normalBlocks() {
+        let config = GeneratorControlTests.config(ngf: 4)
+        #expect(config.blocks.map(\.name) == ["head_0", "G_middle_0", "G_middle_1", "up_0", "up_1", "up_2", "up_3"])
+        #expect(config.blocks.map(\.inputChannels) == [64, 64, 64, 64, 32, 16, 8])
+        #expect(config.blocks.map(\.outputChannels) == [64, 64, 64, 32, 16, 8, 4])
+        #expect(config.blocks.map(\.upsampledBefore) == [false, true, false, true, true, true, true])
+        #expect(config.blocks.map(\.learnedShortcut) == [false, false, false, true, true, true, true])
+        #expect(config.headWidth == 2 && config.problems.isEmpty)
+    }
+
+    @Test("'more' upsamples before G_middle_1; 'most' adds up_4 at ngf / 2")
+    func moreAndMost() {
+        let more = GeneratorControlTests.config(upsampling: .more, width: 128, height: 64)
+        #expect(more.blocks.map(\.upsampledBefore) == [false, true, true, true, true, true, true])
+        let most = GeneratorControlTests.config(upsampling: .most, width: 256, height: 128, ngf: 4)
+        #expect(most.blocks.last!.name == "up_4" && most.blocks.last!.outputChannels == 2 && most.headWidth == 2 && most.headHeight == 1)
+    }
+
+    @Test("inconsistent configs list every problem")
+    func problems() {
+        var config = GeneratorControlTests.config()
+        config.width = 40
+        config.blockNorms = [.spade]
+        config.classNames = ["x"]
+        config.stylePresets = ["dusk": [1]]
+        config.useICPE = true
+        let problems = config.problems
+        #expect(problems.contains("width 40 is not a positive multiple of 2^5 = 32"))
+        #expect(problems.contains { $0.hasPrefix("block_norms has 1 entries") })
+        #expect(problems.contains("architecture is clade but block_norms contains spade"))
+        #expect(problems.contains("class_names has 1 names; the class bank has 3 rows (label_nc 3)"))
+        #expect(problems.contains("style preset 'dusk' has 1 values; z_dim is 8"))
+        #expect(problems.contains { $0.hasPrefix("use_icpe needs at least one CLADE block") })
+    }
+
+    @Test("JSON round trip with the model file's keys")
+    func json() throws {
+        let config = GeneratorControlTests.config(edges: true)
+        let data = try JSONEncoder().encode(config)
+        let keys = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any]).keys
+        #expect(Set(keys) == ModelConfig.keys)
+        #expect(try JSONDecoder().decode(ModelConfig.self, from: data) == config)
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+@testable import CLADE
+
+/// The parity fixtures written by `Training/make_fixtures.py` (see `Training/fixtures_models.py`):
+/// `<name>.model.safetensors` (a model file) and `<name>.io.safetensors` (inputs `in.*`, PyTorch outputs `out.*`).
+enum Fixtures {
+    static var folder: URL {
+        Bundle.module.resourceURL!.appendingPathComponent("Fixtures", isDirectory: true)
+    }
+
+    /// Names of the fixtures that have both files, sorted.
+    static var names: [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        let suffix = ".model.safetensors"
+        return files.filter { $0.hasSuffix(suffix) }
+            .map { String($0.dropLast(suffix.count)) }
+            .filter { files.contains("\($0).io.safetensors") }
+            .sorted()
+    }
+
+    static func modelURL(_ name: String) -> URL { folder.appendingPathComponent("\(name).model.safetensors") }
+    static func model(_ name: String) throws -> ModelFile { try ModelFile(contentsOf: modelURL(name)) }
+    static func io(_ name: String) throws -> SafeTensorsFile {
+        try SafeTensorsFile(contentsOf: folder.appendingPathComponent("\(name).io.safetensors"))
+    }
+
+    /// The fixture's label map `in.labels` (I32 [H, W]).
+    static func labels(_ io: SafeTensorsFile) throws -> LabelMap {
+        let (shape, values) = try io.integerTensor("in.labels")
+        return LabelMap(width: shape[1], height: shape[0], classes: values.map { Int32($0) })
+    }
+
+    /// The generator input the fixture was made with, taking only the maps the model uses.
+    static func generatorInput(_ io: SafeTensorsFile, config: ModelConfig) throws -> GeneratorInput {
+        GeneratorInput(
+            labels: try labels(io),
+            edges: config.useInstanceEdges ? try io.floatTensor("in.edges") : nil,
+            distances: config.useICPE ? try io.floatTensor("in.dist") : nil,
+            style: config.useVAE ? StyleCode(values: try io.floatTensor("in.z").data) : nil)
+    }
+}
+
+/// The parity tolerance of intermediate outputs: max abs error <= 1e-4 * max(1, max |reference|).
+func relativeTolerance(_ reference: Tensor) -> Float { 1e-4 * max(1, reference.maxAbs) }
