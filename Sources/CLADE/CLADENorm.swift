@@ -89,6 +89,7 @@ public struct CLADENorm: Sendable {
             betaFactor = (0..<pixels).map { 1 + convB(p[$0], p[pixels + $0]) }
         }
 
+        // Raw pointers keep the per-pixel gather free of bounds checks; the closures are nested without indenting.
         x.data.withUnsafeBufferPointer { input in
         out.data.withUnsafeMutableBufferPointer { output in
         maps.classes.withUnsafeBufferPointer { classes in

@@ -62,6 +62,12 @@ struct SafeTensorsTests {
         #expect(safeTensorsProblem { _ = try file.floatTensor("nothing") }?.contains("no tensor named 'nothing'") == true)
     }
 
+    @Test("a missing file is named")
+    func missingFile() {
+        let message = safeTensorsProblem { _ = try SafeTensorsFile(contentsOf: URL(fileURLWithPath: "/nonexistent/none.safetensors")) }
+        #expect(message?.hasPrefix("none.safetensors: cannot read the file") == true)
+    }
+
     @Test("a file too short for the header length")
     func tooShort() {
         let message = safeTensorsProblem { _ = try SafeTensorsFile(bytes: Data([1, 0, 0]), fileName: "m.safetensors") }
