@@ -31,7 +31,7 @@ struct Render: ParsableCommand {
     var instances: [String] = []
 
     @Option(name: .long, help: ArgumentHelp(
-        "The style: 'random' (default; the seed is printed), a seed (whole number) or a preset named in the model.",
+        "The style of every picture of the run: 'random' (default; the seed is printed), a seed (whole number) or a preset named in the model.",
         valueName: "random|seed|name"))
     var style: StyleChoice?
 
