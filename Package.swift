@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "CLADE", targets: ["CLADE"]),
         .library(name: "ImageFiles", targets: ["ImageFiles"]),
+        .executable(name: "clade-paint", targets: ["clade-paint"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,8 +22,14 @@ let package = Package(
         .target(name: "CLADE", dependencies: ["CBLAS"]),
         // Files people hand the tool: PNG images, label and instance maps, GIMP palettes.
         .target(name: "ImageFiles", dependencies: ["CLADE", "CPNG"]),
+        // The command line: headless rendering and model information.
+        .executableTarget(name: "clade-paint", dependencies: [
+            "CLADE", "ImageFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         .testTarget(name: "CLADETests", dependencies: ["CLADE"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles"]),
+        // Runs the built clade-paint binary; depending on it makes `swift test` build it first.
+        .testTarget(name: "CladePaintCLITests", dependencies: ["clade-paint", "CLADE", "ImageFiles"]),
     ]
 )

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+
+/// The `clade-paint` command: subcommands `render` and `info`.
+@main
+struct CladePaint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clade-paint",
+        abstract: "Paint a semantic layout and let a CLADE generator turn it into a picture.",
+        subcommands: [Render.self, Info.self])
+
+    /// Parses and runs like ArgumentParser's own `main`, but reports a problem with a file in one line,
+    /// `clade-paint: error: <file>: <problem>`, with exit status 1.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let problem as FileProblem {
+            FileHandle.standardError.write(Data((problem.message + "\n").utf8))
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

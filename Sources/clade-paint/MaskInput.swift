@@ -1,0 +1,59 @@
+import CLADE
+import Foundation
+import ImageFiles
+
+/// One mask to render, read and checked: its label map and instance map at the file's size, and the output size.
+///
+/// A mask at the output size is used as is; a smaller one is a painted grid, upsampled with smooth class
+/// boundaries (`LabelUpsampling`, docs/conditioning.md section 1) together with its instance grid.
+struct MaskInput {
+    let path: String
+    let instancesPath: String?
+    /// Class ids `[h, w]` as the file holds them.
+    let labels: LabelMap
+    /// Instance ids `[h, w]`; all 0 when no instance map was given.
+    let instances: InstanceMap
+
+    /// Reads `path` (and `instancesPath`) with `palette`; every class must be below `classCount`, and the mask must
+    /// be `width x height` or smaller in both directions.
+    init(path: String, instancesPath: String?, palette: Palette, classCount: Int, width: Int, height: Int) throws {
+        try InputFile.checkExists(path, kind: "mask file")
+        if let instancesPath { try InputFile.checkExists(instancesPath, kind: "instance map file") }
+        let labels = try FileProblem.attributing(to: path) {
+            try LabelMapFile.read(URL(fileURLWithPath: path), palette: palette, classCount: classCount)
+        }
+        let atSize = labels.width == width && labels.height == height
+        guard atSize || (labels.width <= width && labels.height <= height) else {
+            throw FileProblem(
+                file: path,
+                problem: "the mask is \(labels.width)x\(labels.height) pixels; the picture is \(width)x\(height): "
+                    + "give a mask of exactly that size, or a smaller painted grid (it is upsampled)")
+        }
+        let instances = try instancesPath.map { instancesPath in
+            try FileProblem.attributing(to: instancesPath) {
+                try InstanceMapFile.read(URL(fileURLWithPath: instancesPath), matching: labels, labelMapPath: path)
+            }
+        } ?? InstanceMap(zerosWidth: labels.width, height: labels.height)
+        self.path = path
+        self.instancesPath = instancesPath
+        self.labels = labels
+        self.instances = instances
+    }
+
+    /// Whether the mask is a grid smaller than the picture.
+    func isGrid(width: Int, height: Int) -> Bool { labels.width != width || labels.height != height }
+
+    /// The generator's input for a `width x height` picture: the (upsampled) label map, and the edge map and ICPE
+    /// distance map where `config` uses them (`icpe` false leaves the distance map out: ICPE off).
+    func generatorInput(config: ModelConfig, width: Int, height: Int, icpe: Bool, style: StyleCode?) -> GeneratorInput {
+        var (labels, instances) = (labels, instances)
+        if isGrid(width: width, height: height) {
+            (labels, instances) = LabelUpsampling.upsample(labels: labels, instances: instances, width: width, height: height)
+        }
+        let edges = config.useInstanceEdges ? EdgeMap.compute(labels: labels, instances: instances) : nil
+        let dontcare = config.containDontcareLabel ? Int32(config.labelNC) : nil
+        let distances = config.useICPE && icpe
+            ? DistanceMap.compute(labels: labels, instances: instances, ignoredClass: dontcare) : nil
+        return GeneratorInput(labels: labels, edges: edges, distances: distances, style: style)
+    }
+}

@@ -1,0 +1,181 @@
+import ArgumentParser
+import CLADE
+import Foundation
+import ImageFiles
+
+/// `clade-paint render`: masks to pictures, without a screen.
+struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render masks (label maps) to RGB pictures.",
+        discussion: """
+            A mask is an indexed PNG with the class palette, an 8-bit grey PNG of class ids, or an RGB PNG in the \
+            palette's colours. A mask at the picture's size is used as is; a smaller one is a painted grid and is \
+            upsampled with smooth class boundaries. All inputs are checked before the first picture is written, \
+            and every file is written whole or not at all.
+            """)
+
+    @Argument(help: ArgumentHelp("Mask files (PNG).", valueName: "mask.png"))
+    var masks: [String] = []
+
+    @Option(name: .shortAndLong, help: ArgumentHelp(
+        "The picture (one mask) or an existing folder (any number of masks: <folder>/<mask name>.png).",
+        discussion: "Default: <mask name>.render.png in the current folder.", valueName: "out.png|dir"))
+    var output: String?
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var paletteOption: PaletteOption
+
+    @Option(name: .long, help: ArgumentHelp(
+        "An instance map (8/16-bit grey PNG, the mask's size) for the mask in the same position; give none or one per mask.",
+        valueName: "inst.png"))
+    var instances: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The style of every picture of the run: 'random' (default; the seed is printed), a seed (whole number) or a preset named in the model.",
+        valueName: "random|seed|name"))
+    var style: StyleChoice?
+
+    @Option(name: .customLong("style-image"), help: ArgumentHelp("Take the style of a reference picture (PNG), via the model's style encoder.", valueName: "ref.png"))
+    var styleImage: String?
+
+    @Option(name: .customLong("style-code"), help: ArgumentHelp("Take the style code from a JSON file (an array of z_dim numbers).", valueName: "code.json"))
+    var styleCode: String?
+
+    @Option(name: .customLong("write-style-code"), help: ArgumentHelp("Write the style code used as JSON, to render the same picture again.", valueName: "code.json"))
+    var writeStyleCode: String?
+
+    @Flag(name: .customLong("no-icpe"), help: "Switch the intra-class positional encoding off (models with ICPE).")
+    var noICPE = false
+
+    @Option(name: .long, help: ArgumentHelp("The picture size (models without a style encoder). Default: the model's size.", valueName: "WxH"))
+    var size: PictureSize?
+
+    @Option(name: .long, help: ArgumentHelp("OpenBLAS threads. Default: the number of processors.", valueName: "n"))
+    var threads: Int?
+
+    func validate() throws {
+        guard !masks.isEmpty else { throw ValidationError("Give at least one mask file.") }
+        guard instances.isEmpty || instances.count == masks.count else {
+            throw ValidationError("Give --instances once per mask (\(masks.count)) or not at all; got \(instances.count).")
+        }
+        let styleSources = [style != nil, styleImage != nil, styleCode != nil].filter { $0 }.count
+        guard styleSources <= 1 else { throw ValidationError("Give only one of --style, --style-image and --style-code.") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+    }
+
+    func run() throws {
+        let clock = ContinuousClock()
+        let threadCount = BLASThreads.configure(threads ?? ProcessInfo.processInfo.activeProcessorCount)
+
+        let loadStart = clock.now
+        let (model, modelPath) = try modelOptions.loadModel()
+        let loadTime = clock.now - loadStart
+        let config = model.config
+        try checkOptions(against: config, modelPath: modelPath)
+        let picture = size ?? PictureSize(config: config)
+        if let problem = picture.problem(for: config) { throw FileProblem(file: modelPath, problem: problem) }
+        let palette = try paletteOption.loadPalette(for: model, modelPath: modelPath).palette
+
+        // Everything that can fail is checked before the first file is written.
+        let inputs = masks + instances + [styleImage, styleCode, modelPath].compactMap { $0 }
+        let plan = try OutputPlan(masks: masks, output: output, inputs: inputs)
+        if let writeStyleCode { try checkStyleCodeOutput(writeStyleCode, plan: plan, inputs: inputs) }
+        let jobs = try masks.enumerated().map { index, mask in
+            try MaskInput(path: mask, instancesPath: instances.isEmpty ? nil : instances[index], palette: palette,
+                          classCount: config.classCount, width: picture.width, height: picture.height)
+        }
+        let chosenStyle = try config.useVAE ? styleCode(model: model, modelPath: modelPath, clock: clock) : nil
+
+        say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
+        if let chosenStyle { say("style: \(chosenStyle.summary)") }
+        if !instances.isEmpty && !config.useInstanceEdges && !(config.useICPE && !noICPE) {
+            FileHandle.standardError.write(Data("clade-paint: note: this model uses neither instance edges nor ICPE here, so the instance maps change nothing\n".utf8))
+        }
+        if let writeStyleCode, let chosenStyle {
+            try StyleCodeFile.write(chosenStyle.code, to: writeStyleCode)
+            say("style code written to \(writeStyleCode)")
+        }
+
+        let generator = Generator(model: model)
+        for (job, outputPath) in zip(jobs, plan.paths) {
+            let start = clock.now
+            let input = job.generatorInput(config: config, width: picture.width, height: picture.height, icpe: !noICPE, style: chosenStyle?.code)
+            let conditioned = clock.now
+            let image = try FileProblem.attributing(to: job.path) { try generator(input) }
+            let generated = clock.now
+            try FileProblem.attributing(to: outputPath) {
+                try PNGImage(tensor: image).write(to: URL(fileURLWithPath: outputPath))
+            }
+            let written = clock.now
+            let grid = job.isGrid(width: picture.width, height: picture.height) ? " (grid \(job.labels.width)x\(job.labels.height) upsampled)" : ""
+            say("\(job.path) -> \(outputPath): \(picture.width)x\(picture.height)\(grid) in \(Self.milliseconds(written - start)) "
+                + "(conditioning \(Self.milliseconds(conditioned - start)), generator \(Self.milliseconds(generated - conditioned)), "
+                + "write \(Self.milliseconds(written - generated)))")
+        }
+    }
+
+    /// Refuses options the model has no use for, rather than silently ignoring them.
+    private func checkOptions(against config: ModelConfig, modelPath: String) throws {
+        if !config.useVAE {
+            let given = [
+                style.map { _ in "--style" }, styleImage.map { _ in "--style-image" },
+                styleCode.map { _ in "--style-code" }, writeStyleCode.map { _ in "--write-style-code" },
+            ].compactMap { $0 }
+            if !given.isEmpty {
+                throw FileProblem(file: modelPath, problem: "\(given.joined(separator: ", ")): style options are not available for this model; "
+                    + "it has no style encoder (use_vae is false), its picture follows from the mask alone")
+            }
+        }
+        if noICPE && !config.useICPE {
+            throw FileProblem(file: modelPath, problem: "--no-icpe: this model has no ICPE to switch off (use_icpe is false)")
+        }
+    }
+
+    private func checkStyleCodeOutput(_ path: String, plan: OutputPlan, inputs: [String]) throws {
+        let target = OutputPlan.canonical(path)
+        if inputs.map(OutputPlan.canonical).contains(target) {
+            throw FileProblem(file: path, problem: "the style code would replace an input file")
+        }
+        if plan.paths.map(OutputPlan.canonical).contains(target) {
+            throw FileProblem(file: path, problem: "the style code would replace a rendered picture")
+        }
+        try OutputFile.checkWritable(path)
+    }
+
+    /// The style code for a model with a style encoder, from whichever option was given (random by default).
+    private func styleCode(model: ModelFile, modelPath: String, clock: ContinuousClock) throws -> (code: StyleCode, summary: String) {
+        let config = model.config
+        if let styleCode {
+            return (try StyleCodeFile.read(styleCode, zDim: config.zDim), "from \(styleCode)")
+        }
+        if let styleImage {
+            try InputFile.checkExists(styleImage, kind: "reference picture")
+            let reference = try FileProblem.attributing(to: styleImage) { try PNGImage.read(URL(fileURLWithPath: styleImage)) }
+            let start = clock.now
+            let encoder = try FileProblem.attributing(to: modelPath) { try StyleEncoder(model: model) }
+            let mu = encoder(reference.tensor).mu
+            return (StyleCode(values: mu.data), "encoded from \(styleImage) (\(reference.width)x\(reference.height)) in \(Self.milliseconds(clock.now - start))")
+        }
+        return try (style ?? .random).resolve(config: config, modelPath: modelPath) { UInt64.random(in: 0 ..< 1_000_000_000) }
+    }
+
+    /// Writes a progress line at once (unbuffered), so each picture is reported as it is done, also into a pipe.
+    private func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// `clade, ngf 32, 256x256, 14 classes, edges, ICPE, style encoder (z 256)`.
+    static func summary(of config: ModelConfig) -> String {
+        var parts = [config.architecture.rawValue, "ngf \(config.ngf)", "\(config.width)x\(config.height)", "\(config.classCount) classes"]
+        if config.useInstanceEdges { parts.append("edges") }
+        if config.useICPE { parts.append("ICPE") }
+        if config.useVAE { parts.append("style encoder (z \(config.zDim))") }
+        return parts.joined(separator: ", ")
+    }
+
+    static func milliseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let ms = Double(seconds) * 1000 + Double(attoseconds) / 1e15
+        return ms < 10 ? String(format: "%.1f ms", ms) : "\(Int(ms.rounded())) ms"
+    }
+}
