@@ -1,0 +1,54 @@
+"""The README's picture: held-out landscape layouts rendered by the Swift engine with the bundled model under
+several style presets, one row per layout: mask, then one picture per preset. Usage, after
+`swift build -c release`:
+
+    .venv/bin/python scripts/readme_pictures.py [--binary .build/release/clade-paint] [--out docs/readme-samples.png]
+"""
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "Training"))
+
+from landscape import PALETTE, layout_only  # noqa: E402
+
+SEEDS = [1_000_000_003, 1_000_000_011, 1_000_000_024, 1_000_000_042]
+PRESETS = ["noon", "sunset", "winter", "fog", "dusk"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--binary", default=str(ROOT / ".build/release/clade-paint"))
+    parser.add_argument("--out", default=str(ROOT / "docs/readme-samples.png"))
+    parser.add_argument("--seeds", type=int, nargs="*", default=SEEDS)
+    args = parser.parse_args()
+    size = 256
+    sheet = Image.new("RGB", (size * (1 + len(PRESETS)), size * len(args.seeds)))
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        masks = []
+        for row, seed in enumerate(args.seeds):
+            mask = Image.fromarray(np.asarray(layout_only(seed, size, size).labels, dtype=np.uint8), "P")
+            mask.putpalette(PALETTE.astype(np.uint8).ravel().tolist())
+            masks.append(tmp / f"layout{row}.png")
+            mask.save(masks[-1])
+            sheet.paste(mask.convert("RGB"), (0, row * size))
+        for column, preset in enumerate(PRESETS, start=1):
+            out = tmp / preset
+            out.mkdir()
+            subprocess.run([args.binary, "render", *map(str, masks), "--style", preset, "-o", str(out)],
+                           check=True, stdout=subprocess.DEVNULL)
+            for row, mask in enumerate(masks):
+                sheet.paste(Image.open(out / mask.name).convert("RGB"), (column * size, row * size))
+    sheet.save(args.out, optimize=True)
+    print(f"wrote {args.out}: rows = layouts {args.seeds}, columns = mask, {', '.join(PRESETS)}")
+
+
+if __name__ == "__main__":
+    main()
