@@ -9,11 +9,14 @@ Per fixture `<name>`:
   `in.style_image` F32 [3, h, w] in [-1, 1] (encoder models); outputs `out.fc`, `out.<block>` F32 [C, h, w],
   `out.conv_img` F32 [3, H, W] (before tanh), `out.image` F32 [3, H, W], `out.mu`, `out.logvar` F32 [z_dim].
 Expected outputs come from the model as reloaded from its file, so F16/BF16 files are judged by their
-rounded weights. Everything runs in float32, eval mode, one thread, fixed seeds.
+rounded weights, except for the conversion fixtures (`CONVERSIONS`): their model file is converted by
+Training/convert.py from a public-style checkpoint, and their outputs come from that original model, so the
+Swift parity test checks the conversion too. Everything runs in float32, eval mode, one thread, fixed seeds.
 """
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +28,7 @@ from clade.config import ModelConfig
 from clade.modelfile import export, load
 from clade.networks import ClassAffine, ConvEncoder, SPADEGenerator, SPADELight, make_semantic
 from clade.style import random_style
+from convert import DATASETS, build_parser, convert
 
 LABEL_NC = 6
 CALIBRATION_PASSES = 4
@@ -62,6 +66,41 @@ FIXTURES = [
     FixtureSpec("clade_edges_dontcare_batch_more",
                 dict(width=128, height=64, num_upsampling_layers="more", contain_dontcare_label=True,
                      use_instance_edges=True), "F32", 16),
+    # The paper's SPADE+CLADE hybrid: SPADE in the low-resolution blocks, CLADE in the up blocks; with edges
+    # the SPADE blocks read the edge channel in their mlps and the CLADE blocks through inst_conv.
+    FixtureSpec("hybrid_icpe_edges_batch",
+                dict(architecture="hybrid", block_norms=["spade"] * 3 + ["clade"] * 4, width=64,
+                     use_instance_edges=True, use_icpe=True), "F16", 17, ngf=2),
+]
+
+
+@dataclass(frozen=True)
+class ConversionSpec:
+    """A public-style checkpoint (`public_checkpoint`) of a data set's layout, converted by Training/convert.py;
+    its expected outputs come from the original (spectral-norm, batch-norm) model, not the converted file."""
+    name: str
+    dataset: str
+    architecture: str
+    use_icpe: bool
+    width: int
+    height: int
+    seed: int
+    ngf: int = 2
+
+    def checkpoint_config(self) -> ModelConfig:
+        """The config the checkpoint is built with, as the public code's options would give it."""
+        d = DATASETS[self.dataset]
+        return ModelConfig.create(architecture=self.architecture, label_nc=d.label_nc, ngf=self.ngf,
+                                  width=self.width, height=self.height, num_upsampling_layers=d.upsampling,
+                                  contain_dontcare_label=d.dontcare, use_instance_edges=d.edges,
+                                  use_icpe=self.use_icpe)
+
+    def convert_options(self) -> list[str]:
+        return ["--dataset", self.dataset, "--size", f"{self.width}x{self.height}"]
+
+
+CONVERSIONS = [
+    ConversionSpec("converted_coco_clade_icpe", "coco-stuff", "clade", True, 64, 64, 21),
 ]
 
 
@@ -131,7 +170,8 @@ def randomize_weights(module: torch.nn.Module) -> None:
                 m.inst_conv.bias.normal_(0, 0.5)
 
 
-def calibrate_batch_norm(generator: SPADEGenerator, config: ModelConfig, rng: np.random.Generator) -> None:
+def calibrate_batch_norm(generator: SPADEGenerator, config: ModelConfig, rng: np.random.Generator,
+                         passes: int = CALIBRATION_PASSES, batch: int = CALIBRATION_BATCH) -> None:
     """Running statistics from a few train-mode passes over random layouts (cumulative average), so that
     eval-mode activations stay O(1) as in a trained model."""
     norms = [m for m in generator.modules() if isinstance(m, torch.nn.BatchNorm2d)]
@@ -142,11 +182,71 @@ def calibrate_batch_norm(generator: SPADEGenerator, config: ModelConfig, rng: np
         m.momentum = None
     generator.train()
     with torch.no_grad():
-        for _ in range(CALIBRATION_PASSES):
-            seg, dist = network_inputs(config, [random_layout(config, rng) for _ in range(CALIBRATION_BATCH)])
-            z = torch.randn(CALIBRATION_BATCH, config.z_dim)
+        for _ in range(passes):
+            seg, dist = network_inputs(config, [random_layout(config, rng) for _ in range(batch)])
+            z = torch.randn(batch, config.z_dim)
             generator(seg, dist, z)
     generator.eval()
+
+
+def public_checkpoint(config: ModelConfig, seed: int) -> SPADEGenerator:
+    """A generator laid out as the public SPADE/CLADE code saves it: spectral norm on the block convs
+    (state dict `weight_orig`, `weight_u`, `weight_v`), batch norms with `running_mean`, `running_var` and
+    `num_batches_tracked` (the buffers of SPADE's SynchronizedBatchNorm2d), random weights (as
+    `randomize_weights`), statistics and power iterations from two train-mode passes (kept few: converter
+    tests build many such checkpoints). Returned in eval mode."""
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    generator = SPADEGenerator(config, spectral=True)
+    randomize_weights(generator)
+    calibrate_batch_norm(generator, config, rng, passes=2, batch=2)
+    return generator.eval()
+
+
+def write_io(tensors: dict, metadata: dict, io_path: str) -> None:
+    tensors = {k: v.contiguous() for k, v in tensors.items()}
+    temporary = f"{io_path}.tmp-{os.getpid()}"
+    save_file(tensors, temporary, metadata=metadata or None)
+    os.replace(temporary, io_path)
+
+
+def layout_tensors(layout: Layout) -> dict:
+    return {
+        "in.grid_labels": torch.from_numpy(layout.grid_labels),
+        "in.grid_instances": torch.from_numpy(layout.grid_instances),
+        "in.labels": torch.from_numpy(layout.labels),
+        "in.instances": torch.from_numpy(layout.instances),
+        "in.edges": torch.from_numpy(layout.edges),
+        "in.dist": torch.from_numpy(layout.dist),
+    }
+
+
+def build_conversion_fixture(spec: ConversionSpec, folder: str) -> dict:
+    """Write `<name>.model.safetensors` (converted from a public-style checkpoint) and `<name>.io.safetensors`
+    (outputs of the original model) into `folder`; returns a summary."""
+    config = spec.checkpoint_config()
+    original = public_checkpoint(config, spec.seed)
+    model_path = os.path.join(folder, f"{spec.name}.model.safetensors")
+    with tempfile.TemporaryDirectory() as scratch:
+        checkpoint = os.path.join(scratch, "best_net_G.pth")
+        torch.save(original.state_dict(), checkpoint)
+        convert(checkpoint, model_path, build_parser().parse_args([checkpoint, model_path] + spec.convert_options()))
+    rng = np.random.default_rng(spec.seed + 1)
+    layout = random_layout(config, rng)
+    seg, dist = network_inputs(config, [layout])
+    with torch.no_grad():
+        image, features = original(seg, dist, return_features=True)
+    tensors = layout_tensors(layout)
+    tensors.update({f"out.{name}": feature[0] for name, feature in features.items()})
+    tensors["out.image"] = image[0]
+    io_path = os.path.join(folder, f"{spec.name}.io.safetensors")
+    write_io(tensors, {}, io_path)
+    return {
+        "name": spec.name, "dataset": spec.dataset, "architecture": config.architecture,
+        "width": config.width, "height": config.height, "use_icpe": config.use_icpe,
+        "image_std": round(float(image.std()), 4),
+        "model_bytes": os.path.getsize(model_path), "io_bytes": os.path.getsize(io_path),
+    }
 
 
 def build_fixture(spec: FixtureSpec, folder: str) -> dict:
@@ -167,14 +267,7 @@ def build_fixture(spec: FixtureSpec, folder: str) -> dict:
     _, model, model_encoder = load(model_path)
     layout = random_layout(config, rng)
     seg, dist = network_inputs(config, [layout])
-    tensors = {
-        "in.grid_labels": torch.from_numpy(layout.grid_labels),
-        "in.grid_instances": torch.from_numpy(layout.grid_instances),
-        "in.labels": torch.from_numpy(layout.labels),
-        "in.instances": torch.from_numpy(layout.instances),
-        "in.edges": torch.from_numpy(layout.edges),
-        "in.dist": torch.from_numpy(layout.dist),
-    }
+    tensors = layout_tensors(layout)
     # At most one metadata key: safetensors writes metadata in hash order, and the files must be reproducible.
     metadata = {}
     z = None
@@ -193,11 +286,8 @@ def build_fixture(spec: FixtureSpec, folder: str) -> dict:
     for name, feature in features.items():
         tensors[f"out.{name}"] = feature[0]
     tensors["out.image"] = image[0]
-    tensors = {k: v.contiguous() for k, v in tensors.items()}
     io_path = os.path.join(folder, f"{spec.name}.io.safetensors")
-    temporary = f"{io_path}.tmp-{os.getpid()}"
-    save_file(tensors, temporary, metadata=metadata or None)
-    os.replace(temporary, io_path)
+    write_io(tensors, metadata, io_path)
 
     std = float(image.std())
     saturated = float((image.abs() > 0.99).float().mean())

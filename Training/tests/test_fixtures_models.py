@@ -11,10 +11,10 @@ from safetensors.torch import load_file
 from clade import conditioning
 from clade.modelfile import load
 from clade.style import random_style
-from fixtures_models import FIXTURES, Layout, build_fixture, network_inputs
+from fixtures_models import CONVERSIONS, FIXTURES, Layout, build_fixture, network_inputs
 
 FOLDER = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "CLADETests", "Fixtures")
-SIZE_BUDGET = 12_000_000
+SIZE_BUDGET = 15_000_000
 
 
 def fixture_files(name):
@@ -93,8 +93,8 @@ def test_fixture_inputs_matter(spec):
 def test_fixture_summary_and_budget():
     with open(os.path.join(FOLDER, "model_fixtures.json")) as f:
         summary = json.load(f)
-    assert [s["name"] for s in summary["fixtures"]] == [s.name for s in FIXTURES]
-    sizes = sum(os.path.getsize(p) for s in FIXTURES for p in fixture_files(s.name))
+    assert [s["name"] for s in summary["fixtures"]] == [s.name for s in FIXTURES + CONVERSIONS]
+    sizes = sum(os.path.getsize(p) for s in FIXTURES + CONVERSIONS for p in fixture_files(s.name))
     assert sizes == summary["total_bytes"] and sizes < SIZE_BUDGET
     assert {"F16", "BF16", "F32"} == {s.dtype for s in FIXTURES}
 
