@@ -22,6 +22,8 @@ public struct Conv2d: Sendable {
     /// Fewest output columns per tile (where the image has them): narrower products run sgemm far below its peak.
     /// With the budget this bounds a tile by `max(budget, K * minimumColumns)` floats at any resolution.
     static let minimumColumns = 512
+    /// Fewest floats per thread in element-wise passes: below this, handing work to another thread costs more than it saves.
+    static let elementGrain = 1 << 14
 
     public init(weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) {
         precondition(weight.shape.count == 4, "conv weight must be [out, in, kh, kw], got \(weight.shape)")
@@ -71,9 +73,13 @@ public struct Conv2d: Sendable {
                 out.data.withUnsafeMutableBufferPointer { output in
                     let src = input.baseAddress!, dst = output.baseAddress!
                     if let bias {
-                        for o in 0..<outputChannels {
-                            let b = bias.data[o], row = dst + o * pixels
-                            for i in 0..<pixels { row[i] += b }
+                        bias.data.withUnsafeBufferPointer { bias in
+                            Parallel.forEach(outputChannels, grain: max(1, Self.elementGrain / pixels)) { channels in
+                                for o in channels {
+                                    let b = bias[o], row = dst + o * pixels
+                                    for i in 0..<pixels { row[i] += b }
+                                }
+                            }
                         }
                     }
                     if kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0 {
@@ -88,8 +94,12 @@ public struct Conv2d: Sendable {
                     var firstRow = 0
                     while firstRow < outH {
                         let rows = min(rowsPerTile, outH - firstRow)
-                        im2col(src, height: h, width: w, firstRow: firstRow, rows: rows, outWidth: outW, into: columns)
                         let n = rows * outW
+                        let rowsPerChannel = kernelHeight * kernelWidth * n
+                        Parallel.forEach(inputChannels, grain: max(1, Self.elementGrain / rowsPerChannel)) { channels in
+                            im2col(src, height: h, width: w, firstRow: firstRow, rows: rows, outWidth: outW,
+                                   channels: channels, into: columns + channels.lowerBound * rowsPerChannel)
+                        }
                         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
                                     Int32(outputChannels), Int32(n), Int32(k), 1,
                                     weights.baseAddress!, Int32(k), columns, Int32(n), 1,
@@ -101,13 +111,14 @@ public struct Conv2d: Sendable {
         }
     }
 
-    /// Fills `columns` `[in*kh*kw, rows*Wo]` for output rows `firstRow ..< firstRow + rows`:
+    /// Fills the rows of input channels `channels` of the im2col matrix `[in*kh*kw, rows*Wo]` for output rows
+    /// `firstRow ..< firstRow + rows`, starting at `columns` (the row of `(channels.lowerBound, 0, 0)`):
     /// row `(c, ky, kx)`, column `(y, x)` holds `input[c, y*stride - padding + ky, x*stride - padding + kx]` (0 outside).
-    private func im2col(_ input: UnsafePointer<Float>, height h: Int, width w: Int,
-                        firstRow: Int, rows: Int, outWidth outW: Int, into columns: UnsafeMutablePointer<Float>) {
+    private func im2col(_ input: UnsafePointer<Float>, height h: Int, width w: Int, firstRow: Int, rows: Int,
+                        outWidth outW: Int, channels: Range<Int>, into columns: UnsafeMutablePointer<Float>) {
         let n = rows * outW
         var target = columns
-        for c in 0..<inputChannels {
+        for c in channels {
             let plane = input + c * h * w
             for ky in 0..<kernelHeight {
                 for kx in 0..<kernelWidth {
