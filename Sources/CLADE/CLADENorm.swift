@@ -105,7 +105,6 @@ public struct CLADENorm: Sendable {
         let pixels = height * width
         let sourceWidth = x.width
         let statistics: (scale: [Float], shift: [Float])? = if case .instance = paramFreeNorm { paramFreeNorm.affine(for: x) } else { nil }
-        var out = Tensor(zeros: [outputChannels, height, width])
 
         // ICPE factors, one per pixel and shared by all channels: (1 + dist_conv_w(P)), (1 + dist_conv_b(P)).
         var gammaFactor: [Float] = []
@@ -118,9 +117,10 @@ public struct CLADENorm: Sendable {
         // max(v, slope * v) is LeakyReLU for 0 <= slope < 1, and the identity for slope 1.
         let slope = leakySlope ?? 1
 
-        // Raw pointers keep the per-pixel gather free of bounds checks; the closures are nested without indenting.
+        // Every output value is written below, so the tensor starts uninitialised. Raw pointers keep the per-pixel
+        // gather free of bounds checks; the closures are nested without indenting.
+        return Tensor(shape: [outputChannels, height, width]) { output in
         x.data.withUnsafeBufferPointer { input in
-        out.data.withUnsafeMutableBufferPointer { output in
         maps.classes.withUnsafeBufferPointer { classes in
         scaleBank.withUnsafeBufferPointer { scaleBank in
         shiftBank.withUnsafeBufferPointer { shiftBank in
@@ -176,6 +176,5 @@ public struct CLADENorm: Sendable {
                 }
             }
         }}}}}}}}
-        return out
     }
 }

@@ -47,19 +47,28 @@ public struct Conv2d: Sendable {
     /// Convolves `x` `[in, H, W]` into a new `[out, Ho, Wo]` tensor.
     public func callAsFunction(_ x: Tensor, workspace: Workspace? = nil) -> Tensor {
         let size = outputSize(height: x.height, width: x.width)
-        var out = Tensor(zeros: [outputChannels, size.height, size.width])
-        accumulate(x, into: &out, workspace: workspace)
+        let pixels = size.height * size.width
+        // The output starts as the bias (or zeros), written once; the product is then added onto it.
+        var out = Tensor(shape: [outputChannels, size.height, size.width]) { output in
+            let output = output.baseAddress!
+            Parallel.forEach(outputChannels, grain: max(1, Self.elementGrain / pixels)) { channels in
+                for o in channels { (output + o * pixels).initialize(repeating: bias?.data[o] ?? 0, count: pixels) }
+            }
+        }
+        accumulate(x, into: &out, workspace: workspace, addingBias: false)
         return out
     }
 
     /// Adds the convolution of `x` `[in, H, W]` (and the bias) to `out` `[out, Ho, Wo]`.
     /// Residual blocks use this to sum the shortcut and the main branch without another pass.
     public func accumulate(_ x: Tensor, into out: inout Tensor, workspace: Workspace? = nil) {
-        accumulate(x, into: &out, workspace: workspace, tileBudget: Self.im2colBudget, minimumColumns: Self.minimumColumns)
+        accumulate(x, into: &out, workspace: workspace, addingBias: true)
     }
 
-    /// `accumulate` with explicit tile sizes (tests use small ones to exercise tiling).
-    func accumulate(_ x: Tensor, into out: inout Tensor, workspace: Workspace?, tileBudget: Int, minimumColumns: Int) {
+    /// `accumulate` with explicit tile sizes (tests use small ones to exercise tiling); `addingBias` false when
+    /// `out` already holds the bias.
+    func accumulate(_ x: Tensor, into out: inout Tensor, workspace: Workspace?, addingBias: Bool = true,
+                    tileBudget: Int = im2colBudget, minimumColumns: Int = minimumColumns) {
         precondition(x.shape.count == 3 && x.channels == inputChannels, "conv expects [\(inputChannels), H, W], got \(x.shape)")
         let (h, w) = (x.height, x.width)
         let (outH, outW) = outputSize(height: h, width: w)
@@ -72,7 +81,7 @@ public struct Conv2d: Sendable {
             weight.data.withUnsafeBufferPointer { weights in
                 out.data.withUnsafeMutableBufferPointer { output in
                     let src = input.baseAddress!, dst = output.baseAddress!
-                    if let bias {
+                    if let bias, addingBias {
                         bias.data.withUnsafeBufferPointer { bias in
                             Parallel.forEach(outputChannels, grain: max(1, Self.elementGrain / pixels)) { channels in
                                 for o in channels {
