@@ -82,7 +82,8 @@ extension Bench {
             abstract: "Time forward passes of a model's generator on a fixed input.",
             discussion: """
                 Prints {"ms": ...} per repetition, then a summary with the median, GFLOP/s (FLOPs counted as in \
-                `clade-paint info`) and the peak RSS of the process. With --serve a repetition starts when a line \
+                `clade-paint info`), the peak RSS of the process and the F32 size of the weights it loaded (the whole \
+                file, style encoder included). With --serve a repetition starts when a line \
                 arrives on standard input (a driver alternates with another engine); end of input ends the run.
                 """)
 
@@ -122,7 +123,8 @@ extension Bench {
             Bench.emit([
                 "model": path, "threads": threads, "repetitions": times.count, "median_ms": median,
                 "flops": flops, "gflops_per_s": Double(flops) / median / 1e6, "peak_rss_kib": Bench.peakResidentKiB(),
-                "weight_bytes_f32": 4 * ModelCost(config: config).generator.parameters,
+                "weight_bytes_f32": 4 * ModelFile.expectedTensors(for: config).reduce(0) { $0 + $1.shape.reduce(1, *) },
+                "generator_weight_bytes_f32": 4 * ModelCost(config: config).generator.parameters,
             ])
         }
     }
