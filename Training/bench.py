@@ -47,12 +47,11 @@ IMAGE_TOLERANCE = 1e-4
 
 
 def write_input(config: ModelConfig, path: str) -> None:
-    """A landscape layout at the model's size: in.labels I32 [H, W], in.edges [1, H, W], in.dist [2, H, W],
+    """A landscape layout at the model's size (instances kept, so edges and ICPE are real): in.labels I32 [H, W], in.edges [1, H, W], in.dist [2, H, W],
     in.z [z_dim] (the tensor names of the parity fixtures)."""
     layout = make_layout(LAYOUT_SEED, width=config.width, height=config.height)
-    labels = layout.labels.astype(np.int32)
-    if int(labels.max()) >= config.class_count:
-        raise SystemExit(f"layout classes 0..{labels.max()} exceed the model's {config.class_count}")
+    # A model with fewer classes than the landscape set (e.g. a parity fixture) gets the ids wrapped around.
+    labels = (layout.labels.astype(np.int32) % config.class_count).astype(np.int32)
     ignored = config.label_nc if config.contain_dontcare_label else None
     z = np.random.default_rng(LAYOUT_SEED).standard_normal(config.z_dim).astype(np.float32)
     save_file({
