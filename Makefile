@@ -1,4 +1,4 @@
-# The two commands of the README: `make run ARGS=...` and `make test`. Both set the machine up first.
+# The commands of the README: `make run ARGS=...`, `make test` and `make bench`. All set the machine up first.
 SHELL := /bin/bash
 # The toolchain image keeps Swift in /opt/swift; a shell that did not read /etc/profile lacks it.
 export PATH := $(PATH):/opt/swift/usr/bin
@@ -6,7 +6,7 @@ SCRATCH ?= .build
 export SCRATCH
 ARGS ?=
 
-.PHONY: setup run test fixtures
+.PHONY: setup run test fixtures bench
 
 setup:
 	@scripts/setup.sh
@@ -21,3 +21,9 @@ test: setup
 fixtures: setup
 	.venv/bin/python Training/make_fixtures.py
 	.venv/bin/python Training/make_conditioning_fixtures.py
+
+# Swift engine against PyTorch on the same weights and input (docs/performance.md); BENCH_ARGS e.g. --repeat 9.
+BENCH_ARGS ?=
+bench: setup
+	swift build -c release --scratch-path $(SCRATCH) --product clade-paint
+	.venv/bin/python Training/bench.py --binary $(SCRATCH)/release/clade-paint $(BENCH_ARGS)

@@ -41,9 +41,14 @@ public struct CLADENorm: Sendable {
     public let paramFreeNorm: ParamFreeNorm
     public let classCount: Int
     public let channels: Int
-    /// gamma and beta banks transposed to `[C, classes]`, so a channel's row of the bank is contiguous.
-    private let gammaByChannel: [Float]
-    private let betaByChannel: [Float]
+    /// The class banks transposed to `[C, classes]`, so a channel's row is contiguous. With a batch norm its
+    /// statistics are folded in at load (`xhat = x * a + b` per channel):
+    /// `scaleBank[c, k] = a[c] * gamma[k, c]`, `shiftBank[c, k] = b[c] * gamma[k, c]` (+ `beta[k, c]` without ICPE,
+    /// where `betaBank` stays separate because ICPE scales it by its own factor). With instance norm the banks are
+    /// gamma and beta as they are and the statistics come per call.
+    private let scaleBank: [Float]
+    private let shiftBank: [Float]
+    private let betaBank: [Float]
     /// ICPE: `dist_conv_w` and `dist_conv_b`, or nil without ICPE.
     public let distanceConvs: (gamma: DistanceConv, beta: DistanceConv)?
     /// `inst_conv`, or nil without instance edges.
@@ -54,16 +59,27 @@ public struct CLADENorm: Sendable {
                 distanceConvs: (gamma: DistanceConv, beta: DistanceConv)? = nil, edgeConv: EdgeConv? = nil) {
         precondition(gamma.shape.count == 2 && gamma.shape == beta.shape, "class banks must both be [classes, C]")
         let (classes, channels) = (gamma.shape[0], gamma.shape[1])
-        func transposed(_ bank: Tensor) -> [Float] {
+        func transposed(_ bank: Tensor, _ value: (Int, Float) -> Float = { $1 }) -> [Float] {
             var out = [Float](repeating: 0, count: bank.count)
-            for k in 0..<classes { for c in 0..<channels { out[c * classes + k] = bank.data[k * channels + c] } }
+            for k in 0..<classes { for c in 0..<channels { out[c * classes + k] = value(c, bank.data[k * channels + c]) } }
             return out
         }
         self.paramFreeNorm = paramFreeNorm
         self.classCount = classes
         self.channels = channels
-        self.gammaByChannel = transposed(gamma)
-        self.betaByChannel = transposed(beta)
+        switch paramFreeNorm {
+        case let .batch(scale, shift):
+            precondition(scale.count == channels, "norm has \(scale.count) channels, class banks \(channels)")
+            scaleBank = transposed(gamma) { scale[$0] * $1 }
+            let betaByChannel = transposed(beta)
+            let shiftOfGamma = transposed(gamma) { shift[$0] * $1 }
+            shiftBank = distanceConvs == nil ? zip(shiftOfGamma, betaByChannel).map { $0 + $1 } : shiftOfGamma
+            betaBank = betaByChannel
+        case .instance:
+            scaleBank = transposed(gamma)
+            shiftBank = []
+            betaBank = transposed(beta)
+        }
         self.distanceConvs = distanceConvs
         self.edgeConv = edgeConv
     }
@@ -74,11 +90,21 @@ public struct CLADENorm: Sendable {
     /// Normalises and modulates `x` `[C, H, W]` with `maps` at the same size; returns `[C (+1), H, W]`.
     /// A model with ICPE given maps without distances uses a zero distance map.
     public func callAsFunction(_ x: Tensor, _ maps: SemanticMaps) -> Tensor {
-        precondition(x.channels == channels && x.height == maps.height && x.width == maps.width,
-                     "CLADE norm of \(channels) channels got \(x.shape) and maps \(maps.height)x\(maps.width)")
-        let pixels = maps.height * maps.width
-        let (scale, shift) = paramFreeNorm.affine(for: x)
-        var out = Tensor(zeros: [outputChannels, maps.height, maps.width])
+        callAsFunction(x, maps, upsampled: false, leakySlope: nil)
+    }
+
+    /// The norm of `x` upsampled (nearest x2) when `upsampled`, followed by LeakyReLU when `leakySlope` is given,
+    /// in one pass: `x` is `[C, H/2, W/2]` (upsampled) or `[C, H, W]`, `maps` at `H x W`; returns `[C (+1), H, W]`.
+    /// The upsampled map is never stored: each output pixel reads its source pixel. (Instance statistics of a
+    /// nearest x2 upsampling equal those of its source, so they are taken from `x`.)
+    func callAsFunction(_ x: Tensor, _ maps: SemanticMaps, upsampled: Bool, leakySlope: Float?) -> Tensor {
+        let step = upsampled ? 1 : 0
+        precondition(x.channels == channels && x.height << step == maps.height && x.width << step == maps.width,
+                     "CLADE norm of \(channels) channels got \(x.shape) (upsampled: \(upsampled)) and maps \(maps.height)x\(maps.width)")
+        let (height, width) = (maps.height, maps.width)
+        let pixels = height * width
+        let sourceWidth = x.width
+        let statistics: (scale: [Float], shift: [Float])? = if case .instance = paramFreeNorm { paramFreeNorm.affine(for: x) } else { nil }
 
         // ICPE factors, one per pixel and shared by all channels: (1 + dist_conv_w(P)), (1 + dist_conv_b(P)).
         var gammaFactor: [Float] = []
@@ -88,39 +114,67 @@ public struct CLADENorm: Sendable {
             gammaFactor = (0..<pixels).map { 1 + convW(p[$0], p[pixels + $0]) }
             betaFactor = (0..<pixels).map { 1 + convB(p[$0], p[pixels + $0]) }
         }
+        // max(v, slope * v) is LeakyReLU for 0 <= slope < 1, and the identity for slope 1.
+        let slope = leakySlope ?? 1
 
-        // Raw pointers keep the per-pixel gather free of bounds checks; the closures are nested without indenting.
+        // Every output value is written below, so the tensor starts uninitialised. Raw pointers keep the per-pixel
+        // gather free of bounds checks; the closures are nested without indenting.
+        return Tensor(shape: [outputChannels, height, width]) { output in
         x.data.withUnsafeBufferPointer { input in
-        out.data.withUnsafeMutableBufferPointer { output in
         maps.classes.withUnsafeBufferPointer { classes in
-        gammaByChannel.withUnsafeBufferPointer { gammaBank in
-        betaByChannel.withUnsafeBufferPointer { betaBank in
+        scaleBank.withUnsafeBufferPointer { scaleBank in
+        shiftBank.withUnsafeBufferPointer { shiftBank in
+        betaBank.withUnsafeBufferPointer { betaBank in
         gammaFactor.withUnsafeBufferPointer { gammaFactor in
         betaFactor.withUnsafeBufferPointer { betaFactor in
-            for c in 0..<channels {
-                let source = input.baseAddress! + c * pixels
-                let target = output.baseAddress! + c * pixels
-                let gammaRow = gammaBank.baseAddress! + c * classCount
+            let (input, output, classes) = (input.baseAddress!, output.baseAddress!, classes.baseAddress!)
+            Parallel.forEach(channels, grain: max(1, Conv2d.elementGrain / pixels)) { range in
+            for c in range {
+                let source = input + c * x.height * sourceWidth
+                let target = output + c * pixels
+                let scaleRow = scaleBank.baseAddress! + c * classCount
                 let betaRow = betaBank.baseAddress! + c * classCount
-                let (a, b) = (scale[c], shift[c])
-                if distanceConvs == nil {
-                    for i in 0..<pixels {
-                        let k = Int(classes[i])
-                        target[i] = (source[i] * a + b) * gammaRow[k] + betaRow[k]
-                    }
-                } else {
-                    for i in 0..<pixels {
-                        let k = Int(classes[i])
-                        target[i] = (source[i] * a + b) * (gammaRow[k] * gammaFactor[i]) + betaRow[k] * betaFactor[i]
+                for y in 0..<height {
+                    let line = source + (y >> step) * sourceWidth
+                    let row = y * width
+                    if let statistics {
+                        // Instance norm: (x * a + b) * gamma' + beta' with this input's statistics.
+                        let (a, b) = (statistics.scale[c], statistics.shift[c])
+                        for i in 0..<width {
+                            let p = row + i, k = Int(classes[p])
+                            let (g, e) = distanceConvs == nil ? (scaleRow[k], betaRow[k])
+                                : (scaleRow[k] * gammaFactor[p], betaRow[k] * betaFactor[p])
+                            let v = (line[i >> step] * a + b) * g + e
+                            target[p] = max(v, v * slope)
+                        }
+                    } else if distanceConvs == nil {
+                        // Batch norm folded into the banks: x * scale[k] + shift[k].
+                        let shiftRow = shiftBank.baseAddress! + c * classCount
+                        for i in 0..<width {
+                            let p = row + i, k = Int(classes[p])
+                            let v = line[i >> step] * scaleRow[k] + shiftRow[k]
+                            target[p] = max(v, v * slope)
+                        }
+                    } else {
+                        // (x * a + b) * gamma[k] * fg + beta[k] * fb = (x * scale[k] + shift[k]) * fg + beta[k] * fb.
+                        let shiftRow = shiftBank.baseAddress! + c * classCount
+                        for i in 0..<width {
+                            let p = row + i, k = Int(classes[p])
+                            let v = (line[i >> step] * scaleRow[k] + shiftRow[k]) * gammaFactor[p] + betaRow[k] * betaFactor[p]
+                            target[p] = max(v, v * slope)
+                        }
                     }
                 }
             }
+            }
             if let edgeConv {
                 guard let edges = maps.edges else { preconditionFailure("CLADE norm with inst_conv needs an edge map") }
-                let target = output.baseAddress! + channels * pixels
-                for i in 0..<pixels { target[i] = edgeConv.weight * edges[i] + edgeConv.bias }
+                let target = output + channels * pixels
+                for i in 0..<pixels {
+                    let v = edgeConv.weight * edges[i] + edgeConv.bias
+                    target[i] = max(v, v * slope)
+                }
             }
-        }}}}}}}
-        return out
+        }}}}}}}}
     }
 }

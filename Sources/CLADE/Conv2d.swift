@@ -22,6 +22,8 @@ public struct Conv2d: Sendable {
     /// Fewest output columns per tile (where the image has them): narrower products run sgemm far below its peak.
     /// With the budget this bounds a tile by `max(budget, K * minimumColumns)` floats at any resolution.
     static let minimumColumns = 512
+    /// Fewest floats per thread in element-wise passes: below this, handing work to another thread costs more than it saves.
+    static let elementGrain = 1 << 14
 
     public init(weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) {
         precondition(weight.shape.count == 4, "conv weight must be [out, in, kh, kw], got \(weight.shape)")
@@ -45,19 +47,28 @@ public struct Conv2d: Sendable {
     /// Convolves `x` `[in, H, W]` into a new `[out, Ho, Wo]` tensor.
     public func callAsFunction(_ x: Tensor, workspace: Workspace? = nil) -> Tensor {
         let size = outputSize(height: x.height, width: x.width)
-        var out = Tensor(zeros: [outputChannels, size.height, size.width])
-        accumulate(x, into: &out, workspace: workspace)
+        let pixels = size.height * size.width
+        // The output starts as the bias (or zeros), written once; the product is then added onto it.
+        var out = Tensor(shape: [outputChannels, size.height, size.width]) { output in
+            let output = output.baseAddress!
+            Parallel.forEach(outputChannels, grain: max(1, Self.elementGrain / pixels)) { channels in
+                for o in channels { (output + o * pixels).initialize(repeating: bias?.data[o] ?? 0, count: pixels) }
+            }
+        }
+        accumulate(x, into: &out, workspace: workspace, addingBias: false)
         return out
     }
 
     /// Adds the convolution of `x` `[in, H, W]` (and the bias) to `out` `[out, Ho, Wo]`.
     /// Residual blocks use this to sum the shortcut and the main branch without another pass.
     public func accumulate(_ x: Tensor, into out: inout Tensor, workspace: Workspace? = nil) {
-        accumulate(x, into: &out, workspace: workspace, tileBudget: Self.im2colBudget, minimumColumns: Self.minimumColumns)
+        accumulate(x, into: &out, workspace: workspace, addingBias: true)
     }
 
-    /// `accumulate` with explicit tile sizes (tests use small ones to exercise tiling).
-    func accumulate(_ x: Tensor, into out: inout Tensor, workspace: Workspace?, tileBudget: Int, minimumColumns: Int) {
+    /// `accumulate` with explicit tile sizes (tests use small ones to exercise tiling); `addingBias` false when
+    /// `out` already holds the bias.
+    func accumulate(_ x: Tensor, into out: inout Tensor, workspace: Workspace?, addingBias: Bool = true,
+                    tileBudget: Int = im2colBudget, minimumColumns: Int = minimumColumns) {
         precondition(x.shape.count == 3 && x.channels == inputChannels, "conv expects [\(inputChannels), H, W], got \(x.shape)")
         let (h, w) = (x.height, x.width)
         let (outH, outW) = outputSize(height: h, width: w)
@@ -70,10 +81,14 @@ public struct Conv2d: Sendable {
             weight.data.withUnsafeBufferPointer { weights in
                 out.data.withUnsafeMutableBufferPointer { output in
                     let src = input.baseAddress!, dst = output.baseAddress!
-                    if let bias {
-                        for o in 0..<outputChannels {
-                            let b = bias.data[o], row = dst + o * pixels
-                            for i in 0..<pixels { row[i] += b }
+                    if let bias, addingBias {
+                        bias.data.withUnsafeBufferPointer { bias in
+                            Parallel.forEach(outputChannels, grain: max(1, Self.elementGrain / pixels)) { channels in
+                                for o in channels {
+                                    let b = bias[o], row = dst + o * pixels
+                                    for i in 0..<pixels { row[i] += b }
+                                }
+                            }
                         }
                     }
                     if kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0 {
@@ -88,8 +103,12 @@ public struct Conv2d: Sendable {
                     var firstRow = 0
                     while firstRow < outH {
                         let rows = min(rowsPerTile, outH - firstRow)
-                        im2col(src, height: h, width: w, firstRow: firstRow, rows: rows, outWidth: outW, into: columns)
                         let n = rows * outW
+                        let rowsPerChannel = kernelHeight * kernelWidth * n
+                        Parallel.forEach(inputChannels, grain: max(1, Self.elementGrain / rowsPerChannel)) { channels in
+                            im2col(src, height: h, width: w, firstRow: firstRow, rows: rows, outWidth: outW,
+                                   channels: channels, into: columns + channels.lowerBound * rowsPerChannel)
+                        }
                         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
                                     Int32(outputChannels), Int32(n), Int32(k), 1,
                                     weights.baseAddress!, Int32(k), columns, Int32(n), 1,
@@ -101,13 +120,14 @@ public struct Conv2d: Sendable {
         }
     }
 
-    /// Fills `columns` `[in*kh*kw, rows*Wo]` for output rows `firstRow ..< firstRow + rows`:
+    /// Fills the rows of input channels `channels` of the im2col matrix `[in*kh*kw, rows*Wo]` for output rows
+    /// `firstRow ..< firstRow + rows`, starting at `columns` (the row of `(channels.lowerBound, 0, 0)`):
     /// row `(c, ky, kx)`, column `(y, x)` holds `input[c, y*stride - padding + ky, x*stride - padding + kx]` (0 outside).
-    private func im2col(_ input: UnsafePointer<Float>, height h: Int, width w: Int,
-                        firstRow: Int, rows: Int, outWidth outW: Int, into columns: UnsafeMutablePointer<Float>) {
+    private func im2col(_ input: UnsafePointer<Float>, height h: Int, width w: Int, firstRow: Int, rows: Int,
+                        outWidth outW: Int, channels: Range<Int>, into columns: UnsafeMutablePointer<Float>) {
         let n = rows * outW
         var target = columns
-        for c in 0..<inputChannels {
+        for c in channels {
             let plane = input + c * h * w
             for ky in 0..<kernelHeight {
                 for kx in 0..<kernelWidth {

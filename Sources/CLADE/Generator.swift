@@ -89,8 +89,9 @@ public final class Generator: Sendable {
 
         for (layout, block) in blocks {
             if isCancelled() { throw CancellationError() }
-            if layout.upsampledBefore { x = upsampleNearest2x(x) }
-            x = block(x, maps.resized(height: x.height, width: x.width), workspace: workspace)
+            // The block reads x through the upsampling (ResnetBlock), so the upsampled map is not built here.
+            let step = layout.upsampledBefore ? 1 : 0
+            x = block(x, maps.resized(height: x.height << step, width: x.width << step), upsampled: layout.upsampledBefore, workspace: workspace)
             observer?(layout.name, x)
         }
         if isCancelled() { throw CancellationError() }

@@ -14,9 +14,19 @@ public struct ResnetBlock: Sendable {
         case spade(SPADENorm)
 
         func callAsFunction(_ x: Tensor, _ maps: SemanticMaps, workspace: Workspace) -> Tensor {
+            self(x, maps, upsampled: false, leakySlope: nil, workspace: workspace)
+        }
+
+        /// The norm of `x` (nearest x2 upsampled first when `upsampled`), then LeakyReLU when `leakySlope` is
+        /// given. CLADE does all three in one pass; SPADE upsamples first and applies the activation after.
+        func callAsFunction(_ x: Tensor, _ maps: SemanticMaps, upsampled: Bool, leakySlope: Float?, workspace: Workspace) -> Tensor {
             switch self {
-            case let .clade(norm): norm(x, maps)
-            case let .spade(norm): norm(x, maps, workspace: workspace)
+            case let .clade(norm):
+                return norm(x, maps, upsampled: upsampled, leakySlope: leakySlope)
+            case let .spade(norm):
+                var out = norm(upsampled ? upsampleNearest2x(x) : x, maps, workspace: workspace)
+                if let leakySlope { leakyReLU(&out, slope: leakySlope) }
+                return out
             }
         }
     }
@@ -74,19 +84,26 @@ public struct ResnetBlock: Sendable {
 
     /// `x` `[fin, H, W]` with `maps` at `H x W` -> `[fout, H, W]`.
     public func callAsFunction(_ x: Tensor, _ maps: SemanticMaps, workspace: Workspace? = nil) -> Tensor {
-        let workspace = workspace ?? Workspace()
+        self(x, maps, upsampled: false, workspace: workspace ?? Workspace())
+    }
+
+    /// The block applied to `x` nearest x2 upsampled when `upsampled` (`x` `[fin, H/2, W/2]`, `maps` at `H x W`),
+    /// else to `x` `[fin, H, W]`. The norms read `x` through the upsampling, so the upsampled map is only stored
+    /// where the block needs it as its residual (no learned shortcut).
+    func callAsFunction(_ x: Tensor, _ maps: SemanticMaps, upsampled: Bool, workspace: Workspace) -> Tensor {
         // The shortcut is written first; conv_1 then adds the main branch onto it.
         var out = if let shortcut {
-            shortcut.conv(shortcut.norm(x, maps, workspace: workspace), workspace: workspace)
+            shortcut.conv(shortcut.norm(x, maps, upsampled: upsampled, leakySlope: nil, workspace: workspace), workspace: workspace)
         } else {
-            x
+            upsampled ? upsampleNearest2x(x) : x
         }
-        var h = norm0(x, maps, workspace: workspace)
-        leakyReLU(&h)
+        var h = norm0(x, maps, upsampled: upsampled, leakySlope: Self.leakySlope, workspace: workspace)
         h = conv0(h, workspace: workspace)
-        h = norm1(h, maps, workspace: workspace)
-        leakyReLU(&h)
+        h = norm1(h, maps, upsampled: false, leakySlope: Self.leakySlope, workspace: workspace)
         conv1.accumulate(h, into: &out, workspace: workspace)
         return out
     }
+
+    /// LeakyReLU slope of SPADE / CLADE.
+    static let leakySlope: Float = 0.2
 }

@@ -38,11 +38,16 @@ public struct SPADENorm: Sendable {
         let pixels = x.height * x.width
         var out = x
         out.data.withUnsafeMutableBufferPointer { v in
-            for c in 0..<channels {
-                let (a, b) = (scale[c], shift[c])
-                for i in c * pixels ..< (c + 1) * pixels { v[i] = (v[i] * a + b) * (1 + gammaMap.data[i]) + betaMap.data[i] }
+        gammaMap.data.withUnsafeBufferPointer { gammaMap in
+        betaMap.data.withUnsafeBufferPointer { betaMap in
+            let (v, gammaMap, betaMap) = (v.baseAddress!, gammaMap.baseAddress!, betaMap.baseAddress!)
+            Parallel.forEach(channels, grain: max(1, Conv2d.elementGrain / pixels)) { range in
+                for c in range {
+                    let (a, b) = (scale[c], shift[c])
+                    for i in c * pixels ..< (c + 1) * pixels { v[i] = (v[i] * a + b) * (1 + gammaMap[i]) + betaMap[i] }
+                }
             }
-        }
+        }}}
         return out
     }
 }

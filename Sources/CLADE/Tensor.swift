@@ -17,6 +17,17 @@ public struct Tensor: Sendable, Equatable {
     }
 
     public var count: Int { data.count }
+
+    /// A tensor of `shape` whose values the caller writes before reading any (layer outputs that are written
+    /// whole), so no pass over the memory is spent on zeros. `initialize` gets the storage and must fill all of it.
+    init(shape: [Int], initializingWith initialize: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        let count = shape.reduce(1, *)
+        self.shape = shape
+        data = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialize(buffer)
+            initialized = count
+        }
+    }
 }
 
 extension Tensor {

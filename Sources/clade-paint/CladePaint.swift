@@ -7,7 +7,7 @@ struct CladePaint: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clade-paint",
         abstract: "Paint a semantic layout and let a CLADE generator turn it into a picture.",
-        subcommands: [Render.self, Info.self])
+        subcommands: [Render.self, Info.self, Bench.self])
 
     /// Parses and runs like ArgumentParser's own `main`, but reports a problem with a file in one line,
     /// `clade-paint: error: <file>: <problem>`, with exit status 1.

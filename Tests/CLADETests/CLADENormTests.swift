@@ -74,4 +74,23 @@ struct CLADENormTests {
         let expected = Self.expected(s, xhat: ParamFreeNorm.instance(s.x), gammaFactor: { _ in 1 + s.convW.bias }, betaFactor: { _ in 1 + s.convB.bias })
         for (a, b) in zip(out.data, expected) { #expect(abs(a - b) < 1e-5) }
     }
+
+    @Test("upsampling and LeakyReLU in the norm's pass equal upsample, norm, LeakyReLU in turn", arguments: [false, true])
+    func fusedUpsamplingAndActivation(instance: Bool) {
+        var random = TestRandom(seed: 5)
+        let (h, w) = (2 * Self.h, 2 * Self.w)
+        let maps = SemanticMaps(classCount: Self.classes, height: h, width: w,
+                                classes: random.classes(count: Self.classes, pixels: h * w),
+                                edges: (0..<(h * w)).map { Float($0 % 5 == 0 ? 1 : 0) }, distances: random.tensor([2, h, w]).data)
+        let s = Self.setup()
+        let paramFree = instance ? ParamFreeNorm.instance
+            : ParamFreeNorm(runningMean: Tensor(shape: [3], data: [0.5, -1, 0]), runningVar: Tensor(shape: [3], data: [2, 1, 0.5]))
+        let norm = CLADENorm(paramFreeNorm: paramFree, gamma: s.gamma, beta: s.beta, distanceConvs: (s.convW, s.convB), edgeConv: s.edgeConv)
+        var expected = norm(upsampleNearest2x(s.x), maps)
+        leakyReLU(&expected, slope: 0.2)
+        let fused = norm(s.x, maps, upsampled: true, leakySlope: 0.2)
+        #expect(fused.shape == expected.shape)
+        #expect(fused.maxAbsDifference(to: expected) < 1e-5)
+        #expect(fused.data.contains { $0 < 0 } && fused.data.contains { $0 > 0 })
+    }
 }
