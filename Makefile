@@ -6,7 +6,7 @@ SCRATCH ?= .build
 export SCRATCH
 ARGS ?=
 
-.PHONY: setup run test fixtures bench
+.PHONY: setup run test fixtures parity bench
 
 setup:
 	@scripts/setup.sh
@@ -27,3 +27,7 @@ BENCH_ARGS ?=
 bench: setup
 	swift build -c release --scratch-path $(SCRATCH) --product clade-paint
 	.venv/bin/python Training/bench.py --binary $(SCRATCH)/release/clade-paint $(BENCH_ARGS)
+
+# The parity figures: max error of the Swift engine against the PyTorch reference, per fixture.
+parity: setup
+	swift test --scratch-path $(SCRATCH) --filter 'GeneratorTests|StyleEncoderTests' 2>&1 | grep '^parity'
