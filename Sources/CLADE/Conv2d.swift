@@ -8,17 +8,20 @@ import CBLAS
 /// Computed as one matrix product per tile of output rows: the tile's im2col matrix `[in*kh*kw, rows*Wo]`
 /// is built in the workspace and multiplied by the weight matrix `[out, in*kh*kw]` with `cblas_sgemm`, writing
 /// straight into the output rows. Tiles hold about `im2colBudget` floats (at least `minimumColumns` output
-/// pixels), so the buffer stays bounded whatever the resolution. A 1x1 convolution with stride 1 multiplies
-/// the input itself, with no copy.
+/// pixels), so the buffer stays bounded whatever the resolution. Where the map is tall enough, each of the
+/// engine's threads takes a band of output rows and runs im2col and single-threaded sgemm on its own tiles
+/// (the tile stays in that core's cache); small maps share one tile and split the product by output channels.
+/// A 1x1 convolution with stride 1 multiplies the input itself, with no copy.
 public struct Conv2d: Sendable {
     public let weight: Tensor
     public let bias: Tensor?
     public let stride: Int
     public let padding: Int
 
-    /// Target im2col tile, in floats (4 MiB): measured faster than larger tiles at high resolution, as the tile
-    /// stays in the last-level cache between im2col and sgemm's packing.
-    static let im2colBudget = 1 << 20
+    /// Target im2col tile per thread, in floats (2 MiB): measured (single-threaded sgemm per thread, 2 threads) at
+    /// 130-160 GFLOP/s for 256- to 1024-pixel tiles of the 128^2 and 256^2 layers, slower above 4096 pixels, as
+    /// the tile stays in the core's cache between im2col and sgemm's packing.
+    static let im2colBudget = 1 << 19
     /// Fewest output columns per tile (where the image has them): narrower products run sgemm far below its peak.
     /// With the budget this bounds a tile by `max(budget, K * minimumColumns)` floats at any resolution.
     static let minimumColumns = 512
@@ -65,10 +68,12 @@ public struct Conv2d: Sendable {
         accumulate(x, into: &out, workspace: workspace, addingBias: true)
     }
 
-    /// `accumulate` with explicit tile sizes (tests use small ones to exercise tiling); `addingBias` false when
-    /// `out` already holds the bias.
+    /// `accumulate` with explicit tile sizes and bands (tests use small ones to exercise tiling and the split over
+    /// threads); `addingBias` false when `out` already holds the bias. Maps split into `parts` bands of output rows
+    /// when each band has at least `minimumBandPixels` pixels.
     func accumulate(_ x: Tensor, into out: inout Tensor, workspace: Workspace?, addingBias: Bool = true,
-                    tileBudget: Int = im2colBudget, minimumColumns: Int = minimumColumns) {
+                    tileBudget: Int = im2colBudget, minimumColumns: Int = minimumColumns,
+                    parts: Int = Parallel.threads, minimumBandPixels: Int = MatrixProduct.minimumPartColumns) {
         precondition(x.shape.count == 3 && x.channels == inputChannels, "conv expects [\(inputChannels), H, W], got \(x.shape)")
         let (h, w) = (x.height, x.width)
         let (outH, outW) = outputSize(height: h, width: w)
@@ -92,12 +97,38 @@ public struct Conv2d: Sendable {
                         }
                     }
                     if kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0 {
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                                    Int32(outputChannels), Int32(pixels), Int32(k), 1,
-                                    weights.baseAddress!, Int32(k), src, Int32(pixels), 1, dst, Int32(pixels))
+                        MatrixProduct.accumulate(m: outputChannels, n: pixels, k: k, a: weights.baseAddress!, lda: k,
+                                                 b: src, ldb: pixels, c: dst, ldc: pixels)
                         return
                     }
                     let minimumRows = (minimumColumns + outW - 1) / outW
+                    if parts > 1 && outH / parts * outW >= minimumBandPixels {
+                        // Each thread takes a band of output rows: im2col of a tile, then its product, while the
+                        // tile is still in this core's cache; threads meet only at the end of the layer.
+                        let bandRows = (outH + parts - 1) / parts
+                        let rowsPerTile = min(bandRows, max(1, minimumRows, tileBudget / max(1, k * outW)))
+                        let tileFloats = k * rowsPerTile * outW
+                        let tiles = workspace.buffer(count: parts * tileFloats)
+                        Parallel.forEach(parts) { band in
+                            for part in band {
+                                let columns = tiles + part * tileFloats
+                                var firstRow = outH * part / parts
+                                let endRow = outH * (part + 1) / parts
+                                while firstRow < endRow {
+                                    let rows = min(rowsPerTile, endRow - firstRow)
+                                    im2col(src, height: h, width: w, firstRow: firstRow, rows: rows, outWidth: outW,
+                                           channels: 0 ..< inputChannels, into: columns)
+                                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                                                Int32(outputChannels), Int32(rows * outW), Int32(k), 1,
+                                                weights.baseAddress!, Int32(k), columns, Int32(rows * outW), 1,
+                                                dst + firstRow * outW, Int32(pixels))
+                                    firstRow += rows
+                                }
+                            }
+                        }
+                        return
+                    }
+                    // Small maps: one im2col tile built by all threads, the product split by output channels.
                     let rowsPerTile = min(outH, max(1, minimumRows, tileBudget / max(1, k * outW)))
                     let columns = workspace.buffer(count: k * rowsPerTile * outW)
                     var firstRow = 0
@@ -109,10 +140,8 @@ public struct Conv2d: Sendable {
                             im2col(src, height: h, width: w, firstRow: firstRow, rows: rows, outWidth: outW,
                                    channels: channels, into: columns + channels.lowerBound * rowsPerChannel)
                         }
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                                    Int32(outputChannels), Int32(n), Int32(k), 1,
-                                    weights.baseAddress!, Int32(k), columns, Int32(n), 1,
-                                    dst + firstRow * outW, Int32(pixels))
+                        MatrixProduct.accumulate(m: outputChannels, n: n, k: k, a: weights.baseAddress!, lda: k,
+                                                 b: columns, ldb: n, c: dst + firstRow * outW, ldc: pixels)
                         firstRow += rows
                     }
                 }

@@ -1,14 +1,15 @@
 import Dispatch
 import Foundation
 
-/// Element-wise work (im2col, normalisation, activations) split over the engine's threads.
+/// Work split over the engine's threads: matrix products (`MatrixProduct`, `Conv2d`) and element-wise passes
+/// (im2col, normalisation, activations).
 ///
-/// BLAS keeps its own threads busy only inside a matrix product; the passes between products run here, on as many
-/// threads as `BLASThreads` set (the processor count before it is set). Each part gets a contiguous range, so the
+/// Runs on as many threads as `BLASThreads` set. Each part gets a contiguous range, so the
 /// result does not depend on the split.
 enum Parallel {
-    /// Threads for element-wise work.
-    static var threads: Int { BLASThreads.count ?? ProcessInfo.processInfo.activeProcessorCount }
+    /// The engine's threads; the first use configures `BLASThreads` with the processor count if nothing did before,
+    /// so OpenBLAS never runs threads of its own inside the engine's parts.
+    static var threads: Int { BLASThreads.count ?? BLASThreads.configure(ProcessInfo.processInfo.activeProcessorCount) }
 
     /// Calls `body` on contiguous parts of `0 ..< count`, concurrently; parts hold at least `grain` items, so small
     /// jobs stay on the calling thread.

@@ -44,6 +44,19 @@ struct Conv2dTests {
         #expect(output.maxAbsDifference(to: referenceConv2d(x, weight: weight, bias: bias, padding: 1)) < 1e-5)
     }
 
+    /// Bands of output rows per thread (more bands than threads, a remainder band, one-row bands), each tiled.
+    @Test("bands of output rows over threads give the same result", arguments: [(2, 1), (3, 3 * 9 * 10 * 2), (5, 1 << 20), (12, 1)])
+    func bands(parts: Int, budget: Int) {
+        var random = TestRandom(seed: 11)
+        let x = random.tensor([3, 12, 10])
+        let weight = random.tensor([4, 3, 3, 3]), bias = random.tensor([4])
+        let conv = Conv2d(weight: weight, bias: bias, padding: 1)
+        var output = Tensor(zeros: [4, 12, 10])
+        conv.accumulate(x, into: &output, workspace: Workspace(), tileBudget: budget, minimumColumns: 1,
+                        parts: parts, minimumBandPixels: 1)
+        #expect(output.maxAbsDifference(to: referenceConv2d(x, weight: weight, bias: bias, padding: 1)) < 1e-5)
+    }
+
     @Test("accumulate adds onto what the output holds")
     func accumulates() {
         var random = TestRandom(seed: 8)
