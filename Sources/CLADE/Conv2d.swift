@@ -8,15 +8,24 @@ import CBLAS
 /// Computed as one matrix product per tile of output rows: the tile's im2col matrix `[in*kh*kw, rows*Wo]`
 /// is built in the workspace and multiplied by the weight matrix `[out, in*kh*kw]` with `cblas_sgemm`, writing
 /// straight into the output rows. Tiles hold about `im2colBudget` floats (at least `minimumColumns` output
-/// pixels), so the buffer stays bounded whatever the resolution. Where the map is tall enough, each of the
-/// engine's threads takes a band of output rows and runs im2col and single-threaded sgemm on its own tiles
-/// (the tile stays in that core's cache); small maps share one tile and split the product by output channels.
-/// A 1x1 convolution with stride 1 multiplies the input itself, with no copy.
+/// pixels), so the buffer stays bounded whatever the resolution. Where there are several tiles, each of the
+/// engine's threads takes a run of them and runs im2col and single-threaded sgemm on its own (the tile stays in
+/// that core's cache); otherwise all threads build a tile and share its product (`MatrixProduct`).
+/// A 1x1 convolution with stride 1 multiplies the input itself, with no copy. 3x3 convolutions with stride 1 and
+/// padding 1 and few weights run as Winograd F(2x2, 3x3) on large maps (`Winograd`).
 public struct Conv2d: Sendable {
     public let weight: Tensor
     public let bias: Tensor?
     public let stride: Int
     public let padding: Int
+    /// The Winograd form of a 3x3, stride 1, padding 1 convolution with few enough weights (`winogradWeightLimit`).
+    let winograd: Winograd?
+
+    /// Most weights for which a 3x3 convolution also keeps its Winograd form (16/9 of the weights): the wide,
+    /// high-resolution layers, where im2col costs most, have few weights; the 1024-channel layers keep im2col.
+    static let winogradWeightLimit = 1 << 19
+    /// Fewest output pixels for the Winograd path.
+    static let winogradMinimumPixels = 32 * 32
 
     /// Target im2col tile per thread, in floats (2 MiB): measured (single-threaded sgemm per thread, 2 threads) at
     /// 130-160 GFLOP/s for 256- to 1024-pixel tiles of the 128^2 and 256^2 layers, slower above 4096 pixels, as
@@ -25,6 +34,8 @@ public struct Conv2d: Sendable {
     /// Fewest output columns per tile (where the image has them): narrower products run sgemm far below its peak.
     /// With the budget this bounds a tile by `max(budget, K * minimumColumns)` floats at any resolution.
     static let minimumColumns = 512
+    /// Fewest im2col tiles for which threads take whole tiles (else each tile is shared by all threads).
+    static let minimumThreadTiles = 4
     /// Fewest floats per thread in element-wise passes: below this, handing work to another thread costs more than it saves.
     static let elementGrain = 1 << 14
 
@@ -35,6 +46,8 @@ public struct Conv2d: Sendable {
         self.bias = bias
         self.stride = stride
         self.padding = padding
+        let isWinogradShape = weight.shape[2] == 3 && weight.shape[3] == 3 && stride == 1 && padding == 1
+        winograd = isWinogradShape && weight.count <= Self.winogradWeightLimit ? Winograd(weight: weight) : nil
     }
 
     public var outputChannels: Int { weight.shape[0] }
@@ -68,12 +81,11 @@ public struct Conv2d: Sendable {
         accumulate(x, into: &out, workspace: workspace, addingBias: true)
     }
 
-    /// `accumulate` with explicit tile sizes and bands (tests use small ones to exercise tiling and the split over
-    /// threads); `addingBias` false when `out` already holds the bias. Maps split into `parts` bands of output rows
-    /// when each band has at least `minimumBandPixels` pixels.
+    /// `accumulate` with explicit tile sizes, thread count and Winograd threshold (tests use small ones to exercise
+    /// tiling, the split over threads and both paths); `addingBias` false when `out` already holds the bias.
     func accumulate(_ x: Tensor, into out: inout Tensor, workspace: Workspace?, addingBias: Bool = true,
                     tileBudget: Int = im2colBudget, minimumColumns: Int = minimumColumns,
-                    parts: Int = Parallel.threads, minimumBandPixels: Int = MatrixProduct.minimumPartColumns) {
+                    parts: Int = Parallel.threads, winogradMinimumPixels: Int = winogradMinimumPixels) {
         precondition(x.shape.count == 3 && x.channels == inputChannels, "conv expects [\(inputChannels), H, W], got \(x.shape)")
         let (h, w) = (x.height, x.width)
         let (outH, outW) = outputSize(height: h, width: w)
@@ -101,35 +113,40 @@ public struct Conv2d: Sendable {
                                                  b: src, ldb: pixels, c: dst, ldc: pixels)
                         return
                     }
+                    if let winograd, pixels >= winogradMinimumPixels {
+                        let parts = max(1, min(parts, (outH + 1) / 2))
+                        let scratch = workspace.buffer(count: parts * winograd.chunkFloats(width: w, height: h))
+                        winograd.accumulate(src, height: h, width: w, into: dst, scratch: scratch, parts: parts)
+                        return
+                    }
                     let minimumRows = (minimumColumns + outW - 1) / outW
-                    if parts > 1 && outH / parts * outW >= minimumBandPixels {
-                        // Each thread takes a band of output rows: im2col of a tile, then its product, while the
-                        // tile is still in this core's cache; threads meet only at the end of the layer.
-                        let bandRows = (outH + parts - 1) / parts
-                        let rowsPerTile = min(bandRows, max(1, minimumRows, tileBudget / max(1, k * outW)))
+                    let rowsPerTile = min(outH, max(1, minimumRows, tileBudget / max(1, k * outW)))
+                    let tileCount = (outH + rowsPerTile - 1) / rowsPerTile
+                    if tileCount >= Self.minimumThreadTiles {
+                        // Each thread takes a run of tiles: im2col of a tile, then its product, while the tile is
+                        // still in this core's cache; threads meet only at the end of the layer. The tiles depend
+                        // on the shapes only, so the result does not depend on the thread count.
+                        let parts = min(parts, tileCount)
                         let tileFloats = k * rowsPerTile * outW
-                        let tiles = workspace.buffer(count: parts * tileFloats)
-                        Parallel.forEach(parts) { band in
-                            for part in band {
-                                let columns = tiles + part * tileFloats
-                                var firstRow = outH * part / parts
-                                let endRow = outH * (part + 1) / parts
-                                while firstRow < endRow {
-                                    let rows = min(rowsPerTile, endRow - firstRow)
+                        let buffers = workspace.buffer(count: parts * tileFloats)
+                        Parallel.forEach(parts) { runs in
+                            for part in runs {
+                                let columns = buffers + part * tileFloats
+                                for tile in tileCount * part / parts ..< tileCount * (part + 1) / parts {
+                                    let firstRow = tile * rowsPerTile
+                                    let rows = min(rowsPerTile, outH - firstRow)
                                     im2col(src, height: h, width: w, firstRow: firstRow, rows: rows, outWidth: outW,
                                            channels: 0 ..< inputChannels, into: columns)
                                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
                                                 Int32(outputChannels), Int32(rows * outW), Int32(k), 1,
                                                 weights.baseAddress!, Int32(k), columns, Int32(rows * outW), 1,
                                                 dst + firstRow * outW, Int32(pixels))
-                                    firstRow += rows
                                 }
                             }
                         }
                         return
                     }
-                    // Small maps: one im2col tile built by all threads, the product split by output channels.
-                    let rowsPerTile = min(outH, max(1, minimumRows, tileBudget / max(1, k * outW)))
+                    // Few tiles (small maps): each built by all threads, its product cut into pieces (`MatrixProduct`).
                     let columns = workspace.buffer(count: k * rowsPerTile * outW)
                     var firstRow = 0
                     while firstRow < outH {

@@ -1,37 +1,57 @@
 import CBLAS
 
-/// Single-precision matrix products split over the engine's threads (`Parallel`), each part a single-threaded
+/// Single-precision matrix products split over the engine's threads (`Parallel`), each piece a single-threaded
 /// `cblas_sgemm` / `cblas_sgemv` on its own band of the result (see `BLASThreads` for why the engine splits).
+///
+/// The pieces depend only on the shapes, never on the thread count, so the result is the same whatever the
+/// threads (OpenBLAS's result for an element can change with the shape of the call it is part of).
 enum MatrixProduct {
-    /// Fewest result columns per part when a product is split by columns: narrower products run sgemm far below
-    /// its peak, so narrow results are split by rows instead.
-    static let minimumPartColumns = 128
-    /// Fewest result rows per part when split by rows (sgemm's register tile is 16 rows wide on this machine kind).
-    static let minimumPartRows = 16
+    /// Pieces a product is cut into (when it is large enough): several per thread, so the threads finish together.
+    static let pieces = 8
+    /// Fewest result columns per piece when a product is cut by columns: narrower products run sgemm far below its peak.
+    static let minimumPieceColumns = 128
+    /// Fewest result rows per piece when cut by rows (sgemm's register tile is 16 rows tall on this machine kind).
+    static let minimumPieceRows = 16
 
     /// `c[M, N] += a[M, K] b[K, N]`, all row-major with leading dimensions `lda`, `ldb`, `ldc`.
-    /// Wide results are split by columns (each part reads all of `a`), narrow ones by rows (each part reads all of `b`).
+    /// Cut by columns when `a` is the smaller operand (each piece reads all of `a`), else by rows (each reads all of `b`).
     static func accumulate(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                            c: UnsafeMutablePointer<Float>, ldc: Int) {
-        let threads = Parallel.threads
-        if n >= threads * minimumPartColumns {
-            Parallel.forEach(n, grain: minimumPartColumns) { columns in
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(columns.count), Int32(k), 1,
-                            a, Int32(lda), b + columns.lowerBound, Int32(ldb), 1, c + columns.lowerBound, Int32(ldc))
+        if m < n {
+            let width = pieceSize(n, minimum: minimumPieceColumns)
+            Parallel.forEach((n + width - 1) / width) { pieces in
+                for piece in pieces {
+                    let first = piece * width, count = min(width, n - first)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(count), Int32(k), 1,
+                                a, Int32(lda), b + first, Int32(ldb), 1, c + first, Int32(ldc))
+                }
             }
         } else {
-            Parallel.forEach(m, grain: minimumPartRows) { rows in
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows.count), Int32(n), Int32(k), 1,
-                            a + rows.lowerBound * lda, Int32(lda), b, Int32(ldb), 1, c + rows.lowerBound * ldc, Int32(ldc))
+            let height = pieceSize(m, minimum: minimumPieceRows)
+            Parallel.forEach((m + height - 1) / height) { pieces in
+                for piece in pieces {
+                    let first = piece * height, count = min(height, m - first)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), Int32(n), Int32(k), 1,
+                                a + first * lda, Int32(lda), b, Int32(ldb), 1, c + first * ldc, Int32(ldc))
+                }
             }
         }
     }
 
-    /// `y[M] += a[M, K] x[K]`, `a` row-major; split by rows of `a`.
+    /// `y[M] += a[M, K] x[K]`, `a` row-major; cut by rows of `a`.
     static func accumulate(m: Int, k: Int, a: UnsafePointer<Float>, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
-        Parallel.forEach(m, grain: max(minimumPartRows, Conv2d.elementGrain / max(1, k))) { rows in
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(rows.count), Int32(k), 1, a + rows.lowerBound * k, Int32(k),
-                        x, 1, 1, y + rows.lowerBound, 1)
+        let height = pieceSize(m, minimum: max(minimumPieceRows, Conv2d.elementGrain / max(1, k)))
+        Parallel.forEach((m + height - 1) / height) { pieces in
+            for piece in pieces {
+                let first = piece * height, count = min(height, m - first)
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(count), Int32(k), 1, a + first * k, Int32(k), x, 1, 1, y + first, 1)
+            }
         }
+    }
+
+    /// The size of one piece of `count`: an eighth of it rounded up to a multiple of `minimum`, at least `minimum`.
+    static func pieceSize(_ count: Int, minimum: Int) -> Int {
+        let share = (count + pieces - 1) / pieces
+        return max(minimum, (share + minimum - 1) / minimum * minimum)
     }
 }

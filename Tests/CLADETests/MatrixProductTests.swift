@@ -15,7 +15,7 @@ struct MatrixProductTests {
     }
 
     /// Wide results split by columns, narrow ones by rows; sub-matrices of larger arrays (leading dimensions).
-    @Test("the split product adds a b onto c", arguments: [(5, 4 * MatrixProduct.minimumPartColumns + 3, 7), (70, 9, 33), (3, 2, 4)])
+    @Test("the split product adds a b onto c", arguments: [(5, 9 * MatrixProduct.minimumPieceColumns + 3, 7), (170, 9, 33), (3, 2, 4)])
     func matrix(m: Int, n: Int, k: Int) {
         var random = TestRandom(seed: UInt64(m * 31 + n))
         let (lda, ldb, ldc) = (k + 2, n + 5, n + 1)
@@ -32,6 +32,14 @@ struct MatrixProductTests {
             }
         }
         for i in c.indices { #expect(abs(c[i] - expected[i]) < 1e-4, "element \(i)") }
+    }
+
+    @Test("pieces are an eighth rounded up to the minimum, never below it")
+    func pieceSizes() {
+        #expect(MatrixProduct.pieceSize(65536, minimum: 128) == 8192)
+        #expect(MatrixProduct.pieceSize(1000, minimum: 16) == 128)
+        #expect(MatrixProduct.pieceSize(64, minimum: 16) == 16)
+        #expect(MatrixProduct.pieceSize(3, minimum: 128) == 128)
     }
 
     @Test("the split matrix-vector product adds a x onto y", arguments: [(3, 5), (5000, 9)])
