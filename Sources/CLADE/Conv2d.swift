@@ -23,7 +23,7 @@ public struct Conv2d: Sendable {
 
     /// Most weights for which a 3x3 convolution also keeps its Winograd form (16/9 of the weights): the wide,
     /// high-resolution layers, where im2col costs most, have few weights; the 1024-channel layers keep im2col.
-    static let winogradWeightLimit = 1 << 19
+    static let winogradWeightLimit = 1 << 21
     /// Fewest output pixels for the Winograd path.
     static let winogradMinimumPixels = 32 * 32
 
@@ -35,7 +35,7 @@ public struct Conv2d: Sendable {
     /// With the budget this bounds a tile by `max(budget, K * minimumColumns)` floats at any resolution.
     static let minimumColumns = 512
     /// Fewest im2col tiles for which threads take whole tiles (else each tile is shared by all threads).
-    static let minimumThreadTiles = 4
+    static let minimumThreadTiles = 2
     /// Fewest floats per thread in element-wise passes: below this, handing work to another thread costs more than it saves.
     static let elementGrain = 1 << 14
 

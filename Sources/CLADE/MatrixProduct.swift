@@ -14,12 +14,15 @@ enum MatrixProduct {
     static let minimumPieceRows = 16
 
     /// `c[M, N] += a[M, K] b[K, N]`, all row-major with leading dimensions `lda`, `ldb`, `ldc`.
-    /// Cut by columns when `a` is the smaller operand (each piece reads all of `a`), else by rows (each reads all of `b`).
+    /// Each piece packs all of the operand it does not cut (`a` for column pieces, `b` for row pieces), so the cut
+    /// that packs fewer values wins, among those that give at least two pieces.
     static func accumulate(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                            c: UnsafeMutablePointer<Float>, ldc: Int) {
-        if m < n {
-            let width = pieceSize(n, minimum: minimumPieceColumns)
-            Parallel.forEach((n + width - 1) / width) { pieces in
+        let width = pieceSize(n, minimum: minimumPieceColumns), height = pieceSize(m, minimum: minimumPieceRows)
+        let (columnPieces, rowPieces) = ((n + width - 1) / width, (m + height - 1) / height)
+        let byColumns = columnPieces >= 2 && (rowPieces < 2 || columnPieces * m + n <= m + rowPieces * n)
+        if byColumns {
+            Parallel.forEach(columnPieces) { pieces in
                 for piece in pieces {
                     let first = piece * width, count = min(width, n - first)
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(count), Int32(k), 1,
@@ -27,8 +30,7 @@ enum MatrixProduct {
                 }
             }
         } else {
-            let height = pieceSize(m, minimum: minimumPieceRows)
-            Parallel.forEach((m + height - 1) / height) { pieces in
+            Parallel.forEach(rowPieces) { pieces in
                 for piece in pieces {
                     let first = piece * height, count = min(height, m - first)
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), Int32(n), Int32(k), 1,

@@ -14,9 +14,9 @@ struct Winograd: Sendable {
     let outputChannels: Int
     let inputChannels: Int
 
-    /// Transform-domain buffers of one chunk of tiles, in floats (2 MiB): `V` and `M` stay in the core's cache
-    /// between the transforms and the products.
-    static let chunkBudget = 1 << 19
+    /// Transform-domain buffers of one chunk of tiles, in floats (8 MiB): `V` and `M` stay in the last-level cache
+    /// between the transforms and the products, which are then long enough for sgemm.
+    static let chunkBudget = 1 << 21
 
     /// - weight: `[out, in, 3, 3]`.
     init(weight: Tensor) {
