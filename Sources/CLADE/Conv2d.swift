@@ -9,7 +9,7 @@ import CBLAS
 /// is built in the workspace and multiplied by the weight matrix `[out, in*kh*kw]` with `cblas_sgemm`, writing
 /// straight into the output rows. Tiles hold about `im2colBudget` floats (at least `minimumColumns` output
 /// pixels), so the buffer stays bounded whatever the resolution. Where there are several tiles, each of the
-/// engine's threads takes a run of them and runs im2col and single-threaded sgemm on its own (the tile stays in
+/// engine's threads takes tile after tile and runs im2col and single-threaded sgemm on its own (the tile stays in
 /// that core's cache); otherwise all threads build a tile and share its product (`MatrixProduct`).
 /// A 1x1 convolution with stride 1 multiplies the input itself, with no copy. 3x3 convolutions with stride 1 and
 /// padding 1 and few weights run as Winograd F(2x2, 3x3) on large maps (`Winograd`).
@@ -123,26 +123,22 @@ public struct Conv2d: Sendable {
                     let rowsPerTile = min(outH, max(1, minimumRows, tileBudget / max(1, k * outW)))
                     let tileCount = (outH + rowsPerTile - 1) / rowsPerTile
                     if tileCount >= Self.minimumThreadTiles {
-                        // Each thread takes a run of tiles: im2col of a tile, then its product, while the tile is
+                        // Each thread takes tile after tile: im2col of a tile, then its product, while the tile is
                         // still in this core's cache; threads meet only at the end of the layer. The tiles depend
                         // on the shapes only, so the result does not depend on the thread count.
                         let parts = min(parts, tileCount)
                         let tileFloats = k * rowsPerTile * outW
                         let buffers = workspace.buffer(count: parts * tileFloats)
-                        Parallel.forEach(parts) { runs in
-                            for part in runs {
-                                let columns = buffers + part * tileFloats
-                                for tile in tileCount * part / parts ..< tileCount * (part + 1) / parts {
-                                    let firstRow = tile * rowsPerTile
-                                    let rows = min(rowsPerTile, outH - firstRow)
-                                    im2col(src, height: h, width: w, firstRow: firstRow, rows: rows, outWidth: outW,
-                                           channels: 0 ..< inputChannels, into: columns)
-                                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                                                Int32(outputChannels), Int32(rows * outW), Int32(k), 1,
-                                                weights.baseAddress!, Int32(k), columns, Int32(rows * outW), 1,
-                                                dst + firstRow * outW, Int32(pixels))
-                                }
-                            }
+                        Parallel.forEachItem(tileCount, workers: parts) { worker, tile in
+                            let columns = buffers + worker * tileFloats
+                            let firstRow = tile * rowsPerTile
+                            let rows = min(rowsPerTile, outH - firstRow)
+                            im2col(src, height: h, width: w, firstRow: firstRow, rows: rows, outWidth: outW,
+                                   channels: 0 ..< inputChannels, into: columns)
+                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                                        Int32(outputChannels), Int32(rows * outW), Int32(k), 1,
+                                        weights.baseAddress!, Int32(k), columns, Int32(rows * outW), 1,
+                                        dst + firstRow * outW, Int32(pixels))
                         }
                         return
                     }

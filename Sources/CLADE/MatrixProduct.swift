@@ -1,7 +1,7 @@
 import CBLAS
 
 /// Single-precision matrix products split over the engine's threads (`Parallel`), each piece a single-threaded
-/// `cblas_sgemm` / `cblas_sgemv` on its own band of the result (see `BLASThreads` for why the engine splits).
+/// `cblas_sgemm` / `cblas_sgemv` on its own band of the result, handed to whichever thread is free next (see `BLASThreads` for why the engine splits).
 ///
 /// The pieces depend only on the shapes, never on the thread count, so the result is the same whatever the
 /// threads (OpenBLAS's result for an element can change with the shape of the call it is part of).
@@ -22,20 +22,16 @@ enum MatrixProduct {
         let (columnPieces, rowPieces) = ((n + width - 1) / width, (m + height - 1) / height)
         let byColumns = columnPieces >= 2 && (rowPieces < 2 || columnPieces * m + n <= m + rowPieces * n)
         if byColumns {
-            Parallel.forEach(columnPieces) { pieces in
-                for piece in pieces {
-                    let first = piece * width, count = min(width, n - first)
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(count), Int32(k), 1,
-                                a, Int32(lda), b + first, Int32(ldb), 1, c + first, Int32(ldc))
-                }
+            Parallel.forEachItem(columnPieces, workers: Parallel.threads) { _, piece in
+                let first = piece * width, count = min(width, n - first)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(count), Int32(k), 1,
+                            a, Int32(lda), b + first, Int32(ldb), 1, c + first, Int32(ldc))
             }
         } else {
-            Parallel.forEach(rowPieces) { pieces in
-                for piece in pieces {
-                    let first = piece * height, count = min(height, m - first)
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), Int32(n), Int32(k), 1,
-                                a + first * lda, Int32(lda), b, Int32(ldb), 1, c + first * ldc, Int32(ldc))
-                }
+            Parallel.forEachItem(rowPieces, workers: Parallel.threads) { _, piece in
+                let first = piece * height, count = min(height, m - first)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), Int32(n), Int32(k), 1,
+                            a + first * lda, Int32(lda), b, Int32(ldb), 1, c + first * ldc, Int32(ldc))
             }
         }
     }
@@ -43,11 +39,9 @@ enum MatrixProduct {
     /// `y[M] += a[M, K] x[K]`, `a` row-major; cut by rows of `a`.
     static func accumulate(m: Int, k: Int, a: UnsafePointer<Float>, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
         let height = pieceSize(m, minimum: max(minimumPieceRows, Conv2d.elementGrain / max(1, k)))
-        Parallel.forEach((m + height - 1) / height) { pieces in
-            for piece in pieces {
-                let first = piece * height, count = min(height, m - first)
-                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(count), Int32(k), 1, a + first * k, Int32(k), x, 1, 1, y + first, 1)
-            }
+        Parallel.forEachItem((m + height - 1) / height, workers: Parallel.threads) { _, piece in
+            let first = piece * height, count = min(height, m - first)
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(count), Int32(k), 1, a + first * k, Int32(k), x, 1, 1, y + first, 1)
         }
     }
 

@@ -44,8 +44,8 @@ struct Winograd: Sendable {
 
     /// Adds the convolution of `input` `[in, h, w]` to `output` `[out, h, w]`. The map is cut into chunks of tile
     /// rows whatever the thread count (so every product has the same shape and the picture does not depend on the
-    /// threads); `parts` threads take contiguous runs of chunks, each with its own `chunkFloats`-sized buffer at
-    /// `scratch + part * chunkFloats`.
+    /// threads); up to `parts` threads take chunk after chunk, each with its own `chunkFloats`-sized buffer at
+    /// `scratch + worker * chunkFloats`.
     func accumulate(_ input: UnsafePointer<Float>, height h: Int, width w: Int, into output: UnsafeMutablePointer<Float>,
                     scratch: UnsafeMutablePointer<Float>, parts: Int, chunkBudget: Int = chunkBudget) {
         let tileRows = (h + 1) / 2
@@ -53,14 +53,10 @@ struct Winograd: Sendable {
         let chunkFloats = self.chunkFloats(width: w, height: h, budget: chunkBudget)
         let chunks = (tileRows + chunkRows - 1) / chunkRows
         transformedWeights.withUnsafeBufferPointer { u in
-            Parallel.forEach(parts) { band in
-                for part in band {
-                    for index in chunks * part / parts ..< chunks * (part + 1) / parts {
-                        let first = index * chunkRows
-                        chunk(input, height: h, width: w, tileRows: first ..< min(tileRows, first + chunkRows),
-                              weights: u.baseAddress!, into: output, buffer: scratch + part * chunkFloats)
-                    }
-                }
+            Parallel.forEachItem(chunks, workers: parts) { worker, index in
+                let first = index * chunkRows
+                chunk(input, height: h, width: w, tileRows: first ..< min(tileRows, first + chunkRows),
+                      weights: u.baseAddress!, into: output, buffer: scratch + worker * chunkFloats)
             }
         }
     }
