@@ -8,20 +8,34 @@ import CBLAS
 /// Computed as one matrix product per tile of output rows: the tile's im2col matrix `[in*kh*kw, rows*Wo]`
 /// is built in the workspace and multiplied by the weight matrix `[out, in*kh*kw]` with `cblas_sgemm`, writing
 /// straight into the output rows. Tiles hold about `im2colBudget` floats (at least `minimumColumns` output
-/// pixels), so the buffer stays bounded whatever the resolution. A 1x1 convolution with stride 1 multiplies
-/// the input itself, with no copy.
+/// pixels), so the buffer stays bounded whatever the resolution. Where there are several tiles, each of the
+/// engine's threads takes tile after tile and runs im2col and single-threaded sgemm on its own (the tile stays in
+/// that core's cache); otherwise all threads build a tile and share its product (`MatrixProduct`).
+/// A 1x1 convolution with stride 1 multiplies the input itself, with no copy. 3x3 convolutions with stride 1 and
+/// padding 1 and few weights run as Winograd F(2x2, 3x3) on large maps (`Winograd`).
 public struct Conv2d: Sendable {
     public let weight: Tensor
     public let bias: Tensor?
     public let stride: Int
     public let padding: Int
+    /// The Winograd form of a 3x3, stride 1, padding 1 convolution with few enough weights (`winogradWeightLimit`).
+    let winograd: Winograd?
 
-    /// Target im2col tile, in floats (4 MiB): measured faster than larger tiles at high resolution, as the tile
-    /// stays in the last-level cache between im2col and sgemm's packing.
-    static let im2colBudget = 1 << 20
+    /// Most weights for which a 3x3 convolution also keeps its Winograd form (16/9 of the weights): the wide,
+    /// high-resolution layers, where im2col costs most, have few weights; the 1024-channel layers keep im2col.
+    static let winogradWeightLimit = 1 << 21
+    /// Fewest output pixels for the Winograd path.
+    static let winogradMinimumPixels = 32 * 32
+
+    /// Target im2col tile per thread, in floats (2 MiB): measured (single-threaded sgemm per thread, 2 threads) at
+    /// 130-160 GFLOP/s for 256- to 1024-pixel tiles of the 128^2 and 256^2 layers, slower above 4096 pixels, as
+    /// the tile stays in the core's cache between im2col and sgemm's packing.
+    static let im2colBudget = 1 << 19
     /// Fewest output columns per tile (where the image has them): narrower products run sgemm far below its peak.
     /// With the budget this bounds a tile by `max(budget, K * minimumColumns)` floats at any resolution.
     static let minimumColumns = 512
+    /// Fewest im2col tiles for which threads take whole tiles (else each tile is shared by all threads).
+    static let minimumThreadTiles = 2
     /// Fewest floats per thread in element-wise passes: below this, handing work to another thread costs more than it saves.
     static let elementGrain = 1 << 14
 
@@ -32,6 +46,8 @@ public struct Conv2d: Sendable {
         self.bias = bias
         self.stride = stride
         self.padding = padding
+        let isWinogradShape = weight.shape[2] == 3 && weight.shape[3] == 3 && stride == 1 && padding == 1
+        winograd = isWinogradShape && weight.count <= Self.winogradWeightLimit ? Winograd(weight: weight) : nil
     }
 
     public var outputChannels: Int { weight.shape[0] }
@@ -65,10 +81,11 @@ public struct Conv2d: Sendable {
         accumulate(x, into: &out, workspace: workspace, addingBias: true)
     }
 
-    /// `accumulate` with explicit tile sizes (tests use small ones to exercise tiling); `addingBias` false when
-    /// `out` already holds the bias.
+    /// `accumulate` with explicit tile sizes, thread count and Winograd threshold (tests use small ones to exercise
+    /// tiling, the split over threads and both paths); `addingBias` false when `out` already holds the bias.
     func accumulate(_ x: Tensor, into out: inout Tensor, workspace: Workspace?, addingBias: Bool = true,
-                    tileBudget: Int = im2colBudget, minimumColumns: Int = minimumColumns) {
+                    tileBudget: Int = im2colBudget, minimumColumns: Int = minimumColumns,
+                    parts: Int = Parallel.threads, winogradMinimumPixels: Int = winogradMinimumPixels) {
         precondition(x.shape.count == 3 && x.channels == inputChannels, "conv expects [\(inputChannels), H, W], got \(x.shape)")
         let (h, w) = (x.height, x.width)
         let (outH, outW) = outputSize(height: h, width: w)
@@ -92,13 +109,40 @@ public struct Conv2d: Sendable {
                         }
                     }
                     if kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0 {
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                                    Int32(outputChannels), Int32(pixels), Int32(k), 1,
-                                    weights.baseAddress!, Int32(k), src, Int32(pixels), 1, dst, Int32(pixels))
+                        MatrixProduct.accumulate(m: outputChannels, n: pixels, k: k, a: weights.baseAddress!, lda: k,
+                                                 b: src, ldb: pixels, c: dst, ldc: pixels)
+                        return
+                    }
+                    if let winograd, pixels >= winogradMinimumPixels {
+                        let parts = max(1, min(parts, (outH + 1) / 2))
+                        let scratch = workspace.buffer(count: parts * winograd.chunkFloats(width: w, height: h))
+                        winograd.accumulate(src, height: h, width: w, into: dst, scratch: scratch, parts: parts)
                         return
                     }
                     let minimumRows = (minimumColumns + outW - 1) / outW
                     let rowsPerTile = min(outH, max(1, minimumRows, tileBudget / max(1, k * outW)))
+                    let tileCount = (outH + rowsPerTile - 1) / rowsPerTile
+                    if tileCount >= Self.minimumThreadTiles {
+                        // Each thread takes tile after tile: im2col of a tile, then its product, while the tile is
+                        // still in this core's cache; threads meet only at the end of the layer. The tiles depend
+                        // on the shapes only, so the result does not depend on the thread count.
+                        let parts = min(parts, tileCount)
+                        let tileFloats = k * rowsPerTile * outW
+                        let buffers = workspace.buffer(count: parts * tileFloats)
+                        Parallel.forEachItem(tileCount, workers: parts) { worker, tile in
+                            let columns = buffers + worker * tileFloats
+                            let firstRow = tile * rowsPerTile
+                            let rows = min(rowsPerTile, outH - firstRow)
+                            im2col(src, height: h, width: w, firstRow: firstRow, rows: rows, outWidth: outW,
+                                   channels: 0 ..< inputChannels, into: columns)
+                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                                        Int32(outputChannels), Int32(rows * outW), Int32(k), 1,
+                                        weights.baseAddress!, Int32(k), columns, Int32(rows * outW), 1,
+                                        dst + firstRow * outW, Int32(pixels))
+                        }
+                        return
+                    }
+                    // Few tiles (small maps): each built by all threads, its product cut into pieces (`MatrixProduct`).
                     let columns = workspace.buffer(count: k * rowsPerTile * outW)
                     var firstRow = 0
                     while firstRow < outH {
@@ -109,10 +153,8 @@ public struct Conv2d: Sendable {
                             im2col(src, height: h, width: w, firstRow: firstRow, rows: rows, outWidth: outW,
                                    channels: channels, into: columns + channels.lowerBound * rowsPerChannel)
                         }
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                                    Int32(outputChannels), Int32(n), Int32(k), 1,
-                                    weights.baseAddress!, Int32(k), columns, Int32(n), 1,
-                                    dst + firstRow * outW, Int32(pixels))
+                        MatrixProduct.accumulate(m: outputChannels, n: n, k: k, a: weights.baseAddress!, lda: k,
+                                                 b: columns, ldb: n, c: dst + firstRow * outW, ldc: pixels)
                         firstRow += rows
                     }
                 }

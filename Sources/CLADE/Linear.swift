@@ -1,5 +1,3 @@
-import CBLAS
-
 /// A fully connected layer, as PyTorch's `nn.Linear`: `y = W x + b`.
 ///
 /// - weight: `[out, in]`; bias: `[out]`.
@@ -20,9 +18,13 @@ public struct Linear: Sendable {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         precondition(x.count == inputFeatures, "linear expects \(inputFeatures) inputs, got \(x.count)")
         var y = bias
-        y.data.withUnsafeMutableBufferPointer { out in
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outputFeatures), Int32(inputFeatures), 1,
-                        weight.data, Int32(inputFeatures), x.data, 1, 1, out.baseAddress!, 1)
+        weight.data.withUnsafeBufferPointer { weights in
+            x.data.withUnsafeBufferPointer { input in
+                y.data.withUnsafeMutableBufferPointer { out in
+                    MatrixProduct.accumulate(m: outputFeatures, k: inputFeatures, a: weights.baseAddress!,
+                                             x: input.baseAddress!, y: out.baseAddress!)
+                }
+            }
         }
         return y
     }

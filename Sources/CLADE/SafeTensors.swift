@@ -74,29 +74,41 @@ public struct SafeTensorsFile: Sendable {
     /// The tensors in header order.
     public let entries: [Entry]
     private let index: [String: Int]
-    private let bytes: Data
+    private let bytes: SafeTensorsStorage
     private let dataStart: Int
 
-    /// Opens and checks the file at `url`. Errors name the file by its last path component.
+    /// Opens and checks the file at `url`; tensors are read from the file when asked for, one at a time.
+    /// Errors name the file by its last path component.
     public init(contentsOf url: URL) throws {
         let name = url.lastPathComponent
-        let bytes: Data
+        let file: SafeTensorsStorage.OpenFile
         do {
-            bytes = try Data(contentsOf: url, options: .mappedIfSafe)
+            file = try SafeTensorsStorage.OpenFile(path: url.path)
         } catch {
-            throw SafeTensorsError(file: name, problem: "cannot read the file (\(error.localizedDescription))")
+            throw SafeTensorsError(file: name, problem: "cannot read the file (\(error.reason))")
         }
-        try self.init(bytes: bytes, fileName: name)
+        try self.init(storage: .file(file), fileName: name)
     }
 
     /// Checks `bytes` as a safetensors file called `fileName` (the name is only used in messages).
     public init(bytes: Data, fileName: String) throws {
+        try self.init(storage: .memory(bytes), fileName: fileName)
+    }
+
+    private init(storage bytes: SafeTensorsStorage, fileName: String) throws {
         func fail(_ problem: String) -> SafeTensorsError { SafeTensorsError(file: fileName, problem: problem) }
+        func read(_ range: Range<Int>) throws -> [UInt8] {
+            do {
+                return try bytes.withBytes(range) { [UInt8]($0) }
+            } catch let error as SafeTensorsStorage.OpenFileError {
+                throw fail("cannot read bytes \(range.lowerBound)..<\(range.upperBound) (\(error.reason))")
+            }
+        }
 
         guard bytes.count >= 8 else {
             throw fail("the file is \(bytes.count) bytes long, too short for the 8-byte header length")
         }
-        let headerLength = bytes.prefix(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let headerLength = try read(0 ..< 8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard headerLength <= UInt64(Self.maximumHeaderLength) else {
             throw fail("header length \(headerLength) exceeds the format's limit of \(Self.maximumHeaderLength) bytes")
         }
@@ -105,7 +117,7 @@ public struct SafeTensorsFile: Sendable {
         }
         let dataStart = 8 + Int(headerLength)
         let dataLength = bytes.count - dataStart
-        let headerBytes = [UInt8](bytes[bytes.startIndex + 8 ..< bytes.startIndex + dataStart])
+        let headerBytes = try read(8 ..< dataStart)
 
         let header: HeaderJSON
         do {
@@ -220,9 +232,7 @@ public struct SafeTensorsFile: Sendable {
             throw SafeTensorsError(file: fileName, problem: "tensor '\(name)' has dtype \(entry.dtype.rawValue), expected F32, F16 or BF16")
         }
         var values = [Float](repeating: 0, count: entry.elementCount)
-        let offset = dataStart + entry.byteRange.lowerBound
-        bytes.withUnsafeBytes { raw in
-            let source = UnsafeRawBufferPointer(rebasing: raw[offset ..< offset + entry.byteRange.count])
+        try withData(of: entry) { source in
             values.withUnsafeMutableBufferPointer { target in
                 switch entry.dtype {
                 case .f32:
@@ -243,17 +253,26 @@ public struct SafeTensorsFile: Sendable {
         guard entry.dtype.isInteger else {
             throw SafeTensorsError(file: fileName, problem: "tensor '\(name)' has dtype \(entry.dtype.rawValue), expected I32, I64 or U8")
         }
-        let offset = dataStart + entry.byteRange.lowerBound
-        let values: [Int64] = bytes.withUnsafeBytes { raw in
+        let values: [Int64] = try withData(of: entry) { raw in
             (0..<entry.elementCount).map { i in
                 switch entry.dtype {
-                case .i64: raw.loadUnaligned(fromByteOffset: offset + 8 * i, as: Int64.self)
-                case .i32: Int64(raw.loadUnaligned(fromByteOffset: offset + 4 * i, as: Int32.self))
-                default: Int64(raw[offset + i])
+                case .i64: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)
+                case .i32: Int64(raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))
+                default: Int64(raw[i])
                 }
             }
         }
         return (entry.shape, values)
+    }
+
+    /// Calls `body` with the raw bytes of `entry`'s data.
+    private func withData<T>(of entry: Entry, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        let range = dataStart + entry.byteRange.lowerBound ..< dataStart + entry.byteRange.upperBound
+        do {
+            return try bytes.withBytes(range, body)
+        } catch let error as SafeTensorsStorage.OpenFileError {
+            throw SafeTensorsError(file: fileName, problem: "tensor '\(entry.name)': cannot read bytes \(range.lowerBound)..<\(range.upperBound) (\(error.reason))")
+        }
     }
 
     /// IEEE binary16 -> binary32, exact for every input: subnormals are scaled, infinities and NaN payloads kept.

@@ -27,7 +27,9 @@ struct Bench: ParsableCommand {
             guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1.") }
         }
 
-        func configureThreads() -> Int { BLASThreads.configure(threads ?? ProcessInfo.processInfo.activeProcessorCount) }
+        func configureThreads(split: BLASThreads.Split = .engine) -> Int {
+            BLASThreads.configure(threads ?? ProcessInfo.processInfo.activeProcessorCount, split: split)
+        }
     }
 
     /// The generator's input as the parity fixtures store it: `in.labels` (I32 `[H, W]`), `in.edges` (`[1, H, W]`),
@@ -99,6 +101,9 @@ extension Bench {
         @Flag(name: .long, help: "Wait for a line on standard input before each repetition, until end of input.")
         var serve = false
 
+        @Flag(name: .long, help: "Add the median time of each stage (fc, every block, conv_img: from the previous stage's end) to the summary.")
+        var stages = false
+
         func run() throws {
             let threads = common.configureThreads()
             let (model, path) = try modelOptions.loadModel()
@@ -109,9 +114,19 @@ extension Bench {
             let clock = ContinuousClock()
             var image = try FileProblem.attributing(to: path) { try generator(input) }
             var times: [Double] = []
+            var stageTimes: [String: [Double]] = [:]
+            var stageOrder: [String] = []
             while serve ? readLine() != nil : times.count < common.repetitions {
                 let start = clock.now
-                image = try generator(input)
+                var stageStart = start
+                // The observer runs between stages, so its own time falls outside the stage it ends.
+                let observer: ((String, Tensor) -> Void)? = stages ? { name, _ in
+                    let now = clock.now
+                    if stageTimes[name] == nil { stageOrder.append(name) }
+                    stageTimes[name, default: []].append(Bench.milliseconds(now - stageStart))
+                    stageStart = clock.now
+                } : nil
+                image = try generator(input, observer: observer)
                 times.append(Bench.milliseconds(clock.now - start))
                 Bench.emit(["ms": times.last!])
             }
@@ -120,16 +135,21 @@ extension Bench {
                 try FileProblem.attributing(to: output) { try bytes.write(to: URL(fileURLWithPath: output), options: .atomic) }
             }
             let median = times.isEmpty ? Double.nan : Bench.median(times)
-            Bench.emit([
+            var summary: [String: Any] = [
                 "model": path, "threads": threads, "repetitions": times.count, "median_ms": median,
                 "flops": flops, "gflops_per_s": Double(flops) / median / 1e6, "peak_rss_kib": Bench.peakResidentKiB(),
                 "weight_bytes_f32": 4 * ModelFile.expectedTensors(for: config).reduce(0) { $0 + $1.shape.reduce(1, *) },
                 "generator_weight_bytes_f32": 4 * ModelCost(config: config).generator.parameters,
-            ])
+            ]
+            if stages {
+                summary["stage_ms"] = stageOrder.map { ["stage": $0, "median_ms": Bench.median(stageTimes[$0]!)] as [String: Any] }
+            }
+            Bench.emit(summary)
         }
     }
 
-    /// `bench sgemm`: the BLAS ceiling of this machine at the chosen thread count.
+    /// `bench sgemm`: the BLAS ceiling of this machine at the chosen thread count: one large product on OpenBLAS's own
+    /// threads (the engine splits its products itself; this is the library's large-shape figure).
     struct SgemmTiming: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "sgemm",
@@ -141,7 +161,7 @@ extension Bench {
         @Option(name: .customShort("k"), help: "Columns of A, rows of B.") var k = 4608
 
         func run() throws {
-            let threads = common.configureThreads()
+            let threads = common.configureThreads(split: .openBLAS)
             var random = SplitMix64(seed: 1)
             let a = (0 ..< m * k).map { _ in Float(random.nextUniform()) - 0.5 }
             let b = (0 ..< k * n).map { _ in Float(random.nextUniform()) - 0.5 }

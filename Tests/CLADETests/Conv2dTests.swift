@@ -44,6 +44,36 @@ struct Conv2dTests {
         #expect(output.maxAbsDifference(to: referenceConv2d(x, weight: weight, bias: bias, padding: 1)) < 1e-5)
     }
 
+    /// Runs of tiles per thread (more threads than tiles, a remainder, one-row tiles, one shared tile).
+    @Test("tiles over threads give the same result", arguments: [(2, 1), (3, 3 * 9 * 10 * 2), (5, 1 << 20), (12, 1), (16, 3 * 9 * 10 * 3)])
+    func bands(parts: Int, budget: Int) {
+        var random = TestRandom(seed: 11)
+        let x = random.tensor([3, 12, 10])
+        let weight = random.tensor([4, 3, 3, 3]), bias = random.tensor([4])
+        let conv = Conv2d(weight: weight, bias: bias, padding: 1)
+        var output = Tensor(zeros: [4, 12, 10])
+        conv.accumulate(x, into: &output, workspace: Workspace(), tileBudget: budget, minimumColumns: 1,
+                        parts: parts)
+        #expect(output.maxAbsDifference(to: referenceConv2d(x, weight: weight, bias: bias, padding: 1)) < 1e-5)
+    }
+
+    /// The pieces of the work depend on the shapes only, so any thread count gives the same bits (im2col tiles
+    /// and the Winograd path).
+    @Test("the result does not depend on the thread count", arguments: [1 << 30, 1])
+    func threadCountInvariant(winogradMinimumPixels: Int) {
+        var random = TestRandom(seed: 12)
+        let x = random.tensor([6, 37, 20])
+        let weight = random.tensor([5, 6, 3, 3]), bias = random.tensor([5])
+        let conv = Conv2d(weight: weight, bias: bias, padding: 1)
+        let outputs = [1, 2, 3, 7].map { parts in
+            var output = Tensor(zeros: [5, 37, 20])
+            conv.accumulate(x, into: &output, workspace: Workspace(), tileBudget: 6 * 9 * 20 * 2, minimumColumns: 1,
+                            parts: parts, winogradMinimumPixels: winogradMinimumPixels)
+            return output
+        }
+        #expect(outputs.allSatisfy { $0 == outputs[0] })
+    }
+
     @Test("accumulate adds onto what the output holds")
     func accumulates() {
         var random = TestRandom(seed: 8)

@@ -31,4 +31,19 @@ struct ParallelTests {
         Parallel.forEach(0) { none.add($0) }
         #expect(none.ranges.isEmpty)
     }
+
+    @Test("every item runs once, on a worker in range; one worker at a time per worker id", arguments: [0, 1, 5, 300])
+    func items(count: Int) {
+        let runs = Mutex<[Int: Int]>([:])
+        let busy = Mutex<Set<Int>>([])
+        let overlaps = Mutex(0)
+        Parallel.forEachItem(count, workers: 3) { worker, item in
+            #expect(worker >= 0 && worker < 3)
+            busy.withLock { if !$0.insert(worker).inserted { overlaps.withLock { $0 += 1 } } }
+            runs.withLock { $0[item, default: 0] += 1 }
+            busy.withLock { _ = $0.remove(worker) }
+        }
+        #expect(runs.withLock { $0 } == Dictionary(uniqueKeysWithValues: (0 ..< count).map { ($0, 1) }))
+        #expect(overlaps.withLock { $0 } == 0)
+    }
 }
