@@ -1,0 +1,74 @@
+import CLADE
+
+/// The painted grid: one `Cell` per grid position, row-major `[gridHeight, gridWidth]`.
+///
+/// The grid is coarser than the picture (e.g. 32x32 cells for 256x256 pixels); rendering upsamples it with
+/// smooth class boundaries (`LabelUpsampling`).
+public struct Canvas: Sendable, Equatable, Codable {
+    public let gridWidth: Int
+    public let gridHeight: Int
+    /// Row-major cells, `cells[y * gridWidth + x]`.
+    public private(set) var cells: [Cell]
+
+    /// A canvas of `width x height` cells, all `fill`.
+    public init(width: Int, height: Int, fill: Cell) {
+        precondition(width > 0 && height > 0, "a canvas has at least one cell, got \(width)x\(height)")
+        gridWidth = width
+        gridHeight = height
+        cells = Array(repeating: fill, count: width * height)
+    }
+
+    /// The canvas of a label map and its instance map (same size), e.g. a saved mask.
+    public init(labels: LabelMap, instances: InstanceMap) {
+        precondition(labels.width == instances.width && labels.height == instances.height,
+                     "label map \(labels.width)x\(labels.height) and instance map \(instances.width)x\(instances.height) differ in size")
+        gridWidth = labels.width
+        gridHeight = labels.height
+        cells = zip(labels.classes, instances.ids).map { Cell(label: $0, instance: $1) }
+    }
+
+    public func contains(x: Int, y: Int) -> Bool { x >= 0 && y >= 0 && x < gridWidth && y < gridHeight }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        get {
+            precondition(contains(x: x, y: y), "cell (\(x), \(y)) is outside the \(gridWidth)x\(gridHeight) canvas")
+            return cells[y * gridWidth + x]
+        }
+        set {
+            precondition(contains(x: x, y: y), "cell (\(x), \(y)) is outside the \(gridWidth)x\(gridHeight) canvas")
+            cells[y * gridWidth + x] = newValue
+        }
+    }
+
+    /// Class ids `[gridHeight, gridWidth]`.
+    public var labels: LabelMap { LabelMap(width: gridWidth, height: gridHeight, classes: cells.map(\.label)) }
+    /// Instance ids `[gridHeight, gridWidth]`.
+    public var instances: InstanceMap { InstanceMap(width: gridWidth, height: gridHeight, ids: cells.map(\.instance)) }
+
+    /// The largest instance id in use (0 when none).
+    public var largestInstance: Int32 { cells.lazy.map(\.instance).max() ?? 0 }
+
+    /// Class names the starting scene looks for, best first: the sky on top, the ground below.
+    static let skyNames = ["sky"]
+    static let groundNames = ["grass", "ground", "field", "hill", "sand", "dirt", "road", "floor"]
+
+    /// The starting scene for a model with classes `classes`: sky over ground, the horizon at 60 % of the height
+    /// from the top. Without a sky class the upper part is class 0; without a ground class the lower part is the
+    /// upper part's class (a plain canvas).
+    public static func scene(width: Int, height: Int, classes: [String]) -> Canvas {
+        func find(_ names: [String]) -> Int32? {
+            let lowered = classes.map { $0.lowercased() }
+            return names.lazy.compactMap { name in lowered.firstIndex(of: name).map(Int32.init) }.first
+        }
+        let sky = find(skyNames) ?? 0
+        let ground = find(groundNames) ?? sky
+        var canvas = Canvas(width: width, height: height, fill: Cell(label: sky))
+        for y in horizon(height: height) ..< height {
+            for x in 0 ..< width { canvas[x, y] = Cell(label: ground) }
+        }
+        return canvas
+    }
+
+    /// The first row of ground in a scene of `height` rows.
+    static func horizon(height: Int) -> Int { (height * 3 + 4) / 5 }
+}
