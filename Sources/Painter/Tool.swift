@@ -26,7 +26,8 @@ public enum BrushShape: String, Sendable, CaseIterable, Codable {
         let low = -(size - 1) / 2, high = size / 2
         // Cell centres measured from the brush centre, which sits half a cell off for even sizes.
         let centre = Double(low + high) / 2
-        let radius = Double(size) / 2
+        // A quarter cell inside the half width, so size 3 is a plus and size 5 a disc without its corners.
+        let radius = (Double(size) - 0.5) / 2
         var result: [(dx: Int, dy: Int)] = []
         for dy in low ... high {
             for dx in low ... high {
