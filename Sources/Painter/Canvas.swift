@@ -45,6 +45,21 @@ public struct Canvas: Sendable, Equatable, Codable {
     /// Instance ids `[gridHeight, gridWidth]`.
     public var instances: InstanceMap { InstanceMap(width: gridWidth, height: gridHeight, ids: cells.map(\.instance)) }
 
+    enum CodingKeys: String, CodingKey { case gridWidth, gridHeight, cells }
+
+    /// Decodes a canvas and checks that the cells fill the grid exactly.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        gridWidth = try container.decode(Int.self, forKey: .gridWidth)
+        gridHeight = try container.decode(Int.self, forKey: .gridHeight)
+        cells = try container.decode([Cell].self, forKey: .cells)
+        guard gridWidth > 0, gridHeight > 0, cells.count == gridWidth * gridHeight else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .cells, in: container,
+                debugDescription: "\(cells.count) cells do not fill a \(gridWidth)x\(gridHeight) grid")
+        }
+    }
+
     /// The largest instance id in use (0 when none).
     public var largestInstance: Int32 { cells.lazy.map(\.instance).max() ?? 0 }
 
