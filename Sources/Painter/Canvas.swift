@@ -1,4 +1,6 @@
 import CLADE
+import Foundation
+import ImageFiles
 
 /// The painted grid: one `Cell` per grid position, row-major `[gridHeight, gridWidth]`.
 ///
@@ -25,6 +27,21 @@ public struct Canvas: Sendable, Equatable, Codable {
         gridWidth = labels.width
         gridHeight = labels.height
         cells = zip(labels.classes, instances.ids).map { Cell(label: $0, instance: $1) }
+    }
+
+    /// Opens a saved mask (any size up to the picture's) and its instance map: `instances`, else the file
+    /// `<stem>.instances.png` next to a mask named `<stem>.mask.png` when it exists, else instance 0 everywhere.
+    public static func read(mask: URL, instances: URL? = nil, palette: Palette, classCount: Int) throws -> Canvas {
+        let labels = try LabelMapFile.read(mask, palette: palette, classCount: classCount)
+        var instancesURL = instances
+        let name = mask.lastPathComponent
+        if instancesURL == nil, name.hasSuffix(".mask.png") {
+            let sibling = mask.deletingLastPathComponent().appendingPathComponent(String(name.dropLast(".mask.png".count)) + ".instances.png")
+            if FileManager.default.fileExists(atPath: sibling.path) { instancesURL = sibling }
+        }
+        let ids = try instancesURL.map { try InstanceMapFile.read($0, matching: labels, labelMapPath: mask.relativePath) }
+            ?? InstanceMap(zerosWidth: labels.width, height: labels.height)
+        return Canvas(labels: labels, instances: ids)
     }
 
     public func contains(x: Int, y: Int) -> Bool { x >= 0 && y >= 0 && x < gridWidth && y < gridHeight }

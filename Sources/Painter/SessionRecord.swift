@@ -103,7 +103,7 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     /// Writes the record as pretty JSON, atomically.
     public func write(to url: URL) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(self).write(to: url, options: .atomic)
     }
 

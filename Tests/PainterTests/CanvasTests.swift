@@ -1,5 +1,6 @@
 import CLADE
 import Foundation
+import ImageFiles
 import Testing
 @testable import Painter
 
@@ -43,5 +44,17 @@ import Testing
         #expect(try JSONDecoder().decode(Canvas.self, from: data) == canvas)
         let wrong = Data(#"{"gridWidth": 2, "gridHeight": 3, "cells": [{"label": 0, "instance": 0}]}"#.utf8)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Canvas.self, from: wrong) }
+    }
+
+    @Test func readsASavedMaskWithItsInstances() throws {
+        let folder = try PainterFixtures.temporaryFolder()
+        var canvas = Canvas.scene(width: 6, height: 4, classes: PainterFixtures.landscapeNames)
+        canvas[2, 1] = Cell(label: 4, instance: 3)
+        let mask = folder.appendingPathComponent("p-001.mask.png")
+        try LabelMapFile.write(canvas.labels, palette: PainterFixtures.palette, to: mask)
+        #expect(try Canvas.read(mask: mask, palette: PainterFixtures.palette, classCount: 6)[2, 1] == Cell(label: 4))
+        try InstanceMapFile.write(canvas.instances, to: folder.appendingPathComponent("p-001.instances.png"))
+        #expect(try Canvas.read(mask: mask, palette: PainterFixtures.palette, classCount: 6) == canvas)
+        #expect(throws: ImageFileError.self) { try Canvas.read(mask: mask, palette: PainterFixtures.palette, classCount: 3) }
     }
 }
