@@ -91,16 +91,20 @@ struct Paint: ParsableCommand {
         }
     }
 
-    /// The canvas of a saved mask and its instance map (given, or found next to a `.mask.png`).
+    /// The canvas of a saved mask and its instance map (given, or found next to a `.mask.png`), at most the picture's
+    /// size.
     private func openMask(_ path: String, palette: Palette, config: ModelConfig, picture: PictureSize) throws -> Canvas {
-        var instancesPath = instances
-        if instancesPath == nil, path.hasSuffix(".mask.png") {
-            let sibling = String(path.dropLast(".mask.png".count)) + ".instances.png"
-            if FileManager.default.fileExists(atPath: sibling) { instancesPath = sibling }
+        try InputFile.checkExists(path, kind: "mask file")
+        if let instances { try InputFile.checkExists(instances, kind: "instance map file") }
+        let canvas = try Self.attributing(to: path) {
+            try Canvas.read(mask: URL(fileURLWithPath: path), instances: instances.map { URL(fileURLWithPath: $0) },
+                            palette: palette, classCount: config.classCount)
         }
-        let input = try MaskInput(path: path, instancesPath: instancesPath, palette: palette, classCount: config.classCount,
-                                  width: picture.width, height: picture.height)
-        return Canvas(labels: input.labels, instances: input.instances)
+        guard canvas.gridWidth <= picture.width && canvas.gridHeight <= picture.height else {
+            throw FileProblem(file: path, problem: "the mask is \(canvas.gridWidth)x\(canvas.gridHeight); the picture is \(picture.width)x\(picture.height): "
+                + "a mask to paint on is a grid at most the picture's size")
+        }
+        return canvas
     }
 
     private static func makeFolder(_ folder: URL, option: String) throws {
