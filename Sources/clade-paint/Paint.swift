@@ -46,6 +46,9 @@ struct Paint: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("OpenBLAS threads for the generator. Default: the number of processors.", valueName: "n"))
     var threads: Int?
 
+    @Flag(name: .customLong("keys"), help: "Print every key of the painter for this model's palette (a Markdown table) and exit.")
+    var printKeys = false
+
     func validate() throws {
         if let grid, grid.width > 256 || grid.height > 256 {
             throw ValidationError("--grid \(grid.width)x\(grid.height): at most 256x256 cells")
@@ -66,8 +69,13 @@ struct Paint: ParsableCommand {
         }
         let palette = try paletteOption.loadPalette(for: file, modelPath: modelPath)
         let model = try Self.attributing(to: palette.path) { try PaintModel(file: file, path: modelPath, palette: palette.palette) }
+        if printKeys {
+            print(KeyBindings(palette: model.entries, hasStyle: model.hasStyle).markdown)
+            return
+        }
         let canvas = try mask.map { try openMask($0, palette: palette.palette, config: config, picture: picture) }
 
+        try CursesTerminal.checkTerminal()
         let outFolder = URL(fileURLWithPath: out)
         try Self.makeFolder(outFolder, option: "--out")
         let stateFolder = stateDir.map { URL(fileURLWithPath: $0) } ?? Autosave.defaultFolder()
