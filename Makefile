@@ -1,4 +1,4 @@
-# The commands of the README: `make run ARGS=...`, `make test` and `make bench`. All set the machine up first.
+# The commands of the README: `make run ARGS=...`, `make test`, `make bench` and `make latency`. All set the machine up first.
 SHELL := /bin/bash
 # The toolchain image keeps Swift in /opt/swift; a shell that did not read /etc/profile lacks it.
 export PATH := $(PATH):/opt/swift/usr/bin
@@ -6,7 +6,7 @@ SCRATCH ?= .build
 export SCRATCH
 ARGS ?=
 
-.PHONY: setup run test fixtures parity bench
+.PHONY: setup run test fixtures parity bench latency
 
 setup:
 	@scripts/setup.sh
@@ -31,3 +31,9 @@ bench: setup
 # The parity figures: max error of the Swift engine against the PyTorch reference, per fixture.
 parity: setup
 	swift test --scratch-path $(SCRATCH) --filter 'GeneratorTests|StyleEncoderTests' 2>&1 | grep '^parity'
+
+# The painter's interactive latency over a scripted session (docs/performance.md); LATENCY_ARGS e.g. --actions 200.
+LATENCY_ARGS ?=
+latency: setup
+	swift build -c release --scratch-path $(SCRATCH) --product clade-paint
+	$(SCRATCH)/release/clade-paint bench latency $(LATENCY_ARGS)

@@ -7,12 +7,12 @@ import Foundation
 /// set beside PyTorch. Each measurement prints what it ran, so a line read alone says what it means.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Time the engine: a generator forward pass, a large sgemm (the machine's ceiling), CLADE against SPADE.",
+        abstract: "Time the engine: a generator forward pass, a large sgemm (the machine's ceiling), CLADE against SPADE, the painter's latency.",
         discussion: """
             Output is JSON, one object per line. `make bench` runs these beside PyTorch on the same weights and \
             input and prints the table of docs/performance.md.
             """,
-        subcommands: [GeneratorTiming.self, SgemmTiming.self, NormTiming.self])
+        subcommands: [GeneratorTiming.self, SgemmTiming.self, NormTiming.self, LatencyTiming.self])
 
     /// Options every timing shares.
     struct Common: ParsableArguments {
