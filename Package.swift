@@ -22,13 +22,20 @@ let package = Package(
         .target(name: "CLADE", dependencies: ["CBLAS"]),
         // Files people hand the tool: PNG images, label and instance maps, GIMP palettes.
         .target(name: "ImageFiles", dependencies: ["CLADE", "CPNG"]),
-        // The command line: headless rendering and model information.
+        // The painter's state and rules without a terminal: canvas, tools, history, documents, render queue.
+        .target(name: "Painter", dependencies: ["CLADE", "ImageFiles"]),
+        // The only code that calls ncurses: layout, drawing as cells, input decoding.
+        .target(name: "PaintTUI", dependencies: ["Painter", "CCurses"]),
+        // The command line: the painter (default), headless rendering and model information.
         .executableTarget(name: "clade-paint", dependencies: [
-            "CLADE", "ImageFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "CLADE", "ImageFiles", "Painter", "PaintTUI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "CLADETests", dependencies: ["CLADE"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles"]),
+        .testTarget(name: "PainterTests", dependencies: ["Painter"]),
+        .testTarget(name: "PaintTUITests", dependencies: ["PaintTUI"]),
         // Runs the built clade-paint binary; depending on it makes `swift test` build it first.
         .testTarget(name: "CladePaintCLITests", dependencies: ["clade-paint", "CLADE", "ImageFiles"]),
     ]

@@ -23,6 +23,9 @@ static inline attr_t cp_a_dim(void) { return A_DIM; }
 static inline attr_t cp_a_normal(void) { return A_NORMAL; }
 static inline attr_t cp_a_underline(void) { return A_UNDERLINE; }
 static inline void cp_getmaxyx(WINDOW *w, int *y, int *x) { getmaxyx(w, *y, *x); }
+// newterm needs the standard streams, which Swift 6 rejects as shared mutable globals.
+static inline FILE *cp_stdin(void) { return stdin; }
+static inline FILE *cp_stdout(void) { return stdout; }
 // Mouse event masks are built by function-like macros.
 static inline mmask_t cp_all_mouse_events(void) { return ALL_MOUSE_EVENTS; }
 static inline mmask_t cp_report_mouse_position(void) { return REPORT_MOUSE_POSITION; }

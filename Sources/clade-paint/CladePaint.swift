@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 
-/// The `clade-paint` command: subcommands `render` and `info`.
+/// The `clade-paint` command: subcommands `paint` (the default), `render` and `info`.
 @main
 struct CladePaint: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clade-paint",
         abstract: "Paint a semantic layout and let a CLADE generator turn it into a picture.",
-        subcommands: [Render.self, Info.self])
+        subcommands: [Paint.self, Render.self, Info.self],
+        defaultSubcommand: Paint.self)
 
     /// Parses and runs like ArgumentParser's own `main`, but reports a problem with a file in one line,
     /// `clade-paint: error: <file>: <problem>`, with exit status 1.

@@ -1,6 +1,7 @@
 import CLADE
 import Foundation
 import ImageFiles
+import Painter
 
 /// One mask to render, read and checked: its label map and instance map at the file's size, and the output size.
 ///
@@ -43,17 +44,9 @@ struct MaskInput {
     /// Whether the mask is a grid smaller than the picture.
     func isGrid(width: Int, height: Int) -> Bool { labels.width != width || labels.height != height }
 
-    /// The generator's input for a `width x height` picture: the (upsampled) label map, and the edge map and ICPE
-    /// distance map where `config` uses them (`icpe` false leaves the distance map out: ICPE off).
+    /// The generator's input for a `width x height` picture, made as the painter makes it (`GridConditioning`), so
+    /// a painting saved by the painter renders to the same bytes here.
     func generatorInput(config: ModelConfig, width: Int, height: Int, icpe: Bool, style: StyleCode?) -> GeneratorInput {
-        var (labels, instances) = (labels, instances)
-        if isGrid(width: width, height: height) {
-            (labels, instances) = LabelUpsampling.upsample(labels: labels, instances: instances, width: width, height: height)
-        }
-        let edges = config.useInstanceEdges ? EdgeMap.compute(labels: labels, instances: instances) : nil
-        let dontcare = config.containDontcareLabel ? Int32(config.labelNC) : nil
-        let distances = config.useICPE && icpe
-            ? DistanceMap.compute(labels: labels, instances: instances, ignoredClass: dontcare) : nil
-        return GeneratorInput(labels: labels, edges: edges, distances: distances, style: style)
+        GridConditioning.generatorInput(labels: labels, instances: instances, config: config, width: width, height: height, icpe: icpe, style: style)
     }
 }

@@ -1,0 +1,117 @@
+/// The `?` overlay: every key of `KeyBindings`, grouped, in as many columns as the terminal's width allows, and
+/// in pages when even that is too tall.
+public struct HelpOverlay: Sendable, Equatable {
+    /// One row of a column: a group title, or keys and (part of) their help text.
+    public struct Line: Sendable, Equatable {
+        public var keys: String
+        public var text: String
+        public var isTitle: Bool
+    }
+
+    /// `pages[p][c]` is column `c` of page `p`.
+    public let pages: [[[Line]]]
+    public let columnWidth: Int
+    public let keysWidth: Int
+    static let gap = 2
+
+    /// Lays out `bindings` inside a box whose inside is `width x height` cells.
+    public init(bindings: KeyBindings, width: Int, height: Int) {
+        let rows = max(1, height)
+        let widestKeys = bindings.groups.flatMap(\.entries).map(\.keys.count).max() ?? 0
+        let widestLine = widestKeys + 1 + (bindings.groups.flatMap(\.entries).map(\.help.count).max() ?? 0)
+        // The fewest columns that show everything on one page; else the most that fit side by side.
+        let mostColumns = max(1, (width + Self.gap) / (20 + Self.gap))
+        var chosen: (columns: Int, width: Int, keys: Int, lines: [Line])?
+        for columns in 1 ... mostColumns {
+            let columnWidth = min(widestLine, (width - (columns - 1) * Self.gap) / columns)
+            let keysWidth = min(widestKeys, columnWidth / 3)
+            let lines = Self.lines(bindings, width: columnWidth, keysWidth: keysWidth)
+            chosen = (columns, columnWidth, keysWidth, lines)
+            if Self.split(lines, rows: rows).count <= columns { break }
+        }
+        let layout = chosen!
+        columnWidth = layout.width
+        keysWidth = layout.keys
+        let columns = Self.split(layout.lines, rows: rows)
+        pages = stride(from: 0, to: columns.count, by: layout.columns).map { Array(columns[$0 ..< min($0 + layout.columns, columns.count)]) }
+    }
+
+    /// The help as lines of at most `width` characters: titles, then each entry's keys padded to `keysWidth`
+    /// and its text wrapped at spaces into the rest.
+    static func lines(_ bindings: KeyBindings, width: Int, keysWidth: Int) -> [Line] {
+        var lines: [Line] = []
+        let textWidth = max(1, width - keysWidth - 1)
+        for group in bindings.groups {
+            lines.append(Line(keys: "", text: group.title, isTitle: true))
+            for entry in group.entries {
+                let keys = wrap(entry.keys, width: keysWidth)
+                let text = wrap(entry.help, width: textWidth)
+                for row in 0 ..< max(keys.count, text.count) {
+                    lines.append(Line(keys: row < keys.count ? keys[row] : "", text: row < text.count ? text[row] : "", isTitle: false))
+                }
+            }
+        }
+        return lines
+    }
+
+    /// Columns of `rows` lines; a group title never ends a column (it moves to the next one).
+    static func split(_ lines: [Line], rows: Int) -> [[Line]] {
+        var columns: [[Line]] = []
+        var current: [Line] = []
+        for line in lines {
+            if current.count == rows || (line.isTitle && current.count == rows - 1 && rows > 1) {
+                columns.append(current)
+                current = []
+            }
+            current.append(line)
+        }
+        if !current.isEmpty { columns.append(current) }
+        return columns
+    }
+
+    /// `text` broken at spaces into lines of at most `width` characters (a longer word is cut).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            var word = Substring(word)
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            while word.count > width {
+                if !line.isEmpty {
+                    lines.append(line)
+                    line = ""
+                }
+                lines.append(String(word.prefix(width)))
+                word = word.dropFirst(width)
+            }
+            line += line.isEmpty ? String(word) : " " + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+
+    /// The box's inside width the page needs.
+    public func width(ofPage page: Int) -> Int {
+        let count = pages[page].count
+        return count * columnWidth + (count - 1) * Self.gap
+    }
+
+    /// Draws page `page` with its top-left corner at `(x, y)`.
+    public func draw(page: Int, into screen: inout Screen, x: Int, y: Int) {
+        for (index, column) in pages[page].enumerated() {
+            let left = x + index * (columnWidth + Self.gap)
+            for (row, line) in column.enumerated() {
+                if line.isTitle {
+                    screen.write(line.text, x: left, y: y + row, style: CellStyle(attributes: [.bold, .underline]), limit: columnWidth)
+                } else {
+                    screen.write(line.keys, x: left, y: y + row, style: CellStyle(attributes: .bold), limit: keysWidth)
+                    screen.write(line.text, x: left + keysWidth + 1, y: y + row, limit: columnWidth - keysWidth - 1)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Painter
+
+/// The painter's main loop: reads the terminal (polling every 40 ms, so finished renders show up without a key
+/// press), hands events to the session, picks up the renderer's newest status and picture, and shows a new frame
+/// whenever something changed.
+public enum PaintApp {
+    /// How the painter ended.
+    public enum Ending: Sendable, Equatable {
+        /// The person quit.
+        case quit
+        /// SIGINT, SIGTERM or SIGHUP: the terminal was restored and the autosave written; exit with 128 + signal.
+        case signal(Int32)
+    }
+
+    static let pollMilliseconds: Int32 = 40
+
+    /// Runs the painter on this terminal until the person quits or a signal arrives; the terminal is restored on
+    /// every way out (a crash included, see `TerminalRescue`).
+    public static func run(_ session: PaintSession) throws -> Ending {
+        let signals = SignalWatch()
+        TerminalRescue.install()
+        let terminal = try CursesTerminal()
+        defer { terminal.stop() }
+        let state = session.state
+        state.requestRender()
+        var decoder = InputDecoder()
+        var preview = PreviewCache()
+        var repaint = true
+        var changed = true
+        var lastRender = ""
+        var size = terminal.size
+        session.resize(width: size.width, height: size.height)
+
+        while true {
+            if let signal = signals.received {
+                if state.isDirty { state.autosave?.schedule(state.autosaveRecord) }
+                state.autosave?.flush()
+                return .signal(signal)
+            }
+            let inputs = terminal.read(timeoutMilliseconds: pollMilliseconds)
+            let events = inputs.isEmpty ? decoder.flush() : decoder.feed(inputs)
+            for event in events {
+                changed = true
+                if event == .resize || terminal.size != size {
+                    size = terminal.size
+                    session.resize(width: size.width, height: size.height)
+                    repaint = true
+                }
+                switch session.handle(event) {
+                case .quit: return .quit
+                case .repaint: repaint = true
+                case .none: break
+                }
+            }
+            let status = state.renderer?.latest() ?? .idle
+            let result = state.renderer?.latestResult()
+            let render = PaintView.renderSummary(status) + " \(result?.generation ?? 0)"
+            if render != lastRender {
+                lastRender = render
+                changed = true
+            }
+            guard changed || repaint else { continue }
+            var picture: HalfBlockPicture?
+            if case .fits(let layout) = session.fit, let result {
+                picture = preview.picture(of: result, width: layout.previewPixelWidth, height: layout.previewPixelHeight)
+            }
+            let screen = PaintView.draw(session, width: size.width, height: size.height, render: status, picture: picture,
+                                        colors: terminal.colorMode)
+            terminal.show(screen, repaint: repaint)
+            changed = false
+            repaint = false
+        }
+    }
+}
+
+/// The newest picture scaled for the preview panel, scaled again only when the picture or the panel changes.
+struct PreviewCache {
+    private var key: (generation: UInt64, width: Int, height: Int)?
+    private var picture: HalfBlockPicture?
+
+    mutating func picture(of result: RenderResult, width: Int, height: Int) -> HalfBlockPicture {
+        if let key, let picture, key == (result.generation, width, height) { return picture }
+        let scaled = HalfBlockPicture(result.image, width: width, height: height)
+        key = (result.generation, width, height)
+        picture = scaled
+        return scaled
+    }
+}

@@ -1,0 +1,342 @@
+import Foundation
+import Painter
+
+/// The painter as the terminal drives it: the painter's state plus what only the terminal has (the open dialog,
+/// the mouse button held, where the panels are). Turns keys and mouse events into painter actions; knows
+/// nothing of ncurses, so every key can be tested without a terminal.
+public final class PaintSession {
+    public let state: PainterState
+    public let bindings: KeyBindings
+    /// Where `w` saves.
+    public let outputFolder: URL
+    public private(set) var dialog: Dialog?
+    /// The terminal's size in cells.
+    public private(set) var terminalWidth: Int
+    public private(set) var terminalHeight: Int
+    /// Set once the person has quit.
+    public private(set) var isFinished = false
+    /// Whether the left mouse button went down on the canvas and has not come up yet.
+    private var mouseStroke = false
+
+    /// What the terminal must do after an event, beyond drawing the next frame.
+    public enum Effect: Sendable, Equatable {
+        case none
+        /// Repaint every cell (ctrl-l).
+        case repaint
+        /// Leave the painter.
+        case quit
+    }
+
+    /// - restore: an autosaved painting to offer at the start.
+    public init(state: PainterState, outputFolder: URL, restore: AutosaveRecord? = nil, width: Int = 80, height: Int = 24) {
+        self.state = state
+        terminalWidth = width
+        terminalHeight = height
+        self.outputFolder = outputFolder
+        bindings = KeyBindings(palette: state.palette, hasStyle: state.model.hasStyle)
+        if let restore { dialog = .confirm(.restore(restore)) }
+    }
+
+    public var presetNames: [String] { state.model.presetNames }
+
+    /// Where the panels are on the terminal now (mouse hits are resolved against it).
+    public var fit: Layout.Fit { PaintView.fit(state, width: terminalWidth, height: terminalHeight) }
+
+    /// The terminal changed size.
+    public func resize(width: Int, height: Int) {
+        terminalWidth = width
+        terminalHeight = height
+    }
+
+    static let noStyleMessage = "this model has no style encoder: the picture follows from the mask alone"
+
+    @discardableResult
+    public func handle(_ event: InputEvent) -> Effect {
+        switch event {
+        case .resize: return .none
+        case .mouse(let mouse): return handle(mouse)
+        case .key(let key):
+            if let dialog { return handle(key, in: dialog) }
+            guard let command = bindings.command(for: key) else {
+                state.statusMessage = "\(key) does nothing here; ? lists the keys"
+                return .none
+            }
+            return perform(command)
+        }
+    }
+
+    /// Carries out a command of the painting screen (no dialog open).
+    @discardableResult
+    public func perform(_ command: Command) -> Effect {
+        switch command {
+        case .move(let dx, let dy):
+            state.moveCursor(dx: dx, dy: dy)
+        case .apply:
+            if state.isPressed {
+                state.release()
+            } else if state.tool == .line || state.tool == .rectangle {
+                state.press()
+                state.statusMessage = "\(state.tool.rawValue) from here: move, then space"
+            } else {
+                state.press()
+                state.release()
+            }
+        case .togglePen:
+            if state.isPressed {
+                state.release()
+                state.statusMessage = "pen up"
+            } else {
+                state.press()
+                if state.isPressed { state.statusMessage = "pen down: moving paints; enter lifts it" }
+            }
+        case .tool(let tool):
+            state.selectTool(tool)
+        case .brushSmaller:
+            state.setBrushSize(state.brushSize - 1)
+        case .brushLarger:
+            state.setBrushSize(state.brushSize + 1)
+        case .toggleBrushShape:
+            state.toggleBrushShape()
+        case .newObject:
+            state.newObject()
+        case .undo:
+            state.undo()
+        case .redo:
+            state.redo()
+        case .clear:
+            if state.isPressed { state.release() }
+            dialog = .confirm(.clear)
+        case .selectClass(let index):
+            state.selectClass(Int32(index))
+        case .nextClass, .previousClass:
+            let count = state.palette.count
+            let step = command == .nextClass ? 1 : count - 1
+            state.selectClass(Int32((Int(state.currentClass) + step) % count))
+        case .toggleICPE:
+            state.toggleICPE()
+        case .randomStyle:
+            state.randomStyle()
+        case .styleBack:
+            state.styleBack()
+        case .styleForward:
+            state.styleForward()
+        case .presetPicker:
+            if !state.model.hasStyle {
+                state.statusMessage = Self.noStyleMessage
+            } else if presetNames.isEmpty {
+                state.statusMessage = "this model ships no style presets; s draws a random style"
+            } else {
+                var selected = 0
+                if case .preset(let name) = state.style, let index = presetNames.firstIndex(of: name) { selected = index }
+                dialog = .presets(selected: selected)
+            }
+        case .styleFromImage:
+            if state.model.hasStyle {
+                dialog = .prompt(TextPrompt(title: "Style from a picture: path of a PNG"))
+            } else {
+                state.statusMessage = Self.noStyleMessage
+            }
+        case .save:
+            save()
+        case .quit:
+            if state.isPressed { state.release() }
+            if state.isDirty {
+                dialog = .confirm(.quit)
+            } else {
+                return finish()
+            }
+        case .help:
+            dialog = .help(page: 0)
+        case .cancel:
+            if state.isPressed {
+                state.release()
+                state.statusMessage = "pen up"
+            }
+        case .redraw:
+            return .repaint
+        }
+        return .none
+    }
+
+    private func save() {
+        do {
+            try state.save(to: outputFolder)
+        } catch {
+            state.statusMessage = "not saved: \(error.localizedDescription)"
+        }
+    }
+
+    private func finish() -> Effect {
+        state.autosave?.clear()
+        isFinished = true
+        return .quit
+    }
+
+    // MARK: Dialogs
+
+    private func handle(_ key: Key, in dialog: Dialog) -> Effect {
+        switch dialog {
+        case .help(let page):
+            switch key {
+            case .character(" "), .right, .pageDown, .character("l"), .character("j"), .down:
+                let pages = PaintView.helpOverlay(bindings, width: terminalWidth, height: terminalHeight).pages.count
+                self.dialog = page + 1 < pages ? .help(page: page + 1) : nil
+            case .left, .pageUp, .character("h"), .character("k"), .up:
+                self.dialog = .help(page: max(0, page - 1))
+            default:
+                self.dialog = nil
+            }
+        case .confirm(let question):
+            return answer(question, key: key)
+        case .prompt(var prompt):
+            switch key {
+            case .escape:
+                self.dialog = nil
+                state.statusMessage = "cancelled"
+            case .enter:
+                self.dialog = nil
+                styleFromImage(prompt)
+            case .backspace:
+                if !prompt.text.isEmpty { prompt.text.removeLast() }
+                self.dialog = .prompt(prompt)
+            case .character(let character) where !(character.unicodeScalars.first?.properties.generalCategory == .control):
+                prompt.text.append(character)
+                self.dialog = .prompt(prompt)
+            default:
+                break
+            }
+        case .presets(let selected):
+            let names = presetNames
+            switch key {
+            case .escape, .character("q"), .character("p"):
+                self.dialog = nil
+            case .up, .character("k"), .backTab:
+                self.dialog = .presets(selected: (selected + names.count - 1) % names.count)
+            case .down, .character("j"), .tab:
+                self.dialog = .presets(selected: (selected + 1) % names.count)
+            case .enter, .character(" "):
+                self.dialog = nil
+                state.selectPreset(names[selected])
+            case .character(let character):
+                if let number = character.wholeNumberValue, number >= 1, number <= names.count {
+                    self.dialog = nil
+                    state.selectPreset(names[number - 1])
+                }
+            default:
+                break
+            }
+        }
+        return .none
+    }
+
+    private func answer(_ question: Confirmation, key: Key) -> Effect {
+        let yes = key == .character("y") || key == .character("Y")
+        let no = key == .character("n") || key == .character("N") || key == .escape
+        switch question {
+        case .quit:
+            if yes { return finish() }
+            if key == .character("w") {
+                dialog = nil
+                save()
+                return state.isDirty ? .none : finish()
+            }
+            if no {
+                dialog = nil
+                state.statusMessage = "keep painting"
+            }
+        case .clear:
+            if yes {
+                dialog = nil
+                state.clear()
+            } else if no {
+                dialog = nil
+                state.statusMessage = "not cleared"
+            }
+        case .restore(let record):
+            if yes {
+                dialog = nil
+                do {
+                    try state.restore(record)
+                } catch {
+                    state.statusMessage = "not restored: \(error.localizedDescription)"
+                }
+            } else if no {
+                dialog = nil
+                state.statusMessage = "started afresh (the autosave is replaced once you paint)"
+            }
+        }
+        return .none
+    }
+
+    private func styleFromImage(_ prompt: TextPrompt) {
+        let url = prompt.url()
+        guard !prompt.text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            state.statusMessage = "no file given"
+            return
+        }
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            state.statusMessage = "no such file: \(url.path)"
+            return
+        }
+        do {
+            try state.setStyleFromImage(url)
+        } catch {
+            state.statusMessage = "\(url.lastPathComponent): \(error.localizedDescription)"
+        }
+    }
+
+    // MARK: Mouse
+
+    private func handle(_ mouse: MouseEvent) -> Effect {
+        if let dialog {
+            // A click closes the help; other dialogs want a key.
+            if case .help = dialog, mouse.action == .press { self.dialog = nil }
+            return .none
+        }
+        guard case .fits(let layout) = fit else { return .none }
+        let canvas = state.canvas
+        switch (mouse.button, mouse.action) {
+        case (.left, .press):
+            if let cell = layout.canvasCell(atX: mouse.x, y: mouse.y, gridWidth: canvas.gridWidth, gridHeight: canvas.gridHeight) {
+                if state.isPressed { state.release() }
+                state.setCursor(x: cell.x, y: cell.y)
+                state.press()
+                mouseStroke = state.isPressed
+            } else if let index = layout.paletteClass(atX: mouse.x, y: mouse.y, current: Int(state.currentClass), classCount: state.palette.count) {
+                state.selectClass(Int32(index))
+            }
+        case (.left, .drag):
+            guard mouseStroke, let cell = layout.canvasCell(atX: mouse.x, y: mouse.y, gridWidth: canvas.gridWidth, gridHeight: canvas.gridHeight, clamped: true) else { break }
+            state.drag(to: cell.x, y: cell.y)
+        case (_, .release):
+            guard mouseStroke else { break }
+            mouseStroke = false
+            if let cell = layout.canvasCell(atX: mouse.x, y: mouse.y, gridWidth: canvas.gridWidth, gridHeight: canvas.gridHeight, clamped: true) {
+                state.drag(to: cell.x, y: cell.y)
+            }
+            state.release()
+        case (.right, .press):
+            guard let cell = layout.canvasCell(atX: mouse.x, y: mouse.y, gridWidth: canvas.gridWidth, gridHeight: canvas.gridHeight) else { break }
+            pick(x: cell.x, y: cell.y)
+        case (.wheelUp, .press):
+            state.setBrushSize(state.brushSize + 1)
+        case (.wheelDown, .press):
+            state.setBrushSize(state.brushSize - 1)
+        default:
+            break
+        }
+        return .none
+    }
+
+    /// The eyedropper at a cell without leaving the current tool.
+    private func pick(x: Int, y: Int) {
+        let tool = state.tool
+        if state.isPressed { state.release() }
+        state.setCursor(x: x, y: y)
+        state.selectTool(.eyedropper)
+        state.press()
+        let picked = state.statusMessage
+        state.selectTool(tool)
+        state.statusMessage = picked
+    }
+}

@@ -1,0 +1,270 @@
+import ImageFiles
+import Painter
+
+/// Drawing the painter: a pure function from the session, the render status and the preview picture to a
+/// `Screen`. Panels: the canvas (left), the preview picture and the class palette (right), two status rows
+/// (bottom); a dialog, if open, on top.
+public enum PaintView {
+    /// The widest class name the palette panel shows in full.
+    static let longestName = 20
+
+    /// The palette panel's width, borders included: marker, digit key, letter key, swatch and name.
+    public static func paletteWidth(_ palette: [PaletteEntry]) -> Int {
+        10 + min(longestName, max(7, palette.map(\.name.count).max() ?? 0))
+    }
+
+    /// The panels for a terminal of `width x height`.
+    public static func fit(_ state: PainterState, width: Int, height: Int) -> Layout.Fit {
+        Layout.fit(width: width, height: height, gridWidth: state.canvas.gridWidth, gridHeight: state.canvas.gridHeight,
+                   pictureWidth: state.pictureWidth, pictureHeight: state.pictureHeight,
+                   paletteWidth: paletteWidth(state.palette), classCount: state.palette.count)
+    }
+
+    /// The help overlay's layout for a terminal of `width x height`.
+    public static func helpOverlay(_ bindings: KeyBindings, width: Int, height: Int) -> HelpOverlay {
+        HelpOverlay(bindings: bindings, width: max(1, width - 4), height: max(1, height - 4))
+    }
+
+    /// The whole screen.
+    /// - picture: the newest finished picture scaled to the layout's preview size (nil: none yet).
+    public static func draw(
+        _ session: PaintSession, width: Int, height: Int, render: RenderStatus, picture: HalfBlockPicture?, colors: ColorMode
+    ) -> Screen {
+        var screen = Screen(width: width, height: height)
+        switch fit(session.state, width: width, height: height) {
+        case .tooSmall(let needWidth, let needHeight):
+            drawTooSmall(into: &screen, needWidth: needWidth, needHeight: needHeight, grid: session.state.canvas)
+        case .fits(let layout):
+            drawCanvas(session, layout: layout, colors: colors, into: &screen)
+            drawPreview(layout: layout, render: render, picture: picture, colors: colors, state: session.state, into: &screen)
+            drawPalette(session, layout: layout, colors: colors, into: &screen)
+            drawStatus(session, layout: layout, render: render, into: &screen)
+        }
+        if let dialog = session.dialog {
+            drawDialog(dialog, session: session, into: &screen)
+        }
+        return screen
+    }
+
+    // MARK: Panels
+
+    /// Black or white, whichever reads better on `color`.
+    static func contrast(to color: RGBColor) -> RGBColor {
+        HalfBlockPicture.luma(color) > 140 ? RGBColor(0, 0, 0) : RGBColor(255, 255, 255)
+    }
+
+    /// The letter that stands for a class where colours cannot: its key hint, else its name's first letter.
+    static func letter(of entry: PaletteEntry) -> Character {
+        Character((entry.hotkey.map(String.init) ?? String(entry.name.first ?? "?")).lowercased())
+    }
+
+    static func drawCanvas(_ session: PaintSession, layout: Layout, colors: ColorMode, into screen: inout Screen) {
+        let state = session.state
+        let canvas = state.canvas
+        let palette = state.palette
+        let title = "Canvas \(canvas.gridWidth)x\(canvas.gridHeight)"
+        screen.box(layout.canvasBox, title: title, titleStyle: CellStyle(attributes: .bold))
+        let area = layout.canvasArea
+        let showsBrush = (state.tool == .brush || state.tool == .eraser) && state.brushSize > 1
+        let footprint = showsBrush ? Set(state.brushCells(x: state.cursorX, y: state.cursorY).map { $0.y * canvas.gridWidth + $0.x }) : []
+        let faithful = colors.showsColorsFaithfully
+        func color(_ cell: Cell) -> RGBColor { palette[Int(cell.label)].color }
+
+        switch layout.zoom {
+        case .square:
+            for y in 0 ..< canvas.gridHeight {
+                for x in 0 ..< canvas.gridWidth {
+                    let cell = canvas[x, y]
+                    let background = color(cell)
+                    let isCursor = x == state.cursorX && y == state.cursorY
+                    var glyph: String
+                    var attributes: TextAttributes = []
+                    if isCursor {
+                        glyph = state.isPressed ? "<>" : "[]"
+                        attributes = colors.hasColors ? .bold : [.bold, .reverse]
+                    } else if footprint.contains(y * canvas.gridWidth + x) {
+                        glyph = "··"
+                    } else {
+                        glyph = faithful ? "  " : "\(letter(of: palette[Int(cell.label)])) "
+                    }
+                    screen.write(glyph, x: area.x + 2 * x, y: area.y + y,
+                                 style: CellStyle(foreground: contrast(to: background), background: background, attributes: attributes))
+                }
+            }
+        case .halfBlock:
+            for row in 0 ..< (canvas.gridHeight + 1) / 2 {
+                for x in 0 ..< canvas.gridWidth {
+                    let top = canvas[x, 2 * row]
+                    let bottom = 2 * row + 1 < canvas.gridHeight ? canvas[x, 2 * row + 1] : nil
+                    let cursorTop = x == state.cursorX && 2 * row == state.cursorY
+                    let cursorBottom = bottom != nil && x == state.cursorX && 2 * row + 1 == state.cursorY
+                    if faithful {
+                        let upper = color(top), lower = bottom.map(color)
+                        screen[area.x + x, area.y + row] = ScreenCell("▀", style: CellStyle(
+                            foreground: cursorTop ? contrast(to: upper) : upper,
+                            background: cursorBottom ? lower.map(contrast(to:)) : lower))
+                    } else {
+                        let shown = cursorBottom ? bottom! : top
+                        let attributes: TextAttributes = cursorTop || cursorBottom ? [.bold, .reverse] : []
+                        screen[area.x + x, area.y + row] = ScreenCell(letter(of: palette[Int(shown.label)]), style: CellStyle(
+                            foreground: contrast(to: color(shown)), background: color(shown), attributes: attributes))
+                    }
+                }
+            }
+        }
+    }
+
+    static func drawPreview(
+        layout: Layout, render: RenderStatus, picture: HalfBlockPicture?, colors: ColorMode, state: PainterState, into screen: inout Screen
+    ) {
+        screen.box(layout.previewBox, title: "Picture \(state.pictureWidth)x\(state.pictureHeight)", titleStyle: CellStyle(attributes: .bold))
+        let area = layout.previewArea
+        if let picture {
+            picture.draw(into: &screen, x: area.x, y: area.y, colors: colors.hasColors)
+            return
+        }
+        let note: String
+        switch render {
+        case .failed(let message): note = "render failed: \(message)"
+        default: note = "painting the first picture..."
+        }
+        for (row, line) in HelpOverlay.wrap(note, width: area.width).prefix(area.height).enumerated() {
+            screen.write(line, x: area.x, y: area.y + row, limit: area.width)
+        }
+    }
+
+    static func drawPalette(_ session: PaintSession, layout: Layout, colors: ColorMode, into screen: inout Screen) {
+        let state = session.state
+        let palette = state.palette
+        screen.box(layout.paletteBox, title: "Classes", titleStyle: CellStyle(attributes: .bold))
+        let area = layout.paletteArea
+        let current = Int(state.currentClass)
+        let first = layout.firstListedClass(current: current, classCount: palette.count)
+        for row in 0 ..< min(area.height, palette.count - first) {
+            let entry = palette[first + row]
+            let y = area.y + row
+            let isCurrent = entry.index == current
+            let digit = entry.index < 10 ? String((entry.index + 1) % 10) : " "
+            var letterKey = " "
+            if case .character(let key) = session.bindings.classKeys[entry.index], key.isLetter { letterKey = String(key) }
+            let bold = CellStyle(attributes: .bold)
+            screen.write(isCurrent ? "▶" : " ", x: area.x, y: y, style: bold)
+            screen.write("\(digit) \(letterKey)", x: area.x + 1, y: y, style: bold)
+            let swatch = colors.showsColorsFaithfully ? "  " : "\(letter(of: entry)) "
+            screen.write(swatch, x: area.x + 5, y: y, style: CellStyle(foreground: contrast(to: entry.color), background: entry.color))
+            screen.write(entry.name, x: area.x + 8, y: y, style: isCurrent ? CellStyle(attributes: [.bold, .underline]) : .plain,
+                         limit: area.width - 8)
+        }
+    }
+
+    /// The status rows: the painter's settings and the render in a bar, then the last message and key hints.
+    static func drawStatus(_ session: PaintSession, layout: Layout, render: RenderStatus, into screen: inout Screen) {
+        let bar = CellStyle(attributes: .reverse)
+        screen.fill(Rect(x: 0, y: layout.statusRow, width: screen.width, height: 1), with: ScreenCell(" ", style: bar))
+        screen.write(" " + statusLine(session.state, render: render), x: 0, y: layout.statusRow, style: bar)
+        let state = session.state
+        let cell = state.canvas[state.cursorX, state.cursorY]
+        let hints = "(\(state.cursorX),\(state.cursorY)) \(state.palette[Int(cell.label)].name)  ? help  q quit"
+        let row = layout.statusRow + 1
+        let hintsX = max(0, screen.width - hints.count - 1)
+        screen.write(" " + (state.statusMessage ?? ""), x: 0, y: row, limit: max(0, hintsX - 1))
+        screen.write(hints, x: hintsX, y: row, style: CellStyle(attributes: .dim))
+    }
+
+    /// `brush 3 round │ grass │ ICPE on │ style seed 42 │ done in 812 ms │ unsaved`.
+    public static func statusLine(_ state: PainterState, render: RenderStatus) -> String {
+        var tool = state.tool.rawValue
+        if [.brush, .eraser, .line].contains(state.tool) { tool += " \(state.brushSize) \(state.brushShape.rawValue)" }
+        if state.isPressed { tool += " (pen down)" }
+        var currentClass = state.palette[Int(state.currentClass)].name
+        if state.currentInstance != 0 { currentClass += " #\(state.currentInstance)" }
+        let icpe = state.model.config.useICPE ? "ICPE \(state.icpe ? "on" : "off")" : "no ICPE"
+        let style = state.model.hasStyle ? "style \(state.style.summary)" : "no style encoder"
+        var parts = [tool, currentClass, icpe, style, renderSummary(render)]
+        if state.isDirty { parts.append("unsaved") }
+        return parts.joined(separator: " │ ")
+    }
+
+    /// `queued`, `rendering 40%`, `done in 812 ms`, `render failed: ...`.
+    public static func renderSummary(_ render: RenderStatus) -> String {
+        switch render {
+        case .idle: "idle"
+        case .queued: "queued"
+        case .rendering(let progress): "rendering \(Int((progress * 100).rounded()))%"
+        case .done(let result): "done in \(Int(result.milliseconds.rounded())) ms"
+        case .failed(let message): "render failed: \(message)"
+        }
+    }
+
+    static func drawTooSmall(into screen: inout Screen, needWidth: Int, needHeight: Int, grid: Canvas) {
+        let message = "The terminal is \(screen.width)x\(screen.height); clade-paint needs at least \(needWidth)x\(needHeight) "
+            + "for a \(grid.gridWidth)x\(grid.gridHeight) canvas. Enlarge the window (or start with a smaller --grid). q quits."
+        let lines = HelpOverlay.wrap(message, width: max(1, screen.width - 2))
+        let top = max(0, (screen.height - lines.count) / 2)
+        for (row, line) in lines.enumerated() {
+            screen.write(line, x: max(0, (screen.width - line.count) / 2), y: top + row, style: CellStyle(attributes: .bold))
+        }
+    }
+
+    // MARK: Dialogs
+
+    static func drawDialog(_ dialog: Dialog, session: PaintSession, into screen: inout Screen) {
+        let bold = CellStyle(attributes: .bold)
+        switch dialog {
+        case .help(let page):
+            let overlay = helpOverlay(session.bindings, width: screen.width, height: screen.height)
+            let shown = min(page, overlay.pages.count - 1)
+            let inside = (width: overlay.width(ofPage: shown), height: overlay.pages[shown].map(\.count).max() ?? 0)
+            let box = centred(width: inside.width + 4, height: inside.height + 2, in: screen)
+            let more = overlay.pages.count > 1 ? " (page \(shown + 1)/\(overlay.pages.count): space for more)" : ""
+            screen.box(box, title: "Keys\(more): any other key closes", titleStyle: bold)
+            overlay.draw(page: shown, into: &screen, x: box.x + 2, y: box.y + 1)
+        case .confirm(let question):
+            let lines: [String]
+            switch question {
+            case .quit:
+                lines = ["The painting has unsaved changes.", "", "y  quit without saving", "w  save, then quit", "n  keep painting"]
+            case .clear:
+                lines = ["Clear the canvas back to the starting scene?", "(u undoes it)", "", "y  clear", "n  keep it"]
+            case .restore(let record):
+                lines = ["An earlier run left an unsaved painting", "(\(record.canvas.gridWidth)x\(record.canvas.gridHeight), autosaved \(record.savedAt)).",
+                         "", "y  carry on with it", "n  start afresh"]
+            }
+            drawTextDialog(title: "Question", lines: lines, into: &screen)
+        case .prompt(let prompt):
+            let width = min(screen.width - 4, max(50, prompt.title.count + 4))
+            let box = centred(width: width, height: 6, in: screen)
+            screen.box(box, title: prompt.title, titleStyle: bold)
+            let field = box.width - 6
+            // The end of a long path stays visible.
+            let shown = String(prompt.text.suffix(max(0, field - 1)))
+            screen.write("> " + shown, x: box.x + 2, y: box.y + 2)
+            screen.write(" ", x: box.x + 4 + shown.count, y: box.y + 2, style: CellStyle(attributes: .reverse))
+            screen.write("enter: use it   esc: cancel", x: box.x + 2, y: box.y + 4, style: CellStyle(attributes: .dim))
+        case .presets(let selected):
+            let names = session.presetNames
+            let lines = names.enumerated().map { index, name in index < 9 ? "\(index + 1)  \(name)" : "   \(name)" }
+            let box = drawTextDialog(title: "Style presets", lines: lines + ["", "↑↓ enter: choose   esc: close"], into: &screen)
+            let row = box.y + 1 + selected
+            screen.write(" " + lines[selected].padding(toLength: box.width - 4, withPad: " ", startingAt: 0) + " ",
+                         x: box.x + 1, y: row, style: CellStyle(attributes: [.reverse, .bold]), limit: box.width - 2)
+        }
+    }
+
+    /// A centred box titled `title` with `lines` inside.
+    @discardableResult
+    static func drawTextDialog(title: String, lines: [String], into screen: inout Screen) -> Rect {
+        let inside = max(title.count + 2, lines.map(\.count).max() ?? 0)
+        let box = centred(width: inside + 4, height: lines.count + 2, in: screen)
+        screen.box(box, title: title, titleStyle: CellStyle(attributes: .bold))
+        for (row, line) in lines.enumerated() {
+            screen.write(line, x: box.x + 2, y: box.y + 1 + row, limit: box.width - 4)
+        }
+        return box
+    }
+
+    static func centred(width: Int, height: Int, in screen: Screen) -> Rect {
+        let width = min(width, screen.width), height = min(height, screen.height)
+        return Rect(x: (screen.width - width) / 2, y: (screen.height - height) / 2, width: width, height: height)
+    }
+}

@@ -1,0 +1,493 @@
+import CLADE
+import Foundation
+import ImageFiles
+
+/// The painter without a terminal: canvas, cursor, tools, undo, style and ICPE, saving.
+///
+/// A class used from one thread (the UI loop). Every change to what the picture depends on sends a render
+/// request to `renderer` (when given) and schedules an autosave (when given). One user action is one undo step:
+/// a whole stroke from `press()` to `release()`, one fill, one clear.
+public final class PainterState {
+    public let model: PaintModel
+    /// The picture size in pixels.
+    public let pictureWidth: Int
+    public let pictureHeight: Int
+    public let renderer: RenderController?
+    public let autosave: Autosave?
+
+    public private(set) var canvas: Canvas
+    /// The starting scene at the canvas's size: the eraser paints its cells back, `clear()` returns to it.
+    public private(set) var baseScene: Canvas
+    public private(set) var cursorX = 0
+    public private(set) var cursorY = 0
+    public private(set) var currentClass: Int32
+    /// The instance id strokes paint: 0 (plain) until `newObject()`, again 0 after `selectClass(_:)`.
+    public private(set) var currentInstance: Int32 = 0
+    public private(set) var tool: Tool = .brush
+    /// 1 ... 9 cells across.
+    public private(set) var brushSize = 1
+    public var brushShape: BrushShape = .round
+    public private(set) var icpe: Bool
+    public private(set) var styleHistory: StyleHistory
+    public private(set) var undoHistory: UndoHistory
+    /// Whether anything changed since the last save (or since the start).
+    public private(set) var isDirty = false
+    /// The newest message for the status line (what an action did, or why it did nothing).
+    public var statusMessage: String?
+    /// Counts changes to what the picture depends on; a UI can compare it to decide to redraw.
+    public private(set) var revision = 0
+
+    /// An action in progress between `press()` and `release()`.
+    private struct Stroke {
+        let before: Canvas
+        let startX: Int, startY: Int
+        var lastX: Int, lastY: Int
+    }
+    private var stroke: Stroke?
+    private var largestIssuedInstance: Int32 = 0
+    private let seedSource: () -> UInt64
+
+    public static let brushSizes = 1 ... 9
+    /// The largest instance id a save can hold (16-bit instance maps).
+    public static let maximumInstance: Int32 = 65535
+
+    /// The grid for a picture: one cell per 8x8 pixels (32x32 for 256x256).
+    public static func defaultGrid(width: Int, height: Int) -> (width: Int, height: Int) {
+        (max(1, width / 8), max(1, height / 8))
+    }
+
+    /// - canvas: the painting to start from (a saved mask, a restored autosave); nil starts from the scene of
+    ///   `grid` cells (default: `defaultGrid`).
+    /// - seedSource: draws the seeds of random styles.
+    public init(
+        model: PaintModel, width: Int? = nil, height: Int? = nil, grid: (width: Int, height: Int)? = nil,
+        canvas: Canvas? = nil, renderer: RenderController? = nil, autosave: Autosave? = nil,
+        seedSource: @escaping () -> UInt64 = { UInt64.random(in: 0 ..< 1_000_000_000) }
+    ) {
+        let config = model.config
+        self.model = model
+        pictureWidth = width ?? config.width
+        pictureHeight = height ?? config.height
+        self.renderer = renderer
+        self.autosave = autosave
+        self.seedSource = seedSource
+        let grid = grid ?? Self.defaultGrid(width: pictureWidth, height: pictureHeight)
+        baseScene = Canvas.scene(width: canvas?.gridWidth ?? grid.width, height: canvas?.gridHeight ?? grid.height, classes: config.classNames)
+        self.canvas = canvas ?? baseScene
+        largestIssuedInstance = self.canvas.largestInstance
+        currentClass = Int32(baseScene.cells.last?.label ?? 0)
+        icpe = config.useICPE
+        styleHistory = StyleHistory(model.hasStyle ? .seed(seedSource()) : .none)
+        undoHistory = UndoHistory()
+        cursorX = self.canvas.gridWidth / 2
+        cursorY = self.canvas.gridHeight / 2
+    }
+
+    public var style: StyleSelection { styleHistory.current }
+    public var isPressed: Bool { stroke != nil }
+    public var palette: [PaletteEntry] { model.entries }
+
+    /// The request for the picture of the current state.
+    public var renderRequest: RenderRequest {
+        RenderRequest(labels: canvas.labels, instances: canvas.instances, style: style,
+                      icpe: icpe && model.config.useICPE, width: pictureWidth, height: pictureHeight)
+    }
+
+    /// Sends the current state to the renderer (done after every change; call it once at start).
+    public func requestRender() {
+        renderer?.submit(renderRequest)
+    }
+
+    // MARK: Cursor
+
+    /// Moves the cursor, clamped to the canvas; while pressed, this drags the tool along.
+    public func moveCursor(dx: Int, dy: Int) {
+        let (x, y) = clamped(x: cursorX + dx, y: cursorY + dy)
+        if isPressed { drag(to: x, y: y) } else { (cursorX, cursorY) = (x, y) }
+    }
+
+    /// Places the cursor, clamped to the canvas; while pressed, this drags the tool along.
+    public func setCursor(x: Int, y: Int) {
+        let (x, y) = clamped(x: x, y: y)
+        if isPressed { drag(to: x, y: y) } else { (cursorX, cursorY) = (x, y) }
+    }
+
+    // MARK: Choices
+
+    /// Makes `label` the current class; strokes go back to instance 0 (a fresh object needs `newObject()`).
+    public func selectClass(_ label: Int32) {
+        guard label >= 0 && Int(label) < model.config.classCount else {
+            statusMessage = "class \(label) is not a class of this model (0 ..< \(model.config.classCount))"
+            return
+        }
+        currentClass = label
+        currentInstance = 0
+        statusMessage = "class: \(model.entries[Int(label)].name)"
+    }
+
+    /// The class whose palette hotkey is `key`, if any.
+    public func classForHotkey(_ key: Character) -> Int32? {
+        model.entries.first { $0.hotkey == key }.map { Int32($0.index) }
+    }
+
+    public func selectTool(_ tool: Tool) {
+        if isPressed { release() }
+        self.tool = tool
+        statusMessage = "tool: \(tool.rawValue)"
+    }
+
+    /// Sets the brush size, clamped to 1 ... 9.
+    public func setBrushSize(_ size: Int) {
+        brushSize = min(max(size, Self.brushSizes.lowerBound), Self.brushSizes.upperBound)
+        statusMessage = "brush: \(brushSize) \(brushShape.rawValue)"
+    }
+
+    public func toggleBrushShape() {
+        brushShape = brushShape == .round ? .square : .round
+        statusMessage = "brush: \(brushSize) \(brushShape.rawValue)"
+    }
+
+    /// Gives the strokes that follow a fresh instance id, so an object of the current class touching another one
+    /// of the same class stays a separate object (edges and ICPE tell them apart).
+    public func newObject() {
+        let next = max(largestIssuedInstance, canvas.largestInstance) + 1
+        guard next <= Self.maximumInstance else {
+            statusMessage = "no instance ids left (a saved instance map holds at most \(Self.maximumInstance))"
+            return
+        }
+        largestIssuedInstance = next
+        currentInstance = next
+        statusMessage = "new object: instance \(next)"
+    }
+
+    // MARK: Tools
+
+    /// Starts the current tool at the cursor. Fill and eyedropper act at once; brush, eraser, line and rectangle
+    /// continue with `drag(to:)` and end with `release()`.
+    public func press() {
+        if isPressed { release() }
+        switch tool {
+        case .fill:
+            fill(x: cursorX, y: cursorY)
+        case .eyedropper:
+            let cell = canvas[cursorX, cursorY]
+            currentClass = cell.label
+            currentInstance = cell.instance
+            statusMessage = "picked \(model.entries[Int(cell.label)].name)" + (cell.instance == 0 ? "" : " (instance \(cell.instance))")
+        case .brush, .eraser, .line, .rectangle:
+            stroke = Stroke(before: canvas, startX: cursorX, startY: cursorY, lastX: cursorX, lastY: cursorY)
+            drawStroke(to: cursorX, y: cursorY)
+        }
+    }
+
+    /// Moves the cursor to `(x, y)` (clamped) with the tool pressed: the brush and eraser paint along the way,
+    /// line and rectangle show the shape from the press to here.
+    public func drag(to x: Int, y: Int) {
+        let (x, y) = clamped(x: x, y: y)
+        (cursorX, cursorY) = (x, y)
+        if isPressed { drawStroke(to: x, y: y) }
+    }
+
+    /// Ends the stroke: one undo step if it changed the canvas.
+    public func release() {
+        guard let stroke else { return }
+        self.stroke = nil
+        if canvas != stroke.before { commit(before: stroke.before) }
+    }
+
+    /// The cells a brush of the current size and shape covers at `(x, y)`, inside the canvas.
+    public func brushCells(x: Int, y: Int) -> [(x: Int, y: Int)] {
+        brushShape.offsets(size: brushSize).map { (x + $0.dx, y + $0.dy) }.filter { canvas.contains(x: $0.x, y: $0.y) }
+    }
+
+    private func drawStroke(to x: Int, y: Int) {
+        guard var stroke else { return }
+        let paint = Cell(label: currentClass, instance: currentInstance)
+        var next: Canvas
+        switch tool {
+        case .brush, .eraser:
+            next = canvas
+            for point in Self.linePoints(fromX: stroke.lastX, fromY: stroke.lastY, toX: x, toY: y) {
+                for cell in brushCells(x: point.x, y: point.y) {
+                    next[cell.x, cell.y] = tool == .eraser ? baseScene[cell.x, cell.y] : paint
+                }
+            }
+        case .line:
+            next = stroke.before
+            for point in Self.linePoints(fromX: stroke.startX, fromY: stroke.startY, toX: x, toY: y) {
+                for cell in brushCells(x: point.x, y: point.y) { next[cell.x, cell.y] = paint }
+            }
+        case .rectangle:
+            next = stroke.before
+            for cy in min(stroke.startY, y) ... max(stroke.startY, y) {
+                for cx in min(stroke.startX, x) ... max(stroke.startX, x) { next[cx, cy] = paint }
+            }
+        case .fill, .eyedropper:
+            return
+        }
+        stroke.lastX = x
+        stroke.lastY = y
+        self.stroke = stroke
+        if next != canvas {
+            canvas = next
+            changed()
+        }
+    }
+
+    /// Flood-fills the 4-connected region of cells equal to the one at `(x, y)` with the current class and
+    /// instance; one undo step.
+    private func fill(x: Int, y: Int) {
+        let target = canvas[x, y]
+        let paint = Cell(label: currentClass, instance: currentInstance)
+        guard target != paint else {
+            statusMessage = "fill: the region already is \(model.entries[Int(paint.label)].name)"
+            return
+        }
+        let before = canvas
+        var next = canvas
+        var stack = [(x, y)]
+        next[x, y] = paint
+        while let (px, py) = stack.popLast() {
+            for (nx, ny) in [(px - 1, py), (px + 1, py), (px, py - 1), (px, py + 1)]
+            where next.contains(x: nx, y: ny) && next[nx, ny] == target {
+                next[nx, ny] = paint
+                stack.append((nx, ny))
+            }
+        }
+        canvas = next
+        changed()
+        commit(before: before)
+    }
+
+    /// The cells of a straight line from one cell to another, both ends included (Bresenham).
+    public static func linePoints(fromX x0: Int, fromY y0: Int, toX x1: Int, toY y1: Int) -> [(x: Int, y: Int)] {
+        let dx = abs(x1 - x0), dy = -abs(y1 - y0)
+        let sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
+        var error = dx + dy
+        var (x, y) = (x0, y0)
+        var points: [(x: Int, y: Int)] = []
+        while true {
+            points.append((x, y))
+            if x == x1 && y == y1 { return points }
+            let twice = 2 * error
+            if twice >= dy {
+                error += dy
+                x += sx
+            }
+            if twice <= dx {
+                error += dx
+                y += sy
+            }
+        }
+    }
+
+    // MARK: History
+
+    public func undo() {
+        if isPressed { release() }
+        guard let previous = undoHistory.undo(from: canvas) else {
+            statusMessage = "nothing to undo"
+            return
+        }
+        canvas = previous
+        statusMessage = "undone (\(undoHistory.undoCount) more)"
+        changed()
+        scheduleAutosave()
+    }
+
+    public func redo() {
+        if isPressed { release() }
+        guard let next = undoHistory.redo(from: canvas) else {
+            statusMessage = "nothing to redo"
+            return
+        }
+        canvas = next
+        statusMessage = "redone (\(undoHistory.redoCount) more)"
+        changed()
+        scheduleAutosave()
+    }
+
+    /// Returns to the starting scene; one undo step.
+    public func clear() {
+        if isPressed { release() }
+        guard canvas != baseScene else {
+            statusMessage = "the canvas is already clear"
+            return
+        }
+        let before = canvas
+        canvas = baseScene
+        statusMessage = "cleared"
+        changed()
+        commit(before: before)
+    }
+
+    // MARK: Style and ICPE
+
+    public func toggleICPE() {
+        guard model.config.useICPE else {
+            statusMessage = "this model has no ICPE"
+            return
+        }
+        icpe.toggle()
+        statusMessage = "ICPE \(icpe ? "on" : "off")"
+        changed()
+        scheduleAutosave()
+    }
+
+    /// A new random style (a fresh seed), added to the style history.
+    public func randomStyle() {
+        guard requireStyle() else { return }
+        chooseStyle(.seed(seedSource()))
+    }
+
+    public func styleBack() {
+        guard requireStyle() else { return }
+        guard styleHistory.back() else {
+            statusMessage = "no earlier style"
+            return
+        }
+        styleChanged()
+    }
+
+    public func styleForward() {
+        guard requireStyle() else { return }
+        guard styleHistory.forward() else {
+            statusMessage = "no later style"
+            return
+        }
+        styleChanged()
+    }
+
+    /// One of `model.presetNames`.
+    public func selectPreset(_ name: String) {
+        guard requireStyle() else { return }
+        guard model.config.stylePresets[name] != nil else {
+            statusMessage = "no style preset '\(name)'"
+            return
+        }
+        chooseStyle(.preset(name))
+    }
+
+    /// The style of a reference picture (PNG): the style encoder's mu.
+    /// - Throws: `PainterError` for a model without encoder, `ImageFileError` for an unreadable picture.
+    public func setStyleFromImage(_ url: URL) throws {
+        guard let encoder = model.encoder else {
+            statusMessage = Self.noStyleMessage
+            throw PainterError(Self.noStyleMessage)
+        }
+        let reference = try PNGImage.read(url)
+        let mu = encoder(reference.tensor).mu
+        chooseStyle(.code(StyleCode(values: mu.data), source: url.lastPathComponent))
+    }
+
+    static let noStyleMessage = "this model has no style encoder: its picture follows from the mask alone"
+
+    private func requireStyle() -> Bool {
+        if model.hasStyle { return true }
+        statusMessage = Self.noStyleMessage
+        return false
+    }
+
+    private func chooseStyle(_ style: StyleSelection) {
+        styleHistory.push(style)
+        styleChanged()
+    }
+
+    private func styleChanged() {
+        statusMessage = "style: \(style.summary)"
+        changed()
+        scheduleAutosave()
+    }
+
+    // MARK: Saving
+
+    /// Saves the picture, the mask, the instance map and the session record as the next free `<name>-NNN.*` in
+    /// `folder`. Waits for the renderer's render of the current state (or draws it here, on the caller's thread,
+    /// when there is no renderer), so it can take one render's time. The autosave is cleared afterwards.
+    @discardableResult
+    public func save(to folder: URL, name: String = "painting") throws -> SavedFiles {
+        if isPressed { release() }
+        let request = renderRequest
+        // Every change was submitted, so after the worker drains its queue its newest picture normally shows this
+        // state; drawing it here is the fallback (no renderer, or its render failed).
+        renderer?.wait()
+        let image: PNGImage
+        if let result = renderer?.latestResult(), result.request == request {
+            image = result.image
+        } else {
+            image = try model.render(request)
+        }
+        let files = try SavedFiles.next(in: folder, name: name)
+        try image.write(to: files.image)
+        try LabelMapFile.write(request.labels, palette: model.palette, to: files.mask)
+        try InstanceMapFile.write(request.instances, to: files.instances)
+        try SessionRecord(request: request, modelPath: model.path, files: files).write(to: files.session)
+        isDirty = false
+        autosave?.clear()
+        statusMessage = "saved \(files.image.lastPathComponent) (+ mask, instances, json)"
+        return files
+    }
+
+    // MARK: Autosave
+
+    public var autosaveRecord: AutosaveRecord {
+        AutosaveRecord(savedAt: Date(), model: model.path, width: pictureWidth, height: pictureHeight, canvas: canvas,
+                       currentClass: currentClass, style: style, icpe: icpe)
+    }
+
+    /// Carries on with an autosaved painting: its canvas (as one undo step), class, style and ICPE.
+    /// - Throws: `PainterError` when the painting does not fit this model.
+    public func restore(_ record: AutosaveRecord) throws {
+        let classCount = model.config.classCount
+        if let bad = record.canvas.cells.first(where: { $0.label < 0 || Int($0.label) >= classCount }) {
+            throw PainterError("the autosaved painting uses class \(bad.label); this model has \(classCount) classes")
+        }
+        if case .none = record.style {} else if !model.hasStyle {
+            throw PainterError("the autosaved painting has a style; this model has no style encoder")
+        }
+        _ = try record.style.styleCode(config: model.config)
+        if isPressed { release() }
+        if record.canvas.gridWidth != canvas.gridWidth || record.canvas.gridHeight != canvas.gridHeight {
+            baseScene = Canvas.scene(width: record.canvas.gridWidth, height: record.canvas.gridHeight, classes: model.config.classNames)
+            undoHistory = UndoHistory(limit: undoHistory.limit)
+            canvas = record.canvas
+            cursorX = min(cursorX, canvas.gridWidth - 1)
+            cursorY = min(cursorY, canvas.gridHeight - 1)
+        } else if record.canvas != canvas {
+            let before = canvas
+            canvas = record.canvas
+            undoHistory.record(before: before)
+        }
+        largestIssuedInstance = max(largestIssuedInstance, canvas.largestInstance)
+        currentClass = record.currentClass
+        currentInstance = 0
+        icpe = record.icpe && model.config.useICPE
+        if record.style != style { styleHistory.push(record.style) }
+        statusMessage = "restored the painting autosaved \(record.savedAt)"
+        changed()
+        scheduleAutosave()
+    }
+
+    // MARK: Change bookkeeping
+
+    private func clamped(x: Int, y: Int) -> (Int, Int) {
+        (min(max(x, 0), canvas.gridWidth - 1), min(max(y, 0), canvas.gridHeight - 1))
+    }
+
+    /// The picture depends on something new: re-render and mark unsaved.
+    private func changed() {
+        revision += 1
+        isDirty = true
+        requestRender()
+    }
+
+    /// Ends an action that changed the canvas from `before`: one undo step, and an autosave.
+    private func commit(before: Canvas) {
+        undoHistory.record(before: before)
+        scheduleAutosave()
+    }
+
+    private func scheduleAutosave() {
+        autosave?.schedule(autosaveRecord)
+    }
+}

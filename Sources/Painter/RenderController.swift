@@ -1,0 +1,115 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Renders pictures on one background worker so the caller never waits: the newest request wins.
+///
+/// `submit` returns at once. The worker (a serial DispatchQueue, not a Swift concurrency Task: BLAS work would
+/// block the cooperative pool) takes only the newest waiting request; a render in progress is abandoned between
+/// generator stages as soon as a newer request is submitted (an atomic generation number). The UI polls
+/// `latest()` and `latestResult()`, cheap reads of a Mutex-guarded slot. Each finished picture is written to the
+/// preview PNG atomically.
+public final class RenderController: Sendable {
+    public let model: PaintModel
+    /// Where each finished picture is written; nil writes none.
+    public let previewURL: URL?
+
+    private struct Slot {
+        var pending: (generation: UInt64, request: RenderRequest)?
+        var status: RenderStatus = .idle
+        var result: RenderResult?
+        var counts = RenderCounts()
+    }
+
+    private let queue = DispatchQueue(label: "clade-paint.render", qos: .userInitiated)
+    /// The generation of the newest request (or cancellation); a render whose number differs is stale.
+    private let generation = Atomic<UInt64>(0)
+    private let slot = Mutex(Slot())
+    private let stageObserver: (@Sendable (_ generation: UInt64, _ stage: String) -> Void)?
+
+    /// - stageObserver: called on the worker after each generator stage of each render (e.g. for logging).
+    public init(model: PaintModel, previewURL: URL?, stageObserver: (@Sendable (_ generation: UInt64, _ stage: String) -> Void)? = nil) {
+        self.model = model
+        self.previewURL = previewURL
+        self.stageObserver = stageObserver
+    }
+
+    /// Queues `request` in place of any waiting one, marks any running render stale, and returns its generation.
+    @discardableResult
+    public func submit(_ request: RenderRequest) -> UInt64 {
+        let number = generation.add(1, ordering: .sequentiallyConsistent).newValue
+        slot.withLock { slot in
+            if slot.pending != nil { slot.counts.skipped += 1 }
+            slot.pending = (number, request)
+            slot.status = .queued
+        }
+        queue.async { self.work() }
+        return number
+    }
+
+    /// Drops the waiting request and stops the running render; the status becomes `.idle`.
+    public func cancel() {
+        generation.add(1, ordering: .sequentiallyConsistent)
+        slot.withLock { slot in
+            if slot.pending != nil { slot.counts.skipped += 1 }
+            slot.pending = nil
+            slot.status = .idle
+        }
+    }
+
+    /// Where the newest request stands.
+    public func latest() -> RenderStatus { slot.withLock { $0.status } }
+
+    /// The newest finished picture (it stays while a newer request renders, for the preview panel).
+    public func latestResult() -> RenderResult? { slot.withLock { $0.result } }
+
+    public func counts() -> RenderCounts { slot.withLock { $0.counts } }
+
+    /// Blocks until the worker has handled every request submitted before the call.
+    public func wait() { queue.sync {} }
+
+    private func isCurrent(_ number: UInt64) -> Bool { generation.load(ordering: .sequentiallyConsistent) == number }
+
+    /// Sets the status only while `number` is still the newest request, so stale work never overwrites it.
+    private func report(_ number: UInt64, _ update: (inout Slot) -> Void) {
+        slot.withLock { slot in
+            if isCurrent(number) { update(&slot) }
+        }
+    }
+
+    private func work() {
+        guard let (number, request) = slot.withLock({ slot in
+            defer { slot.pending = nil }
+            return slot.pending
+        }) else { return }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let stages = Double(model.stageCount)
+        var done = 0.0
+        report(number) { $0.status = .rendering(progress: 0) }
+        do {
+            let image = try model.render(request, observer: { stage in
+                done += 1
+                self.report(number) { $0.status = .rendering(progress: min(done / stages, 1)) }
+                self.stageObserver?(number, stage)
+            }, isCancelled: { !self.isCurrent(number) })
+            guard isCurrent(number) else { throw CancellationError() }
+            if let previewURL { try image.write(to: previewURL) }
+            let elapsed = clock.now - start
+            let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            let result = RenderResult(generation: number, request: request, image: image, milliseconds: milliseconds, previewURL: previewURL)
+            slot.withLock { slot in
+                slot.counts.rendered += 1
+                if isCurrent(number) {
+                    slot.status = .done(result)
+                    slot.result = result
+                }
+            }
+        } catch is CancellationError {
+            slot.withLock { $0.counts.abandoned += 1 }
+        } catch {
+            slot.withLock { $0.counts.failed += 1 }
+            report(number) { $0.status = .failed("\(error)") }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import CLADE
+import Foundation
+import ImageFiles
+import PaintTUI
+import Painter
+
+/// `clade-paint paint` (also `clade-paint` alone): the full-screen painter.
+struct Paint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Paint a layout in the terminal; the picture follows as you paint (the default command).",
+        discussion: """
+            Keys: arrows or hjkl move, space paints, 1-9 and the palette's letters choose classes, s tries a style, \
+            w saves, q quits; ? shows every key. The painting is autosaved as you go (see --state-dir); after a \
+            crash the next start offers to restore it.
+            """)
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var paletteOption: PaletteOption
+
+    @Option(name: .long, help: ArgumentHelp("The canvas in cells. Default: one cell per 8x8 pixels (32x32 for 256x256).", valueName: "WxH"))
+    var grid: PictureSize?
+
+    @Option(name: .long, help: ArgumentHelp("The picture size (models without a style encoder). Default: the model's size.", valueName: "WxH"))
+    var size: PictureSize?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Open a saved mask (a painted grid or a mask at most the picture's size); a <name>.instances.png next to a <name>.mask.png is read with it.",
+        valueName: "mask.png"))
+    var mask: String?
+
+    @Option(name: .long, help: ArgumentHelp("The instance map for --mask (8/16-bit grey PNG, the mask's size).", valueName: "inst.png"))
+    var instances: String?
+
+    @Option(name: .customLong("style-image"), help: ArgumentHelp("Start with the style of a reference picture (PNG), via the model's style encoder.", valueName: "ref.png"))
+    var styleImage: String?
+
+    @Option(name: .long, help: ArgumentHelp("Where w saves <name>-NNN.png, .mask.png, .instances.png and .json (created if missing). Default: the current folder.", valueName: "dir"))
+    var out: String = "."
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp(
+        "Where the autosave and the preview picture live.",
+        discussion: "Default: $\(Autosave.folderVariable), else $XDG_STATE_HOME/clade-paint, else ~/.local/state/clade-paint.", valueName: "dir"))
+    var stateDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("OpenBLAS threads for the generator. Default: the number of processors.", valueName: "n"))
+    var threads: Int?
+
+    func validate() throws {
+        if let grid, grid.width > 256 || grid.height > 256 {
+            throw ValidationError("--grid \(grid.width)x\(grid.height): at most 256x256 cells")
+        }
+        if instances != nil && mask == nil { throw ValidationError("--instances goes with --mask.") }
+        if mask != nil && grid != nil { throw ValidationError("Give --mask or --grid, not both: a mask brings its own grid.") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+    }
+
+    func run() throws {
+        _ = BLASThreads.configure(threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let (file, modelPath) = try modelOptions.loadModel()
+        let config = file.config
+        let picture = size ?? PictureSize(config: config)
+        if let problem = picture.problem(for: config) { throw FileProblem(file: modelPath, problem: problem) }
+        if let grid, grid.width > picture.width || grid.height > picture.height {
+            throw ValidationError("--grid \(grid.width)x\(grid.height) has more cells than the picture has pixels (\(picture.width)x\(picture.height))")
+        }
+        let palette = try paletteOption.loadPalette(for: file, modelPath: modelPath)
+        let model = try Self.attributing(to: palette.path) { try PaintModel(file: file, path: modelPath, palette: palette.palette) }
+        let canvas = try mask.map { try openMask($0, palette: palette.palette, config: config, picture: picture) }
+
+        let outFolder = URL(fileURLWithPath: out)
+        try Self.makeFolder(outFolder, option: "--out")
+        let stateFolder = stateDir.map { URL(fileURLWithPath: $0) } ?? Autosave.defaultFolder()
+        try Self.makeFolder(stateFolder, option: "--state-dir")
+        let autosave = Autosave(folder: stateFolder)
+        let pending = try Self.attributing(to: autosave.url.path) { try autosave.pending() }
+        let renderer = RenderController(model: model, previewURL: stateFolder.appendingPathComponent("preview.png"))
+        let state = PainterState(model: model, width: picture.width, height: picture.height, grid: grid.map { ($0.width, $0.height) },
+                                 canvas: canvas, renderer: renderer, autosave: autosave)
+        if let styleImage {
+            try InputFile.checkExists(styleImage, kind: "reference picture")
+            try Self.attributing(to: styleImage) { try state.setStyleFromImage(URL(fileURLWithPath: styleImage)) }
+        }
+
+        let session = PaintSession(state: state, outputFolder: outFolder, restore: pending)
+        let ending = try PaintApp.run(session)
+        renderer.cancel()
+        if case .signal(let number) = ending {
+            FileHandle.standardError.write(Data("clade-paint: stopped by signal \(number); the painting is autosaved in \(autosave.url.path)\n".utf8))
+            Foundation.exit(128 + number)
+        }
+    }
+
+    /// The canvas of a saved mask and its instance map (given, or found next to a `.mask.png`).
+    private func openMask(_ path: String, palette: Palette, config: ModelConfig, picture: PictureSize) throws -> Canvas {
+        var instancesPath = instances
+        if instancesPath == nil, path.hasSuffix(".mask.png") {
+            let sibling = String(path.dropLast(".mask.png".count)) + ".instances.png"
+            if FileManager.default.fileExists(atPath: sibling) { instancesPath = sibling }
+        }
+        let input = try MaskInput(path: path, instancesPath: instancesPath, palette: palette, classCount: config.classCount,
+                                  width: picture.width, height: picture.height)
+        return Canvas(labels: input.labels, instances: input.instances)
+    }
+
+    private static func makeFolder(_ folder: URL, option: String) throws {
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw FileProblem(file: folder.relativePath, problem: "\(option): cannot make this folder (\(error.localizedDescription))")
+        }
+    }
+
+    /// Runs `body`, turning the painter's errors into a `FileProblem` about `path` (others as `FileProblem.attributing`).
+    private static func attributing<T>(to path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try FileProblem.attributing(to: path, body)
+        } catch let error as PainterError {
+            throw FileProblem(file: path, problem: error.problem)
+        }
+    }
+}

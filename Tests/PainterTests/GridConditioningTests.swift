@@ -1,0 +1,40 @@
+import CLADE
+import Testing
+@testable import Painter
+
+@Suite struct GridConditioningTests {
+    let config = try! PainterFixtures.modelFile().config
+
+    func grid() -> Canvas {
+        var canvas = Canvas.scene(width: 8, height: 8, classes: PainterFixtures.landscapeNames)
+        for y in 2 ... 5 { canvas[3, y] = Cell(label: 4, instance: 1) }
+        for y in 2 ... 5 { canvas[4, y] = Cell(label: 4, instance: 2) }
+        return canvas
+    }
+
+    @Test func upsamplesThenAddsEdgesAndDistances() {
+        let canvas = grid()
+        let style = StyleCode.random(seed: 5, count: 16)
+        let input = GridConditioning.generatorInput(
+            labels: canvas.labels, instances: canvas.instances, config: config, width: 64, height: 64, icpe: true, style: style)
+        let (labels, instances) = LabelUpsampling.upsample(labels: canvas.labels, instances: canvas.instances, width: 64, height: 64)
+        #expect(input.labels == labels)
+        #expect(input.edges == EdgeMap.compute(labels: labels, instances: instances))
+        #expect(input.distances == DistanceMap.compute(labels: labels, instances: instances, ignoredClass: nil))
+        #expect(input.style == style)
+    }
+
+    @Test func icpeOffLeavesTheDistanceMapOut() {
+        let canvas = grid()
+        let input = GridConditioning.generatorInput(
+            labels: canvas.labels, instances: canvas.instances, config: config, width: 64, height: 64, icpe: false, style: nil)
+        #expect(input.distances == nil && input.edges != nil)
+    }
+
+    @Test func aMaskAtPictureSizePassesThrough() {
+        let canvas = Canvas.scene(width: 64, height: 64, classes: PainterFixtures.landscapeNames)
+        let input = GridConditioning.generatorInput(
+            labels: canvas.labels, instances: canvas.instances, config: config, width: 64, height: 64, icpe: true, style: nil)
+        #expect(input.labels == canvas.labels)
+    }
+}
