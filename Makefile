@@ -6,7 +6,7 @@ SCRATCH ?= .build
 export SCRATCH
 ARGS ?=
 
-.PHONY: setup run test fixtures
+.PHONY: setup run test fixtures fuzz sanitize stress reliability-ci
 
 setup:
 	@scripts/setup.sh
@@ -21,3 +21,23 @@ test: setup
 fixtures: setup
 	.venv/bin/python Training/make_fixtures.py
 	.venv/bin/python Training/make_conditioning_fixtures.py
+
+# Reliability (docs/reliability.md). FUZZ_SECONDS per fuzz target; STRESS_EDITS edits; KILLS kill -9 rounds.
+FUZZ_SECONDS ?= 300
+STRESS_EDITS ?= 20000
+KILLS ?= 200
+
+fuzz: setup
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+sanitize: setup
+	scripts/sanitizers.sh
+
+stress: setup
+	scripts/stress.sh $(STRESS_EDITS)
+	scripts/crash.sh $(KILLS)
+	scripts/resource.sh
+
+# The bounded form CI runs after `make test`.
+reliability-ci: setup
+	scripts/reliability-ci.sh
