@@ -37,6 +37,7 @@ stress: setup
 	scripts/stress.sh $(STRESS_EDITS)
 	scripts/crash.sh $(KILLS)
 	scripts/resource.sh
+	scripts/hangup.sh
 
 # The bounded form CI runs after `make test`.
 reliability-ci: setup

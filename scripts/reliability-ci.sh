@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The bounded reliability run of CI (after `make test`), about 12 minutes on 2 cores from a cold build folder:
 # fuzzing 45 s per target, the whole test suite under AddressSanitizer and ThreadSanitizer, 5000 stress edits,
-# 40 kills and the resource-error checks. Runs every part even when one fails; exits non-zero if any failed.
+# 40 kills, the resource-error checks and SIGHUP in tmux. Runs every part even when one fails; exits non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 status=0
@@ -14,4 +14,5 @@ run scripts/sanitizers.sh address thread
 run scripts/stress.sh "${CI_STRESS_EDITS:-5000}"
 run scripts/crash.sh "${CI_KILLS:-40}"
 run scripts/resource.sh
+run scripts/hangup.sh
 exit $status

@@ -24,6 +24,7 @@ check() { # check <what> <output> <pattern>...
         fi
     done
     echo "resource: $what: ok"
+    grep -E "failed:" <<<"$output" | sed 's/^/    message: /'
 }
 # Every file left in a folder is whole: hidden temporaries would mean an interrupted write was not cleaned up.
 no_leftovers() { # no_leftovers <what> <folder>

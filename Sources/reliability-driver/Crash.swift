@@ -19,7 +19,7 @@ enum Crash {
         let seed = UInt64(try options.int("seed", default: 1))
         let stateFolder = try options.url("state"), outFolder = try options.url("out"), log = try options.url("log")
         try FileManager.default.createDirectory(at: outFolder, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw DriverError("cannot create \(log.path)") }
         let logFile = try FileHandle(forWritingTo: log)
         let renderer = RenderController(model: fixture.model, previewURL: stateFolder.appendingPathComponent("preview.png"))
         let autosave = Autosave(folder: stateFolder, delay: 0.02)

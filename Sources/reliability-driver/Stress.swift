@@ -60,7 +60,7 @@ enum Stress {
         let counts = renderer.counts()
         print("stress: \(edits) edits, \(draws) screen draws at 6 terminal sizes in \(elapsed)")
         print("stress: renders \(counts.rendered) finished, \(counts.abandoned) abandoned, \(counts.skipped) skipped, \(counts.failed) failed")
-        print("stress: RSS KiB first half max \(early), second half max \(late), samples \(samples.map(String.init).joined(separator: " "))")
+        print("stress: RSS KiB at start \(samples[0]), after warm-up \(samples[1]), first half max \(early), second half max \(late), end \(samples.last!) (\(samples.count) samples)")
         print("stress: final preview equals a fresh render of the final canvas; autosave holds the final canvas")
         guard counts.failed == 0 else { throw DriverError("\(counts.failed) renders failed") }
         guard late <= early + early / 4 + 8192 else { throw DriverError("RSS grew from \(early) KiB to \(late) KiB") }
