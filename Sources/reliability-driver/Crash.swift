@@ -81,7 +81,9 @@ enum Crash {
 
         // Every finished output file reads back whole; temporary files of an interrupted write are counted.
         var files = 0, temporary = 0
-        for name in try FileManager.default.contentsOfDirectory(atPath: outFolder.path).sorted() {
+        // A kill during start-up can come before the output folder exists.
+        let outputs = FileManager.default.fileExists(atPath: outFolder.path) ? try FileManager.default.contentsOfDirectory(atPath: outFolder.path) : []
+        for name in outputs.sorted() {
             let url = outFolder.appendingPathComponent(name)
             if name.hasPrefix(".") { temporary += 1; continue }
             files += 1
