@@ -13,18 +13,23 @@ public struct HelpOverlay: Sendable, Equatable {
     public let columnWidth: Int
     public let keysWidth: Int
     static let gap = 2
+    /// Narrower columns wrap nearly every line: pages read better.
+    static let narrowestColumn = 34
 
     /// Lays out `bindings` inside a box whose inside is `width x height` cells.
     public init(bindings: KeyBindings, width: Int, height: Int) {
         let rows = max(1, height)
-        let widestKeys = bindings.groups.flatMap(\.entries).map(\.keys.count).max() ?? 0
-        let widestLine = widestKeys + 1 + (bindings.groups.flatMap(\.entries).map(\.help.count).max() ?? 0)
-        // The fewest columns that show everything on one page; else the most that fit side by side.
-        let mostColumns = max(1, (width + Self.gap) / (20 + Self.gap))
+        let entries = bindings.groups.flatMap(\.entries)
+        let widestKeys = entries.map(\.keys.count).max() ?? 0
+        // Keys wrap at spaces only, so the widest single key name must fit.
+        let widestKeyName = entries.flatMap { $0.keys.split(separator: " ") }.map(\.count).max() ?? 0
+        let widestLine = widestKeys + 1 + (entries.map(\.help.count).max() ?? 0)
+        // The fewest columns that show everything on one page; else the most that stay readable, in pages.
+        let mostColumns = max(1, (width + Self.gap) / (min(width, Self.narrowestColumn) + Self.gap))
         var chosen: (columns: Int, width: Int, keys: Int, lines: [Line])?
         for columns in 1 ... mostColumns {
             let columnWidth = min(widestLine, (width - (columns - 1) * Self.gap) / columns)
-            let keysWidth = min(widestKeys, columnWidth / 3)
+            let keysWidth = min(widestKeys, max(widestKeyName, columnWidth / 3))
             let lines = Self.lines(bindings, width: columnWidth, keysWidth: keysWidth)
             chosen = (columns, columnWidth, keysWidth, lines)
             if Self.split(lines, rows: rows).count <= columns { break }

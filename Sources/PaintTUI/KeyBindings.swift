@@ -70,9 +70,9 @@ public struct KeyBindings: Sendable {
                     (.shiftLeft, .move(dx: -4, dy: 0)), (.shiftDown, .move(dx: 0, dy: 4)),
                     (.shiftUp, .move(dx: 0, dy: -4)), (.shiftRight, .move(dx: 4, dy: 0)),
                 ]),
-                entry("space", "use the tool here (line, rectangle: start, then end)", [(.character(" "), .apply)]),
+                entry("space", "use the tool here (line, rectangle: start; again: end)", [(.character(" "), .apply)]),
                 entry("enter", "pen down / up: moving paints", [(.enter, .togglePen)]),
-                entry("mouse", "drag paints; right click picks a class; wheel: brush size", []),
+                entry("mouse", "click or drag paints, right click picks a class, the wheel sizes the brush", []),
             ]),
             Group(title: "Tools", entries: [
                 entry("b", "brush", [(.character("b"), .tool(.brush))]),

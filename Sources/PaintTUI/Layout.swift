@@ -67,11 +67,13 @@ public struct Layout: Sendable, Equatable {
                 return areaA != areaB ? areaA < areaB : a.offset > b.offset
             })?.element, best.1.width > 0, best.1.height > 0 else { continue }
             let pixels = best.1
-            // The preview box shrinks around the picture.
+            // The preview box shrinks around the picture; a palette beside it moves up to it.
             let previewBox = Rect(x: best.0.preview.x, y: best.0.preview.y, width: pixels.width + 2, height: (pixels.height + 1) / 2 + 2)
+            var paletteBox = best.0.palette
+            if paletteBox.y == previewBox.y { paletteBox.x = previewBox.maxX }
             return .fits(Layout(
                 width: width, height: height, zoom: zoom, canvasBox: canvasBox, previewBox: previewBox,
-                previewPixelWidth: pixels.width, previewPixelHeight: pixels.height, paletteBox: best.0.palette,
+                previewPixelWidth: pixels.width, previewPixelHeight: pixels.height, paletteBox: paletteBox,
                 statusRow: height - statusRows))
         }
         let smallest = Self.canvasBox(zoom: .halfBlock, gridWidth: gridWidth, gridHeight: gridHeight)

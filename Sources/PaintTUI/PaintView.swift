@@ -214,10 +214,19 @@ public enum PaintView {
         case .help(let page):
             let overlay = helpOverlay(session.bindings, width: screen.width, height: screen.height)
             let shown = min(page, overlay.pages.count - 1)
-            let inside = (width: overlay.width(ofPage: shown), height: overlay.pages[shown].map(\.count).max() ?? 0)
-            let box = centred(width: inside.width + 4, height: inside.height + 2, in: screen)
-            let more = overlay.pages.count > 1 ? " (page \(shown + 1)/\(overlay.pages.count): space for more)" : ""
-            screen.box(box, title: "Keys\(more): any other key closes", titleStyle: bold)
+            // Every page in a box of one size, so paging does not jump.
+            let insideWidth = overlay.pages.indices.map(overlay.width(ofPage:)).max() ?? 0
+            let insideHeight = overlay.pages.flatMap { $0.map(\.count) }.max() ?? 0
+            let box = centred(width: insideWidth + 4, height: insideHeight + 2, in: screen)
+            let title: String
+            if overlay.pages.count == 1 {
+                title = "Keys: any key closes"
+            } else if shown + 1 < overlay.pages.count {
+                title = "Keys \(shown + 1)/\(overlay.pages.count): space next page, other keys close"
+            } else {
+                title = "Keys \(shown + 1)/\(overlay.pages.count): ← back, other keys close"
+            }
+            screen.box(box, title: title, titleStyle: bold)
             overlay.draw(page: shown, into: &screen, x: box.x + 2, y: box.y + 1)
         case .confirm(let question):
             let lines: [String]

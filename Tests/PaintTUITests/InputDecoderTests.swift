@@ -78,11 +78,4 @@ import Testing
         #expect(decoder.flush().isEmpty)
         #expect(decoder.feed(characters("a")) == [.key(.character("a"))])
     }
-
-    @Test func keyNamesForTheHelp() {
-        #expect(Key.control("r").description == "ctrl-r")
-        #expect(Key.character(" ").description == "space")
-        #expect(Key.shiftLeft.description == "shift-←")
-        #expect(Key.character("U").description == "U")
-    }
 }

@@ -1,0 +1,269 @@
+import Foundation
+import ImageFiles
+import Painter
+import Testing
+@testable import PaintTUI
+
+@Suite struct PaintSessionTests {
+    @Test func arrowsAndVimKeysMoveTheCursorAndSpacePaints() throws {
+        let session = try TUIFixtures.session()
+        let state = session.state
+        #expect((state.cursorX, state.cursorY) == (4, 4))
+        session.press(.left, .up, .up)
+        session.type("l")
+        #expect((state.cursorX, state.cursorY) == (4, 2))
+        session.press(.shiftDown)
+        #expect(state.cursorY == 6)
+        session.type("5 ")
+        #expect(state.canvas[4, 6].label == 4)
+        #expect(state.undoHistory.undoCount == 1)
+        #expect(state.isDirty)
+    }
+
+    @Test func penDownPaintsAlongTheWayAsOneStep() throws {
+        let session = try TUIFixtures.session()
+        let state = session.state
+        session.type("6")
+        session.press(.enter, .right, .right, .enter)
+        #expect((4 ... 6).allSatisfy { state.canvas[$0, 4].label == 5 })
+        #expect(!state.isPressed)
+        #expect(state.undoHistory.undoCount == 1)
+        #expect(state.statusMessage == "pen up")
+    }
+
+    @Test func lineAndRectangleTakeTwoSpaces() throws {
+        let session = try TUIFixtures.session()
+        let state = session.state
+        session.type("5r ")
+        #expect(state.isPressed)
+        session.press(.right, .right, .down)
+        session.type(" ")
+        #expect(!state.isPressed)
+        #expect((4 ... 6).allSatisfy { x in (4 ... 5).allSatisfy { y in state.canvas[x, y].label == 4 } })
+        session.type("/")
+        #expect(state.tool == .line)
+    }
+
+    @Test func fillUndoRedoAndBrushSettings() throws {
+        let session = try TUIFixtures.session()
+        let state = session.state
+        let before = state.canvas
+        session.type("3f ")
+        // The sky (rows above the horizon) became rock; the grass stayed.
+        #expect(state.canvas[0, 0].label == 2 && state.canvas[7, 7].label == 3)
+        session.type("u")
+        #expect(state.canvas == before)
+        session.type("U")
+        #expect(state.canvas[0, 0].label == 2)
+        session.type("u")
+        session.press(.control("r"))
+        #expect(state.canvas[0, 0].label == 2)
+        session.type("b]]o")
+        #expect(state.tool == .brush && state.brushSize == 3 && state.brushShape == .square)
+        session.type("[x")
+        #expect(state.brushSize == 2 && state.tool == .eraser)
+        session.type("n")
+        #expect(state.currentInstance == 1)
+    }
+
+    @Test func classesByDigitLetterAndTab() throws {
+        let session = try TUIFixtures.session()
+        let state = session.state
+        session.type("2")
+        #expect(state.currentClass == 1)
+        session.type("W")
+        #expect(state.currentClass == 5)
+        session.press(.tab)
+        #expect(state.currentClass == 0)
+        session.press(.backTab, .backTab)
+        #expect(state.currentClass == 4)
+        // Lower-case hint letters stay tool keys.
+        session.type("r")
+        #expect(state.currentClass == 4 && state.tool == .rectangle)
+    }
+
+    @Test func icpeAndStyleKeys() throws {
+        let session = try TUIFixtures.session()
+        let state = session.state
+        #expect(state.icpe && state.style == .seed(100))
+        session.type("i")
+        #expect(!state.icpe)
+        session.type("ss")
+        #expect(state.style == .seed(102))
+        session.type(",")
+        #expect(state.style == .seed(101))
+        session.type(".")
+        #expect(state.style == .seed(102))
+    }
+
+    @Test func thePresetPickerChoosesByArrowsOrNumber() throws {
+        let session = try TUIFixtures.session()
+        let state = session.state
+        session.type("p")
+        #expect(session.dialog == .presets(selected: 0))
+        #expect(session.presetNames == ["dusk", "noon"])
+        session.press(.down, .enter)
+        #expect(session.dialog == nil && state.style == .preset("noon"))
+        session.type("p")
+        #expect(session.dialog == .presets(selected: 1))
+        session.type("1")
+        #expect(state.style == .preset("dusk"))
+        session.type("p")
+        session.press(.escape)
+        #expect(session.dialog == nil && state.style == .preset("dusk"))
+    }
+
+    @Test func aModelWithoutEncoderSaysSoForStyleKeys() throws {
+        let session = try TUIFixtures.session(TUIFixtures.plain)
+        for key in "spI," {
+            session.type(String(key))
+            #expect(session.dialog == nil)
+            #expect(session.state.statusMessage?.contains("no style encoder") == true, "key \(key)")
+        }
+        #expect(session.state.style == .none)
+        session.type("i")
+        #expect(session.state.statusMessage == "this model has no ICPE")
+    }
+
+    @Test func styleFromAnImageIsTypedIntoAPrompt() throws {
+        let folder = try TUIFixtures.temporaryFolder()
+        let reference = folder.appendingPathComponent("ref.png")
+        try PNGImage(width: 64, height: 64, pixels: (0 ..< 64 * 64 * 3).map { UInt8($0 % 251) }).write(to: reference)
+        let session = try TUIFixtures.session()
+        session.type("I")
+        guard case .prompt = session.dialog else { Issue.record("a prompt should open"); return }
+        session.type(folder.path + "/ref.pngx")
+        session.press(.backspace, .enter)
+        #expect(session.dialog == nil)
+        guard case .code(_, let source) = session.state.style else { Issue.record("style \(session.state.style)"); return }
+        #expect(source == "ref.png")
+        session.type("I")
+        session.type("/no/such.png")
+        session.press(.enter)
+        #expect(session.state.statusMessage == "no such file: /no/such.png")
+        session.type("I")
+        session.press(.escape)
+        #expect(session.dialog == nil && session.state.statusMessage == "cancelled")
+    }
+
+    @Test func clearAsksFirst() throws {
+        let session = try TUIFixtures.session()
+        let state = session.state
+        session.type("5 c")
+        #expect(session.dialog == .confirm(.clear))
+        session.type("n")
+        #expect(state.canvas[4, 4].label == 4)
+        session.type("cy")
+        #expect(state.canvas == state.baseScene)
+    }
+
+    @Test func quitAsksOnlyWhenUnsaved() throws {
+        let clean = try TUIFixtures.session()
+        clean.type("?")
+        clean.press(.escape)
+        #expect(clean.handle(.key(.character("q"))) == .quit)
+        #expect(clean.isFinished)
+
+        let dirty = try TUIFixtures.session()
+        dirty.type(" q")
+        #expect(dirty.dialog == .confirm(.quit))
+        dirty.type("n")
+        #expect(dirty.dialog == nil && !dirty.isFinished)
+        dirty.type("q")
+        #expect(dirty.handle(.key(.character("y"))) == .quit)
+    }
+
+    @Test func saveAndQuitFromTheQuestion() throws {
+        let folder = try TUIFixtures.temporaryFolder()
+        let session = try TUIFixtures.session(output: folder)
+        session.type("3 q")
+        #expect(session.handle(.key(.character("w"))) == .quit)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(names == ["painting-001.instances.png", "painting-001.json", "painting-001.mask.png", "painting-001.png"])
+    }
+
+    @Test func aSaveIntoAMissingFolderSaysWhy() throws {
+        let session = try TUIFixtures.session(output: URL(fileURLWithPath: "/no/such/folder"))
+        session.type("w")
+        #expect(session.state.statusMessage?.hasPrefix("not saved: ") == true)
+        #expect(!session.isFinished)
+    }
+
+    @Test func anAutosaveIsOfferedAtTheStart() throws {
+        let earlier = try TUIFixtures.state()
+        earlier.selectClass(5)
+        earlier.press()
+        earlier.release()
+        let record = earlier.autosaveRecord
+        let offered = PaintSession(state: try TUIFixtures.state(), outputFolder: try TUIFixtures.temporaryFolder(), restore: record)
+        #expect(offered.dialog == .confirm(.restore(record)))
+        // Keys other than y and n wait.
+        offered.type("x")
+        #expect(offered.dialog != nil)
+        offered.type("y")
+        #expect(offered.dialog == nil && offered.state.canvas == earlier.canvas)
+
+        let declined = PaintSession(state: try TUIFixtures.state(), outputFolder: try TUIFixtures.temporaryFolder(), restore: record)
+        declined.type("n")
+        #expect(declined.state.canvas == declined.state.baseScene)
+    }
+
+    @Test func helpPagesThroughAndCloses() throws {
+        let small = try TUIFixtures.session(width: 80, height: 24)
+        let pages = PaintView.helpOverlay(small.bindings, width: 80, height: 24).pages.count
+        #expect(pages == 2)
+        small.type("?")
+        #expect(small.dialog == .help(page: 0))
+        small.type(" ")
+        #expect(small.dialog == .help(page: 1))
+        small.press(.left)
+        #expect(small.dialog == .help(page: 0))
+        small.type("  ")
+        #expect(small.dialog == nil)
+        small.type("?z")
+        #expect(small.dialog == nil)
+        // The key that closed the help did nothing else.
+        #expect(small.state.tool == .brush && !small.state.isDirty)
+    }
+
+    @Test func unknownKeysPointToTheHelp() throws {
+        let session = try TUIFixtures.session()
+        session.type("Z")
+        #expect(session.state.statusMessage == "Z does nothing here; ? lists the keys")
+    }
+
+    @Test func theMousePaintsPicksAndChoosesClasses() throws {
+        // 100x30 with an 8x8 grid: square cells, the canvas inside starts at (1, 1).
+        let session = try TUIFixtures.session()
+        let state = session.state
+        guard case .fits(let layout) = session.fit else { Issue.record("should fit"); return }
+        #expect(layout.zoom == .square)
+        session.type("5")
+        session.handle(.mouse(MouseEvent(button: .left, action: .press, x: 1, y: 1)))
+        session.handle(.mouse(MouseEvent(button: .left, action: .drag, x: 5, y: 1)))
+        session.handle(.mouse(MouseEvent(button: .left, action: .release, x: 5, y: 1)))
+        #expect((0 ... 2).allSatisfy { state.canvas[$0, 0].label == 4 })
+        #expect(state.undoHistory.undoCount == 1 && !state.isPressed)
+        // A right click picks the class under it, the tool stays.
+        session.handle(.mouse(MouseEvent(button: .right, action: .press, x: 3, y: 8)))
+        #expect(state.currentClass == 3 && state.tool == .brush)
+        #expect(state.statusMessage == "picked grass")
+        // A click on the palette's third row chooses the third class.
+        let palette = layout.paletteArea
+        session.handle(.mouse(MouseEvent(button: .left, action: .press, x: palette.x + 3, y: palette.y + 2)))
+        #expect(state.currentClass == 2)
+        session.handle(.mouse(MouseEvent(button: .wheelUp, action: .press, x: 3, y: 3)))
+        #expect(state.brushSize == 2)
+        // Motion without a press paints nothing.
+        let canvas = state.canvas
+        session.handle(.mouse(MouseEvent(button: .none, action: .move, x: 9, y: 5)))
+        session.handle(.mouse(MouseEvent(button: .left, action: .drag, x: 9, y: 5)))
+        #expect(state.canvas == canvas)
+    }
+
+    @Test func ctrlLAsksForARepaintAndCtrlCQuits() throws {
+        let session = try TUIFixtures.session()
+        #expect(session.handle(.key(.control("l"))) == .repaint)
+        #expect(session.handle(.key(.control("c"))) == .quit)
+    }
+}
