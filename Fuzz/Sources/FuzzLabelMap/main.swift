@@ -3,10 +3,12 @@ import Foundation
 import FuzzSupport
 import ImageFiles
 
-/// The label-map and instance-map PNG readers (libpng behind CPNG, then the class checks). An accepted map must
-/// survive a write and a read back unchanged.
+/// The label-map and instance-map PNG readers (libpng behind CPNG, then the class checks), on the input with its
+/// chunk CRCs repaired. An accepted map must survive a write and a read back unchanged.
 FuzzSupport.run { data, count in
-    let url = FuzzSupport.file("input.png", data, count)
+    let input = PNGChunks.repairingCRCs([UInt8](FuzzSupport.bytes(data, count)))
+    let url = FuzzSupport.scratch.appendingPathComponent("input.png")
+    try! Data(input).write(to: url)
     let copy = FuzzSupport.scratch.appendingPathComponent("copy.png")
     let palette = FuzzSupport.palette
     if let labels = try? LabelMapFile.read(url, palette: palette, classCount: palette.count) {
