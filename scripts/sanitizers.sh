@@ -27,7 +27,8 @@ for kind in "${kinds[@]}"; do
         thread) scratch=.build-tsan ;;
         *) echo "sanitizers: unknown kind '$kind' (address or thread)" >&2; exit 2 ;;
     esac
-    log=$scratch.log
+    mkdir -p "$scratch"
+    log=$scratch/sanitizer.log
     start=$SECONDS
     if ! swift build --build-tests --sanitize="$kind" --scratch-path "$scratch" >"$log" 2>&1; then
         grep -E "error:" "$log" | head -n 20
