@@ -32,10 +32,7 @@ public final class CursesTerminal {
     /// Takes over the terminal (alternate screen, raw keys, no echo, hidden cursor, mouse reports).
     /// - Throws: `NotATerminal` when standard input or output is not a terminal, or the terminal type is unknown.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw NotATerminal(description: "the painter needs a terminal (standard input and output are not one); "
-                + "use `clade-paint render` for pictures without a screen")
-        }
+        try Self.checkTerminal()
         setlocale(LC_ALL, "")
         var opened: (OpaquePointer, String)?
         if let direct = ColorMode.directTerminfoName(environment: environment), let screen = newterm(direct, cp_stdout(), cp_stdin()) {
@@ -67,6 +64,14 @@ public final class CursesTerminal {
     }
 
     deinit { stop() }
+
+    /// Throws `NotATerminal` unless standard input and output are a terminal.
+    public static func checkTerminal() throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw NotATerminal(description: "the painter needs a terminal (standard input and output are not one); "
+                + "use `clade-paint render` for pictures without a screen")
+        }
+    }
 
     /// Gives the terminal back as it was: mouse reports off, ncurses ended. Safe to call more than once.
     public func stop() {

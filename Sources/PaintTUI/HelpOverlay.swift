@@ -6,6 +6,8 @@ public struct HelpOverlay: Sendable, Equatable {
         public var keys: String
         public var text: String
         public var isTitle: Bool
+        /// A wrapped entry's second or later line.
+        public var continues = false
     }
 
     /// `pages[p][c]` is column `c` of page `p`.
@@ -52,23 +54,42 @@ public struct HelpOverlay: Sendable, Equatable {
                 let keys = wrap(entry.keys, width: keysWidth)
                 let text = wrap(entry.help, width: textWidth)
                 for row in 0 ..< max(keys.count, text.count) {
-                    lines.append(Line(keys: row < keys.count ? keys[row] : "", text: row < text.count ? text[row] : "", isTitle: false))
+                    lines.append(Line(keys: row < keys.count ? keys[row] : "", text: row < text.count ? text[row] : "", isTitle: false,
+                                      continues: row > 0))
                 }
             }
         }
         return lines
     }
 
-    /// Columns of `rows` lines; a group title never ends a column (it moves to the next one).
+    /// Columns of at most `rows` lines. An entry's wrapped lines stay together, and a group title stays with the
+    /// entry after it, unless a block is taller than a column.
     static func split(_ lines: [Line], rows: Int) -> [[Line]] {
+        // Blocks: a title with its first entry, or one entry.
+        var blocks: [[Line]] = []
+        for line in lines {
+            let continues = line.continues && !blocks.isEmpty
+            let afterTitle = blocks.last?.count == 1 && blocks.last?.first?.isTitle == true
+            if continues || afterTitle {
+                blocks[blocks.count - 1].append(line)
+            } else {
+                blocks.append([line])
+            }
+        }
         var columns: [[Line]] = []
         var current: [Line] = []
-        for line in lines {
-            if current.count == rows || (line.isTitle && current.count == rows - 1 && rows > 1) {
+        for block in blocks {
+            if !current.isEmpty && current.count + block.count > rows {
                 columns.append(current)
                 current = []
             }
-            current.append(line)
+            for line in block {
+                if current.count == rows {
+                    columns.append(current)
+                    current = []
+                }
+                current.append(line)
+            }
         }
         if !current.isEmpty { columns.append(current) }
         return columns

@@ -46,6 +46,9 @@ struct Paint: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("OpenBLAS threads for the generator. Default: the number of processors.", valueName: "n"))
     var threads: Int?
 
+    @Flag(name: .customLong("keys"), help: "Print every key of the painter for this model's palette (a Markdown table) and exit.")
+    var printKeys = false
+
     func validate() throws {
         if let grid, grid.width > 256 || grid.height > 256 {
             throw ValidationError("--grid \(grid.width)x\(grid.height): at most 256x256 cells")
@@ -66,8 +69,13 @@ struct Paint: ParsableCommand {
         }
         let palette = try paletteOption.loadPalette(for: file, modelPath: modelPath)
         let model = try Self.attributing(to: palette.path) { try PaintModel(file: file, path: modelPath, palette: palette.palette) }
+        if printKeys {
+            print(KeyBindings(palette: model.entries, hasStyle: model.hasStyle).markdown)
+            return
+        }
         let canvas = try mask.map { try openMask($0, palette: palette.palette, config: config, picture: picture) }
 
+        try CursesTerminal.checkTerminal()
         let outFolder = URL(fileURLWithPath: out)
         try Self.makeFolder(outFolder, option: "--out")
         let stateFolder = stateDir.map { URL(fileURLWithPath: $0) } ?? Autosave.defaultFolder()
@@ -91,16 +99,20 @@ struct Paint: ParsableCommand {
         }
     }
 
-    /// The canvas of a saved mask and its instance map (given, or found next to a `.mask.png`).
+    /// The canvas of a saved mask and its instance map (given, or found next to a `.mask.png`), at most the picture's
+    /// size.
     private func openMask(_ path: String, palette: Palette, config: ModelConfig, picture: PictureSize) throws -> Canvas {
-        var instancesPath = instances
-        if instancesPath == nil, path.hasSuffix(".mask.png") {
-            let sibling = String(path.dropLast(".mask.png".count)) + ".instances.png"
-            if FileManager.default.fileExists(atPath: sibling) { instancesPath = sibling }
+        try InputFile.checkExists(path, kind: "mask file")
+        if let instances { try InputFile.checkExists(instances, kind: "instance map file") }
+        let canvas = try Self.attributing(to: path) {
+            try Canvas.read(mask: URL(fileURLWithPath: path), instances: instances.map { URL(fileURLWithPath: $0) },
+                            palette: palette, classCount: config.classCount)
         }
-        let input = try MaskInput(path: path, instancesPath: instancesPath, palette: palette, classCount: config.classCount,
-                                  width: picture.width, height: picture.height)
-        return Canvas(labels: input.labels, instances: input.instances)
+        guard canvas.gridWidth <= picture.width && canvas.gridHeight <= picture.height else {
+            throw FileProblem(file: path, problem: "the mask is \(canvas.gridWidth)x\(canvas.gridHeight); the picture is \(picture.width)x\(picture.height): "
+                + "a mask to paint on is a grid at most the picture's size")
+        }
+        return canvas
     }
 
     private static func makeFolder(_ folder: URL, option: String) throws {

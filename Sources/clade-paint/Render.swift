@@ -2,6 +2,7 @@ import ArgumentParser
 import CLADE
 import Foundation
 import ImageFiles
+import Painter
 
 /// `clade-paint render`: masks to pictures, without a screen.
 struct Render: ParsableCommand {
@@ -11,7 +12,8 @@ struct Render: ParsableCommand {
             A mask is an indexed PNG with the class palette, an 8-bit grey PNG of class ids, or an RGB PNG in the \
             palette's colours. A mask at the picture's size is used as is; a smaller one is a painted grid and is \
             upsampled with smooth class boundaries. All inputs are checked before the first picture is written, \
-            and every file is written whole or not at all.
+            and every file is written whole or not at all. \
+            A painting saved by the painter (w) is drawn again, bit for bit, from its JSON: --session NAME-NNN.json.
             """)
 
     @Argument(help: ArgumentHelp("Mask files (PNG).", valueName: "mask.png"))
@@ -53,8 +55,25 @@ struct Render: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("OpenBLAS threads. Default: the number of processors.", valueName: "n"))
     var threads: Int?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "A painting saved by the painter: its JSON names the mask, instance map, style, ICPE and size (and the model, unless --model is given).",
+        discussion: "Default output: <session name>.render.png in the current folder.", valueName: "painting.json"))
+    var session: String?
+
     func validate() throws {
-        guard !masks.isEmpty else { throw ValidationError("Give at least one mask file.") }
+        if session != nil {
+            let others = [
+                masks.isEmpty ? nil : "mask files", instances.isEmpty ? nil : "--instances", style.map { _ in "--style" },
+                styleImage.map { _ in "--style-image" }, styleCode.map { _ in "--style-code" }, size.map { _ in "--size" },
+                noICPE ? "--no-icpe" : nil, writeStyleCode.map { _ in "--write-style-code" },
+            ].compactMap { $0 }
+            guard others.isEmpty else {
+                throw ValidationError("--session brings its own mask, instances, style, ICPE and size; drop \(others.joined(separator: ", ")).")
+            }
+            if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+            return
+        }
+        guard !masks.isEmpty else { throw ValidationError("Give at least one mask file (or --session).") }
         guard instances.isEmpty || instances.count == masks.count else {
             throw ValidationError("Give --instances once per mask (\(masks.count)) or not at all; got \(instances.count).")
         }
@@ -66,6 +85,7 @@ struct Render: ParsableCommand {
     func run() throws {
         let clock = ContinuousClock()
         let threadCount = BLASThreads.configure(threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        if let session { return try renderSession(session, clock: clock, threadCount: threadCount) }
 
         let loadStart = clock.now
         let (model, modelPath) = try modelOptions.loadModel()
@@ -111,6 +131,49 @@ struct Render: ParsableCommand {
             say("\(job.path) -> \(outputPath): \(picture.width)x\(picture.height)\(grid) in \(Self.milliseconds(written - start)) "
                 + "(conditioning \(Self.milliseconds(conditioned - start)), generator \(Self.milliseconds(generated - conditioned)), "
                 + "write \(Self.milliseconds(written - generated)))")
+        }
+    }
+
+    /// Draws a saved painting again from its session JSON: the same request the painter rendered, so the same bytes.
+    private func renderSession(_ path: String, clock: ContinuousClock, threadCount: Int) throws {
+        try InputFile.checkExists(path, kind: "session file")
+        let url = URL(fileURLWithPath: path)
+        let record = try Self.painterAttributing(to: path) { try SessionRecord.read(url) }
+        var options = modelOptions
+        if options.model == nil { options.model = record.model }
+        let loadStart = clock.now
+        let (model, modelPath) = try options.loadModel()
+        let loadTime = clock.now - loadStart
+        let config = model.config
+        let palette = try paletteOption.loadPalette(for: model, modelPath: modelPath).palette
+        let request = try Self.painterAttributing(to: path) { try record.renderRequest(recordURL: url, palette: palette, config: config) }
+        let outputPath = output ?? OutputPlan.stem(of: path) + ".render.png"
+        let folder = url.deletingLastPathComponent()
+        let inputs = [path, modelPath] + [record.mask, record.instances].map { folder.appendingPathComponent($0).path }
+        if inputs.map(OutputPlan.canonical).contains(OutputPlan.canonical(outputPath)) {
+            throw FileProblem(file: outputPath, problem: "the picture would replace an input file")
+        }
+        try OutputFile.checkWritable(outputPath)
+        let input = try Self.painterAttributing(to: path) { try request.generatorInput(config: config) }
+        say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
+        say("style: \(record.style.summary), ICPE \(request.icpe ? "on" : "off")")
+        let start = clock.now
+        let image = try FileProblem.attributing(to: path) { try Generator(model: model)(input) }
+        try FileProblem.attributing(to: outputPath) { try PNGImage(tensor: image).write(to: URL(fileURLWithPath: outputPath)) }
+        say("\(path) -> \(outputPath): \(request.width)x\(request.height) (grid \(request.labels.width)x\(request.labels.height)) in \(Self.milliseconds(clock.now - start))")
+    }
+
+    /// Runs `body`, turning the painter's errors (which name their file) into a one-line `FileProblem`.
+    private static func painterAttributing<T>(to path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try FileProblem.attributing(to: path, body)
+        } catch let error as PainterError {
+            let problem = error.problem
+            // Most of the painter's messages start with the file they are about.
+            if let colon = problem.range(of: ": "), problem[..<colon.lowerBound].hasSuffix(".json") || problem[..<colon.lowerBound].hasSuffix(".png") {
+                throw FileProblem(file: String(problem[..<colon.lowerBound]), problem: String(problem[colon.upperBound...]))
+            }
+            throw FileProblem(file: path, problem: problem)
         }
     }
 

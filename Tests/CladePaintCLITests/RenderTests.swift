@@ -165,3 +165,59 @@ import Testing
         #expect(try differingBytes(scratch.picture("out.png").pixels, enginePicture(model: scratch.model(), labels: grid.labels, style: .random(seed: 5, count: 16))) == 0)
     }
 }
+
+/// `clade-paint render --session`: a painting saved by the painter, drawn again from its JSON.
+@Suite struct RenderSessionTests {
+    /// The fixture's grid saved as the painter saves it: mask, instances and a session JSON (hand-written here, to
+    /// pin the format of docs and `SessionRecord`).
+    func writeSession(_ scratch: Scratch, style: String = "\"style_seed\": 42", icpe: Bool = false) throws {
+        let io = try scratch.io()
+        try scratch.writeMask(try scratch.labelMap("in.grid_labels", io: io), to: "p-001.mask.png")
+        try scratch.writeInstances(try scratch.instanceMap("in.grid_instances", io: io), to: "p-001.instances.png")
+        try scratch.write("""
+            {"format": "clade-paint session", "version": 1, "model": "\(scratch.url(scratch.modelFile).path)",
+             "image": "p-001.png", "mask": "p-001.mask.png", "instances": "p-001.instances.png",
+             "width": 64, "height": 64, "grid_width": 8, "grid_height": 8, "icpe": \(icpe), \(style)}
+            """, to: "p-001.json")
+    }
+
+    @Test func aSessionRendersAsTheSameOptionsGivenOneByOne() throws {
+        let scratch = try Scratch()
+        try writeSession(scratch)
+        let session = try scratch.run(["render", "--session", "p-001.json", "--threads", "1"])
+        #expect(session.status == 0, "\(session.stderr)")
+        #expect(session.stdout.contains("style: seed 42, ICPE off"))
+        #expect(session.stdout.contains("p-001.json -> p-001.render.png: 64x64 (grid 8x8)"))
+        let options = try scratch.render(["p-001.mask.png", "--instances", "p-001.instances.png", "--style", "42", "--no-icpe", "-o", "options.png"])
+        #expect(options.status == 0, "\(options.stderr)")
+        #expect(try scratch.picture("p-001.render.png") == scratch.picture("options.png"))
+    }
+
+    @Test func theModelNamedInTheSessionIsUsedUnlessOneIsGiven() throws {
+        let scratch = try Scratch()
+        try writeSession(scratch, style: "\"style_code\": [\((0 ..< 16).map { _ in "0.25" }.joined(separator: ", "))]", icpe: true)
+        let named = try scratch.run(["render", "--session", "p-001.json", "--threads", "1", "-o", "named.png"])
+        #expect(named.status == 0, "\(named.stderr)")
+        let given = try scratch.render(["--session", "p-001.json", "-o", "given.png"])
+        #expect(given.status == 0, "\(given.stderr)")
+        #expect(try scratch.picture("named.png") == scratch.picture("given.png"))
+    }
+
+    @Test func problemsNameTheFile() throws {
+        let scratch = try Scratch()
+        try writeSession(scratch)
+        let mixed = try scratch.render(["--session", "p-001.json", "--style", "3"])
+        #expect(mixed.status != 0 && mixed.stderr.contains("--session brings its own mask, instances, style, ICPE and size; drop --style."))
+        let missing = try scratch.render(["--session", "nothing.json"])
+        #expect(missing.errorLines == ["clade-paint: error: nothing.json: no such session file"])
+        let overInput = try scratch.render(["--session", "p-001.json", "-o", "p-001.mask.png"])
+        #expect(overInput.errorLines == ["clade-paint: error: p-001.mask.png: the picture would replace an input file"])
+        try scratch.write("{\"format\": \"something else\"}", to: "other.json")
+        let other = try scratch.render(["--session", "other.json"])
+        #expect(other.status == 1 && other.errorLines.count == 1 && other.stderr.hasPrefix("clade-paint: error: other.json: "))
+        try FileManager.default.removeItem(at: scratch.url("p-001.instances.png"))
+        let noInstances = try scratch.render(["--session", "p-001.json"])
+        #expect(noInstances.status == 1 && noInstances.stderr.contains("p-001.instances.png"))
+        #expect(try scratch.fileNames().filter { $0.hasSuffix(".render.png") }.isEmpty)
+    }
+}

@@ -34,6 +34,7 @@ import Testing
             for column in page {
                 #expect(column.count <= 20)
                 #expect(column.last?.isTitle == false)
+                #expect(column.first?.continues == false, "a column starts inside an entry")
                 texts += column.map { $0.text }
             }
         }

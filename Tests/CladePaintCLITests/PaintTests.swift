@@ -1,0 +1,52 @@
+import CLADE
+import Foundation
+import ImageFiles
+import Testing
+
+/// `clade-paint paint` without a terminal: options, checks and the keys table (the painting itself is tested in
+/// tmux, `PaintEndToEndTests`).
+@Suite struct PaintTests {
+    func paint(_ scratch: Scratch, _ arguments: [String]) throws -> CLI.Result {
+        try scratch.run(["paint", "--model", scratch.modelFile, "--threads", "1", "--state-dir", "state"] + arguments)
+    }
+
+    @Test func keysPrintsTheTableForTheModelsPalette() throws {
+        let scratch = try Scratch()
+        let keyed = Scratch.gpl(Scratch.palette).replacingOccurrences(of: "Name: fixture\n", with: "Name: fixture\n# key: q class_2\n")
+        try scratch.write(keyed, to: "keyed.gpl")
+        let result = try paint(scratch, ["--palette", "keyed.gpl", "--keys"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("| Keys | What they do |\n| --- | --- |\n| **Move and paint** | |\n"))
+        #expect(result.stdout.contains("| `Q` | select a class by its letter (see the palette) |"))
+        #expect(result.stdout.contains("| `1-6` | select one of the first 6 classes |"))
+        #expect(result.stdout.contains("| `w` | save picture, mask, instances, JSON |"))
+    }
+
+    @Test func withoutATerminalItSaysSoAndWritesNothing() throws {
+        let scratch = try Scratch()
+        let result = try paint(scratch, ["--out", "pictures"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("the painter needs a terminal"))
+        #expect(!FileManager.default.fileExists(atPath: scratch.url("pictures").path))
+    }
+
+    @Test func optionsAreCheckedBeforeTheScreenOpens() throws {
+        let scratch = try Scratch()
+        var result = try paint(scratch, ["--grid", "300x10"])
+        #expect(result.stderr.contains("--grid 300x10: at most 256x256 cells"))
+        result = try paint(scratch, ["--grid", "100x10"])
+        #expect(result.stderr.contains("--grid 100x10 has more cells than the picture has pixels (64x64)"))
+        result = try paint(scratch, ["--instances", "i.png"])
+        #expect(result.stderr.contains("--instances goes with --mask."))
+        result = try paint(scratch, ["--mask", "m.png", "--grid", "8x8"])
+        #expect(result.stderr.contains("Give --mask or --grid, not both"))
+        result = try paint(scratch, ["--mask", "missing.png"])
+        #expect(result.errorLines == ["clade-paint: error: missing.png: no such mask file"])
+        result = try paint(scratch, ["--size", "128x128"])
+        #expect(result.stderr.contains("draws only its own size, 64x64"))
+        try scratch.writeMask(LabelMap(width: 80, height: 8, classes: [Int32](repeating: 1, count: 640)), to: "wide.png")
+        result = try paint(scratch, ["--mask", "wide.png"])
+        #expect(result.errorLines == ["clade-paint: error: wide.png: the mask is 80x8; the picture is 64x64: a mask to paint on is a grid at most the picture's size"])
+        #expect(try scratch.fileNames().filter { $0 == "state" }.isEmpty)
+    }
+}
