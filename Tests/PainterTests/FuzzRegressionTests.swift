@@ -2,7 +2,8 @@ import Foundation
 import Testing
 @testable import Painter
 
-/// Inputs that crashed a fuzz target (Fuzz/Regressions/<target>/) now give clear errors.
+/// Inputs that crashed clade-paint through a fuzz target's code path (kept in Fuzz/Regressions/<target>/) now give
+/// clear errors.
 @Suite("Fuzz regressions")
 struct FuzzRegressionTests {
     static let regressions = URL(fileURLWithPath: #filePath)
@@ -31,5 +32,12 @@ struct FuzzRegressionTests {
         let autosave = try Self.autosave("grid-size-overflow.json")
         let error = try #require(throws: PainterError.self) { try autosave.pending() }
         #expect("\(error)".contains("cannot be read"))
+    }
+
+    @Test("a session record with an absurd picture size is refused before anything tries to allocate the picture")
+    func hugePicture() throws {
+        let url = Self.regressions.appendingPathComponent("FuzzSessionRecord/huge-picture.json")
+        let error = try #require(throws: PainterError.self) { try SessionRecord.read(url) }
+        #expect("\(error)".contains("100000x100000 is larger than 8192x8192"))
     }
 }
