@@ -16,8 +16,6 @@ import Foundation
 /// which arrives here as `TerminalInput.mousePrefix`.
 public final class CursesTerminal {
     public let colorMode: ColorMode
-    /// The terminfo entry in use (`$TERM`, or its `-direct` twin).
-    public let terminalName: String
     private let screen: OpaquePointer
     private var shown: Screen?
     private var isStopped = false
@@ -34,17 +32,12 @@ public final class CursesTerminal {
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         try Self.checkTerminal()
         setlocale(LC_ALL, "")
-        var opened: (OpaquePointer, String)?
-        if let direct = ColorMode.directTerminfoName(environment: environment), let screen = newterm(direct, cp_stdout(), cp_stdin()) {
-            opened = (screen, direct)
-        } else if let screen = newterm(nil, cp_stdout(), cp_stdin()) {
-            opened = (screen, environment["TERM"] ?? "")
-        }
-        guard let (screen, name) = opened else {
+        // The `-direct` twin of $TERM when the environment asks for 24-bit colour and it is installed, else $TERM.
+        let direct = ColorMode.directTerminfoName(environment: environment).flatMap { newterm($0, cp_stdout(), cp_stdin()) }
+        guard let screen = direct ?? newterm(nil, cp_stdout(), cp_stdin()) else {
             throw NotATerminal(description: "the terminal type '\(environment["TERM"] ?? "")' is unknown to ncurses (set TERM, e.g. TERM=xterm-256color)")
         }
         self.screen = screen
-        terminalName = name
         set_term(screen)
         raw()
         noecho()

@@ -11,8 +11,6 @@ public enum CanvasZoom: Sendable, Equatable {
 /// the right (side by side, or the palette under the preview when that gives the picture more room), and two
 /// status rows at the bottom.
 public struct Layout: Sendable, Equatable {
-    public let width: Int
-    public let height: Int
     public let zoom: CanvasZoom
     public let canvasBox: Rect
     public let previewBox: Rect
@@ -72,7 +70,7 @@ public struct Layout: Sendable, Equatable {
             var paletteBox = best.0.palette
             if paletteBox.y == previewBox.y { paletteBox.x = previewBox.maxX }
             return .fits(Layout(
-                width: width, height: height, zoom: zoom, canvasBox: canvasBox, previewBox: previewBox,
+                zoom: zoom, canvasBox: canvasBox, previewBox: previewBox,
                 previewPixelWidth: pixels.width, previewPixelHeight: pixels.height, paletteBox: paletteBox,
                 statusRow: height - statusRows))
         }

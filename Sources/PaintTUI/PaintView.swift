@@ -167,9 +167,12 @@ public enum PaintView {
         let hints = "(\(state.cursorX),\(state.cursorY)) \(state.palette[Int(cell.label)].name)  ? help  q quit"
         let row = layout.statusRow + 1
         let hintsX = max(0, screen.width - hints.count - 1)
-        screen.write(" " + (state.statusMessage ?? ""), x: 0, y: row, limit: max(0, hintsX - 1))
+        screen.write(" " + (state.statusMessage ?? firstHint), x: 0, y: row, limit: max(0, hintsX - 1))
         screen.write(hints, x: hintsX, y: row, style: CellStyle(attributes: .dim))
     }
+
+    /// The message row before the first action: how to start.
+    static let firstHint = "space paints, 1-9 or the palette's letters choose a class, s tries a style, w saves"
 
     /// `brush 3 round │ grass │ ICPE on │ style seed 42 │ done in 812 ms │ unsaved`.
     public static func statusLine(_ state: PainterState, render: RenderStatus) -> String {

@@ -34,7 +34,7 @@ import Testing
                               │                    │
                               └────────────────────┘
              brush 1 round │ grass │ ICPE on │ style seed 100 │ queued
-                                              (4,4) sky  ? help  q quit
+             space paints, 1-9 or the palette (4,4) sky  ? help  q quit
             """)
         // Sky above the horizon (row 5 of 8), grass below; two terminal columns per cell.
         #expect(screen[1, 1].style.background == sky && screen[2, 1].style.background == sky)
