@@ -6,7 +6,7 @@ SCRATCH ?= .build
 export SCRATCH
 ARGS ?=
 
-.PHONY: setup run test fixtures parity bench latency
+.PHONY: setup run test fixtures parity bench latency fuzz sanitize stress reliability-ci
 
 setup:
 	@scripts/setup.sh
@@ -37,3 +37,24 @@ LATENCY_ARGS ?=
 latency: setup
 	swift build -c release --scratch-path $(SCRATCH) --product clade-paint
 	$(SCRATCH)/release/clade-paint bench latency $(LATENCY_ARGS)
+
+# Reliability (docs/reliability.md). FUZZ_SECONDS per fuzz target; STRESS_EDITS edits; KILLS kill -9 rounds.
+FUZZ_SECONDS ?= 300
+STRESS_EDITS ?= 20000
+KILLS ?= 200
+
+fuzz: setup
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+sanitize: setup
+	scripts/sanitizers.sh
+
+stress: setup
+	scripts/stress.sh $(STRESS_EDITS)
+	scripts/crash.sh $(KILLS)
+	scripts/resource.sh
+	scripts/hangup.sh
+
+# The bounded form CI runs after `make test`.
+reliability-ci: setup
+	scripts/reliability-ci.sh

@@ -6,6 +6,8 @@ let package = Package(
     products: [
         .library(name: "CLADE", targets: ["CLADE"]),
         .library(name: "ImageFiles", targets: ["ImageFiles"]),
+        // For the fuzz targets in Fuzz/ (a package of its own, built with -sanitize=fuzzer).
+        .library(name: "Painter", targets: ["Painter"]),
         .executable(name: "clade-paint", targets: ["clade-paint"]),
     ],
     dependencies: [
@@ -31,6 +33,9 @@ let package = Package(
             "CLADE", "ImageFiles", "Painter", "PaintTUI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Stress and crash-safety drivers (scripts/stress.sh, scripts/crash.sh): PainterState + RenderController
+        // under thousands of edits, and a painter that is killed at random moments.
+        .executableTarget(name: "reliability-driver", dependencies: ["CLADE", "ImageFiles", "Painter", "PaintTUI"]),
 
         .testTarget(name: "CLADETests", dependencies: ["CLADE"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles"]),

@@ -6,14 +6,17 @@ import Foundation
 /// that was there before (Swift's backtracer, or the default), so the crash report lands on a usable terminal.
 enum TerminalRescue {
     /// Written once in `install()` before any handler can run, then only read by the handlers.
-    nonisolated(unsafe) private static var savedModes = termios()
+    /// The C library's `struct termios` (60 bytes on x86-64 glibc) in a buffer of its own: Swift stores a global
+    /// `termios` of this module in 57 bytes, so tcgetattr wrote past it (AddressSanitizer: global-buffer-overflow).
+    nonisolated(unsafe) private static let savedModes = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 16)
+        .bindMemory(to: termios.self, capacity: 1)
     nonisolated(unsafe) private static var previous: [Int32: sigaction] = [:]
     nonisolated(unsafe) private static var reset: [UInt8] = []
     static let signals = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT]
 
     /// Saves the terminal's modes as they are now (call before ncurses changes them) and installs the handlers.
     static func install() {
-        guard previous.isEmpty, tcgetattr(STDIN_FILENO, &savedModes) == 0 else { return }
+        guard previous.isEmpty, tcgetattr(STDIN_FILENO, savedModes) == 0 else { return }
         reset = Array((CursesTerminal.mouseOff + "\u{1B}[0m\u{1B}[?1049l\u{1B}[?25h\r\n").utf8)
         var table: [Int32: sigaction] = [:]
         for signal in signals {
@@ -28,7 +31,7 @@ enum TerminalRescue {
 
     private static func rescue(_ number: Int32) {
         _ = reset.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-        tcsetattr(STDIN_FILENO, TCSANOW, &savedModes)
+        tcsetattr(STDIN_FILENO, TCSANOW, savedModes)
         if var old = previous[number] {
             sigaction(number, &old, nil)
         } else {

@@ -70,7 +70,9 @@ public struct Canvas: Sendable, Equatable, Codable {
         gridWidth = try container.decode(Int.self, forKey: .gridWidth)
         gridHeight = try container.decode(Int.self, forKey: .gridHeight)
         cells = try container.decode([Cell].self, forKey: .cells)
-        guard gridWidth > 0, gridHeight > 0, cells.count == gridWidth * gridHeight else {
+        // The product is checked for overflow: a hostile file must not trap the reader.
+        let (cellCount, overflow) = gridWidth.multipliedReportingOverflow(by: gridHeight)
+        guard gridWidth > 0, gridHeight > 0, !overflow, cells.count == cellCount else {
             throw DecodingError.dataCorruptedError(
                 forKey: .cells, in: container,
                 debugDescription: "\(cells.count) cells do not fill a \(gridWidth)x\(gridHeight) grid")

@@ -442,6 +442,9 @@ public final class PainterState {
         if let bad = record.canvas.cells.first(where: { $0.label < 0 || Int($0.label) >= classCount }) {
             throw PainterError("the autosaved painting uses class \(bad.label); this model has \(classCount) classes")
         }
+        guard record.currentClass >= 0 && Int(record.currentClass) < classCount else {
+            throw PainterError("the autosaved painting's current class is \(record.currentClass); this model has \(classCount) classes")
+        }
         if case .none = record.style {} else if !model.hasStyle {
             throw PainterError("the autosaved painting has a style; this model has no style encoder")
         }

@@ -14,6 +14,9 @@ import ImageFiles
 public struct SessionRecord: Sendable, Equatable, Codable {
     public static let formatName = "clade-paint session"
     public static let currentVersion = 1
+    /// The largest picture side a record may give: the painter saves model sizes (256, 512 ...), and a damaged size
+    /// must not make `render --session` try to allocate a picture that cannot exist.
+    public static let maximumSide = 8192
 
     public var format: String
     public var version: Int
@@ -89,6 +92,9 @@ public struct SessionRecord: Sendable, Equatable, Codable {
         if format != Self.formatName { return "\"format\" is \"\(format)\", expected \"\(Self.formatName)\"" }
         if version != Self.currentVersion { return "\"version\" is \(version); this clade-paint reads version \(Self.currentVersion)" }
         if width < 1 || height < 1 { return "\"width\" and \"height\" must be positive, got \(width)x\(height)" }
+        if width > Self.maximumSide || height > Self.maximumSide {
+            return "the picture \(width)x\(height) is larger than \(Self.maximumSide)x\(Self.maximumSide) pixels; the file is damaged"
+        }
         if gridWidth < 1 || gridHeight < 1 || gridWidth > width || gridHeight > height {
             return "the grid \(gridWidth)x\(gridHeight) must be positive and at most the picture's \(width)x\(height)"
         }

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import Painter
+
+/// Inputs that crashed clade-paint through a fuzz target's code path (kept in Fuzz/Regressions/<target>/) now give
+/// clear errors.
+@Suite("Fuzz regressions")
+struct FuzzRegressionTests {
+    static let regressions = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fuzz/Regressions")
+
+    /// An autosave folder holding the kept input `name` of FuzzAutosave.
+    static func autosave(_ name: String) throws -> Autosave {
+        let folder = try PainterFixtures.temporaryFolder()
+        try FileManager.default.copyItem(at: regressions.appendingPathComponent("FuzzAutosave/\(name)"), to: folder.appendingPathComponent("autosave.json"))
+        return Autosave(folder: folder)
+    }
+
+    @Test("an autosave whose current class is not a class of the model is refused, not painted with")
+    func currentClassOutOfRange() throws {
+        let record = try #require(try Self.autosave("current-class-out-of-range.json").pending())
+        #expect(record.currentClass == 999)
+        let state = PainterState(model: try PainterFixtures.model(), seedSource: PainterFixtures.countingSeeds())
+        let before = state.canvas
+        #expect(throws: PainterError.self) { try state.restore(record) }
+        #expect(state.canvas == before)
+        #expect(state.currentClass != 999)
+    }
+
+    @Test("an autosave whose grid size overflows when multiplied is reported as unreadable, not a trap")
+    func gridSizeOverflow() throws {
+        let autosave = try Self.autosave("grid-size-overflow.json")
+        let error = try #require(throws: PainterError.self) { try autosave.pending() }
+        #expect("\(error)".contains("cannot be read"))
+    }
+
+    @Test("a session record with an absurd picture size is refused before anything tries to allocate the picture")
+    func hugePicture() throws {
+        let url = Self.regressions.appendingPathComponent("FuzzSessionRecord/huge-picture.json")
+        let error = try #require(throws: PainterError.self) { try SessionRecord.read(url) }
+        #expect("\(error)".contains("100000x100000 is larger than 8192x8192"))
+    }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The bounded reliability run of CI (after `make test`), about 12 minutes on 2 cores from a cold build folder:
+# fuzzing 45 s per target, the whole test suite under AddressSanitizer and ThreadSanitizer, 5000 stress edits,
+# 40 kills, the resource-error checks and SIGHUP in tmux. Runs every part even when one fails; exits non-zero if any failed.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+status=0
+run() {
+    echo "== reliability: $* =="
+    "$@" || { status=1; echo "== reliability: FAILED: $* =="; }
+}
+run scripts/fuzz.sh "${CI_FUZZ_SECONDS:-45}"
+run scripts/sanitizers.sh address thread
+run scripts/stress.sh "${CI_STRESS_EDITS:-5000}"
+run scripts/crash.sh "${CI_KILLS:-40}"
+run scripts/resource.sh
+run scripts/hangup.sh
+exit $status

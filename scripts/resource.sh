@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Resource errors: a full disk and a read-only output folder (small tmpfs mounts; needs root, else skipped),
+# and a model file truncated and deleted while the painter uses it.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/reliability-driver.sh
+work=$(mktemp -d)
+mounted=()
+cleanup() {
+    for mount in "${mounted[@]}"; do umount "$mount" 2>/dev/null; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+failed=0
+check() { # check <what> <output> <pattern>...
+    local what=$1 output=$2
+    shift 2
+    for pattern in "$@"; do
+        if ! grep -qE "$pattern" <<<"$output"; then
+            echo "resource: $what: FAILED, expected /$pattern/ in:"
+            sed 's/^/    /' <<<"$output"
+            failed=1
+            return
+        fi
+    done
+    echo "resource: $what: ok"
+    grep -E "failed:" <<<"$output" | sed 's/^/    message: /'
+}
+# Every file left in a folder is whole: hidden temporaries would mean an interrupted write was not cleaned up.
+no_leftovers() { # no_leftovers <what> <folder>
+    local left
+    left=$(find "$2" -maxdepth 1 -type f -name '.*' | wc -l)
+    if [ "$left" -ne 0 ]; then echo "resource: $1: FAILED, $left temporary files left in $2"; failed=1; fi
+}
+
+small_fs() { # small_fs <folder> <size>: a tmpfs of that size, or return 1 without root
+    mkdir -p "$1"
+    mount -t tmpfs -o "size=$2" tmpfs "$1" 2>/dev/null || return 1
+    mounted+=("$1")
+}
+
+if small_fs "$work/full" 64k; then
+    mkdir -p "$work/full/filler" "$work/state"
+    dd if=/dev/zero of="$work/full/filler/blob" bs=4k 2>/dev/null
+    out=$("$driver" save-once --out "$work/full" --state "$work/state" 2>&1)
+    check "save to a full disk" "$out" "save failed: .*No space left on device" "unsaved changes kept: true" "autosave holds the canvas: true"
+    no_leftovers "save to a full disk" "$work/full"
+
+    # The autosave itself on the full disk: an error to show, and the last good autosave stays whole.
+    # (The save of these runs goes to a folder that does not exist, so it never clears the autosave.)
+    rm "$work/full/filler/blob"
+    "$driver" save-once --out "$work/nowhere" --state "$work/full/state" --edits 5 >/dev/null 2>&1
+    cp "$work/full/state/autosave.json" "$work/autosave-before.json" 2>/dev/null
+    dd if=/dev/zero of="$work/full/filler/blob" bs=4k 2>/dev/null
+    out=$("$driver" save-once --out "$work/nowhere" --state "$work/full/state" --edits 60 2>&1)
+    check "autosave to a full disk" "$out" "autosave failed: .*autosave.json" "save failed: .*no such folder"
+    if cmp -s "$work/autosave-before.json" "$work/full/state/autosave.json"; then
+        echo "resource: autosave to a full disk: the previous autosave is intact"
+    else
+        echo "resource: autosave to a full disk: FAILED, the previous autosave changed or vanished"; failed=1
+    fi
+    no_leftovers "autosave to a full disk" "$work/full/state"
+
+    small_fs "$work/readonly" 1m
+    mount -o remount,ro "$work/readonly"
+    out=$("$driver" save-once --out "$work/readonly" --state "$work/state" 2>&1)
+    check "save to a read-only folder" "$out" "save failed: .*Read-only file system" "unsaved changes kept: true" "autosave holds the canvas: true"
+else
+    echo "resource: full disk and read-only folder skipped: mounting a tmpfs needs root"
+fi
+
+cp Tests/CLADETests/Fixtures/clade_icpe_edges_vae_batch.model.safetensors "$work/model.safetensors"
+out=$("$driver" model-gone --model "$work/model.safetensors" 2>&1)
+check "model file deleted while in use" "$out" "rendering goes on"
+exit $failed
