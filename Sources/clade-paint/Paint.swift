@@ -92,7 +92,9 @@ struct Paint: ParsableCommand {
 
         let session = PaintSession(state: state, outputFolder: outFolder, restore: pending)
         let ending = try PaintApp.run(session)
+        // Let the worker leave its current generator stage before the process exits under it.
         renderer.cancel()
+        renderer.wait()
         if case .signal(let number) = ending {
             FileHandle.standardError.write(Data("clade-paint: stopped by signal \(number); the painting is autosaved in \(autosave.url.path)\n".utf8))
             Foundation.exit(128 + number)
