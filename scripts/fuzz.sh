@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of Fuzz/ (with AddressSanitizer) and runs each for a bounded time.
 #   scripts/fuzz.sh [seconds per target] [target ...]      (default 300 s, every target)
+# FUZZ_SEED=N fixes libFuzzer's random seed, so a run (as CI's) can be repeated.
 # Each target starts from its committed seed corpus Fuzz/Corpus/<target>; inputs it finds go to
 # $FUZZ_SCRATCH/corpus/<target> (kept between runs), crashes to $FUZZ_SCRATCH/crashes/<target>/.
 # Exits non-zero when a target crashes or breaks a property; prints executions per target at the end.
@@ -31,7 +32,7 @@ for target in "${targets[@]}"; do
     echo "fuzz: $target for ${seconds}s"
     # One worker; inputs up to 16 KiB; an input that runs 10 s or takes 2 GB is a finding too.
     "$bin/$target" -max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$crashes/" "$corpus" "Fuzz/Corpus/$target" >"$log" 2>&1
+        ${FUZZ_SEED:+-seed="$FUZZ_SEED"} -artifact_prefix="$crashes/" "$corpus" "Fuzz/Corpus/$target" >"$log" 2>&1
     rc=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     found=$(find "$crashes" -type f | wc -l)
