@@ -160,23 +160,31 @@ static void release(cpng_context *context) {
     free(context);
 }
 
-int cpng_read(const char *path, cpng_image *image, char *message, size_t message_size) {
-    memset(image, 0, sizeof *image);
+// A context with `path` opened in `mode`, or NULL with the message set ("cannot <verb> the file: ...").
+static cpng_context *open_context(const char *path, const char *mode, const char *verb, char *message,
+                                  size_t message_size) {
     cpng_context *context = calloc(1, sizeof *context);
     if (context == NULL) {
         set_message(message, message_size, "out of memory");
-        return 0;
+        return NULL;
     }
     context->message = message;
     context->message_size = message_size;
-    context->file = fopen(path, "rb");
+    context->file = fopen(path, mode);
     if (context->file == NULL) {
         char text[200];
-        snprintf(text, sizeof text, "cannot open the file: %s", strerror(errno));
+        snprintf(text, sizeof text, "cannot %s the file: %s", verb, strerror(errno));
         set_message(message, message_size, text);
         release(context);
-        return 0;
+        return NULL;
     }
+    return context;
+}
+
+int cpng_read(const char *path, cpng_image *image, char *message, size_t message_size) {
+    memset(image, 0, sizeof *image);
+    cpng_context *context = open_context(path, "rb", "open", message, message_size);
+    if (context == NULL) return 0;
     unsigned char signature[8];
     size_t got = fread(signature, 1, sizeof signature, context->file);
     if (got < sizeof signature || png_sig_cmp(signature, 0, sizeof signature) != 0) {
@@ -289,22 +297,9 @@ int cpng_write(const char *path, const cpng_image *image, char *message, size_t 
         set_message(message, message_size, invalid);
         return 0;
     }
-    cpng_context *context = calloc(1, sizeof *context);
-    if (context == NULL) {
-        set_message(message, message_size, "out of memory");
-        return 0;
-    }
-    context->message = message;
-    context->message_size = message_size;
     // "x": never overwrite; the caller renames the finished file into place.
-    context->file = fopen(path, "wbx");
-    if (context->file == NULL) {
-        char text[200];
-        snprintf(text, sizeof text, "cannot create the file: %s", strerror(errno));
-        set_message(message, message_size, text);
-        release(context);
-        return 0;
-    }
+    cpng_context *context = open_context(path, "wbx", "create", message, message_size);
+    if (context == NULL) return 0;
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, context, on_error, on_warning);
     png_infop info = png == NULL ? NULL : png_create_info_struct(png);
     if (info == NULL) {
