@@ -114,14 +114,7 @@ struct Winograd: Sendable {
                 for i in 0 ..< 4 {
                     let t = strip + i * stripWidth
                     let target = v + (i * 4) * c * tiles + channel * tiles + base
-                    let step = c * tiles
-                    for tx in 0 ..< tilesPerRow {
-                        let p = t + 2 * tx
-                        target[tx] = p[0] - p[2]
-                        target[step + tx] = p[1] + p[2]
-                        target[2 * step + tx] = p[2] - p[1]
-                        target[3 * step + tx] = p[1] - p[3]
-                    }
+                    Self.transformColumns(t, tiles: tilesPerRow, into: target, step: c * tiles)
                 }
             }
         }
@@ -133,28 +126,85 @@ struct Winograd: Sendable {
         for channel in 0 ..< o {
             let plane = output + channel * h * w
             for (rowIndex, tileRow) in tileRows.enumerated() {
-                let base = m + channel * tiles + rowIndex * tilesPerRow
-                let step = o * tiles
                 let y0 = 2 * tileRow
                 let top = plane + y0 * w
-                let bottom: UnsafeMutablePointer<Float>? = y0 + 1 < h ? top + w : nil
-                for tx in 0 ..< tilesPerRow {
-                    func value(_ i: Int, _ j: Int) -> Float { base[(i * 4 + j) * step + tx] }
-                    // Rows of A^T M, then columns by A.
-                    var s0 = (Float(0), Float(0), Float(0), Float(0)), s1 = s0
-                    s0.0 = value(0, 0) + value(1, 0) + value(2, 0); s1.0 = value(1, 0) - value(2, 0) - value(3, 0)
-                    s0.1 = value(0, 1) + value(1, 1) + value(2, 1); s1.1 = value(1, 1) - value(2, 1) - value(3, 1)
-                    s0.2 = value(0, 2) + value(1, 2) + value(2, 2); s1.2 = value(1, 2) - value(2, 2) - value(3, 2)
-                    s0.3 = value(0, 3) + value(1, 3) + value(2, 3); s1.3 = value(1, 3) - value(2, 3) - value(3, 3)
-                    let x = 2 * tx
-                    top[x] += s0.0 + s0.1 + s0.2
-                    if x + 1 < w { top[x + 1] += s0.1 - s0.2 - s0.3 }
-                    if let bottom {
-                        bottom[x] += s1.0 + s1.1 + s1.2
-                        if x + 1 < w { bottom[x + 1] += s1.1 - s1.2 - s1.3 }
-                    }
-                }
+                Self.transformOutput(m + channel * tiles + rowIndex * tilesPerRow, step: o * tiles, tiles: tilesPerRow,
+                                     width: w, onto: top, bottom: y0 + 1 < h ? top + w : nil)
             }
         }
+    }
+
+    /// `B^T d` across columns for one row of tiles: tile `tx` reads `t[2tx ..< 2tx + 4]` and writes transform-domain
+    /// column `j` to `target[j * step + tx]`. Eight tiles at a time as vectors (even and odd columns split by the
+    /// load), the rest one by one.
+    private static func transformColumns(_ t: UnsafeMutablePointer<Float>, tiles: Int, into target: UnsafeMutablePointer<Float>, step: Int) {
+        var tx = 0
+        while tx + 8 <= tiles {
+            let a = UnsafeRawPointer(t + 2 * tx).loadUnaligned(as: SIMD16<Float>.self)
+            let b = UnsafeRawPointer(t + 2 * tx + 2).loadUnaligned(as: SIMD16<Float>.self)
+            let (p0, p1, p2, p3) = (a.evenHalf, a.oddHalf, b.evenHalf, b.oddHalf)
+            store(p0 - p2, at: target + tx)
+            store(p1 + p2, at: target + step + tx)
+            store(p2 - p1, at: target + 2 * step + tx)
+            store(p1 - p3, at: target + 3 * step + tx)
+            tx += 8
+        }
+        for tx in tx ..< tiles {
+            let p = t + 2 * tx
+            target[tx] = p[0] - p[2]
+            target[step + tx] = p[1] + p[2]
+            target[2 * step + tx] = p[2] - p[1]
+            target[3 * step + tx] = p[1] - p[3]
+        }
+    }
+
+    /// `A^T M A` for one row of tiles, added onto the output rows `top` and `bottom` (nil below the image): tile
+    /// `tx` reads `m[(4i + j) * step + tx]` and writes columns `2tx` and `2tx + 1` (the second only inside `width`).
+    /// Eight tiles at a time as vectors (the two columns interleaved on the store), the rest one by one.
+    private static func transformOutput(_ m: UnsafeMutablePointer<Float>, step: Int, tiles: Int, width w: Int,
+                                        onto top: UnsafeMutablePointer<Float>, bottom: UnsafeMutablePointer<Float>?) {
+        var tx = 0
+        while tx + 8 <= w / 2 {
+            func value(_ i: Int, _ j: Int) -> SIMD8<Float> {
+                UnsafeRawPointer(m + (i * 4 + j) * step + tx).loadUnaligned(as: SIMD8<Float>.self)
+            }
+            // Rows of A^T M, then columns by A.
+            let r0 = value(0, 0) + value(1, 0) + value(2, 0), r1 = value(0, 1) + value(1, 1) + value(2, 1)
+            let r2 = value(0, 2) + value(1, 2) + value(2, 2), r3 = value(0, 3) + value(1, 3) + value(2, 3)
+            add(even: r0 + r1 + r2, odd: r1 - r2 - r3, onto: top + 2 * tx)
+            if let bottom {
+                let q0 = value(1, 0) - value(2, 0) - value(3, 0), q1 = value(1, 1) - value(2, 1) - value(3, 1)
+                let q2 = value(1, 2) - value(2, 2) - value(3, 2), q3 = value(1, 3) - value(2, 3) - value(3, 3)
+                add(even: q0 + q1 + q2, odd: q1 - q2 - q3, onto: bottom + 2 * tx)
+            }
+            tx += 8
+        }
+        for tx in tx ..< tiles {
+            func value(_ i: Int, _ j: Int) -> Float { m[(i * 4 + j) * step + tx] }
+            let r0 = value(0, 0) + value(1, 0) + value(2, 0), r1 = value(0, 1) + value(1, 1) + value(2, 1)
+            let r2 = value(0, 2) + value(1, 2) + value(2, 2), r3 = value(0, 3) + value(1, 3) + value(2, 3)
+            let x = 2 * tx
+            top[x] += r0 + r1 + r2
+            if x + 1 < w { top[x + 1] += r1 - r2 - r3 }
+            if let bottom {
+                let q0 = value(1, 0) - value(2, 0) - value(3, 0), q1 = value(1, 1) - value(2, 1) - value(3, 1)
+                let q2 = value(1, 2) - value(2, 2) - value(3, 2), q3 = value(1, 3) - value(2, 3) - value(3, 3)
+                bottom[x] += q0 + q1 + q2
+                if x + 1 < w { bottom[x + 1] += q1 - q2 - q3 }
+            }
+        }
+    }
+
+    private static func store(_ vector: SIMD8<Float>, at pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: vector, as: SIMD8<Float>.self)
+    }
+
+    /// Adds `even` and `odd` interleaved (`even[0], odd[0], even[1], ...`) onto the 16 floats at `pointer`.
+    private static func add(even: SIMD8<Float>, odd: SIMD8<Float>, onto pointer: UnsafeMutablePointer<Float>) {
+        var pairs = SIMD16<Float>()
+        pairs.evenHalf = even
+        pairs.oddHalf = odd
+        let raw = UnsafeMutableRawPointer(pointer)
+        raw.storeBytes(of: raw.loadUnaligned(as: SIMD16<Float>.self) + pairs, as: SIMD16<Float>.self)
     }
 }

@@ -3,10 +3,11 @@ import Testing
 
 @Suite("Winograd")
 struct WinogradTests {
-    /// Even and odd sizes (a last tile row or column half outside), one-pixel maps, chunks of one tile row and
-    /// more bands than threads.
+    /// Even and odd sizes (a last tile row or column half outside), one-pixel maps, chunks of one tile row, more
+    /// bands than threads, and rows of 8 tiles and more (the vector transforms, with tiles left over).
     @Test("F(2x2, 3x3) agrees with the direct convolution", arguments: [
         (3, 5, 8, 10, 2, 1 << 19), (4, 3, 9, 7, 3, 1), (2, 2, 1, 1, 1, 1 << 19), (6, 4, 13, 12, 5, 16 * 10 * 7 * 2),
+        (3, 4, 6, 34, 2, 1 << 19), (2, 3, 5, 33, 2, 1), (2, 2, 4, 16, 1, 1 << 19),
     ])
     func matchesDirect(inC: Int, outC: Int, h: Int, w: Int, parts: Int, budget: Int) throws {
         var random = TestRandom(seed: UInt64(inC * 100 + h * 10 + w))
