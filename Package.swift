@@ -19,9 +19,11 @@ let package = Package(
         .systemLibrary(name: "CCurses", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         // libpng behind small C functions that own the setjmp, so no longjmp crosses Swift frames.
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png")]),
+        // glibc's malloc tuning, which the Glibc module leaves out.
+        .target(name: "CMalloc"),
 
         // Pure computation: tensors, layers, generator, encoder, conditioning maps, weights, cost.
-        .target(name: "CLADE", dependencies: ["CBLAS"]),
+        .target(name: "CLADE", dependencies: ["CBLAS", "CMalloc"]),
         // Files people hand the tool: PNG images, label and instance maps, GIMP palettes.
         .target(name: "ImageFiles", dependencies: ["CLADE", "CPNG"]),
         // The painter's state and rules without a terminal: canvas, tools, history, documents, render queue.
@@ -37,7 +39,7 @@ let package = Package(
         // under thousands of edits, and a painter that is killed at random moments.
         .executableTarget(name: "reliability-driver", dependencies: ["CLADE", "ImageFiles", "Painter", "PaintTUI"]),
 
-        .testTarget(name: "CLADETests", dependencies: ["CLADE"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CLADETests", dependencies: ["CLADE", "CMalloc"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles"]),
         .testTarget(name: "PainterTests", dependencies: ["Painter"]),
         .testTarget(name: "PaintTUITests", dependencies: ["PaintTUI"]),

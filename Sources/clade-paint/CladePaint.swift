@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLADE
 import Foundation
 
 /// The `clade-paint` command: subcommands `paint` (the default), `render` and `info`.
@@ -13,6 +14,7 @@ struct CladePaint: ParsableCommand {
     /// Parses and runs like ArgumentParser's own `main`, but reports a problem with a file in one line,
     /// `clade-paint: error: <file>: <problem>`, with exit status 1.
     static func main() {
+        HeapReuse.configure()
         do {
             var command = try parseAsRoot()
             try command.run()
