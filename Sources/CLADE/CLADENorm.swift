@@ -116,54 +116,84 @@ public struct CLADENorm: Sendable {
         }
         // max(v, slope * v) is LeakyReLU for 0 <= slope < 1, and the identity for slope 1.
         let slope = leakySlope ?? 1
+        let chunks = ClassChunks(classes: maps.classes, height: height, width: width)
 
         // Every output value is written below, so the tensor starts uninitialised. Raw pointers keep the per-pixel
         // gather free of bounds checks; the closures are nested without indenting.
         return Tensor(shape: [outputChannels, height, width]) { output in
         x.data.withUnsafeBufferPointer { input in
         maps.classes.withUnsafeBufferPointer { classes in
+        chunks.classes.withUnsafeBufferPointer { chunkClasses in
         scaleBank.withUnsafeBufferPointer { scaleBank in
         shiftBank.withUnsafeBufferPointer { shiftBank in
         betaBank.withUnsafeBufferPointer { betaBank in
         gammaFactor.withUnsafeBufferPointer { gammaFactor in
         betaFactor.withUnsafeBufferPointer { betaFactor in
             let (input, output, classes) = (input.baseAddress!, output.baseAddress!, classes.baseAddress!)
+            // Nil without ICPE (an empty array's base address need not be nil).
+            let (gammaFactor, betaFactor) = distanceConvs == nil ? (nil, nil) : (gammaFactor.baseAddress, betaFactor.baseAddress)
             Parallel.forEach(channels, grain: max(1, Conv2d.elementGrain / pixels)) { range in
             for c in range {
                 let source = input + c * x.height * sourceWidth
                 let target = output + c * pixels
                 let scaleRow = scaleBank.baseAddress! + c * classCount
                 let betaRow = betaBank.baseAddress! + c * classCount
+                let shiftRow = statistics == nil ? shiftBank.baseAddress! + c * classCount : nil
                 for y in 0..<height {
                     let line = source + (y >> step) * sourceWidth
                     let row = y * width
-                    if let statistics {
-                        // Instance norm: (x * a + b) * gamma' + beta' with this input's statistics.
-                        let (a, b) = (statistics.scale[c], statistics.shift[c])
-                        for i in 0..<width {
-                            let p = row + i, k = Int(classes[p])
-                            let (g, e) = distanceConvs == nil ? (scaleRow[k], betaRow[k])
-                                : (scaleRow[k] * gammaFactor[p], betaRow[k] * betaFactor[p])
-                            let v = (line[i >> step] * a + b) * g + e
-                            target[p] = max(v, v * slope)
-                        }
-                    } else if distanceConvs == nil {
-                        // Batch norm folded into the banks: x * scale[k] + shift[k].
-                        let shiftRow = shiftBank.baseAddress! + c * classCount
-                        for i in 0..<width {
-                            let p = row + i, k = Int(classes[p])
-                            let v = line[i >> step] * scaleRow[k] + shiftRow[k]
-                            target[p] = max(v, v * slope)
-                        }
-                    } else {
-                        // (x * a + b) * gamma[k] * fg + beta[k] * fb = (x * scale[k] + shift[k]) * fg + beta[k] * fb.
-                        let shiftRow = shiftBank.baseAddress! + c * classCount
-                        for i in 0..<width {
-                            let p = row + i, k = Int(classes[p])
-                            let v = (line[i >> step] * scaleRow[k] + shiftRow[k]) * gammaFactor[p] + betaRow[k] * betaFactor[p]
-                            target[p] = max(v, v * slope)
+                    // Pixels one by one (where the class changes within a chunk, and with instance statistics).
+                    func pixels(_ columns: Range<Int>) {
+                        if let statistics {
+                            // Instance norm: (x * a + b) * gamma' + beta' with this input's statistics.
+                            let (a, b) = (statistics.scale[c], statistics.shift[c])
+                            for i in columns {
+                                let p = row + i, k = Int(classes[p])
+                                let (g, e) = distanceConvs == nil ? (scaleRow[k], betaRow[k])
+                                    : (scaleRow[k] * gammaFactor![p], betaRow[k] * betaFactor![p])
+                                let v = (line[i >> step] * a + b) * g + e
+                                target[p] = max(v, v * slope)
+                            }
+                        } else if let gammaFactor, let betaFactor {
+                            // (x * a + b) * gamma[k] * fg + beta[k] * fb = (x * scale[k] + shift[k]) * fg + beta[k] * fb.
+                            for i in columns {
+                                let p = row + i, k = Int(classes[p])
+                                let v = (line[i >> step] * scaleRow[k] + shiftRow![k]) * gammaFactor[p] + betaRow[k] * betaFactor[p]
+                                target[p] = max(v, v * slope)
+                            }
+                        } else {
+                            // Batch norm folded into the banks: x * scale[k] + shift[k].
+                            for i in columns {
+                                let p = row + i, k = Int(classes[p])
+                                let v = line[i >> step] * scaleRow[k] + shiftRow![k]
+                                target[p] = max(v, v * slope)
+                            }
                         }
                     }
+                    guard statistics == nil else {
+                        pixels(0 ..< width)
+                        continue
+                    }
+                    // Chunks of one class: the same arithmetic on 8 pixels at once, with the bank values broadcast.
+                    for chunk in 0 ..< chunks.chunksPerRow {
+                        let i = chunk * ClassChunks.size
+                        let k = Int(chunkClasses[y * chunks.chunksPerRow + chunk])
+                        guard k >= 0 else {
+                            pixels(i ..< i + ClassChunks.size)
+                            continue
+                        }
+                        let p = row + i
+                        let value = step == 0 ? SIMD8<Float>.load(line + i) : SIMD8<Float>.doubling(line + (i >> 1))
+                        var v = value * scaleRow[k] + shiftRow![k]
+                        if let gammaFactor, let betaFactor {
+                            v = v * SIMD8<Float>.load(gammaFactor + p) + betaRow[k] * SIMD8<Float>.load(betaFactor + p)
+                        }
+                        // max(v, v * slope) as a blend: the generic pointwiseMax runs lane by lane.
+                        let scaled = v * slope
+                        v.replace(with: scaled, where: scaled .> v)
+                        v.store(at: target + p)
+                    }
+                    pixels(chunks.chunksPerRow * ClassChunks.size ..< width)
                 }
             }
             }
@@ -175,6 +205,6 @@ public struct CLADENorm: Sendable {
                     target[i] = max(v, v * slope)
                 }
             }
-        }}}}}}}}
+        }}}}}}}}}
     }
 }

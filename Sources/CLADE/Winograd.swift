@@ -145,10 +145,10 @@ struct Winograd: Sendable {
             let a = UnsafeRawPointer(t + 2 * tx).loadUnaligned(as: SIMD16<Float>.self)
             let b = UnsafeRawPointer(t + 2 * tx + 2).loadUnaligned(as: SIMD16<Float>.self)
             let (p0, p1, p2, p3) = (a.evenHalf, a.oddHalf, b.evenHalf, b.oddHalf)
-            store(p0 - p2, at: target + tx)
-            store(p1 + p2, at: target + step + tx)
-            store(p2 - p1, at: target + 2 * step + tx)
-            store(p1 - p3, at: target + 3 * step + tx)
+            (p0 - p2).store(at: target + tx)
+            (p1 + p2).store(at: target + step + tx)
+            (p2 - p1).store(at: target + 2 * step + tx)
+            (p1 - p3).store(at: target + 3 * step + tx)
             tx += 8
         }
         for tx in tx ..< tiles {
@@ -167,9 +167,7 @@ struct Winograd: Sendable {
                                         onto top: UnsafeMutablePointer<Float>, bottom: UnsafeMutablePointer<Float>?) {
         var tx = 0
         while tx + 8 <= w / 2 {
-            func value(_ i: Int, _ j: Int) -> SIMD8<Float> {
-                UnsafeRawPointer(m + (i * 4 + j) * step + tx).loadUnaligned(as: SIMD8<Float>.self)
-            }
+            func value(_ i: Int, _ j: Int) -> SIMD8<Float> { .load(m + (i * 4 + j) * step + tx) }
             // Rows of A^T M, then columns by A.
             let r0 = value(0, 0) + value(1, 0) + value(2, 0), r1 = value(0, 1) + value(1, 1) + value(2, 1)
             let r2 = value(0, 2) + value(1, 2) + value(2, 2), r3 = value(0, 3) + value(1, 3) + value(2, 3)
@@ -195,10 +193,6 @@ struct Winograd: Sendable {
                 if x + 1 < w { bottom[x + 1] += q1 - q2 - q3 }
             }
         }
-    }
-
-    private static func store(_ vector: SIMD8<Float>, at pointer: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(pointer).storeBytes(of: vector, as: SIMD8<Float>.self)
     }
 
     /// Adds `even` and `odd` interleaved (`even[0], odd[0], even[1], ...`) onto the 16 floats at `pointer`.

@@ -93,4 +93,31 @@ struct CLADENormTests {
         #expect(fused.maxAbsDifference(to: expected) < 1e-5)
         #expect(fused.data.contains { $0 < 0 } && fused.data.contains { $0 > 0 })
     }
+
+    /// Class regions 10 pixels wide on a 44-pixel row: chunks of 8 inside one region take the vector path, chunks
+    /// across a boundary and the 4 pixels after the last chunk go pixel by pixel.
+    @Test("chunks of one class (vectors) and mixed chunks agree with the definition",
+          arguments: [(false, false), (false, true), (true, false), (true, true)])
+    func classChunks(icpe: Bool, upsampled: Bool) {
+        var random = TestRandom(seed: 8)
+        let (h, w) = (4, 44)
+        let classes = (0 ..< h * w).map { Int32(($0 % w) / 10 % Self.classes) }
+        let distances = random.tensor([2, h, w]).data
+        let maps = SemanticMaps(classCount: Self.classes, height: h, width: w, classes: classes, edges: nil, distances: distances)
+        let s = Self.setup()
+        let bn = ParamFreeNorm(runningMean: Tensor(shape: [3], data: [0.5, -1, 0]), runningVar: Tensor(shape: [3], data: [2, 1, 0.5]))
+        let norm = CLADENorm(paramFreeNorm: bn, gamma: s.gamma, beta: s.beta, distanceConvs: icpe ? (s.convW, s.convB) : nil)
+        let x = upsampled ? random.tensor([Self.channels, h / 2, w / 2], -3...3) : random.tensor([Self.channels, h, w], -3...3)
+        let out = norm(x, maps, upsampled: upsampled, leakySlope: 0.2)
+        let xhat = bn(upsampled ? upsampleNearest2x(x) : x)
+        let pixels = h * w
+        for c in 0 ..< Self.channels {
+            for p in 0 ..< pixels {
+                let k = Int(classes[p])
+                let (fg, fb) = icpe ? (1 + s.convW(distances[p], distances[pixels + p]), 1 + s.convB(distances[p], distances[pixels + p])) : (1, 1)
+                let v = xhat.data[c * pixels + p] * (s.gamma.data[k * Self.channels + c] * fg) + s.beta.data[k * Self.channels + c] * fb
+                #expect(abs(out.data[c * pixels + p] - max(v, 0.2 * v)) < 1e-5, "channel \(c), pixel \(p)")
+            }
+        }
+    }
 }
