@@ -258,7 +258,7 @@ extension Bench.LatencyTiming {
                     Thread.sleep(forTimeInterval: 0.001)
                 }
                 let running = switch renderer.latest() {
-                case .queued, .rendering: true
+                case .queued, .drafting, .refining, .rendering: true
                 default: false
                 }
                 let revision = state.revision
