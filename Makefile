@@ -32,8 +32,9 @@ bench: setup
 parity: setup
 	swift test --scratch-path $(SCRATCH) --filter 'GeneratorTests|StyleEncoderTests' 2>&1 | grep '^parity'
 
-# The painter's interactive latency over a scripted session (docs/performance.md); LATENCY_ARGS e.g. --actions 200.
-LATENCY_ARGS ?=
+# The painter's interactive latency over a scripted session, with half-size drafts and without, and a table of
+# both (docs/performance.md); LATENCY_ARGS e.g. "--compare --actions 200", or "--no-draft" for one mode alone.
+LATENCY_ARGS ?= --compare
 latency: setup
 	swift build -c release --scratch-path $(SCRATCH) --product clade-paint
 	$(SCRATCH)/release/clade-paint bench latency $(LATENCY_ARGS)
