@@ -6,7 +6,7 @@ SCRATCH ?= .build
 export SCRATCH
 ARGS ?=
 
-.PHONY: setup run test fixtures parity bench latency fuzz sanitize stress reliability-ci
+.PHONY: setup run test fixtures parity bench latency preview-quality fuzz sanitize stress reliability-ci
 
 setup:
 	@scripts/setup.sh
@@ -38,6 +38,13 @@ LATENCY_ARGS ?= --compare
 latency: setup
 	swift build -c release --scratch-path $(SCRATCH) --product clade-paint
 	$(SCRATCH)/release/clade-paint bench latency $(LATENCY_ARGS)
+
+# What the painter's half-size draft costs in quality (docs/performance.md): PyTorch, full render against the
+# upscaled draft on held-out layouts; PREVIEW_QUALITY_ARGS e.g. --count 20.
+PREVIEW_QUALITY_ARGS ?=
+preview-quality: setup
+	.venv/bin/python Training/preview_quality.py --model Models/landscape.safetensors \
+		--segmenter docs/training-run/segmenter.pt --out runs/preview-quality.json $(PREVIEW_QUALITY_ARGS)
 
 # Reliability (docs/reliability.md). FUZZ_SECONDS per fuzz target; STRESS_EDITS edits; KILLS kill -9 rounds.
 FUZZ_SECONDS ?= 300
