@@ -5,9 +5,12 @@
 
 On the held-out landscape layouts of evaluate.py (seeds from data.HELDOUT_SEED_BASE, style code 0 of each
 layout), the PyTorch twin draws every layout twice with the same style code: at the model's size, and as the
-painter's draft at half that size (the layout rasterised at half size, with its edge and distance maps there;
-the fc map average-pooled, see SPADEGenerator.forward), the draft then upscaled bilinearly to full size as the
-painter's preview does (align_corners=False, no antialiasing). Reported:
+painter's draft at half that size: the layout's label and instance maps brought to half size by the painter's
+class vote (docs/conditioning.md section 1, the rule GridConditioning applies to the painted grid), edge and
+distance maps computed there, the fc map average-pooled (SPADEGenerator.forward); the draft is then upscaled
+bilinearly to full size as the painter's preview does (align_corners=False, no antialiasing). (The landscape
+renderer is not used at half size: its layouts depend on the raster size, so it would draw another layout.)
+Reported:
 - PSNR (per picture, RGB in [0, 1], then the mean) and mean absolute error of the upscaled draft against the
   full render; for scale, the same for the full render itself brought to half resolution and back (area
   downsampling, bilinear upsampling): the part of the difference that is resolution alone;
@@ -31,10 +34,34 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import data  # noqa: E402
 import evaluate  # noqa: E402
-from clade import modelfile  # noqa: E402
-from clade.networks import reduced_factors  # noqa: E402
+from clade import conditioning, modelfile  # noqa: E402
+from clade.config import ModelConfig  # noqa: E402
+from clade.networks import SPADEGenerator, make_semantic, reduced_factors  # noqa: E402
 
 DRAFT_FACTOR = 2
+
+
+def draft_inputs(config: ModelConfig, seeds: list[int], factor: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(seg [B, semantic_nc, H / f, W / f], dist [B, 2, H / f, W / f]) of the landscape layouts `seeds` (rendered
+    at the model's size) brought to 1/`factor` of it by the class vote, with edge and distance maps at that size."""
+    height, width = config.height // factor, config.width // factor
+    ignored = config.label_nc if config.contain_dontcare_label else None
+    labels, edges, dist = [], [], []
+    for seed in seeds:
+        _, full_labels, full_instances = data.landscape_sample(seed, config.width, config.height, 0.0)
+        small_labels, small_instances = conditioning.upsample_labels(full_labels, full_instances, height, width)
+        labels.append(torch.from_numpy(small_labels.astype("int64")))
+        edges.append(torch.from_numpy(conditioning.edge_map(small_labels, small_instances))[None])
+        dist.append(torch.from_numpy(conditioning.distance_map(small_labels, small_instances, ignored)))
+    return make_semantic(torch.stack(labels), torch.stack(edges), config), torch.stack(dist)
+
+
+@torch.no_grad()
+def draw_draft(generator: SPADEGenerator, config: ModelConfig, indices: list[int], factor: int) -> torch.Tensor:
+    """The drafts [B, 3, H / f, W / f] of held-out layouts `indices` under style code 0 (evaluate.style_codes)."""
+    seg, dist = draft_inputs(config, [data.HELDOUT_SEED_BASE + i for i in indices], factor)
+    z = evaluate.style_codes(indices, 0, config.z_dim) if config.use_vae else None
+    return generator(seg, dist if config.use_icpe else None, z)
 
 
 def upscale(images: torch.Tensor, height: int, width: int) -> torch.Tensor:
@@ -108,15 +135,13 @@ def main(argv: list[str] | None = None) -> dict:
     generator = generator.to(device).eval()
     width, height = config.width, config.height
     full_cache = evaluate.heldout_cache(args, width, height, config.class_count, device)
-    draft_cache = evaluate.heldout_cache(args, width // DRAFT_FACTOR, height // DRAFT_FACTOR, config.class_count,
-                                         device)
     ignored = config.label_nc if config.contain_dontcare_label else None
     classes = config.class_count
     confusions = {kind: torch.zeros(classes, classes, dtype=torch.int64) for kind in ("full", "draft", "resampled")}
     differences = {kind: {"psnr": [], "mae": []} for kind in ("draft", "resampled")}
     for indices in evaluate.batches(len(full_cache), args.batch_size):
         full = evaluate.generate(generator, config, full_cache, indices, 0, device)
-        draft = upscale(evaluate.generate(generator, config, draft_cache, indices, 0, device), height, width)
+        draft = upscale(draw_draft(generator, config, indices, DRAFT_FACTOR), height, width)
         pictures = {"full": full, "draft": draft, "resampled": resolution_only(full, DRAFT_FACTOR)}
         target = evaluate.resize_labels(full_cache.labels[torch.tensor(indices)].long(), judge)
         for kind, images in pictures.items():

@@ -12,7 +12,8 @@ struct Paint: ParsableCommand {
         discussion: """
             Keys: arrows or hjkl move, space paints, 1-9 and the palette's letters choose classes, s tries a style, \
             w saves, q quits; ? shows every key. The painting is autosaved as you go (see --state-dir); after a \
-            crash the next start offers to restore it.
+            crash the next start offers to restore it. Each change is drawn first as a half-size draft (the status \
+            line says "draft"), then at full size once you pause (see --no-draft).
             """)
 
     @OptionGroup var modelOptions: ModelOptions

@@ -4,6 +4,7 @@ import math
 import pytest
 import torch
 
+import data
 import landscape
 import preview_quality
 import segmenter
@@ -29,6 +30,18 @@ def test_upscale_is_bilinear_without_antialiasing_and_resolution_only_keeps_flat
     assert preview_quality.upscale(small, 1, 4)[0, 0, 0].tolist() == pytest.approx([0.0, 0.25, 0.75, 1.0])
     flat = torch.full((1, 3, 8, 8), 0.3)
     assert torch.allclose(preview_quality.resolution_only(flat, 2), flat)
+
+
+def test_draft_inputs_are_the_full_size_layout_at_half_size():
+    config = ModelConfig.create(label_nc=landscape.NUM_CLASSES, ngf=2, width=128, use_instance_edges=True,
+                                use_icpe=True, use_vae=True, z_dim=8, class_names=list(landscape.CLASS_NAMES))
+    seed = data.HELDOUT_SEED_BASE + 2
+    seg, dist = preview_quality.draft_inputs(config, [seed], 2)
+    assert seg.shape == (1, config.semantic_nc, 64, 64) and dist.shape == (1, 2, 64, 64)
+    _, labels, _ = data.landscape_sample(seed, 128, 128, 0.0)
+    agreement = (seg[0, :-1].argmax(0).numpy() == labels[::2, ::2]).mean()
+    assert agreement > 0.9
+    assert dist.abs().max() <= 1 and dist.abs().max() > 0.5
 
 
 def tiny_model(path):
