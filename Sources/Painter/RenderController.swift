@@ -130,7 +130,7 @@ public final class RenderController: Sendable {
                 if let image { draft = try publish(image, isDraft: true) }
             }
             if draft == nil { report(number) { $0.status = .rendering(progress: 0) } }
-            // A newer request that came while the draft was published must not wait for this full render to start.
+            // A request that came while the draft was being published drops the full-size pass before it starts.
             guard isCurrent(number) else { throw CancellationError() }
             var done = 0.0
             let image = try model.render(request, observer: { stage in
