@@ -6,7 +6,7 @@ SCRATCH ?= .build
 export SCRATCH
 ARGS ?=
 
-.PHONY: setup run test fixtures parity bench latency fuzz sanitize stress reliability-ci
+.PHONY: setup run test fixtures parity bench latency preview-quality fuzz sanitize stress reliability-ci
 
 setup:
 	@scripts/setup.sh
@@ -32,11 +32,19 @@ bench: setup
 parity: setup
 	swift test --scratch-path $(SCRATCH) --filter 'GeneratorTests|StyleEncoderTests' 2>&1 | grep '^parity'
 
-# The painter's interactive latency over a scripted session (docs/performance.md); LATENCY_ARGS e.g. --actions 200.
-LATENCY_ARGS ?=
+# The painter's interactive latency over a scripted session, with half-size drafts and without, and a table of
+# both (docs/performance.md); LATENCY_ARGS e.g. "--compare --actions 200", or "--no-draft" for one mode alone.
+LATENCY_ARGS ?= --compare
 latency: setup
 	swift build -c release --scratch-path $(SCRATCH) --product clade-paint
 	$(SCRATCH)/release/clade-paint bench latency $(LATENCY_ARGS)
+
+# What the painter's half-size draft costs in quality (docs/performance.md): PyTorch, full render against the
+# upscaled draft on held-out layouts; PREVIEW_QUALITY_ARGS e.g. --count 20.
+PREVIEW_QUALITY_ARGS ?=
+preview-quality: setup
+	.venv/bin/python Training/preview_quality.py --model Models/landscape.safetensors \
+		--segmenter docs/training-run/segmenter.pt --out runs/preview-quality.json $(PREVIEW_QUALITY_ARGS)
 
 # Reliability (docs/reliability.md). FUZZ_SECONDS per fuzz target; STRESS_EDITS edits; KILLS kill -9 rounds.
 FUZZ_SECONDS ?= 300

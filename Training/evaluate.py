@@ -185,7 +185,7 @@ def evaluate_model(name: str, path: str, judge: Judge, real_features: torch.Tens
         images = generate(generator, config, cache, indices, 0, device)
         prediction, feature = judge(images)
         target = cache.labels[torch.tensor(indices, device=cache.device)].long()
-        confusion += confusion_matrix(prediction, _resize_labels(target, judge), config.class_count, ignored)
+        confusion += confusion_matrix(prediction, resize_labels(target, judge), config.class_count, ignored)
         features.append(feature.cpu())
     seconds = time.time() - began
     scores = segmentation_scores(confusion, config.class_names)
@@ -217,7 +217,7 @@ def evaluate_model(name: str, path: str, judge: Judge, real_features: torch.Tens
     return result, pictures
 
 
-def _resize_labels(labels: torch.Tensor, judge: Judge) -> torch.Tensor:
+def resize_labels(labels: torch.Tensor, judge: Judge) -> torch.Tensor:
     """Label maps [N, H, W] nearest-resized to the segmenter's size."""
     if tuple(labels.shape[-2:]) == (judge.height, judge.width):
         return labels
@@ -234,7 +234,7 @@ def evaluate_real(judge: Judge, cache: data.SampleCache, class_names: list[str],
     for indices in batches(len(cache), args.batch_size):
         batch = cache.batch(torch.tensor(indices), torch.zeros(len(indices), dtype=torch.bool))
         prediction, feature = judge(batch["image"])
-        confusion += confusion_matrix(prediction, _resize_labels(batch["labels"], judge), classes, ignored)
+        confusion += confusion_matrix(prediction, resize_labels(batch["labels"], judge), classes, ignored)
         features.append(feature.cpu())
     scores = segmentation_scores(confusion, class_names)
     result = {"miou": round(scores["miou"], 4), "pixel_accuracy": round(scores["pixel_accuracy"], 4),

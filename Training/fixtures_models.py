@@ -8,6 +8,8 @@ Per fixture `<name>`:
   `in.dist` F32 [2, H, W], `in.z` F32 [z_dim] (VAE models; the seeded style code of metadata `style_seed`),
   `in.style_image` F32 [3, h, w] in [-1, 1] (encoder models); outputs `out.fc`, `out.<block>` F32 [C, h, w],
   `out.conv_img` F32 [3, H, W] (before tanh), `out.image` F32 [3, H, W], `out.mu`, `out.logvar` F32 [z_dim].
+- `<name>.half.io.safetensors` (fixtures in `HALF_SIZE`): the same inputs and outputs for a layout at half the
+  model's size drawn with the fixture's style code (the reduced scale of `SPADEGenerator.forward`).
 Expected outputs come from the model as reloaded from its file, so F16/BF16 files are judged by their
 rounded weights, except for the conversion fixtures (`CONVERSIONS`): their model file is converted by
 Training/convert.py from a public-style checkpoint, and their outputs come from that original model, so the
@@ -103,6 +105,11 @@ CONVERSIONS = [
     ConversionSpec("converted_coco_clade_icpe", "coco-stuff", "clade", True, 64, 64, 21),
 ]
 
+# Fixtures that also get `<name>.half.io.safetensors`: the same model file and style code drawn at half the
+# model's size (the painter's draft; the fc map average-pooled by 2), on a layout of its own.
+HALF_SIZE = ["clade_icpe_edges_vae_batch", "clade_icpe_vae_instance_wide"]
+HALF_SEED_OFFSET = 500
+
 
 @dataclass
 class Layout:
@@ -115,16 +122,18 @@ class Layout:
     dist: np.ndarray
 
 
-def random_layout(config: ModelConfig, rng: np.random.Generator) -> Layout:
-    """A smooth layout of several classes: a coarse random grid (blobs of 2x2 cells mixed with single cells)
-    upsampled by the class vote; classes 0-2 are "things" with instance ids 1-3, the others have id 0."""
-    gh, gw = max(2, config.height // 8), max(2, config.width // 8)
+def random_layout(config: ModelConfig, rng: np.random.Generator, factor: int = 1) -> Layout:
+    """A smooth layout of several classes at the model's size divided by `factor`: a coarse random grid (blobs
+    of 2x2 cells mixed with single cells) upsampled by the class vote; classes 0-2 are "things" with instance
+    ids 1-3, the others have id 0."""
+    height, width = config.height // factor, config.width // factor
+    gh, gw = max(2, height // 8), max(2, width // 8)
     coarse = rng.integers(0, config.class_count, size=((gh + 1) // 2, (gw + 1) // 2))
     grid = np.repeat(np.repeat(coarse, 2, 0), 2, 1)[:gh, :gw]
     speckle = rng.random((gh, gw)) < 0.25
     grid = np.where(speckle, rng.integers(0, config.class_count, size=(gh, gw)), grid).astype(np.int32)
     grid_instances = np.where(grid < 3, rng.integers(1, 4, size=(gh, gw)), 0).astype(np.int32)
-    labels, instances = conditioning.upsample_labels(grid, grid_instances, config.height, config.width)
+    labels, instances = conditioning.upsample_labels(grid, grid_instances, height, width)
     ignored = config.label_nc if config.contain_dontcare_label else None
     return Layout(grid, grid_instances, labels, instances, conditioning.edge_map(labels, instances)[None],
                   conditioning.distance_map(labels, instances, ignored_class=ignored))
@@ -301,4 +310,30 @@ def build_fixture(spec: FixtureSpec, folder: str) -> dict:
         "block_std": {k: round(float(v.std()), 4) for k, v in features.items()},
         "model_bytes": os.path.getsize(model_path), "io_bytes": os.path.getsize(io_path),
         **({"style_seed": int(metadata["style_seed"])} if "style_seed" in metadata else {}),
+    }
+
+
+def build_half_size_fixture(spec: FixtureSpec, folder: str) -> dict:
+    """Write `<name>.half.io.safetensors` into `folder` for the model `build_fixture` wrote there: a layout at
+    half the model's size, the fixture's seeded style code, the outputs of every stage; returns a summary."""
+    config = spec.config()
+    _, model, _ = load(os.path.join(folder, f"{spec.name}.model.safetensors"))
+    rng = np.random.default_rng(spec.seed + HALF_SEED_OFFSET)
+    layout = random_layout(config, rng, factor=2)
+    seg, dist = network_inputs(config, [layout])
+    tensors = layout_tensors(layout)
+    style_seed = spec.seed * 1000 + 7
+    z = torch.from_numpy(random_style(style_seed, config.z_dim))
+    tensors["in.z"] = z
+    with torch.no_grad():
+        image, features = model(seg, dist, z[None], return_features=True)
+    for name, feature in features.items():
+        tensors[f"out.{name}"] = feature[0]
+    tensors["out.image"] = image[0]
+    io_path = os.path.join(folder, f"{spec.name}.half.io.safetensors")
+    write_io(tensors, {"style_seed": str(style_seed)}, io_path)
+    return {
+        "name": f"{spec.name}.half", "width": config.width // 2, "height": config.height // 2,
+        "image_std": round(float(image.std()), 4), "style_seed": style_seed,
+        "model_bytes": 0, "io_bytes": os.path.getsize(io_path),
     }

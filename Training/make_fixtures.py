@@ -16,7 +16,8 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from fixtures_models import CONVERSIONS, FIXTURES, build_conversion_fixture, build_fixture  # noqa: E402
+from fixtures_models import (CONVERSIONS, FIXTURES, HALF_SIZE, build_conversion_fixture, build_fixture,  # noqa: E402
+                             build_half_size_fixture)
 
 DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "CLADETests", "Fixtures")
 
@@ -41,6 +42,12 @@ def main() -> None:
         print(f"{spec.name:34s} F32  {summary['width']}x{summary['height']}  image std {summary['image_std']:.3f}  "
               f"(converted {spec.dataset} checkpoint)  files "
               f"{(summary['model_bytes'] + summary['io_bytes']) / 1e6:.2f} MB")
+    for spec in FIXTURES:
+        if spec.name in HALF_SIZE:
+            summary = build_half_size_fixture(spec, args.out)
+            summaries.append(summary)
+            print(f"{summary['name']:34s} F32  {summary['width']}x{summary['height']}  image std "
+                  f"{summary['image_std']:.3f}  (half size)  files {summary['io_bytes'] / 1e6:.2f} MB")
     total = sum(s["model_bytes"] + s["io_bytes"] for s in summaries)
     print(f"total {total / 1e6:.2f} MB")
     summary_path = os.path.join(args.out, "model_fixtures.json")

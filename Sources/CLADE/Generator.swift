@@ -29,7 +29,8 @@ public struct GeneratorInputError: Error, Equatable, CustomStringConvertible, Lo
 
 /// The SPADE / CLADE generator (PyTorch `SPADEGenerator` with per-block CLADE or SPADE normalisation).
 ///
-///     x = fc(z).view(16ngf, sh, sw)                      with a style encoder (use_vae)
+///     x = fc(z).view(16ngf, sh, sw)                      with a style encoder (use_vae);
+///         at 1/2^k of the model's size (`ModelConfig.reductionFactors`) average-pooled by 2^k
 ///     x = fc(nearest(segmap, sh x sw))                   otherwise (3x3 conv over the one-hot map)
 ///     x = head_0(x); up; G_middle_0; [up]; G_middle_1; up; up_0; up; up_1; up; up_2; up; up_3; [up; up_4]
 ///     image = tanh(conv_img(lrelu(x, 0.2)))              [3, H, W] in [-1, 1]
@@ -81,7 +82,9 @@ public final class Generator: Sendable {
                 throw GeneratorInputError(problem: "style code has \(style.values.count) values; the model's z_dim is \(config.zDim)")
             }
             x = fc(Tensor(shape: [config.zDim], data: style.values))
-            x.shape = [16 * config.ngf, maps.height / step, maps.width / step]
+            x.shape = [16 * config.ngf, config.headHeight, config.headWidth]
+            // A picture reduced by 2^k starts from the area average of the head map, the style's layout at that scale.
+            x = averagePool(x, by: config.width / maps.width)
         case let .semantic(fc):
             x = fc(maps.resized(height: maps.height / step, width: maps.width / step).oneHot(), workspace: workspace)
         }
@@ -105,16 +108,7 @@ public final class Generator: Sendable {
     /// Checks the input against the model and gathers it into full-size maps.
     private func semanticMaps(for input: GeneratorInput) throws -> SemanticMaps {
         let (h, w) = (input.labels.height, input.labels.width)
-        let step = 1 << config.upsamplingCount
-        if config.useVAE {
-            guard h == config.height && w == config.width else {
-                throw GeneratorInputError(problem: "label map is \(w)x\(h); this model (use_vae) draws exactly \(config.width)x\(config.height)")
-            }
-        } else {
-            guard h >= step, w >= step, h % step == 0, w % step == 0 else {
-                throw GeneratorInputError(problem: "label map is \(w)x\(h); width and height must be positive multiples of \(step)")
-            }
-        }
+        if let problem = config.sizeProblem(width: w, height: h) { throw GeneratorInputError(problem: problem) }
         let classCount = config.classCount
         if let index = input.labels.classes.firstIndex(where: { $0 < 0 || Int($0) >= classCount }) {
             throw GeneratorInputError(problem: "label map value \(input.labels.classes[index]) at (x \(index % w), y \(index / w)) is not a class of this model (0 ..< \(classCount))")

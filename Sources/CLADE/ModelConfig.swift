@@ -93,6 +93,33 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     /// The head's spatial size (width, height).
     public var headWidth: Int { width >> upsamplingCount }
     public var headHeight: Int { height >> upsamplingCount }
+    /// The factors 1, 2, 4 ... by which a model with a style encoder can draw a smaller picture: the powers of two
+    /// that divide the head map, whose `fc(z)` map the generator then average-pools by the factor.
+    public var reductionFactors: [Int] {
+        var factors = [1]
+        while headWidth % (factors[factors.count - 1] * 2) == 0 && headHeight % (factors[factors.count - 1] * 2) == 0 {
+            factors.append(factors[factors.count - 1] * 2)
+        }
+        return factors
+    }
+
+    /// Why the generator cannot draw a `width x height` picture, or nil when it can: a model with a style encoder
+    /// draws its own size divided by one of its `reductionFactors`; other models any positive multiple of
+    /// 2^upsamplingCount.
+    public func sizeProblem(width: Int, height: Int) -> String? {
+        if useVAE {
+            if reductionFactors.contains(where: { width * $0 == self.width && height * $0 == self.height }) { return nil }
+            let sizes = reductionFactors.map { "\(self.width / $0)x\(self.height / $0)" }.joined(separator: ", ")
+            return "label map is \(width)x\(height); this model (use_vae) draws \(sizes) "
+                + "(its size divided by a power of two that divides the head map \(headWidth)x\(headHeight))"
+        }
+        let step = 1 << upsamplingCount
+        guard width >= step, height >= step, width % step == 0, height % step == 0 else {
+            return "label map is \(width)x\(height); width and height must be positive multiples of \(step)"
+        }
+        return nil
+    }
+
     /// Block names in order, as in the public checkpoints.
     public var blockNames: [String] {
         ["head_0", "G_middle_0", "G_middle_1", "up_0", "up_1", "up_2", "up_3"] + (numUpsamplingLayers == .most ? ["up_4"] : [])

@@ -55,7 +55,7 @@ public enum PaintApp {
             }
             let status = state.renderer?.latest() ?? .idle
             let result = state.renderer?.latestResult()
-            let render = PaintView.renderSummary(status) + " \(result?.generation ?? 0)"
+            let render = PaintView.renderSummary(status) + " \(result?.generation ?? 0)\(result?.isDraft == true ? " draft" : "")"
             if render != lastRender {
                 lastRender = render
                 changed = true
@@ -76,13 +76,14 @@ public enum PaintApp {
 
 /// The newest picture scaled for the preview panel, scaled again only when the picture or the panel changes.
 struct PreviewCache {
-    private var key: (generation: UInt64, width: Int, height: Int)?
+    /// A request's draft and final picture share a generation, so the key tells them apart.
+    private var key: (generation: UInt64, isDraft: Bool, width: Int, height: Int)?
     private var picture: HalfBlockPicture?
 
     mutating func picture(of result: RenderResult, width: Int, height: Int) -> HalfBlockPicture {
-        if let key, let picture, key == (result.generation, width, height) { return picture }
+        if let key, let picture, key == (result.generation, result.isDraft, width, height) { return picture }
         let scaled = HalfBlockPicture(result.image, width: width, height: height)
-        key = (result.generation, width, height)
+        key = (result.generation, result.isDraft, width, height)
         picture = scaled
         return scaled
     }

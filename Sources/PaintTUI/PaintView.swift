@@ -188,12 +188,16 @@ public enum PaintView {
         return parts.joined(separator: " │ ")
     }
 
-    /// `queued`, `rendering 40%`, `done in 812 ms`, `render failed: ...`.
+    /// `queued`, `drafting 40%`, `draft in 52 ms, refining 40%`, `rendering 40%`, `done in 812 ms`,
+    /// `render failed: ...`: "draft" while the picture shown is the half-size draft, "done" once it is final.
     public static func renderSummary(_ render: RenderStatus) -> String {
-        switch render {
+        func percent(_ progress: Double) -> String { "\(Int((progress * 100).rounded()))%" }
+        return switch render {
         case .idle: "idle"
         case .queued: "queued"
-        case .rendering(let progress): "rendering \(Int((progress * 100).rounded()))%"
+        case .drafting(let progress): "drafting \(percent(progress))"
+        case .refining(let draft, let progress): "draft in \(Int(draft.milliseconds.rounded())) ms, refining \(percent(progress))"
+        case .rendering(let progress): "rendering \(percent(progress))"
         case .done(let result): "done in \(Int(result.milliseconds.rounded())) ms"
         case .failed(let message): "render failed: \(message)"
         }

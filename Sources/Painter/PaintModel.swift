@@ -38,14 +38,39 @@ public final class PaintModel: Sendable {
     /// The number of generator stages `render` reports to its observer: the head, every block, the output conv.
     public var stageCount: Int { config.blocks.count + 2 }
 
+    /// The size of the draft of a `width x height` picture: half of it, where the generator can draw that (both
+    /// sides even and `ModelConfig.sizeProblem` content: for a model with a style encoder the head map must halve,
+    /// for others the half must stay a multiple of 2^upsamplingCount); nil where there is no draft.
+    public func draftSize(width: Int, height: Int) -> (width: Int, height: Int)? {
+        guard width % 2 == 0, height % 2 == 0, config.sizeProblem(width: width / 2, height: height / 2) == nil else { return nil }
+        return (width / 2, height / 2)
+    }
+
     /// Draws the picture for `request` on the calling thread.
     /// - observer: called after each stage with the stage's name (`stageCount` calls in all).
     /// - isCancelled: checked between stages; when it returns true the call throws `CancellationError`.
     public func render(
         _ request: RenderRequest, observer: ((String) -> Void)? = nil, isCancelled: () -> Bool = { false }
     ) throws -> PNGImage {
+        PNGImage(tensor: try draw(request, observer: observer, isCancelled: isCancelled))
+    }
+
+    /// Draws the draft of `request` on the calling thread: the grid upsampled to `draftSize` (conditioning maps at
+    /// that size, the same style code), the picture upscaled bilinearly to the request's size so that it can stand
+    /// in for the final one. nil when the request's size has no draft. Observer and cancellation as `render`.
+    public func renderDraft(
+        _ request: RenderRequest, observer: ((String) -> Void)? = nil, isCancelled: () -> Bool = { false }
+    ) throws -> PNGImage? {
+        guard let size = draftSize(width: request.width, height: request.height) else { return nil }
+        var draft = request
+        (draft.width, draft.height) = size
+        let image = try draw(draft, observer: observer, isCancelled: isCancelled)
+        return PNGImage(tensor: resizeBilinear(image, height: request.height, width: request.width))
+    }
+
+    /// The generator's picture for `request`: `[3, request.height, request.width]` in [-1, 1].
+    private func draw(_ request: RenderRequest, observer: ((String) -> Void)?, isCancelled: () -> Bool) throws -> Tensor {
         let input = try request.generatorInput(config: config)
-        let image = try generator(input, observer: observer.map { observe in { name, _ in observe(name) } }, isCancelled: isCancelled)
-        return PNGImage(tensor: image)
+        return try generator(input, observer: observer.map { observe in { name, _ in observe(name) } }, isCancelled: isCancelled)
     }
 }

@@ -402,17 +402,19 @@ public final class PainterState {
     // MARK: Saving
 
     /// Saves the picture, the mask, the instance map and the session record as the next free `<name>-NNN.*` in
-    /// `folder`. Waits for the renderer's render of the current state (or draws it here, on the caller's thread,
-    /// when there is no renderer), so it can take one render's time. The autosave is cleared afterwards.
+    /// `folder`. Waits for the renderer's final, full-size render of the current state (or draws it here, on the
+    /// caller's thread, when there is none), so it can take one render's time; a draft is never saved. The autosave
+    /// is cleared afterwards.
     @discardableResult
     public func save(to folder: URL, name: String = "painting") throws -> SavedFiles {
         if isPressed { release() }
         let request = renderRequest
-        // Every change was submitted, so after the worker drains its queue its newest picture normally shows this
-        // state; drawing it here is the fallback (no renderer, or its render failed).
+        // Every change was submitted, so after the worker drains its queue its newest picture normally is the final
+        // one of this state (the worker drafts and refines a request in one go); drawing it here is the fallback
+        // (no renderer, or its render failed).
         renderer?.wait()
         let image: PNGImage
-        if let result = renderer?.latestResult(), result.request == request {
+        if let result = renderer?.latestResult(), result.request == request, !result.isDraft {
             image = result.image
         } else {
             image = try model.render(request)

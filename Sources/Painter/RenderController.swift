@@ -1,18 +1,23 @@
 import Dispatch
 import Foundation
+import ImageFiles
 import Synchronization
 
 /// Renders pictures on one background worker so the caller never waits: the newest request wins.
 ///
 /// `submit` returns at once. The worker (a serial DispatchQueue, not a Swift concurrency Task: BLAS work would
 /// block the cooperative pool) takes only the newest waiting request; a render in progress is abandoned between
-/// generator stages as soon as a newer request is submitted (an atomic generation number). The UI polls
-/// `latest()` and `latestResult()`, cheap reads of a Mutex-guarded slot. Each finished picture is written to the
-/// preview PNG atomically.
+/// generator stages as soon as a newer request is submitted (an atomic generation number). With `drafts` on, each
+/// request is drawn twice: first a draft at half size (`PaintModel.renderDraft`), published as the preview, then,
+/// unless a newer request came meanwhile, the full-size picture, published in its place. The UI polls `latest()`
+/// and `latestResult()`, cheap reads of a Mutex-guarded slot. Each finished picture (draft or final) is written to
+/// the preview PNG atomically, always at the request's full size.
 public final class RenderController: Sendable {
     public let model: PaintModel
     /// Where each finished picture is written; nil writes none.
     public let previewURL: URL?
+    /// Whether each request is drafted at half size before its full-size render (where the size has a draft).
+    public let drafts: Bool
 
     private struct Slot {
         var pending: (generation: UInt64, request: RenderRequest)?
@@ -25,12 +30,21 @@ public final class RenderController: Sendable {
     /// The generation of the newest request (or cancellation); a render whose number differs is stale.
     private let generation = Atomic<UInt64>(0)
     private let slot = Mutex(Slot())
-    private let stageObserver: (@Sendable (_ generation: UInt64, _ stage: String) -> Void)?
+    private let stageObserver: (@Sendable (_ generation: UInt64, _ isDraft: Bool, _ stage: String) -> Void)?
 
+    /// - drafts: draft each request first. On by default: on the 2-core machine a full-size render of the bundled
+    ///   model (256x256, ~185 ms) is longer than the pause between a person's actions, so it is abandoned all
+    ///   through a stroke and the preview lags until the person stops; a half-size draft costs about a quarter of
+    ///   that, finishes between actions, and the full picture still follows when input pauses (docs/performance.md,
+    ///   "Interactive latency"). Off, every request costs one full render and no quarter-render more.
     /// - stageObserver: called on the worker after each generator stage of each render (e.g. for logging).
-    public init(model: PaintModel, previewURL: URL?, stageObserver: (@Sendable (_ generation: UInt64, _ stage: String) -> Void)? = nil) {
+    public init(
+        model: PaintModel, previewURL: URL?, drafts: Bool = true,
+        stageObserver: (@Sendable (_ generation: UInt64, _ isDraft: Bool, _ stage: String) -> Void)? = nil
+    ) {
         self.model = model
         self.previewURL = previewURL
+        self.drafts = drafts
         self.stageObserver = stageObserver
     }
 
@@ -85,26 +99,47 @@ public final class RenderController: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let stages = Double(model.stageCount)
-        var done = 0.0
-        report(number) { $0.status = .rendering(progress: 0) }
-        do {
-            let image = try model.render(request, observer: { stage in
-                done += 1
-                self.report(number) { $0.status = .rendering(progress: min(done / stages, 1)) }
-                self.stageObserver?(number, stage)
-            }, isCancelled: { !self.isCurrent(number) })
+        let isCancelled = { !self.isCurrent(number) }
+        /// Publishes a finished picture of request `number` (preview file first), unless a newer request came.
+        func publish(_ image: PNGImage, isDraft: Bool) throws -> RenderResult {
             guard isCurrent(number) else { throw CancellationError() }
             if let previewURL { try image.write(to: previewURL) }
             let elapsed = clock.now - start
             let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            let result = RenderResult(generation: number, request: request, image: image, milliseconds: milliseconds, previewURL: previewURL)
+            let result = RenderResult(
+                generation: number, request: request, image: image, isDraft: isDraft, milliseconds: milliseconds, previewURL: previewURL)
             slot.withLock { slot in
-                slot.counts.rendered += 1
+                if isDraft { slot.counts.drafts += 1 } else { slot.counts.rendered += 1 }
                 if isCurrent(number) {
-                    slot.status = .done(result)
+                    slot.status = isDraft ? .refining(draft: result, progress: 0) : .done(result)
                     slot.result = result
                 }
             }
+            return result
+        }
+        do {
+            var draft: RenderResult?
+            if drafts, model.draftSize(width: request.width, height: request.height) != nil {
+                var done = 0.0
+                report(number) { $0.status = .drafting(progress: 0) }
+                let image = try model.renderDraft(request, observer: { stage in
+                    done += 1
+                    self.report(number) { $0.status = .drafting(progress: min(done / stages, 1)) }
+                    self.stageObserver?(number, true, stage)
+                }, isCancelled: isCancelled)
+                if let image { draft = try publish(image, isDraft: true) }
+            }
+            if draft == nil { report(number) { $0.status = .rendering(progress: 0) } }
+            // A request that came while the draft was being published drops the full-size pass before it starts.
+            guard isCurrent(number) else { throw CancellationError() }
+            var done = 0.0
+            let image = try model.render(request, observer: { stage in
+                done += 1
+                let progress = min(done / stages, 1)
+                self.report(number) { $0.status = draft.map { .refining(draft: $0, progress: progress) } ?? .rendering(progress: progress) }
+                self.stageObserver?(number, false, stage)
+            }, isCancelled: isCancelled)
+            _ = try publish(image, isDraft: false)
         } catch is CancellationError {
             slot.withLock { $0.counts.abandoned += 1 }
         } catch {

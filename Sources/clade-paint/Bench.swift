@@ -101,6 +101,12 @@ extension Bench {
         @Flag(name: .long, help: "Wait for a line on standard input before each repetition, until end of input.")
         var serve = false
 
+        @Option(name: .long, help: ArgumentHelp(
+            "Draw at 1/n of the input's size (n a power of two the model allows; 2 is the painter's draft).",
+            discussion: "The input's label, edge and distance maps are nearest-resized (a timing input, not the painter's own draft conditioning); FLOPs are counted for a model of that size.",
+            valueName: "n"))
+        var scale = 1
+
         @Flag(name: .long, help: "Add the median time of each stage (fc, every block, conv_img: from the previous stage's end) to the summary.")
         var stages = false
 
@@ -108,9 +114,12 @@ extension Bench {
             let threads = common.configureThreads()
             let (model, path) = try modelOptions.loadModel()
             let config = model.config
-            let input = try Bench.generatorInput(path: input, config: config)
+            var input = try Bench.generatorInput(path: input, config: config)
+            if scale != 1 { input = try Self.reduced(input, by: scale, config: config, path: self.input) }
             let generator = Generator(model: model)
-            let flops = ModelCost(config: config).generator.flops
+            var scaled = config
+            (scaled.width, scaled.height) = (input.labels.width, input.labels.height)
+            let flops = ModelCost(config: scaled).generator.flops
             let clock = ContinuousClock()
             var image = try FileProblem.attributing(to: path) { try generator(input) }
             var times: [Double] = []
@@ -137,6 +146,7 @@ extension Bench {
             let median = times.isEmpty ? Double.nan : Bench.median(times)
             var summary: [String: Any] = [
                 "model": path, "threads": threads, "repetitions": times.count, "median_ms": median,
+                "size": "\(input.labels.width)x\(input.labels.height)", "scale": scale,
                 "flops": flops, "gflops_per_s": Double(flops) / median / 1e6, "peak_rss_kib": Bench.peakResidentKiB(),
                 "weight_bytes_f32": 4 * ModelFile.expectedTensors(for: config).reduce(0) { $0 + $1.shape.reduce(1, *) },
                 "generator_weight_bytes_f32": 4 * ModelCost(config: config).generator.parameters,
@@ -145,6 +155,28 @@ extension Bench {
                 summary["stage_ms"] = stageOrder.map { ["stage": $0, "median_ms": Bench.median(stageTimes[$0]!)] as [String: Any] }
             }
             Bench.emit(summary)
+        }
+
+        /// `input` with its maps nearest-resized to 1/`factor` of their size; the style code stays.
+        static func reduced(_ input: GeneratorInput, by factor: Int, config: ModelConfig, path: String) throws -> GeneratorInput {
+            guard factor >= 1, factor & (factor - 1) == 0 else {
+                throw ValidationError("--scale \(factor): the scale must be a power of two that divides both sides")
+            }
+            let (width, height) = (input.labels.width / factor, input.labels.height / factor)
+            for (name, map) in [("in.edges", input.edges), ("in.dist", input.distances)] {
+                if let map, map.shape.count != 3 || map.shape[1] != input.labels.height || map.shape[2] != input.labels.width {
+                    throw FileProblem(file: path, problem: "\(name) is \(map.shape); in.labels needs [C, \(input.labels.height), \(input.labels.width)]")
+                }
+            }
+            guard width * factor == input.labels.width, height * factor == input.labels.height else {
+                throw ValidationError("--scale \(factor): the input is \(input.labels.width)x\(input.labels.height); the scale must be a power of two that divides both sides")
+            }
+            if let problem = config.sizeProblem(width: width, height: height) { throw FileProblem(file: path, problem: "--scale \(factor): \(problem)") }
+            return GeneratorInput(
+                labels: NearestResize.resize(input.labels, width: width, height: height),
+                edges: input.edges.map { NearestResize.resize($0, width: width, height: height) },
+                distances: input.distances.map { NearestResize.resize($0, width: width, height: height) },
+                style: input.style)
         }
     }
 

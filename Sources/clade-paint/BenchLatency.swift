@@ -7,17 +7,20 @@ import Painter
 extension Bench {
     /// `bench latency`: a scripted, seeded painting session replayed through `PaintSession` (the painter's key
     /// handling, as the terminal drives it) against a `PainterState` with its `RenderController` and `Autosave`.
-    /// It times each action on the calling thread (the UI thread) and each action's way to the preview PNG.
+    /// It times each action on the calling thread (the UI thread) and each action's way to its first preview (a
+    /// half-size draft or the final picture) and to its final, full-size preview.
     struct LatencyTiming: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "latency",
-            abstract: "Time a scripted painting session: action to preview PNG, UI-thread time per action, render time.",
+            abstract: "Time a scripted painting session: action to first and to final preview, UI-thread time per action, render times.",
             discussion: """
                 Replays a seeded session (strokes, key-repeat bursts, fills, class changes, one ICPE toggle, one \
-                style change) through the painter's own key handling at a human pace. Prints one JSON object per \
-                action, then a summary: action-to-preview latency (median, p95; actions whose own render was \
-                superseded by a newer one), the time the UI thread spends on each action (against the 20 ms \
-                limit), render times and the load average.
+                style change) through the painter's own key handling at a human pace, with the painter's half-size \
+                drafts (as `paint`) or without them (--no-draft); --compare plays the same script both ways, one after \
+                the other. Prints one JSON object per action, then a summary per mode: action-to-first-preview and \
+                action-to-final-preview latency (median, p95, max; actions whose own render was superseded by a newer \
+                one), the time the UI thread spends on each action (against the 20 ms limit), render times and the \
+                load average. --compare ends with a table of both modes.
                 """)
 
         @OptionGroup var modelOptions: ModelOptions
@@ -38,6 +41,12 @@ extension Bench {
         @Option(name: .long, help: ArgumentHelp("Keep the preview PNG here (default: a temporary folder, removed afterwards).", valueName: "file"))
         var preview: String?
 
+        @Flag(name: .customLong("no-draft"), help: "Render only full-size pictures (paint --no-draft).")
+        var noDraft = false
+
+        @Flag(name: .long, help: "Play the script with drafts, then without, and end with a table of both.")
+        var compare = false
+
         /// The UI thread's budget per action (issue 6).
         static let uiLimitMs = 20.0
 
@@ -45,6 +54,7 @@ extension Bench {
             guard actions >= 1 else { throw ValidationError("--actions must be at least 1.") }
             guard intervalMs > 0 else { throw ValidationError("--interval-ms must be positive.") }
             if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+            if compare && noDraft { throw ValidationError("--compare plays both modes; leave out --no-draft.") }
         }
 
         func run() throws {
@@ -52,14 +62,23 @@ extension Bench {
             let (file, modelPath) = try modelOptions.loadModel()
             let palette = try paletteOption.loadPalette(for: file, modelPath: modelPath)
             let model = try FileProblem.attributing(to: palette.path) { try PaintModel(file: file, path: modelPath, palette: palette.palette) }
+            let summaries = try (compare ? [true, false] : [!noDraft]).map { drafts in
+                try session(model: model, modelPath: modelPath, threadCount: threadCount, drafts: drafts)
+            }
+            if compare {
+                for line in Self.comparison(summaries) { print(line) }
+            }
+        }
 
+        /// Plays the script once with a fresh painter and renderer; emits its actions and summary, returns the summary.
+        private func session(model: PaintModel, modelPath: String, threadCount: Int, drafts: Bool) throws -> [String: Any] {
             let stateFolder = FileManager.default.temporaryDirectory.appendingPathComponent("clade-paint-latency-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: stateFolder) }
             let previewURL = preview.map { URL(fileURLWithPath: $0) } ?? stateFolder.appendingPathComponent("preview.png")
 
             let loadAtStart = Self.loadAverage()
-            let renderer = RenderController(model: model, previewURL: previewURL)
+            let renderer = RenderController(model: model, previewURL: previewURL, drafts: drafts)
             let autosave = Autosave(folder: stateFolder)
             var styleSeeds = SplitMix64(seed: seed ^ 0x5EED)
             let state = PainterState(model: model, renderer: renderer, autosave: autosave, seedSource: { styleSeeds.next() })
@@ -69,25 +88,77 @@ extension Bench {
             let run = try Replay(session: session, renderer: renderer).play(script)
             autosave.clear()
 
-            for action in run.actions { Bench.emit(action.json) }
-            let latencies = run.actions.compactMap(\.previewMs)
+            let mode = drafts ? "draft" : "full"
+            for action in run.actions {
+                var object = action.json
+                object["mode"] = mode
+                Bench.emit(object)
+            }
+            let changed = run.actions.filter { $0.generation != nil }
             let busy = run.actions.filter(\.renderRunning).map(\.handleMs)
             let counts = renderer.counts()
+            let draftSize = drafts ? model.draftSize(width: state.pictureWidth, height: state.pictureHeight) : nil
             var summary: [String: Any] = [
-                "summary": "latency", "model": modelPath, "threads": threadCount, "seed": seed,
+                "summary": "latency", "mode": mode, "model": modelPath, "threads": threadCount, "seed": seed,
                 "actions": actions, "interval_ms": intervalMs, "picture": "\(state.pictureWidth)x\(state.pictureHeight)",
+                "draft": draftSize.map { "\($0.width)x\($0.height)" } ?? "none",
                 "grid": "\(state.canvas.gridWidth)x\(state.canvas.gridHeight)",
-                "action_to_preview_ms": Self.statistics(latencies),
-                "superseded": run.actions.filter { $0.superseded == true }.count,
+                "action_to_first_preview_ms": Self.statistics(changed.compactMap(\.firstPreviewMs)),
+                "action_to_final_preview_ms": Self.statistics(changed.compactMap(\.finalPreviewMs)),
+                "first_preview_was_draft": changed.filter { $0.firstWasDraft == true }.count,
+                "superseded": changed.filter { $0.superseded == true }.count,
                 "ui_ms_while_rendering": Self.statistics(busy),
                 "ui_ms_all": Self.statistics(run.actions.map(\.handleMs)),
                 "ui_limit_ms": Self.uiLimitMs, "ui_within_limit": (busy.max() ?? 0) <= Self.uiLimitMs,
-                "render_ms": Self.statistics(run.renderMs), "first_render_ms": run.firstRenderMs,
-                "renders": ["rendered": counts.rendered, "abandoned": counts.abandoned, "skipped": counts.skipped, "failed": counts.failed],
+                "draft_render_ms": Self.statistics(run.draftMs), "final_render_ms": Self.statistics(run.finalMs),
+                "first_render_ms": run.firstRenderMs,
+                "renders": ["rendered": counts.rendered, "drafts": counts.drafts, "abandoned": counts.abandoned,
+                            "skipped": counts.skipped, "failed": counts.failed],
                 "load_average": ["start": loadAtStart, "end": Self.loadAverage()],
             ]
             if preview != nil { summary["preview"] = previewURL.path }
             Bench.emit(summary)
+            return summary
+        }
+
+        /// A Markdown table of the summaries' main figures, one column per mode.
+        static func comparison(_ summaries: [[String: Any]]) -> [String] {
+            func figure(_ summary: [String: Any], _ key: String, _ statistic: String) -> String {
+                guard let figures = summary[key] as? [String: Any], figures["count"] as? Int != 0,
+                      let value = figures[statistic] as? Double else { return "-" }
+                return value < 10 ? String(format: "%.3f ms", value) : String(format: "%.0f ms", value)
+            }
+            let modes = summaries.map { summary -> String in
+                let mode = summary["mode"] as? String ?? "?"
+                return mode == "draft" ? "with drafts (\(summary["draft"] as? String ?? "none"))" : "full size only"
+            }
+            var lines = ["| figure | " + modes.joined(separator: " | ") + " |", "|---|" + modes.map { _ in "---|" }.joined()]
+            let rows: [(String, String, String)] = [
+                ("action to first preview, median", "action_to_first_preview_ms", "median"),
+                ("action to first preview, p95", "action_to_first_preview_ms", "p95"),
+                ("action to first preview, max", "action_to_first_preview_ms", "max"),
+                ("action to final preview, median", "action_to_final_preview_ms", "median"),
+                ("action to final preview, p95", "action_to_final_preview_ms", "p95"),
+                ("action to final preview, max", "action_to_final_preview_ms", "max"),
+                ("UI thread while rendering, median", "ui_ms_while_rendering", "median"),
+                ("UI thread while rendering, max", "ui_ms_while_rendering", "max"),
+                ("draft render, median", "draft_render_ms", "median"),
+                ("final render, median", "final_render_ms", "median"),
+            ]
+            for (name, key, statistic) in rows {
+                lines.append("| \(name) | " + summaries.map { figure($0, key, statistic) }.joined(separator: " | ") + " |")
+            }
+            func count(_ summary: [String: Any], _ key: String) -> String {
+                (summary["renders"] as? [String: Any])?[key].map { "\($0)" } ?? "-"
+            }
+            lines.append("| renders: final / drafts / abandoned | "
+                + summaries.map { "\(count($0, "rendered")) / \(count($0, "drafts")) / \(count($0, "abandoned"))" }.joined(separator: " | ") + " |")
+            lines.append("| load average, start -> end | " + summaries.map { summary in
+                let load = summary["load_average"] as? [String: Any]
+                let start = (load?["start"] as? [Double])?.first, end = (load?["end"] as? [Double])?.first
+                return "\(start.map { String(format: "%.2f", $0) } ?? "-") -> \(end.map { String(format: "%.2f", $0) } ?? "-")"
+            }.joined(separator: " | ") + " |")
+            return lines
         }
 
         /// Median, 95th percentile (nearest rank), max and count; zeros for no values.
@@ -172,7 +243,7 @@ extension Bench.LatencyTiming {
         }
     }
 
-    /// What one action cost and when its picture came.
+    /// What one action cost and when its pictures came.
     struct ActionTiming {
         let index: Int
         let command: Command
@@ -184,18 +255,24 @@ extension Bench.LatencyTiming {
         let renderRunning: Bool
         /// The render request the action submitted; nil for an action that changed nothing the picture shows.
         let generation: UInt64?
-        /// From the action to the first finished preview of its state or a newer one.
-        var previewMs: Double?
-        /// Whether the first preview after the action came from a newer request (its own render was dropped).
+        /// From the action to the first finished preview (draft or final) of its state or a newer one.
+        var firstPreviewMs: Double?
+        /// Whether that first preview was a draft.
+        var firstWasDraft: Bool?
+        /// From the action to the first final (full-size) preview of its state or a newer one.
+        var finalPreviewMs: Double?
+        /// Whether that final preview came from a newer request (this action's own final render was dropped).
         var superseded: Bool?
 
         var json: [String: Any] {
             var object: [String: Any] = [
                 "action": index, "command": "\(command)", "at_ms": atMs, "handle_ms": handleMs, "render_running": renderRunning,
             ]
-            if let generation, let previewMs, let superseded {
+            if let generation, let firstPreviewMs, let firstWasDraft, let finalPreviewMs, let superseded {
                 object["generation"] = Int(generation)
-                object["preview_ms"] = previewMs
+                object["first_preview_ms"] = firstPreviewMs
+                object["first_was_draft"] = firstWasDraft
+                object["final_preview_ms"] = finalPreviewMs
                 object["superseded"] = superseded
             }
             return object
@@ -216,15 +293,19 @@ extension Bench.LatencyTiming {
 
         struct Outcome {
             var actions: [ActionTiming]
-            /// `RenderResult.milliseconds` of every picture finished during the session.
-            var renderMs: [Double]
-            /// The first picture, before the session (cold caches, first allocations).
+            /// `RenderResult.milliseconds` of every draft finished during the session.
+            var draftMs: [Double]
+            /// `RenderResult.milliseconds` of every final picture finished during the session (a drafted request's
+            /// draft included).
+            var finalMs: [Double]
+            /// The first (final) picture, before the session (cold caches, first allocations).
             var firstRenderMs: Double
         }
 
         /// A finished picture as the poll saw it.
         private struct Arrival {
             let generation: UInt64
+            let isDraft: Bool
             let at: ContinuousClock.Instant
         }
 
@@ -232,19 +313,19 @@ extension Bench.LatencyTiming {
             let state = session.state
             state.requestRender()
             renderer.wait()
-            guard let first = renderer.latestResult() else { throw Self.renderFailure(renderer) }
+            guard let first = renderer.latestResult(), !first.isDraft else { throw Self.renderFailure(renderer) }
             // PainterState submits once at the start and once per change, so the generation of the request an
             // action submits is its revision plus one. Checked against the last picture below.
             guard first.generation == UInt64(state.revision) + 1 else { throw Self.countMismatch }
 
             var arrivals: [Arrival] = []
-            var seen = first.generation
-            var renderMs: [Double] = []
+            var seen = (generation: first.generation, isDraft: false)
+            var draftMs: [Double] = [], finalMs: [Double] = []
             func poll() {
-                guard let result = renderer.latestResult(), result.generation != seen else { return }
-                seen = result.generation
-                arrivals.append(Arrival(generation: result.generation, at: clock.now))
-                renderMs.append(result.milliseconds)
+                guard let result = renderer.latestResult(), (result.generation, result.isDraft) != seen else { return }
+                seen = (result.generation, result.isDraft)
+                arrivals.append(Arrival(generation: result.generation, isDraft: result.isDraft, at: clock.now))
+                if result.isDraft { draftMs.append(result.milliseconds) } else { finalMs.append(result.milliseconds) }
             }
 
             let start = clock.now
@@ -258,7 +339,7 @@ extension Bench.LatencyTiming {
                     Thread.sleep(forTimeInterval: 0.001)
                 }
                 let running = switch renderer.latest() {
-                case .queued, .rendering: true
+                case .queued, .drafting, .refining, .rendering: true
                 default: false
                 }
                 let revision = state.revision
@@ -274,21 +355,25 @@ extension Bench.LatencyTiming {
 
             let last = UInt64(state.revision) + 1
             let deadline = clock.now.advanced(by: .seconds(600))
-            while seen < last {
+            while seen != (last, false) {
                 if case .failed = renderer.latest() { throw Self.renderFailure(renderer) }
+                guard seen.generation <= last else { throw Self.countMismatch }
                 guard clock.now < deadline else { throw ValidationError("the session's last picture did not come within 600 s") }
                 poll()
                 Thread.sleep(forTimeInterval: 0.001)
             }
-            guard seen == last, renderer.latestResult()?.request == state.renderRequest else { throw Self.countMismatch }
+            guard renderer.latestResult()?.request == state.renderRequest else { throw Self.countMismatch }
 
             for index in timings.indices {
                 guard let generation = timings[index].generation else { continue }
-                guard let arrival = arrivals.first(where: { $0.generation >= generation }) else { throw Self.countMismatch }
-                timings[index].previewMs = Bench.milliseconds(arrival.at - actionInstants[index])
-                timings[index].superseded = arrival.generation != generation
+                guard let firstArrival = arrivals.first(where: { $0.generation >= generation }),
+                      let finalArrival = arrivals.first(where: { $0.generation >= generation && !$0.isDraft }) else { throw Self.countMismatch }
+                timings[index].firstPreviewMs = Bench.milliseconds(firstArrival.at - actionInstants[index])
+                timings[index].firstWasDraft = firstArrival.isDraft
+                timings[index].finalPreviewMs = Bench.milliseconds(finalArrival.at - actionInstants[index])
+                timings[index].superseded = finalArrival.generation != generation
             }
-            return Outcome(actions: timings, renderMs: renderMs, firstRenderMs: first.milliseconds)
+            return Outcome(actions: timings, draftMs: draftMs, finalMs: finalMs, firstRenderMs: first.milliseconds)
         }
 
         private static let countMismatch = ValidationError(

@@ -12,7 +12,8 @@ struct Paint: ParsableCommand {
         discussion: """
             Keys: arrows or hjkl move, space paints, 1-9 and the palette's letters choose classes, s tries a style, \
             w saves, q quits; ? shows every key. The painting is autosaved as you go (see --state-dir); after a \
-            crash the next start offers to restore it.
+            crash the next start offers to restore it. Each change is drawn first as a half-size draft (the status \
+            line says "draft"), then at full size once you pause (see --no-draft).
             """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -45,6 +46,11 @@ struct Paint: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("OpenBLAS threads for the generator. Default: the number of processors.", valueName: "n"))
     var threads: Int?
+
+    @Flag(name: .customLong("no-draft"), help: ArgumentHelp(
+        "Render only full-size pictures.",
+        discussion: "By default each change is drawn first at half size (a quarter of the work), shown upscaled, then at full size unless you paint on first; a saved picture is always the full-size one."))
+    var noDraft = false
 
     @Flag(name: .customLong("keys"), help: "Print every key of the painter for this model's palette (a Markdown table) and exit.")
     var printKeys = false
@@ -82,7 +88,7 @@ struct Paint: ParsableCommand {
         try Self.makeFolder(stateFolder, option: "--state-dir")
         let autosave = Autosave(folder: stateFolder)
         let pending = try Self.attributing(to: autosave.url.path) { try autosave.pending() }
-        let renderer = RenderController(model: model, previewURL: stateFolder.appendingPathComponent("preview.png"))
+        let renderer = RenderController(model: model, previewURL: stateFolder.appendingPathComponent("preview.png"), drafts: !noDraft)
         let state = PainterState(model: model, width: picture.width, height: picture.height, grid: grid.map { ($0.width, $0.height) },
                                  canvas: canvas, renderer: renderer, autosave: autosave)
         if let styleImage {

@@ -9,11 +9,28 @@ struct GeneratorTests {
         #expect(Fixtures.names.count >= 6, "expected the parity fixtures of Training/make_fixtures.py in \(Fixtures.folder.path)")
     }
 
+    @Test("half-size fixtures are present")
+    func halfSizeFixturesPresent() {
+        #expect(Fixtures.halfSizeNames.count >= 2, "expected the half-size fixtures of Training/make_fixtures.py in \(Fixtures.folder.path)")
+    }
+
     /// Every stage (`fc`, each block, `conv_img`) within 1e-4 * max(1, max|ref|), the image within 1e-4.
     @Test("matches the PyTorch reference at every block", arguments: Fixtures.names)
     func parity(name: String) throws {
+        try checkParity(name: name, model: try Fixtures.model(name), io: try Fixtures.io(name))
+    }
+
+    /// The same at half the model's size: the style model's fc map average-pooled by 2, smaller maps throughout.
+    @Test("matches the PyTorch reference at half size", arguments: Fixtures.halfSizeNames)
+    func halfSizeParity(name: String) throws {
         let model = try Fixtures.model(name)
-        let io = try Fixtures.io(name)
+        let io = try Fixtures.halfSizeIO(name)
+        let labels = try Fixtures.labels(io)
+        #expect(labels.width * 2 == model.config.width && labels.height * 2 == model.config.height)
+        try checkParity(name: "\(name) (half)", model: model, io: io)
+    }
+
+    func checkParity(name: String, model: ModelFile, io: SafeTensorsFile) throws {
         let generator = Generator(model: model)
         var observed: [String: Tensor] = [:]
         let image = try generator(try Fixtures.generatorInput(io, config: model.config)) { observed[$0] = $1 }
@@ -42,15 +59,24 @@ struct GeneratorTests {
     /// The whole Swift path: painted grid -> label upsampling, edge map, distance map, seeded style -> image.
     @Test("from the painted grid to the picture, all in Swift", arguments: Fixtures.names)
     func endToEnd(name: String) throws {
-        let model = try Fixtures.model(name)
+        try checkEndToEnd(name: name, model: try Fixtures.model(name), io: try Fixtures.io(name))
+    }
+
+    /// The painter's draft path: the grid upsampled to half the model's size, the same seeded style.
+    @Test("from the painted grid to the half-size picture, all in Swift", arguments: Fixtures.halfSizeNames)
+    func halfSizeEndToEnd(name: String) throws {
+        try checkEndToEnd(name: "\(name) (half)", model: try Fixtures.model(name), io: try Fixtures.halfSizeIO(name))
+    }
+
+    func checkEndToEnd(name: String, model: ModelFile, io: SafeTensorsFile) throws {
         let config = model.config
-        let io = try Fixtures.io(name)
+        let target = try Fixtures.labels(io)
         let (gridShape, gridLabels) = try io.integerTensor("in.grid_labels")
         let gridInstances = try io.integerTensor("in.grid_instances").values
         let (labels, instances) = LabelUpsampling.upsample(
             labels: LabelMap(width: gridShape[1], height: gridShape[0], classes: gridLabels.map { Int32($0) }),
             instances: InstanceMap(width: gridShape[1], height: gridShape[0], ids: gridInstances.map { Int32($0) }),
-            width: config.width, height: config.height)
+            width: target.width, height: target.height)
         var style: StyleCode?
         if config.useVAE {
             let seed = try #require(io.metadata["style_seed"].flatMap { UInt64($0) }, "io metadata needs style_seed")
@@ -135,8 +161,30 @@ struct GeneratorControlTests {
         let generator = Generator(model: try ModelFile.random(config: Self.config(vae: true), seed: 4))
         #expect(inputProblem(generator, GeneratorInput(labels: Self.labels()))?.contains("pass a style") == true)
         #expect(inputProblem(generator, GeneratorInput(labels: Self.labels(), style: StyleCode(values: [1, 2]))) == "style code has 2 values; the model's z_dim is 8")
-        #expect(inputProblem(generator, GeneratorInput(labels: Self.labels(width: 32, height: 32), style: .random(seed: 1, count: 8)))?.contains("draws exactly 64x64") == true)
         #expect(try generator(GeneratorInput(labels: Self.labels(), style: .random(seed: 1, count: 8))).shape == [3, 64, 64])
+    }
+
+    @Test("style models draw their size reduced by a power of two that divides the head map")
+    func reducedSizes() throws {
+        // 128x64: head map 4x2, so 1/2 (64x32) is possible and 1/4 is not.
+        let config = Self.config(width: 128, height: 64, vae: true)
+        #expect(config.reductionFactors == [1, 2])
+        let generator = Generator(model: try ModelFile.random(config: config, seed: 10))
+        let style = StyleCode.random(seed: 2, count: 8)
+        var fc: [Tensor] = []
+        let half = try generator(GeneratorInput(labels: Self.labels(width: 64, height: 32), style: style)) { name, x in
+            if name == "fc" { fc.append(x) }
+        }
+        #expect(half.shape == [3, 32, 64])
+        _ = try generator(GeneratorInput(labels: Self.labels(width: 128, height: 64), style: style)) { name, x in
+            if name == "fc" { fc.append(x) }
+        }
+        #expect(fc.map(\.shape) == [[32, 1, 2], [32, 2, 4]])
+        #expect(fc[0] == averagePool(fc[1], by: 2))
+        let expected = "this model (use_vae) draws 128x64, 64x32 (its size divided by a power of two that divides the head map 4x2)"
+        for (width, height) in [(32, 16), (64, 64), (96, 48), (256, 128)] {
+            #expect(inputProblem(generator, GeneratorInput(labels: Self.labels(width: width, height: height), style: style)) == "label map is \(width)x\(height); \(expected)")
+        }
     }
 
     @Test("labels beyond the class bank name the value and the pixel")

@@ -22,5 +22,10 @@ import Testing
         let second = try #require(renderer.latestResult())
         #expect(second.generation != first.generation)
         #expect(cache.picture(of: second, width: 10, height: 10) == HalfBlockPicture(second.image, width: 10, height: 10))
+        // A request's draft and its final picture share a generation; the final one still replaces the draft.
+        let draft = RenderResult(generation: second.generation, request: second.request, image: first.image, isDraft: true,
+                                 milliseconds: 1, previewURL: nil)
+        #expect(cache.picture(of: draft, width: 10, height: 10) == HalfBlockPicture(first.image, width: 10, height: 10))
+        #expect(cache.picture(of: second, width: 10, height: 10) == HalfBlockPicture(second.image, width: 10, height: 10))
     }
 }

@@ -1,4 +1,5 @@
 import CLADE
+import Dispatch
 import Foundation
 import ImageFiles
 import Testing
@@ -395,6 +396,32 @@ import Testing
             return
         }
         #expect(result.request == state.renderRequest)
+    }
+
+    /// The worker is stopped after publishing the draft of the current state: save must draw the full-size
+    /// picture itself rather than take the draft.
+    @Test func saveNeverTakesADraft() throws {
+        let model = try PainterFixtures.model()
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let renderer = RenderController(model: model, previewURL: nil) { generation, isDraft, stage in
+            if generation == 1 && !isDraft && stage == "fc" {
+                entered.signal()
+                release.wait()
+            }
+        }
+        let state = PainterState(model: model, grid: (16, 16), renderer: renderer, seedSource: PainterFixtures.countingSeeds())
+        state.requestRender()
+        entered.wait()
+        renderer.cancel()
+        release.signal()
+        let folder = try PainterFixtures.temporaryFolder()
+        let files = try state.save(to: folder)
+        let draft = try #require(renderer.latestResult())
+        #expect(draft.isDraft && draft.request == state.renderRequest)
+        let saved = try PNGImage.read(files.image)
+        #expect(saved == (try model.render(state.renderRequest)))
+        #expect(saved != draft.image)
     }
 
     @Test func restoresAnAutosavedPainting() throws {

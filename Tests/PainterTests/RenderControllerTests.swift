@@ -16,15 +16,20 @@ import Testing
         return RenderRequest(labels: canvas.labels, instances: canvas.instances, style: style, icpe: true, width: 64, height: 64)
     }
 
-    /// Holds the worker inside the first stage of render `generation` until `release` is signalled.
+    /// Holds the worker inside the first stage of render `generation` (its draft or its full-size pass) until
+    /// `release` is signalled.
     final class Gate: Sendable {
         let generation: UInt64
+        let isDraft: Bool
         let entered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
-        init(generation: UInt64) { self.generation = generation }
+        init(generation: UInt64, isDraft: Bool = false) {
+            self.generation = generation
+            self.isDraft = isDraft
+        }
 
-        func observe(_ generation: UInt64, _ stage: String) {
-            if generation == self.generation && stage == "fc" {
+        func observe(_ generation: UInt64, _ isDraft: Bool, _ stage: String) {
+            if generation == self.generation && isDraft == self.isDraft && stage == "fc" {
                 entered.signal()
                 release.wait()
             }
@@ -53,7 +58,7 @@ import Testing
 
     @Test func theNewestRequestWins() throws {
         let gate = Gate(generation: 1)
-        let controller = RenderController(model: model, previewURL: nil, stageObserver: gate.observe)
+        let controller = RenderController(model: model, previewURL: nil, drafts: false, stageObserver: gate.observe)
         controller.submit(request(tree: 0))
         gate.entered.wait()
         // The worker is busy inside render 1; submitting does not wait for it.
@@ -77,7 +82,7 @@ import Testing
     @Test func cancelStopsTheRunningRender() throws {
         let folder = try PainterFixtures.temporaryFolder()
         let gate = Gate(generation: 1)
-        let controller = RenderController(model: model, previewURL: folder.appendingPathComponent("p.png"), stageObserver: gate.observe)
+        let controller = RenderController(model: model, previewURL: folder.appendingPathComponent("p.png"), drafts: false, stageObserver: gate.observe)
         controller.submit(request(tree: 0))
         gate.entered.wait()
         controller.cancel()
@@ -91,7 +96,7 @@ import Testing
 
     @Test func theLastPictureStaysWhileANewOneRenders() throws {
         let gate = Gate(generation: 2)
-        let controller = RenderController(model: model, previewURL: nil, stageObserver: gate.observe)
+        let controller = RenderController(model: model, previewURL: nil, drafts: false, stageObserver: gate.observe)
         controller.submit(request(tree: 0))
         controller.wait()
         let first = try #require(controller.latestResult())
@@ -107,7 +112,7 @@ import Testing
     @Test func progressRisesStageByStageToOne() throws {
         let seen = Mutex<[RenderStatus]>([])
         let box = Mutex<RenderController?>(nil)
-        let controller = RenderController(model: model, previewURL: nil) { _, _ in
+        let controller = RenderController(model: model, previewURL: nil, drafts: false) { _, _, _ in
             if let controller = box.withLock({ $0 }) {
                 let status = controller.latest()
                 seen.withLock { $0.append(status) }
@@ -120,6 +125,142 @@ import Testing
         let expected = (1 ... model.stageCount).map { RenderStatus.rendering(progress: Double($0) / stages) }
         #expect(seen.withLock { $0 } == expected)
         box.withLock { $0 = nil }
+    }
+
+    @Test func draftFirstThenTheFinalPicture() throws {
+        let folder = try PainterFixtures.temporaryFolder()
+        let preview = folder.appendingPathComponent("preview.png")
+        let gate = Gate(generation: 1, isDraft: false)
+        let passes = Mutex<[Bool]>([])
+        let controller = RenderController(model: model, previewURL: preview) { generation, isDraft, stage in
+            passes.withLock { $0.append(isDraft) }
+            gate.observe(generation, isDraft, stage)
+        }
+        #expect(controller.drafts)
+        controller.submit(request(tree: 2))
+        gate.entered.wait()
+        // The full-size pass is held in its first stage: the draft is the shown picture and the preview file.
+        let draft = try #require(controller.latestResult())
+        #expect(draft.isDraft && draft.generation == 1 && draft.request == request(tree: 2))
+        #expect(draft.image == (try model.renderDraft(request(tree: 2))))
+        #expect(draft.image.width == 64 && draft.image.height == 64)
+        #expect(try PNGImage.read(preview) == draft.image)
+        #expect(controller.latest() == .refining(draft: draft, progress: 1 / Double(model.stageCount)))
+        gate.release.signal()
+        controller.wait()
+        guard case .done(let final) = controller.latest() else {
+            Issue.record("expected done, got \(controller.latest())")
+            return
+        }
+        #expect(!final.isDraft && final.generation == 1 && final.milliseconds >= draft.milliseconds)
+        #expect(final.image == (try model.render(request(tree: 2))))
+        #expect(try PNGImage.read(preview) == final.image)
+        #expect(controller.latestResult() == final)
+        #expect(passes.withLock { $0 } == Array(repeating: true, count: model.stageCount) + Array(repeating: false, count: model.stageCount))
+        var expected = RenderCounts()
+        expected.drafts = 1
+        expected.rendered = 1
+        #expect(controller.counts() == expected)
+    }
+
+    @Test func draftingProgressThenRefining() throws {
+        let seen = Mutex<[RenderStatus]>([])
+        let box = Mutex<RenderController?>(nil)
+        let controller = RenderController(model: model, previewURL: nil) { _, _, _ in
+            if let controller = box.withLock({ $0 }) {
+                let status = controller.latest()
+                seen.withLock { $0.append(status) }
+            }
+        }
+        box.withLock { $0 = controller }
+        controller.submit(request(tree: 3))
+        controller.wait()
+        let stages = Double(model.stageCount)
+        let draft = try #require(seen.withLock { $0.last }.flatMap { status -> RenderResult? in
+            if case .refining(let draft, _) = status { return draft }
+            return nil
+        })
+        let expected = (1 ... model.stageCount).map { RenderStatus.drafting(progress: Double($0) / stages) }
+            + (1 ... model.stageCount).map { RenderStatus.refining(draft: draft, progress: Double($0) / stages) }
+        #expect(seen.withLock { $0 } == expected)
+        box.withLock { $0 = nil }
+    }
+
+    @Test func aNewerRequestDuringTheDraftWins() throws {
+        let gate = Gate(generation: 1, isDraft: true)
+        let controller = RenderController(model: model, previewURL: nil, stageObserver: gate.observe)
+        controller.submit(request(tree: 0))
+        gate.entered.wait()
+        controller.submit(request(tree: 1))
+        gate.release.signal()
+        controller.wait()
+        guard case .done(let result) = controller.latest() else {
+            Issue.record("expected done, got \(controller.latest())")
+            return
+        }
+        #expect(result.generation == 2 && !result.isDraft && result.request == request(tree: 1))
+        var expected = RenderCounts()
+        expected.drafts = 1
+        expected.rendered = 1
+        expected.abandoned = 1
+        #expect(controller.counts() == expected)
+    }
+
+    @Test func aNewerRequestDuringTheRefinementWins() throws {
+        let first = Gate(generation: 1, isDraft: false)
+        let second = Gate(generation: 2, isDraft: false)
+        let controller = RenderController(model: model, previewURL: nil) { generation, isDraft, stage in
+            first.observe(generation, isDraft, stage)
+            second.observe(generation, isDraft, stage)
+        }
+        controller.submit(request(tree: 0))
+        first.entered.wait()
+        let draft = try #require(controller.latestResult())
+        #expect(draft.isDraft && draft.generation == 1)
+        controller.submit(request(tree: 1))
+        #expect(controller.latest() == .queued)
+        first.release.signal()
+        second.entered.wait()
+        // Request 1's full-size pass was dropped; request 2's draft replaced request 1's.
+        let newer = try #require(controller.latestResult())
+        #expect(newer.isDraft && newer.generation == 2 && newer.request == request(tree: 1))
+        second.release.signal()
+        controller.wait()
+        #expect(controller.latestResult()?.generation == 2 && controller.latestResult()?.isDraft == false)
+        var expected = RenderCounts()
+        expected.drafts = 2
+        expected.rendered = 1
+        expected.abandoned = 1
+        #expect(controller.counts() == expected)
+    }
+
+    @Test func sizesWithoutADraftRenderOnce() throws {
+        // The plain fixture draws multiples of 32: a 96x32 picture has no 48x16 draft.
+        let plain = try PainterFixtures.model(PainterFixtures.plain)
+        let passes = Mutex<[Bool]>([])
+        let controller = RenderController(model: plain, previewURL: nil) { _, isDraft, _ in passes.withLock { $0.append(isDraft) } }
+        var canvas = Canvas.scene(width: 12, height: 4, classes: plain.config.classNames)
+        canvas[5, 2] = Cell(label: 4)
+        let wide = RenderRequest(labels: canvas.labels, instances: canvas.instances, style: .none, icpe: false, width: 96, height: 32)
+        controller.submit(wide)
+        controller.wait()
+        guard case .done(let result) = controller.latest() else {
+            Issue.record("expected done, got \(controller.latest())")
+            return
+        }
+        #expect(try !result.isDraft && result.image == plain.render(wide))
+        #expect(passes.withLock { $0 } == Array(repeating: false, count: plain.stageCount))
+        #expect(controller.counts().drafts == 0 && controller.counts().rendered == 1)
+    }
+
+    @Test func draftsOffRenderOnlyTheFullSize() throws {
+        let passes = Mutex<[Bool]>([])
+        let controller = RenderController(model: model, previewURL: nil, drafts: false) { _, isDraft, _ in passes.withLock { $0.append(isDraft) } }
+        controller.submit(request(tree: 1))
+        controller.wait()
+        #expect(controller.latestResult()?.isDraft == false)
+        #expect(passes.withLock { $0 } == Array(repeating: false, count: model.stageCount))
+        #expect(controller.counts().drafts == 0)
     }
 
     @Test func badInputFails() {

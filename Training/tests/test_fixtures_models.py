@@ -11,7 +11,7 @@ from safetensors.torch import load_file
 from clade import conditioning
 from clade.modelfile import load
 from clade.style import random_style
-from fixtures_models import CONVERSIONS, FIXTURES, Layout, build_fixture, network_inputs
+from fixtures_models import CONVERSIONS, FIXTURES, HALF_SIZE, Layout, build_fixture, network_inputs
 
 FOLDER = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "CLADETests", "Fixtures")
 SIZE_BUDGET = 15_000_000
@@ -19,6 +19,10 @@ SIZE_BUDGET = 15_000_000
 
 def fixture_files(name):
     return (os.path.join(FOLDER, f"{name}.model.safetensors"), os.path.join(FOLDER, f"{name}.io.safetensors"))
+
+
+def half_size_file(name):
+    return os.path.join(FOLDER, f"{name}.half.io.safetensors")
 
 
 def layout_of(io, config) -> Layout:
@@ -90,11 +94,32 @@ def test_fixture_inputs_matter(spec):
         assert (run(model, None, config, other, layout)[0] - image).abs().max() > 0.05
 
 
+@pytest.mark.parametrize("name", HALF_SIZE)
+def test_committed_half_size_fixture_reproduces(name):
+    """The same model and style code at half the model's size: the conditioning of its own grid, every stage."""
+    config, model, _ = load(fixture_files(name)[0])
+    io = load_file(half_size_file(name))
+    layout = layout_of(io, config)
+    height, width = config.height // 2, config.width // 2
+    labels, instances = conditioning.upsample_labels(layout.grid_labels, layout.grid_instances, height, width)
+    assert np.array_equal(labels, layout.labels) and np.array_equal(instances, layout.instances)
+    assert np.array_equal(conditioning.edge_map(labels, instances)[None], layout.edges)
+    assert np.array_equal(io["in.z"].numpy(), load_file(fixture_files(name)[1])["in.z"].numpy())
+    image, features, _ = run(model, None, config, io, layout)
+    assert image.shape == (1, 3, height, width)
+    assert io["out.fc"].shape[-2:] == (config.sh // 2, config.sw // 2)
+    assert torch.allclose(image[0], io["out.image"], atol=1e-5)
+    for stage, feature in features.items():
+        assert torch.allclose(feature[0], io[f"out.{stage}"], atol=1e-5, rtol=1e-5), stage
+
+
 def test_fixture_summary_and_budget():
     with open(os.path.join(FOLDER, "model_fixtures.json")) as f:
         summary = json.load(f)
-    assert [s["name"] for s in summary["fixtures"]] == [s.name for s in FIXTURES + CONVERSIONS]
-    sizes = sum(os.path.getsize(p) for s in FIXTURES + CONVERSIONS for p in fixture_files(s.name))
+    assert [s["name"] for s in summary["fixtures"]] == ([s.name for s in FIXTURES + CONVERSIONS]
+                                                        + [f"{name}.half" for name in HALF_SIZE])
+    sizes = (sum(os.path.getsize(p) for s in FIXTURES + CONVERSIONS for p in fixture_files(s.name))
+             + sum(os.path.getsize(half_size_file(name)) for name in HALF_SIZE))
     assert sizes == summary["total_bytes"] and sizes < SIZE_BUDGET
     assert {"F16", "BF16", "F32"} == {s.dtype for s in FIXTURES}
 

@@ -4,7 +4,7 @@ import torch.nn.functional as F
 
 from clade.config import ModelConfig
 from clade.networks import (ClassAffine, ConvEncoder, SPADE, SPADEGenerator, SPADELight, SPADEResnetBlock,
-                            make_semantic)
+                            make_semantic, reduced_factors, reduction_factor)
 
 LAYOUTS = {
     "clade_icpe_edges_vae_batch": dict(label_nc=5, ngf=4, width=64, use_instance_edges=True, use_icpe=True,
@@ -268,5 +268,46 @@ def test_generator_rejects_wrong_inputs():
     seg = torch.zeros(1, config.semantic_nc, 64, 64)
     with pytest.raises(ValueError, match="distance map"):
         g(seg)
-    with pytest.raises(ValueError, match="semantic map must be"):
+    with pytest.raises(ValueError, match="semantic map is 64x32; this model draws 64x64, 32x32 "):
         g(torch.zeros(1, config.semantic_nc, 32, 64), torch.zeros(1, 2, 32, 64))
+    with pytest.raises(ValueError, match=r"semantic map must be \[N, 6, H, W\]"):
+        g(torch.zeros(1, 3, 64, 64), torch.zeros(1, 2, 64, 64))
+    with pytest.raises(ValueError, match=r"distance map must be \[N, 2, 32, 32\]"):
+        g(torch.zeros(1, config.semantic_nc, 32, 32), torch.zeros(1, 2, 64, 64))
+
+
+def test_reduction_factors_divide_the_head_map():
+    wide = ModelConfig.create(**LAYOUTS["spade_vae_wide"])  # 128x64, head 4x2
+    assert reduced_factors(wide) == [1, 2]
+    assert reduction_factor(wide, 64, 128) == 1 and reduction_factor(wide, 32, 64) == 2
+    for height, width in [(16, 32), (32, 128), (48, 96), (0, 0), (128, 256)]:
+        with pytest.raises(ValueError, match=f"semantic map is {width}x{height}; this model draws 128x64, 64x32 "):
+            reduction_factor(wide, height, width)
+    assert reduced_factors(ModelConfig.create(label_nc=2, ngf=2, width=256)) == [1, 2, 4, 8]
+
+
+def test_reduced_scale_average_pools_the_fc_map():
+    torch.manual_seed(1)
+    config = ModelConfig.create(**LAYOUTS["clade_icpe_edges_vae_batch"])  # 64x64, head 2x2
+    g = SPADEGenerator(config).eval()
+    labels = torch.randint(0, config.class_count, (1, 32, 32))
+    seg = make_semantic(labels, (torch.rand(1, 32, 32) > 0.8).float(), config)
+    dist = torch.rand(1, 2, 32, 32) * 2 - 1
+    z = torch.randn(1, config.z_dim)
+    with torch.no_grad():
+        image, features = g(seg, dist, z, return_features=True)
+        full = g.fc(z).view(1, 16 * config.ngf, 2, 2)
+    assert image.shape == (1, 3, 32, 32)
+    assert features["fc"].shape == (1, 16 * config.ngf, 1, 1)
+    assert torch.allclose(features["fc"][0, :, 0, 0], full[0].mean((1, 2)), atol=1e-6)
+    assert features[config.block_names[-1]].shape[-2:] == (32, 32)
+
+
+def test_reduced_scale_without_style_encoder_reads_the_smaller_map():
+    config = ModelConfig.create(label_nc=4, ngf=4, width=128, height=64, param_free_norm="instance")
+    g = SPADEGenerator(config).eval()
+    seg = make_semantic(torch.randint(0, 4, (1, 32, 64)), None, config)
+    with torch.no_grad():
+        image, features = g(seg, return_features=True)
+    assert image.shape == (1, 3, 32, 64)
+    assert torch.equal(features["fc"], g.fc(seg[:, :, ::32, ::32]))

@@ -19,6 +19,16 @@ enum Fixtures {
             .sorted()
     }
 
+    /// Names of the fixtures that also have `<name>.half.io.safetensors` (the model drawn at half its size), sorted.
+    static var halfSizeNames: [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { files.contains("\($0).half.io.safetensors") }
+    }
+
+    static func halfSizeIO(_ name: String) throws -> SafeTensorsFile {
+        try SafeTensorsFile(contentsOf: folder.appendingPathComponent("\(name).half.io.safetensors"))
+    }
+
     static func modelURL(_ name: String) -> URL { folder.appendingPathComponent("\(name).model.safetensors") }
     static func model(_ name: String) throws -> ModelFile { try ModelFile(contentsOf: modelURL(name)) }
     static func io(_ name: String) throws -> SafeTensorsFile {

@@ -1,0 +1,177 @@
+"""What the painter's half-size draft costs in quality: the bundled model at full size against its draft.
+
+    python Training/preview_quality.py --model Models/landscape.safetensors \\
+        --segmenter docs/training-run/segmenter.pt [--count 100] [--out runs/preview-quality.json]
+
+On the held-out landscape layouts of evaluate.py (seeds from data.HELDOUT_SEED_BASE, style code 0 of each
+layout), the PyTorch twin draws every layout twice with the same style code: at the model's size, and as the
+painter's draft at half that size: the layout's label and instance maps brought to half size by the painter's
+class vote (docs/conditioning.md section 1, the rule GridConditioning applies to the painted grid), edge and
+distance maps computed there, the fc map average-pooled (SPADEGenerator.forward); the draft is then upscaled
+bilinearly to full size as the painter's preview does (align_corners=False, no antialiasing). (The landscape
+renderer is not used at half size: its layouts depend on the raster size, so it would draw another layout.)
+Reported:
+- PSNR (per picture, RGB in [0, 1], then the mean) and mean absolute error of the upscaled draft against the
+  full render; for scale, the same for the full render itself brought to half resolution and back (area
+  downsampling, bilinear upsampling): the part of the difference that is resolution alone;
+- the segmenter's mIoU and pixel accuracy against the layout (evaluate.py's judge and metrics) for the full
+  renders and for the upscaled drafts.
+Prints a Markdown table and one JSON line; --out also writes the JSON to a file.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import data  # noqa: E402
+import evaluate  # noqa: E402
+from clade import conditioning, modelfile  # noqa: E402
+from clade.config import ModelConfig  # noqa: E402
+from clade.networks import SPADEGenerator, make_semantic, reduced_factors  # noqa: E402
+
+DRAFT_FACTOR = 2
+
+
+def draft_inputs(config: ModelConfig, seeds: list[int], factor: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(seg [B, semantic_nc, H / f, W / f], dist [B, 2, H / f, W / f]) of the landscape layouts `seeds` (rendered
+    at the model's size) brought to 1/`factor` of it by the class vote, with edge and distance maps at that size."""
+    height, width = config.height // factor, config.width // factor
+    ignored = config.label_nc if config.contain_dontcare_label else None
+    labels, edges, dist = [], [], []
+    for seed in seeds:
+        _, full_labels, full_instances = data.landscape_sample(seed, config.width, config.height, 0.0)
+        small_labels, small_instances = conditioning.upsample_labels(full_labels, full_instances, height, width)
+        labels.append(torch.from_numpy(small_labels.astype("int64")))
+        edges.append(torch.from_numpy(conditioning.edge_map(small_labels, small_instances))[None])
+        dist.append(torch.from_numpy(conditioning.distance_map(small_labels, small_instances, ignored)))
+    return make_semantic(torch.stack(labels), torch.stack(edges), config), torch.stack(dist)
+
+
+@torch.no_grad()
+def draw_draft(generator: SPADEGenerator, config: ModelConfig, indices: list[int], factor: int) -> torch.Tensor:
+    """The drafts [B, 3, H / f, W / f] of held-out layouts `indices` under style code 0 (evaluate.style_codes)."""
+    seg, dist = draft_inputs(config, [data.HELDOUT_SEED_BASE + i for i in indices], factor)
+    z = evaluate.style_codes(indices, 0, config.z_dim) if config.use_vae else None
+    return generator(seg, dist if config.use_icpe else None, z)
+
+
+def upscale(images: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    """Images [N, 3, h, w] resized bilinearly to [N, 3, height, width] as the Swift preview does
+    (CLADE resizeBilinear: align_corners=False, no antialiasing)."""
+    return F.interpolate(images, size=(height, width), mode="bilinear", align_corners=False)
+
+
+def resolution_only(images: torch.Tensor, factor: int) -> torch.Tensor:
+    """Images [N, 3, H, W] area-downsampled by `factor` and upscaled back: what halving the resolution of the
+    full render alone would lose."""
+    small = F.avg_pool2d(images, factor)
+    return upscale(small, images.shape[-2], images.shape[-1])
+
+
+def psnr(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """Per-picture PSNR in dB [N] of images [N, 3, H, W] in [-1, 1], measured on RGB in [0, 1] (peak 1);
+    identical pictures give inf."""
+    mse = ((a.clamp(-1, 1) - b.clamp(-1, 1)) / 2).pow(2).flatten(1).mean(1).double()
+    return 10 * torch.log10(1 / mse)
+
+
+def mean_abs_error(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """Per-picture mean absolute difference [N] of images [N, 3, H, W] in [-1, 1], on RGB in [0, 1]."""
+    return ((a.clamp(-1, 1) - b.clamp(-1, 1)) / 2).abs().flatten(1).mean(1).double()
+
+
+def markdown_table(report: dict) -> str:
+    full, draft, resampled = report["full"], report["draft"], report["resolution_only"]
+    lines = [
+        f"| {report['count']} held-out layouts, {report['size']} | full render | draft {report['draft_size']} "
+        f"upscaled | full render at half resolution |",
+        "|---|---|---|---|",
+        f"| PSNR against the full render (mean) | - | {draft['psnr_db']:.2f} dB | {resampled['psnr_db']:.2f} dB |",
+        f"| mean abs. error against the full render (RGB 0-255) | - | {draft['mae'] * 255:.2f} | "
+        f"{resampled['mae'] * 255:.2f} |",
+        f"| segmenter mIoU against the layout | {full['miou']:.4f} | {draft['miou']:.4f} | "
+        f"{resampled['miou']:.4f} |",
+        f"| segmenter pixel accuracy | {full['pixel_accuracy']:.4f} | {draft['pixel_accuracy']:.4f} | "
+        f"{resampled['pixel_accuracy']:.4f} |",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@torch.no_grad()
+def main(argv: list[str] | None = None) -> dict:
+    p = argparse.ArgumentParser(description="Quality of the painter's half-size draft against the full render.",
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--model", required=True, help="model file (the bundled Models/landscape.safetensors)")
+    p.add_argument("--segmenter", required=True, help="segmenter file from segmenter.py")
+    p.add_argument("--count", type=int, default=100, help="held-out layouts")
+    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--cache-dir", default="runs/cache")
+    p.add_argument("--workers", type=int, default=0, help="processes for rendering the held-out set (0: all)")
+    p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--out", help="also write the JSON report here")
+    args = p.parse_args(argv)
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    device = torch.device("cpu")
+    began = time.time()
+
+    config, generator, _ = modelfile.load(args.model)
+    if DRAFT_FACTOR not in reduced_factors(config):
+        raise SystemExit(f"{args.model}: a {config.width}x{config.height} model with a "
+                         f"{config.sw}x{config.sh} head map has no half-size draft")
+    judge = evaluate.Judge(args.segmenter, device)
+    if config.class_names != judge.record["class_names"]:
+        raise SystemExit(f"{args.model}: its classes {config.class_names} are not the segmenter's "
+                         f"{judge.record['class_names']}")
+    generator = generator.to(device).eval()
+    width, height = config.width, config.height
+    full_cache = evaluate.heldout_cache(args, width, height, config.class_count, device)
+    ignored = config.label_nc if config.contain_dontcare_label else None
+    classes = config.class_count
+    confusions = {kind: torch.zeros(classes, classes, dtype=torch.int64) for kind in ("full", "draft", "resampled")}
+    differences = {kind: {"psnr": [], "mae": []} for kind in ("draft", "resampled")}
+    for indices in evaluate.batches(len(full_cache), args.batch_size):
+        full = evaluate.generate(generator, config, full_cache, indices, 0, device)
+        draft = upscale(draw_draft(generator, config, indices, DRAFT_FACTOR), height, width)
+        pictures = {"full": full, "draft": draft, "resampled": resolution_only(full, DRAFT_FACTOR)}
+        target = evaluate.resize_labels(full_cache.labels[torch.tensor(indices)].long(), judge)
+        for kind, images in pictures.items():
+            prediction, _ = judge(images)
+            confusions[kind] += evaluate.confusion_matrix(prediction, target, classes, ignored)
+            if kind != "full":
+                differences[kind]["psnr"].append(psnr(images, full))
+                differences[kind]["mae"].append(mean_abs_error(images, full))
+
+    def scores(kind: str) -> dict:
+        result = evaluate.segmentation_scores(confusions[kind], config.class_names)
+        figures = {"miou": round(result["miou"], 4), "pixel_accuracy": round(result["pixel_accuracy"], 4)}
+        if kind in differences:
+            figures["psnr_db"] = round(float(torch.cat(differences[kind]["psnr"]).mean()), 3)
+            figures["mae"] = round(float(torch.cat(differences[kind]["mae"]).mean()), 5)
+        return figures
+
+    report = {
+        "model": str(args.model), "segmenter": str(args.segmenter), "count": len(full_cache),
+        "first_seed": data.HELDOUT_SEED_BASE, "style": "evaluate.style_codes(layout, 0)",
+        "size": f"{width}x{height}", "draft_size": f"{width // DRAFT_FACTOR}x{height // DRAFT_FACTOR}",
+        "full": scores("full"), "draft": scores("draft"), "resolution_only": scores("resampled"),
+        "seconds": round(time.time() - began, 1),
+    }
+    print(markdown_table(report), end="")
+    print(json.dumps(report), flush=True)
+    if args.out:
+        evaluate.write_atomic(Path(args.out), json.dumps(report, indent=2) + "\n")
+    return report
+
+
+if __name__ == "__main__":
+    main()
