@@ -291,7 +291,7 @@ static const char *invalid_for_write(const cpng_image *image) {
     return NULL;
 }
 
-int cpng_write(const char *path, const cpng_image *image, char *message, size_t message_size) {
+int cpng_write(const char *path, const cpng_image *image, int fast, char *message, size_t message_size) {
     const char *invalid = invalid_for_write(image);
     if (invalid != NULL) {
         set_message(message, message_size, invalid);
@@ -325,6 +325,10 @@ int cpng_write(const char *path, const cpng_image *image, char *message, size_t 
     }
     png_set_IHDR(png, info, image->width, image->height, image->bit_depth, colour_type, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    if (fast) {
+        png_set_compression_level(png, 1);
+        png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+    }
     if (image->layout == CPNG_INDEXED) {
         png_color palette[256];
         for (int i = 0; i < image->palette_count; i++) {

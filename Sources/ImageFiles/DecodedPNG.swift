@@ -71,8 +71,8 @@ struct DecodedPNG: Sendable, Equatable {
     }
 
     /// Writes the image atomically. Supported: indexed (at most 256 palette entries), 8-bit grey, 16-bit grey,
-    /// RGB and RGBA; grey files of fewer bits are written as 8-bit.
-    func write(to url: URL) throws {
+    /// RGB and RGBA; grey files of fewer bits are written as 8-bit. `fast` compresses little and quickly.
+    func write(to url: URL, fast: Bool = false) throws {
         var image = cpng_image()
         image.width = UInt32(width)
         image.height = UInt32(height)
@@ -119,7 +119,7 @@ struct DecodedPNG: Sendable, Equatable {
             var message = [CChar](repeating: 0, count: 512)
             let ok = bytes.withUnsafeMutableBufferPointer { buffer in
                 image.pixels = buffer.baseAddress
-                return cpng_write(temporary, &image, &message, message.count)
+                return cpng_write(temporary, &image, fast ? 1 : 0, &message, message.count)
             }
             guard ok == 1 else {
                 throw ImageFileError(path: url.relativePath, problem: Self.text(message))

@@ -103,7 +103,7 @@ public final class RenderController: Sendable {
         /// Publishes a finished picture of request `number` (preview file first), unless a newer request came.
         func publish(_ image: PNGImage, isDraft: Bool) throws -> RenderResult {
             guard isCurrent(number) else { throw CancellationError() }
-            if let previewURL { try image.write(to: previewURL) }
+            if let previewURL { try image.write(to: previewURL, fast: true) }
             let elapsed = clock.now - start
             let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
             let result = RenderResult(

@@ -40,6 +40,22 @@ import Testing
         }
     }
 
+    /// The fast setting changes only the compression: the same pixels come back, from a file of another size.
+    @Test func fastWriteKeepsThePixels() throws {
+        try withTemporaryFolder { folder throws in
+            // Gradients with a ripple: compressible, but not trivially.
+            let pixels: [UInt8] = (0 ..< 64 * 48 * 3).map { (index: Int) -> UInt8 in UInt8((index * 7 + (index / 192) * 3 + index % 5) % 256) }
+            let image = PNGImage(width: 64, height: 48, pixels: pixels)
+            let (fast, standard) = (folder.appendingPathComponent("fast.png"), folder.appendingPathComponent("standard.png"))
+            try image.write(to: fast, fast: true)
+            try image.write(to: standard)
+            #expect(try PNGImage.read(fast) == image)
+            #expect(try PNGImage.read(standard) == image)
+            let size = { (url: URL) in try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int }
+            #expect(try size(fast) != size(standard))
+        }
+    }
+
     @Test func readsOtherLayoutsAsRGB() throws {
         try withTemporaryFolder { folder throws in
             let url = folder.appendingPathComponent("in.png")

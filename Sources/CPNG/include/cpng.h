@@ -47,7 +47,8 @@ void cpng_free(cpng_image *image);
 /// Writes `image` as a PNG to `path`, which must not exist yet (the caller picks a fresh temporary name
 /// and renames it). Supported: CPNG_INDEXED (8-bit indices, every index < palette_count), CPNG_GREY (8 or
 /// 16 bit), CPNG_RGB and CPNG_RGBA (8 bit). Returns 1 on success; on failure returns 0, removes whatever
-/// it had written and writes a message into `message`.
-int cpng_write(const char *path, const cpng_image *image, char *message, size_t message_size);
+/// it had written and writes a message into `message`. `fast` non-zero trades size for speed (zlib level 1,
+/// the Sub filter on every row) for files that live only moments, such as previews.
+int cpng_write(const char *path, const cpng_image *image, int fast, char *message, size_t message_size);
 
 #endif
