@@ -32,8 +32,9 @@ bench: setup
 parity: setup
 	swift test --scratch-path $(SCRATCH) --filter 'GeneratorTests|StyleEncoderTests' 2>&1 | grep '^parity'
 
-# The painter's interactive latency over a scripted session, with half-size drafts and without, and a table of
-# both (docs/performance.md); LATENCY_ARGS e.g. "--compare --actions 200", or "--no-draft" for one mode alone.
+# The painter's interactive latency over a scripted session under each draft policy (always, while-busy, never),
+# with a table of the three (docs/performance.md); LATENCY_ARGS e.g. "--compare --actions 200", or
+# "--drafts never" for one policy alone.
 LATENCY_ARGS ?= --compare
 latency: setup
 	swift build -c release --scratch-path $(SCRATCH) --product clade-paint

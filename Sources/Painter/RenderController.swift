@@ -16,11 +16,12 @@ public final class RenderController: Sendable {
     public let model: PaintModel
     /// Where each finished picture is written; nil writes none.
     public let previewURL: URL?
-    /// Whether each request is drafted at half size before its full-size render (where the size has a draft).
-    public let drafts: Bool
+    /// Which requests are drafted at half size before their full-size render (where the size has a draft).
+    public let draftPolicy: DraftPolicy
 
     private struct Slot {
-        var pending: (generation: UInt64, request: RenderRequest)?
+        /// The newest waiting request, and whether an older one was queued or rendering when it came.
+        var pending: (generation: UInt64, request: RenderRequest, workerBusy: Bool)?
         var status: RenderStatus = .idle
         var result: RenderResult?
         var counts = RenderCounts()
@@ -32,19 +33,16 @@ public final class RenderController: Sendable {
     private let slot = Mutex(Slot())
     private let stageObserver: (@Sendable (_ generation: UInt64, _ isDraft: Bool, _ stage: String) -> Void)?
 
-    /// - drafts: draft each request first. On by default: on the 2-core machine a full-size render of the bundled
-    ///   model (256x256, ~185 ms) is longer than the pause between a person's actions, so it is abandoned all
-    ///   through a stroke and the preview lags until the person stops; a half-size draft costs about a quarter of
-    ///   that, finishes between actions, and the full picture still follows when input pauses (docs/performance.md,
-    ///   "Interactive latency"). Off, every request costs one full render and no quarter-render more.
+    /// - draftPolicy: which requests get a half-size draft first (`DraftPolicy`; the painter's default is
+    ///   `.whileBusy`).
     /// - stageObserver: called on the worker after each generator stage of each render (e.g. for logging).
     public init(
-        model: PaintModel, previewURL: URL?, drafts: Bool = true,
+        model: PaintModel, previewURL: URL?, draftPolicy: DraftPolicy = .whileBusy,
         stageObserver: (@Sendable (_ generation: UInt64, _ isDraft: Bool, _ stage: String) -> Void)? = nil
     ) {
         self.model = model
         self.previewURL = previewURL
-        self.drafts = drafts
+        self.draftPolicy = draftPolicy
         self.stageObserver = stageObserver
     }
 
@@ -54,7 +52,11 @@ public final class RenderController: Sendable {
         let number = generation.add(1, ordering: .sequentiallyConsistent).newValue
         slot.withLock { slot in
             if slot.pending != nil { slot.counts.skipped += 1 }
-            slot.pending = (number, request)
+            let workerBusy = switch slot.status {
+            case .queued, .drafting, .rendering, .refining: true
+            case .idle, .done, .failed: false
+            }
+            slot.pending = (number, request, workerBusy)
             slot.status = .queued
         }
         queue.async { self.work() }
@@ -92,7 +94,7 @@ public final class RenderController: Sendable {
     }
 
     private func work() {
-        guard let (number, request) = slot.withLock({ slot in
+        guard let (number, request, workerBusy) = slot.withLock({ slot in
             defer { slot.pending = nil }
             return slot.pending
         }) else { return }
@@ -119,7 +121,7 @@ public final class RenderController: Sendable {
         }
         do {
             var draft: RenderResult?
-            if drafts, model.draftSize(width: request.width, height: request.height) != nil {
+            if draftPolicy.drafts(workerBusy: workerBusy), model.draftSize(width: request.width, height: request.height) != nil {
                 var done = 0.0
                 report(number) { $0.status = .drafting(progress: 0) }
                 let image = try model.renderDraft(request, observer: { stage in

@@ -16,11 +16,11 @@ extension Bench {
             discussion: """
                 Replays a seeded session (strokes, key-repeat bursts, fills, class changes, one ICPE toggle, one \
                 style change) through the painter's own key handling at a human pace, with the painter's half-size \
-                drafts (as `paint`) or without them (--no-draft); --compare plays the same script both ways, one after \
-                the other. Prints one JSON object per action, then a summary per mode: action-to-first-preview and \
+                drafts under one policy (--drafts, as `paint`); --compare plays the same script under every policy, one \
+                after the other. Prints one JSON object per action, then a summary per mode: action-to-first-preview and \
                 action-to-final-preview latency (median, p95, max; actions whose own render was superseded by a newer \
                 one), the time the UI thread spends on each action (against the 20 ms limit), render times and the \
-                load average. --compare ends with a table of both modes.
+                load average. --compare ends with a table of the three.
                 """)
 
         @OptionGroup var modelOptions: ModelOptions
@@ -41,10 +41,10 @@ extension Bench {
         @Option(name: .long, help: ArgumentHelp("Keep the preview PNG here (default: a temporary folder, removed afterwards).", valueName: "file"))
         var preview: String?
 
-        @Flag(name: .customLong("no-draft"), help: "Render only full-size pictures (paint --no-draft).")
-        var noDraft = false
+        @Option(name: .long, help: ArgumentHelp("When to draft at half size first (as paint --drafts): always, while-busy or never.", valueName: "policy"))
+        var drafts: DraftPolicy = .whileBusy
 
-        @Flag(name: .long, help: "Play the script with drafts, then without, and end with a table of both.")
+        @Flag(name: .long, help: "Play the script under every draft policy and end with a table of them.")
         var compare = false
 
         /// The UI thread's budget per action (issue 6).
@@ -54,7 +54,6 @@ extension Bench {
             guard actions >= 1 else { throw ValidationError("--actions must be at least 1.") }
             guard intervalMs > 0 else { throw ValidationError("--interval-ms must be positive.") }
             if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
-            if compare && noDraft { throw ValidationError("--compare plays both modes; leave out --no-draft.") }
         }
 
         func run() throws {
@@ -62,8 +61,8 @@ extension Bench {
             let (file, modelPath) = try modelOptions.loadModel()
             let palette = try paletteOption.loadPalette(for: file, modelPath: modelPath)
             let model = try FileProblem.attributing(to: palette.path) { try PaintModel(file: file, path: modelPath, palette: palette.palette) }
-            let summaries = try (compare ? [true, false] : [!noDraft]).map { drafts in
-                try session(model: model, modelPath: modelPath, threadCount: threadCount, drafts: drafts)
+            let summaries = try (compare ? DraftPolicy.allCases : [drafts]).map { policy in
+                try session(model: model, modelPath: modelPath, threadCount: threadCount, policy: policy)
             }
             if compare {
                 for line in Self.comparison(summaries) { print(line) }
@@ -71,14 +70,14 @@ extension Bench {
         }
 
         /// Plays the script once with a fresh painter and renderer; emits its actions and summary, returns the summary.
-        private func session(model: PaintModel, modelPath: String, threadCount: Int, drafts: Bool) throws -> [String: Any] {
+        private func session(model: PaintModel, modelPath: String, threadCount: Int, policy: DraftPolicy) throws -> [String: Any] {
             let stateFolder = FileManager.default.temporaryDirectory.appendingPathComponent("clade-paint-latency-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: stateFolder) }
             let previewURL = preview.map { URL(fileURLWithPath: $0) } ?? stateFolder.appendingPathComponent("preview.png")
 
             let loadAtStart = Self.loadAverage()
-            let renderer = RenderController(model: model, previewURL: previewURL, drafts: drafts)
+            let renderer = RenderController(model: model, previewURL: previewURL, draftPolicy: policy)
             let autosave = Autosave(folder: stateFolder)
             var styleSeeds = SplitMix64(seed: seed ^ 0x5EED)
             let state = PainterState(model: model, renderer: renderer, autosave: autosave, seedSource: { styleSeeds.next() })
@@ -88,7 +87,7 @@ extension Bench {
             let run = try Replay(session: session, renderer: renderer).play(script)
             autosave.clear()
 
-            let mode = drafts ? "draft" : "full"
+            let mode = policy.rawValue
             for action in run.actions {
                 var object = action.json
                 object["mode"] = mode
@@ -97,7 +96,7 @@ extension Bench {
             let changed = run.actions.filter { $0.generation != nil }
             let busy = run.actions.filter(\.renderRunning).map(\.handleMs)
             let counts = renderer.counts()
-            let draftSize = drafts ? model.draftSize(width: state.pictureWidth, height: state.pictureHeight) : nil
+            let draftSize = policy == .never ? nil : model.draftSize(width: state.pictureWidth, height: state.pictureHeight)
             var summary: [String: Any] = [
                 "summary": "latency", "mode": mode, "model": modelPath, "threads": threadCount, "seed": seed,
                 "actions": actions, "interval_ms": intervalMs, "picture": "\(state.pictureWidth)x\(state.pictureHeight)",
@@ -130,7 +129,7 @@ extension Bench {
             }
             let modes = summaries.map { summary -> String in
                 let mode = summary["mode"] as? String ?? "?"
-                return mode == "draft" ? "with drafts (\(summary["draft"] as? String ?? "none"))" : "full size only"
+                return mode == DraftPolicy.never.rawValue ? "full size only" : "drafts (\(summary["draft"] as? String ?? "none")): \(mode)"
             }
             var lines = ["| figure | " + modes.joined(separator: " | ") + " |", "|---|" + modes.map { _ in "---|" }.joined()]
             let rows: [(String, String, String)] = [

@@ -12,8 +12,9 @@ struct Paint: ParsableCommand {
         discussion: """
             Keys: arrows or hjkl move, space paints, 1-9 and the palette's letters choose classes, s tries a style, \
             w saves, q quits; ? shows every key. The painting is autosaved as you go (see --state-dir); after a \
-            crash the next start offers to restore it. Each change is drawn first as a half-size draft (the status \
-            line says "draft"), then at full size once you pause (see --no-draft).
+            crash the next start offers to restore it. While you paint faster than the pictures come, each change \
+            is drawn first as a half-size draft (the status line says "draft"), then at full size once you pause \
+            (see --drafts).
             """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -47,10 +48,11 @@ struct Paint: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("OpenBLAS threads for the generator. Default: the number of processors.", valueName: "n"))
     var threads: Int?
 
-    @Flag(name: .customLong("no-draft"), help: ArgumentHelp(
-        "Render only full-size pictures.",
-        discussion: "By default each change is drawn first at half size (a quarter of the work), shown upscaled, then at full size unless you paint on first; a saved picture is always the full-size one."))
-    var noDraft = false
+    @Option(name: .long, help: ArgumentHelp(
+        "When a change is drawn first at half size: always, while-busy or never.",
+        discussion: "A draft costs a quarter of a full render and is shown upscaled, then the full-size picture follows unless you paint on first. while-busy (the default) drafts only the changes that come while an older one is still rendering, as in a stroke; a change after a pause goes straight to full size. A saved picture is always the full-size one.",
+        valueName: "policy"))
+    var drafts: DraftPolicy = .whileBusy
 
     @Flag(name: .customLong("keys"), help: "Print every key of the painter for this model's palette (a Markdown table) and exit.")
     var printKeys = false
@@ -88,7 +90,7 @@ struct Paint: ParsableCommand {
         try Self.makeFolder(stateFolder, option: "--state-dir")
         let autosave = Autosave(folder: stateFolder)
         let pending = try Self.attributing(to: autosave.url.path) { try autosave.pending() }
-        let renderer = RenderController(model: model, previewURL: stateFolder.appendingPathComponent("preview.png"), drafts: !noDraft)
+        let renderer = RenderController(model: model, previewURL: stateFolder.appendingPathComponent("preview.png"), draftPolicy: drafts)
         let state = PainterState(model: model, width: picture.width, height: picture.height, grid: grid.map { ($0.width, $0.height) },
                                  canvas: canvas, renderer: renderer, autosave: autosave)
         if let styleImage {
@@ -140,3 +142,5 @@ struct Paint: ParsableCommand {
         }
     }
 }
+
+extension DraftPolicy: ExpressibleByArgument {}

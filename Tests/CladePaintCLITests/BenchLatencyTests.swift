@@ -15,14 +15,15 @@ import Testing
     @Test func aShortSessionReportsEveryActionAndASummary() throws {
         let scratch = try Scratch()
         let result = try scratch.run(["bench", "latency", "--model", scratch.modelFile, "--threads", "1",
-                                      "--actions", "12", "--interval-ms", "20", "--seed", "3", "--preview", "preview.png"])
+                                      "--actions", "12", "--interval-ms", "20", "--seed", "3", "--preview", "preview.png",
+                                      "--drafts", "always"])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = try objects(result.stdout)
         try #require(lines.count == 13)
         let actions = Array(lines.dropLast()), summary = lines.last!
 
         #expect(actions.map { $0["action"] as? Int } == Array(0 ..< 12))
-        #expect(actions.allSatisfy { $0["mode"] as? String == "draft" })
+        #expect(actions.allSatisfy { $0["mode"] as? String == "always" })
         var first: [Double] = [], final: [Double] = []
         var superseded = 0, drafted = 0
         for action in actions {
@@ -46,7 +47,7 @@ import Testing
         #expect(!first.isEmpty)
 
         #expect(summary["summary"] as? String == "latency")
-        #expect(summary["mode"] as? String == "draft" && summary["draft"] as? String == "32x32")
+        #expect(summary["mode"] as? String == "always" && summary["draft"] as? String == "32x32")
         #expect(summary["actions"] as? Int == 12)
         #expect(summary["seed"] as? Int == 3)
         #expect(summary["threads"] as? Int == 1)
@@ -76,7 +77,7 @@ import Testing
         #expect(preview.width == 64 && preview.height == 64)
     }
 
-    @Test func comparePlaysTheScriptWithAndWithoutDrafts() throws {
+    @Test func comparePlaysTheScriptUnderEveryDraftPolicy() throws {
         let scratch = try Scratch()
         let result = try scratch.run(["bench", "latency", "--model", scratch.modelFile, "--threads", "1",
                                       "--actions", "8", "--interval-ms", "10", "--seed", "4", "--compare"])
@@ -84,10 +85,12 @@ import Testing
         let text = result.stdout.split(separator: "\n")
         let table = text.filter { $0.hasPrefix("|") }
         let lines = try objects(text.filter { !$0.hasPrefix("|") }.joined(separator: "\n"))
-        try #require(lines.count == 18)
-        let drafted = Array(lines[0 ..< 9]), full = Array(lines[9 ..< 18])
-        #expect(drafted.allSatisfy { $0["mode"] as? String == "draft" } && full.allSatisfy { $0["mode"] as? String == "full" })
+        try #require(lines.count == 27)
+        let drafted = Array(lines[0 ..< 9]), whileBusy = Array(lines[9 ..< 18]), full = Array(lines[18 ..< 27])
+        #expect(drafted.allSatisfy { $0["mode"] as? String == "always" } && whileBusy.allSatisfy { $0["mode"] as? String == "while-busy" }
+            && full.allSatisfy { $0["mode"] as? String == "never" })
         #expect(drafted.dropLast().map { $0["command"] as? String } == full.dropLast().map { $0["command"] as? String })
+        #expect(whileBusy.dropLast().map { $0["command"] as? String } == full.dropLast().map { $0["command"] as? String })
         let fullSummary = try #require(full.last)
         #expect(fullSummary["draft"] as? String == "none")
         #expect((fullSummary["renders"] as? [String: Any])?["drafts"] as? Int == 0)
@@ -96,7 +99,7 @@ import Testing
             #expect(action["first_was_draft"] as? Bool == false)
             #expect(action["first_preview_ms"] as? Double == action["final_preview_ms"] as? Double)
         }
-        #expect(table.first == "| figure | with drafts (32x32) | full size only |")
+        #expect(table.first == "| figure | drafts (32x32): always | drafts (32x32): while-busy | full size only |")
         #expect(table.contains { $0.hasPrefix("| action to first preview, median | ") })
         #expect(table.contains { $0.hasPrefix("| action to final preview, p95 | ") })
         #expect(table.contains { $0.hasPrefix("| UI thread while rendering, max | ") })
@@ -121,8 +124,8 @@ import Testing
         #expect(result.stderr.contains("--actions must be at least 1."))
         result = try scratch.run(["bench", "latency", "--model", scratch.modelFile, "--interval-ms", "0"])
         #expect(result.stderr.contains("--interval-ms must be positive."))
-        result = try scratch.run(["bench", "latency", "--model", scratch.modelFile, "--compare", "--no-draft"])
+        result = try scratch.run(["bench", "latency", "--model", scratch.modelFile, "--drafts", "sometimes"])
         #expect(result.status != 0)
-        #expect(result.stderr.contains("--compare plays both modes; leave out --no-draft."))
+        #expect(result.stderr.contains("'sometimes'"))
     }
 }

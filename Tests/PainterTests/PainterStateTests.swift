@@ -404,7 +404,7 @@ import Testing
         let model = try PainterFixtures.model()
         let entered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
-        let renderer = RenderController(model: model, previewURL: nil) { generation, isDraft, stage in
+        let renderer = RenderController(model: model, previewURL: nil, draftPolicy: .always) { generation, isDraft, stage in
             if generation == 1 && !isDraft && stage == "fc" {
                 entered.signal()
                 release.wait()

@@ -58,7 +58,7 @@ import Testing
 
     @Test func theNewestRequestWins() throws {
         let gate = Gate(generation: 1)
-        let controller = RenderController(model: model, previewURL: nil, drafts: false, stageObserver: gate.observe)
+        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .never, stageObserver: gate.observe)
         controller.submit(request(tree: 0))
         gate.entered.wait()
         // The worker is busy inside render 1; submitting does not wait for it.
@@ -82,7 +82,7 @@ import Testing
     @Test func cancelStopsTheRunningRender() throws {
         let folder = try PainterFixtures.temporaryFolder()
         let gate = Gate(generation: 1)
-        let controller = RenderController(model: model, previewURL: folder.appendingPathComponent("p.png"), drafts: false, stageObserver: gate.observe)
+        let controller = RenderController(model: model, previewURL: folder.appendingPathComponent("p.png"), draftPolicy: .never, stageObserver: gate.observe)
         controller.submit(request(tree: 0))
         gate.entered.wait()
         controller.cancel()
@@ -96,7 +96,7 @@ import Testing
 
     @Test func theLastPictureStaysWhileANewOneRenders() throws {
         let gate = Gate(generation: 2)
-        let controller = RenderController(model: model, previewURL: nil, drafts: false, stageObserver: gate.observe)
+        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .never, stageObserver: gate.observe)
         controller.submit(request(tree: 0))
         controller.wait()
         let first = try #require(controller.latestResult())
@@ -112,7 +112,7 @@ import Testing
     @Test func progressRisesStageByStageToOne() throws {
         let seen = Mutex<[RenderStatus]>([])
         let box = Mutex<RenderController?>(nil)
-        let controller = RenderController(model: model, previewURL: nil, drafts: false) { _, _, _ in
+        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .never) { _, _, _ in
             if let controller = box.withLock({ $0 }) {
                 let status = controller.latest()
                 seen.withLock { $0.append(status) }
@@ -132,11 +132,10 @@ import Testing
         let preview = folder.appendingPathComponent("preview.png")
         let gate = Gate(generation: 1, isDraft: false)
         let passes = Mutex<[Bool]>([])
-        let controller = RenderController(model: model, previewURL: preview) { generation, isDraft, stage in
+        let controller = RenderController(model: model, previewURL: preview, draftPolicy: .always) { generation, isDraft, stage in
             passes.withLock { $0.append(isDraft) }
             gate.observe(generation, isDraft, stage)
         }
-        #expect(controller.drafts)
         controller.submit(request(tree: 2))
         gate.entered.wait()
         // The full-size pass is held in its first stage: the draft is the shown picture and the preview file.
@@ -166,7 +165,7 @@ import Testing
     @Test func draftingProgressThenRefining() throws {
         let seen = Mutex<[RenderStatus]>([])
         let box = Mutex<RenderController?>(nil)
-        let controller = RenderController(model: model, previewURL: nil) { _, _, _ in
+        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .always) { _, _, _ in
             if let controller = box.withLock({ $0 }) {
                 let status = controller.latest()
                 seen.withLock { $0.append(status) }
@@ -188,7 +187,7 @@ import Testing
 
     @Test func aNewerRequestDuringTheDraftWins() throws {
         let gate = Gate(generation: 1, isDraft: true)
-        let controller = RenderController(model: model, previewURL: nil, stageObserver: gate.observe)
+        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .always, stageObserver: gate.observe)
         controller.submit(request(tree: 0))
         gate.entered.wait()
         controller.submit(request(tree: 1))
@@ -209,7 +208,7 @@ import Testing
     @Test func aNewerRequestDuringTheRefinementWins() throws {
         let first = Gate(generation: 1, isDraft: false)
         let second = Gate(generation: 2, isDraft: false)
-        let controller = RenderController(model: model, previewURL: nil) { generation, isDraft, stage in
+        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .always) { generation, isDraft, stage in
             first.observe(generation, isDraft, stage)
             second.observe(generation, isDraft, stage)
         }
@@ -238,7 +237,7 @@ import Testing
         // The plain fixture draws multiples of 32: a 96x32 picture has no 48x16 draft.
         let plain = try PainterFixtures.model(PainterFixtures.plain)
         let passes = Mutex<[Bool]>([])
-        let controller = RenderController(model: plain, previewURL: nil) { _, isDraft, _ in passes.withLock { $0.append(isDraft) } }
+        let controller = RenderController(model: plain, previewURL: nil, draftPolicy: .always) { _, isDraft, _ in passes.withLock { $0.append(isDraft) } }
         var canvas = Canvas.scene(width: 12, height: 4, classes: plain.config.classNames)
         canvas[5, 2] = Cell(label: 4)
         let wide = RenderRequest(labels: canvas.labels, instances: canvas.instances, style: .none, icpe: false, width: 96, height: 32)
@@ -255,12 +254,42 @@ import Testing
 
     @Test func draftsOffRenderOnlyTheFullSize() throws {
         let passes = Mutex<[Bool]>([])
-        let controller = RenderController(model: model, previewURL: nil, drafts: false) { _, isDraft, _ in passes.withLock { $0.append(isDraft) } }
+        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .never) { _, isDraft, _ in passes.withLock { $0.append(isDraft) } }
         controller.submit(request(tree: 1))
         controller.wait()
         #expect(controller.latestResult()?.isDraft == false)
         #expect(passes.withLock { $0 } == Array(repeating: false, count: model.stageCount))
         #expect(controller.counts().drafts == 0)
+    }
+
+    /// The default policy: a request that finds the worker idle goes straight to full size; one that comes while
+    /// an older request renders (a stroke) is drafted first.
+    @Test func whileBusyDraftsOnlyRequestsThatComeDuringARender() throws {
+        let gate = Gate(generation: 1, isDraft: false)
+        let passes = Mutex<[(generation: UInt64, isDraft: Bool)]>([])
+        let controller = RenderController(model: model, previewURL: nil) { generation, isDraft, stage in
+            if stage == "fc" { passes.withLock { $0.append((generation, isDraft)) } }
+            gate.observe(generation, isDraft, stage)
+        }
+        #expect(controller.draftPolicy == .whileBusy)
+        controller.submit(request(tree: 0))
+        gate.entered.wait()
+        controller.submit(request(tree: 1))
+        gate.release.signal()
+        controller.wait()
+        #expect(passes.withLock { $0.map { "\($0.generation) \($0.isDraft)" } } == ["1 false", "2 true", "2 false"])
+        // Idle again: the next request is not drafted.
+        controller.submit(request(tree: 2))
+        controller.wait()
+        #expect(passes.withLock { $0.last.map { "\($0.generation) \($0.isDraft)" } } == "3 false")
+        #expect(controller.latestResult()?.isDraft == false && controller.latestResult()?.generation == 3)
+    }
+
+    @Test func draftPolicies() {
+        #expect(DraftPolicy.always.drafts(workerBusy: false) && DraftPolicy.always.drafts(workerBusy: true))
+        #expect(!DraftPolicy.whileBusy.drafts(workerBusy: false) && DraftPolicy.whileBusy.drafts(workerBusy: true))
+        #expect(!DraftPolicy.never.drafts(workerBusy: false) && !DraftPolicy.never.drafts(workerBusy: true))
+        #expect(DraftPolicy(rawValue: "while-busy") == .whileBusy)
     }
 
     @Test func badInputFails() {
