@@ -33,11 +33,10 @@ public final class RenderController: Sendable {
     private let slot = Mutex(Slot())
     private let stageObserver: (@Sendable (_ generation: UInt64, _ isDraft: Bool, _ stage: String) -> Void)?
 
-    /// - draftPolicy: which requests get a half-size draft first (`DraftPolicy`; the painter's default is
-    ///   `.whileBusy`).
+    /// - draftPolicy: which requests get a half-size draft first (`DraftPolicy`).
     /// - stageObserver: called on the worker after each generator stage of each render (e.g. for logging).
     public init(
-        model: PaintModel, previewURL: URL?, draftPolicy: DraftPolicy = .whileBusy,
+        model: PaintModel, previewURL: URL?, draftPolicy: DraftPolicy = .always,
         stageObserver: (@Sendable (_ generation: UInt64, _ isDraft: Bool, _ stage: String) -> Void)? = nil
     ) {
         self.model = model

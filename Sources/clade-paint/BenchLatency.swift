@@ -42,7 +42,7 @@ extension Bench {
         var preview: String?
 
         @Option(name: .long, help: ArgumentHelp("When to draft at half size first (as paint --drafts): always, while-busy or never.", valueName: "policy"))
-        var drafts: DraftPolicy = .whileBusy
+        var drafts: DraftPolicy = .always
 
         @Flag(name: .long, help: "Play the script under every draft policy and end with a table of them.")
         var compare = false

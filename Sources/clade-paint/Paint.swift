@@ -12,9 +12,8 @@ struct Paint: ParsableCommand {
         discussion: """
             Keys: arrows or hjkl move, space paints, 1-9 and the palette's letters choose classes, s tries a style, \
             w saves, q quits; ? shows every key. The painting is autosaved as you go (see --state-dir); after a \
-            crash the next start offers to restore it. While you paint faster than the pictures come, each change \
-            is drawn first as a half-size draft (the status line says "draft"), then at full size once you pause \
-            (see --drafts).
+            crash the next start offers to restore it. Each change is drawn first as a half-size draft (the status \
+            line says "draft"), then at full size once you pause (see --drafts).
             """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -50,9 +49,9 @@ struct Paint: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp(
         "When a change is drawn first at half size: always, while-busy or never.",
-        discussion: "A draft costs a quarter of a full render and is shown upscaled, then the full-size picture follows unless you paint on first. while-busy (the default) drafts only the changes that come while an older one is still rendering, as in a stroke; a change after a pause goes straight to full size. A saved picture is always the full-size one.",
+        discussion: "A draft costs a quarter of a full render and is shown upscaled, then the full-size picture follows unless you paint on first. always (the default) drafts every change; while-busy only those that come while an older one is still rendering, as in a stroke; never renders full size only. A saved picture is always the full-size one.",
         valueName: "policy"))
-    var drafts: DraftPolicy = .whileBusy
+    var drafts: DraftPolicy = .always
 
     @Flag(name: .customLong("keys"), help: "Print every key of the painter for this model's palette (a Markdown table) and exit.")
     var printKeys = false

@@ -132,10 +132,11 @@ import Testing
         let preview = folder.appendingPathComponent("preview.png")
         let gate = Gate(generation: 1, isDraft: false)
         let passes = Mutex<[Bool]>([])
-        let controller = RenderController(model: model, previewURL: preview, draftPolicy: .always) { generation, isDraft, stage in
+        let controller = RenderController(model: model, previewURL: preview) { generation, isDraft, stage in
             passes.withLock { $0.append(isDraft) }
             gate.observe(generation, isDraft, stage)
         }
+        #expect(controller.draftPolicy == .always)
         controller.submit(request(tree: 2))
         gate.entered.wait()
         // The full-size pass is held in its first stage: the draft is the shown picture and the preview file.
@@ -262,16 +263,15 @@ import Testing
         #expect(controller.counts().drafts == 0)
     }
 
-    /// The default policy: a request that finds the worker idle goes straight to full size; one that comes while
-    /// an older request renders (a stroke) is drafted first.
+    /// A request that finds the worker idle goes straight to full size; one that comes while an older request
+    /// renders (a stroke) is drafted first.
     @Test func whileBusyDraftsOnlyRequestsThatComeDuringARender() throws {
         let gate = Gate(generation: 1, isDraft: false)
         let passes = Mutex<[(generation: UInt64, isDraft: Bool)]>([])
-        let controller = RenderController(model: model, previewURL: nil) { generation, isDraft, stage in
+        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .whileBusy) { generation, isDraft, stage in
             if stage == "fc" { passes.withLock { $0.append((generation, isDraft)) } }
             gate.observe(generation, isDraft, stage)
         }
-        #expect(controller.draftPolicy == .whileBusy)
         controller.submit(request(tree: 0))
         gate.entered.wait()
         controller.submit(request(tree: 1))
