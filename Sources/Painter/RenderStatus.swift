@@ -57,5 +57,7 @@ public struct RenderCounts: Sendable, Equatable {
     /// Renders that failed with an error.
     public var failed = 0
 
-    public init() {}
+    public init(rendered: Int = 0, drafts: Int = 0, abandoned: Int = 0, skipped: Int = 0, failed: Int = 0) {
+        (self.rendered, self.drafts, self.abandoned, self.skipped, self.failed) = (rendered, drafts, abandoned, skipped, failed)
+    }
 }

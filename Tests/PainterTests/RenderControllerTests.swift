@@ -43,10 +43,7 @@ import Testing
         #expect(controller.latest() == .idle)
         let generation = controller.submit(request(tree: 2))
         controller.wait()
-        guard case .done(let result) = controller.latest() else {
-            Issue.record("expected done, got \(controller.latest())")
-            return
-        }
+        let result = try #require(finished(controller))
         #expect(result.generation == generation && result.request == request(tree: 2))
         #expect(result.milliseconds > 0 && result.previewURL == preview)
         #expect(try PNGImage.read(preview) == result.image)
@@ -67,16 +64,9 @@ import Testing
         #expect(controller.latest() == .queued)
         gate.release.signal()
         controller.wait()
-        guard case .done(let result) = controller.latest() else {
-            Issue.record("expected done, got \(controller.latest())")
-            return
-        }
+        let result = try #require(finished(controller))
         #expect(result.generation == 5 && result.request == request(tree: 4))
-        var expected = RenderCounts()
-        expected.rendered = 1
-        expected.abandoned = 1
-        expected.skipped = 3
-        #expect(controller.counts() == expected)
+        #expect(controller.counts() == RenderCounts(rendered: 1, abandoned: 1, skipped: 3))
     }
 
     @Test func cancelStopsTheRunningRender() throws {
@@ -109,10 +99,18 @@ import Testing
         #expect(controller.latestResult()?.generation == 2)
     }
 
-    @Test func progressRisesStageByStageToOne() throws {
+    /// The finished picture when the controller's status is `.done`.
+    func finished(_ controller: RenderController) -> RenderResult? {
+        if case .done(let result) = controller.latest() { return result }
+        Issue.record("expected done, got \(controller.latest())")
+        return nil
+    }
+
+    /// The status after each generator stage of one request, read by the stage observer.
+    func statusAfterEachStage(_ policy: DraftPolicy) -> [RenderStatus] {
         let seen = Mutex<[RenderStatus]>([])
         let box = Mutex<RenderController?>(nil)
-        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .never) { _, _, _ in
+        let controller = RenderController(model: model, previewURL: nil, draftPolicy: policy) { _, _, _ in
             if let controller = box.withLock({ $0 }) {
                 let status = controller.latest()
                 seen.withLock { $0.append(status) }
@@ -121,10 +119,14 @@ import Testing
         box.withLock { $0 = controller }
         controller.submit(request(tree: 3))
         controller.wait()
+        box.withLock { $0 = nil }
+        return seen.withLock { $0 }
+    }
+
+    @Test func progressRisesStageByStageToOne() throws {
         let stages = Double(model.stageCount)
         let expected = (1 ... model.stageCount).map { RenderStatus.rendering(progress: Double($0) / stages) }
-        #expect(seen.withLock { $0 } == expected)
-        box.withLock { $0 = nil }
+        #expect(statusAfterEachStage(.never) == expected)
     }
 
     @Test func draftFirstThenTheFinalPicture() throws {
@@ -148,42 +150,25 @@ import Testing
         #expect(controller.latest() == .refining(draft: draft, progress: 1 / Double(model.stageCount)))
         gate.release.signal()
         controller.wait()
-        guard case .done(let final) = controller.latest() else {
-            Issue.record("expected done, got \(controller.latest())")
-            return
-        }
+        let final = try #require(finished(controller))
         #expect(!final.isDraft && final.generation == 1 && final.milliseconds >= draft.milliseconds)
         #expect(final.image == (try model.render(request(tree: 2))))
         #expect(try PNGImage.read(preview) == final.image)
         #expect(controller.latestResult() == final)
         #expect(passes.withLock { $0 } == Array(repeating: true, count: model.stageCount) + Array(repeating: false, count: model.stageCount))
-        var expected = RenderCounts()
-        expected.drafts = 1
-        expected.rendered = 1
-        #expect(controller.counts() == expected)
+        #expect(controller.counts() == RenderCounts(rendered: 1, drafts: 1))
     }
 
     @Test func draftingProgressThenRefining() throws {
-        let seen = Mutex<[RenderStatus]>([])
-        let box = Mutex<RenderController?>(nil)
-        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .always) { _, _, _ in
-            if let controller = box.withLock({ $0 }) {
-                let status = controller.latest()
-                seen.withLock { $0.append(status) }
-            }
-        }
-        box.withLock { $0 = controller }
-        controller.submit(request(tree: 3))
-        controller.wait()
+        let seen = statusAfterEachStage(.always)
         let stages = Double(model.stageCount)
-        let draft = try #require(seen.withLock { $0.last }.flatMap { status -> RenderResult? in
+        let draft = try #require(seen.last.flatMap { status -> RenderResult? in
             if case .refining(let draft, _) = status { return draft }
             return nil
         })
         let expected = (1 ... model.stageCount).map { RenderStatus.drafting(progress: Double($0) / stages) }
             + (1 ... model.stageCount).map { RenderStatus.refining(draft: draft, progress: Double($0) / stages) }
-        #expect(seen.withLock { $0 } == expected)
-        box.withLock { $0 = nil }
+        #expect(seen == expected)
     }
 
     @Test func aNewerRequestDuringTheDraftWins() throws {
@@ -194,16 +179,9 @@ import Testing
         controller.submit(request(tree: 1))
         gate.release.signal()
         controller.wait()
-        guard case .done(let result) = controller.latest() else {
-            Issue.record("expected done, got \(controller.latest())")
-            return
-        }
+        let result = try #require(finished(controller))
         #expect(result.generation == 2 && !result.isDraft && result.request == request(tree: 1))
-        var expected = RenderCounts()
-        expected.drafts = 1
-        expected.rendered = 1
-        expected.abandoned = 1
-        #expect(controller.counts() == expected)
+        #expect(controller.counts() == RenderCounts(rendered: 1, drafts: 1, abandoned: 1))
     }
 
     @Test func aNewerRequestDuringTheRefinementWins() throws {
@@ -227,11 +205,7 @@ import Testing
         second.release.signal()
         controller.wait()
         #expect(controller.latestResult()?.generation == 2 && controller.latestResult()?.isDraft == false)
-        var expected = RenderCounts()
-        expected.drafts = 2
-        expected.rendered = 1
-        expected.abandoned = 1
-        #expect(controller.counts() == expected)
+        #expect(controller.counts() == RenderCounts(rendered: 1, drafts: 2, abandoned: 1))
     }
 
     @Test func sizesWithoutADraftRenderOnce() throws {
@@ -244,10 +218,7 @@ import Testing
         let wide = RenderRequest(labels: canvas.labels, instances: canvas.instances, style: .none, icpe: false, width: 96, height: 32)
         controller.submit(wide)
         controller.wait()
-        guard case .done(let result) = controller.latest() else {
-            Issue.record("expected done, got \(controller.latest())")
-            return
-        }
+        let result = try #require(finished(controller))
         #expect(try !result.isDraft && result.image == plain.render(wide))
         #expect(passes.withLock { $0 } == Array(repeating: false, count: plain.stageCount))
         #expect(controller.counts().drafts == 0 && controller.counts().rendered == 1)
