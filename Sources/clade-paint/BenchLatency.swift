@@ -147,6 +147,8 @@ extension Bench {
             for (name, key, statistic) in rows {
                 lines.append("| \(name) | " + summaries.map { figure($0, key, statistic) }.joined(separator: " | ") + " |")
             }
+            lines.append("| UI thread within \(Int(uiLimitMs)) ms while rendering (the issue's limit) | "
+                + summaries.map { $0["ui_within_limit"] as? Bool == true ? "met" : "MISSED" }.joined(separator: " | ") + " |")
             func count(_ summary: [String: Any], _ key: String) -> String {
                 (summary["renders"] as? [String: Any])?[key].map { "\($0)" } ?? "-"
             }
