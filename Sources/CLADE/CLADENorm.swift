@@ -116,7 +116,7 @@ public struct CLADENorm: Sendable {
         }
         // max(v, slope * v) is LeakyReLU for 0 <= slope < 1, and the identity for slope 1.
         let slope = leakySlope ?? 1
-        let chunks = ClassChunks(classes: maps.classes, height: height, width: width)
+        let chunks = maps.classChunks
 
         // Every output value is written below, so the tensor starts uninitialised. Raw pointers keep the per-pixel
         // gather free of bounds checks; the closures are nested without indenting.

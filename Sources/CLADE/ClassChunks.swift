@@ -4,7 +4,7 @@
 ///
 /// - classes: `[H, W / 8]`, the chunk's class, or -1 where the class changes inside the chunk. The pixels past the
 ///   last whole chunk of a row (`W % 8`) have no chunk.
-struct ClassChunks {
+struct ClassChunks: Sendable {
     static let size = 8
     let chunksPerRow: Int
     let classes: [Int32]

@@ -97,9 +97,7 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     /// that divide the head map, whose `fc(z)` map the generator then average-pools by the factor.
     public var reductionFactors: [Int] {
         var factors = [1]
-        while headWidth % (factors[factors.count - 1] * 2) == 0 && headHeight % (factors[factors.count - 1] * 2) == 0 {
-            factors.append(factors[factors.count - 1] * 2)
-        }
+        while let next = factors.last.map({ $0 * 2 }), headWidth % next == 0, headHeight % next == 0 { factors.append(next) }
         return factors
     }
 

@@ -6,7 +6,8 @@
 /// - distances: `[2 * H * W]`, channels `[h, w]` (ICPE), or nil when the model has no ICPE.
 ///
 /// The generator builds one per resolution by nearest-resizing the full-size maps with PyTorch's rule
-/// (`NearestResize`, docs/conditioning.md section 4).
+/// (`NearestResize`, docs/conditioning.md section 4). `classChunks` is derived from `classes` once here, for every
+/// CLADE norm of that resolution.
 public struct SemanticMaps: Sendable {
     public let classCount: Int
     public let height: Int
@@ -14,6 +15,7 @@ public struct SemanticMaps: Sendable {
     public let classes: [Int32]
     public let edges: [Float]?
     public let distances: [Float]?
+    let classChunks: ClassChunks
 
     public init(classCount: Int, height: Int, width: Int, classes: [Int32], edges: [Float]?, distances: [Float]?) {
         precondition(classes.count == height * width, "class map does not fill \(height)x\(width)")
@@ -25,6 +27,7 @@ public struct SemanticMaps: Sendable {
         self.classes = classes
         self.edges = edges
         self.distances = distances
+        classChunks = ClassChunks(classes: classes, height: height, width: width)
     }
 
     /// The maps nearest-resized to `height` x `width` (identity when the size is unchanged).

@@ -15,8 +15,8 @@ struct Winograd: Sendable {
     let inputChannels: Int
 
     /// Transform-domain buffers of one chunk of tiles, in floats (2 MiB): `V` and `M` stay close to the core's
-    /// 1 MiB L2 between the transforms and the products. Measured on the bundled model (256x256, 2 threads, quiet
-    /// machine): 121 ms a pass against 131 ms with 8 MiB chunks (up_2 and up_3 gain, conv_img loses 2 ms); ngf 64
+    /// 1 MiB L2 between the transforms and the products. Measured on the bundled model (`clade-paint bench generator --stages`,
+    /// builds with each budget alternated, 2 threads, quiet machine): 121 ms a pass against 131 ms with 8 MiB chunks (up_2 and up_3 gain, conv_img loses 2 ms); ngf 64
     /// about even.
     static let chunkBudget = 1 << 19
 

@@ -159,18 +159,16 @@ extension Bench {
 
         /// `input` with its maps nearest-resized to 1/`factor` of their size; the style code stays.
         static func reduced(_ input: GeneratorInput, by factor: Int, config: ModelConfig, path: String) throws -> GeneratorInput {
-            guard factor >= 1, factor & (factor - 1) == 0 else {
-                throw ValidationError("--scale \(factor): the scale must be a power of two that divides both sides")
+            let (fullWidth, fullHeight) = (input.labels.width, input.labels.height)
+            guard factor >= 1, factor & (factor - 1) == 0, fullWidth % factor == 0, fullHeight % factor == 0 else {
+                throw ValidationError("--scale \(factor): the scale must be a power of two that divides both sides of the input (\(fullWidth)x\(fullHeight))")
             }
-            let (width, height) = (input.labels.width / factor, input.labels.height / factor)
             for (name, map) in [("in.edges", input.edges), ("in.dist", input.distances)] {
-                if let map, map.shape.count != 3 || map.shape[1] != input.labels.height || map.shape[2] != input.labels.width {
-                    throw FileProblem(file: path, problem: "\(name) is \(map.shape); in.labels needs [C, \(input.labels.height), \(input.labels.width)]")
+                if let map, map.shape.count != 3 || map.shape[1] != fullHeight || map.shape[2] != fullWidth {
+                    throw FileProblem(file: path, problem: "\(name) is \(map.shape); in.labels needs [C, \(fullHeight), \(fullWidth)]")
                 }
             }
-            guard width * factor == input.labels.width, height * factor == input.labels.height else {
-                throw ValidationError("--scale \(factor): the input is \(input.labels.width)x\(input.labels.height); the scale must be a power of two that divides both sides")
-            }
+            let (width, height) = (fullWidth / factor, fullHeight / factor)
             if let problem = config.sizeProblem(width: width, height: height) { throw FileProblem(file: path, problem: "--scale \(factor): \(problem)") }
             return GeneratorInput(
                 labels: NearestResize.resize(input.labels, width: width, height: height),

@@ -23,7 +23,8 @@ struct PictureSize: Equatable, ExpressibleByArgument {
     }
 
     /// Why a model of `config` cannot draw this size, or nil when it can. A model with a style encoder maps the code
-    /// to a head of fixed size, so it draws only its own size; the others draw any multiple of `2^n`.
+    /// to a head of fixed size, so `--size` offers only its own size (the engine's reduced scales,
+    /// `ModelConfig.sizeProblem`, serve the painter's drafts); the others draw any multiple of `2^n`.
     func problem(for config: ModelConfig) -> String? {
         if config.useVAE {
             guard width == config.width && height == config.height else {
