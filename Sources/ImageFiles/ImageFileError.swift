@@ -1,6 +1,8 @@
+import Foundation
+
 /// A problem with a file that a person handed the tool (palette, PNG image, label or instance map), or with
 /// an output file. The description names the file, the place in it when there is one, and what is wrong.
-public struct ImageFileError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ImageFileError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
     /// Where in the file the problem is.
     public enum Place: Sendable, Equatable {
         /// A 1-based line of a text file.
@@ -27,4 +29,7 @@ public struct ImageFileError: Error, Sendable, Equatable, CustomStringConvertibl
         case .pixel(let x, let y): "\(path): pixel (x \(x), y \(y)): \(problem)"
         }
     }
+
+    /// The same words where an error is shown by `localizedDescription` (else Foundation's "error 1").
+    public var errorDescription: String? { description }
 }

@@ -53,6 +53,7 @@ public enum PaintApp {
                 case .none: break
                 }
             }
+            if session.noticeWriteProblems() { changed = true }
             let status = state.renderer?.latest() ?? .idle
             let result = state.renderer?.latestResult()
             let render = PaintView.renderSummary(status) + " \(result?.generation ?? 0)\(result?.isDraft == true ? " draft" : "")"

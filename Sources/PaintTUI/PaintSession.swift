@@ -17,6 +17,11 @@ public final class PaintSession {
     public private(set) var isFinished = false
     /// Whether the left mouse button went down on the canvas and has not come up yet.
     private var mouseStroke = false
+    /// The autosave of an earlier painter offered in the restore question, until it is answered.
+    private var offered: OrphanedAutosave?
+    /// How many more autosaves of earlier painters wait for later starts.
+    public let autosavesWaiting: Int
+    private var writeWarnings = WriteWarnings()
 
     /// What the terminal must do after an event, beyond drawing the next frame.
     public enum Effect: Sendable, Equatable {
@@ -27,14 +32,20 @@ public final class PaintSession {
         case quit
     }
 
-    /// - restore: an autosaved painting to offer at the start.
-    public init(state: PainterState, outputFolder: URL, restore: AutosaveRecord? = nil, width: Int = 80, height: Int = 24) {
+    /// - orphans: the autosaves earlier painters left (the newest is offered at the start; unreadable ones are named
+    ///   in the status line).
+    public init(state: PainterState, outputFolder: URL, orphans: OrphanedAutosaves? = nil, width: Int = 80, height: Int = 24) {
         self.state = state
         terminalWidth = width
         terminalHeight = height
         self.outputFolder = outputFolder
         bindings = KeyBindings(palette: state.palette, hasStyle: state.model.hasStyle)
-        if let restore { dialog = .confirm(.restore(restore)) }
+        offered = orphans?.newest
+        autosavesWaiting = orphans?.waiting ?? 0
+        if let record = offered?.record { dialog = .confirm(.restore(record)) }
+        let problems = (orphans?.problems ?? []) + WriteWarnings.atStart(outputFolder: outputFolder)
+            + writeWarnings.news(autosave: state.autosave?.lastError(), preview: nil)
+        if !problems.isEmpty { state.statusMessage = problems.joined(separator: "; ") }
     }
 
     public var presetNames: [String] { state.model.presetNames }
@@ -50,12 +61,28 @@ public final class PaintSession {
 
     static let noStyleMessage = "this model has no style encoder: the picture follows from the mask alone"
 
+    /// Puts a file the painter newly cannot write (the autosave, the preview picture) in the status line, once per
+    /// problem; the terminal calls it on every turn of its loop. Returns whether the message changed.
+    @discardableResult
+    public func noticeWriteProblems() -> Bool {
+        let news = writeWarnings.news(autosave: state.autosave?.lastError(), preview: state.renderer?.previewProblem())
+        guard !news.isEmpty else { return false }
+        state.statusMessage = news.joined(separator: "; ")
+        return true
+    }
+
     @discardableResult
     public func handle(_ event: InputEvent) -> Effect {
         switch event {
         case .resize: return .none
         case .mouse(let mouse): return handle(mouse)
         case .key(let key):
+            // While the terminal is too small the canvas is hidden: keys would paint blind. Only quitting (and its
+            // question, drawn over the message) and redrawing act.
+            if case .tooSmall = fit, dialog != .confirm(.quit) {
+                guard let command = bindings.command(for: key), command == .quit || command == .redraw else { return .none }
+                return perform(command)
+            }
             if let dialog { return handle(key, in: dialog) }
             guard let command = bindings.command(for: key) else {
                 state.statusMessage = "\(key) does nothing here; ? lists the keys"
@@ -166,8 +193,12 @@ public final class PaintSession {
         }
     }
 
+    /// Quits. This painter's own autosave goes (it was saved, or the person confirmed leaving it unsaved); an earlier
+    /// painter's autosave not taken over stays for the next start.
     private func finish() -> Effect {
         state.autosave?.clear()
+        offered?.release()
+        offered = nil
         isFinished = true
         return .quit
     }
@@ -253,16 +284,28 @@ public final class PaintSession {
                 state.statusMessage = "not cleared"
             }
         case .restore(let record):
+            guard yes || no else { break }
+            dialog = nil
+            let orphan = offered
+            offered = nil
             if yes {
-                dialog = nil
                 do {
                     try state.restore(record)
                 } catch {
-                    state.statusMessage = "not restored: \(error.localizedDescription)"
+                    // Kept for a start with the model it fits.
+                    orphan?.release()
+                    state.statusMessage = "not restored: \(error.localizedDescription); it stays in \(orphan?.url.path ?? "the state folder")"
+                    return .none
                 }
-            } else if no {
-                dialog = nil
-                state.statusMessage = "started afresh (the autosave is replaced once you paint)"
+            } else {
+                state.statusMessage = "started afresh (the earlier painting is kept until you paint)"
+            }
+            // From the next autosave on, this painter's own file holds the painting (or newer paint) instead.
+            if let orphan, let autosave = state.autosave {
+                autosave.supersede(orphan)
+                if yes { autosave.schedule(state.autosaveRecord) }
+            } else {
+                orphan?.release()
             }
         }
         return .none

@@ -174,7 +174,8 @@ public enum PaintView {
     /// The message row before the first action: how to start.
     static let firstHint = "space paints, 1-9 or the palette's letters choose a class, s tries a style, w saves"
 
-    /// `brush 3 round │ grass │ ICPE on │ style seed 42 │ done in 812 ms │ unsaved`.
+    /// `brush 3 round │ grass │ ICPE on │ style seed 42 │ done in 812 ms │ unsaved`, and `not autosaved` while the
+    /// autosave cannot be written.
     public static func statusLine(_ state: PainterState, render: RenderStatus) -> String {
         var tool = state.tool.rawValue
         if [.brush, .eraser, .line].contains(state.tool) { tool += " \(state.brushSize) \(state.brushShape.rawValue)" }
@@ -185,6 +186,7 @@ public enum PaintView {
         let style = state.model.hasStyle ? "style \(state.style.summary)" : "no style encoder"
         var parts = [tool, currentClass, icpe, style, renderSummary(render)]
         if state.isDirty { parts.append("unsaved") }
+        if state.autosave?.lastError() != nil { parts.append("not autosaved") }
         return parts.joined(separator: " │ ")
     }
 
@@ -244,7 +246,8 @@ public enum PaintView {
                 lines = ["Clear the canvas back to the starting scene?", "(u undoes it)", "", "y  clear", "n  keep it"]
             case .restore(let record):
                 lines = ["An earlier run left an unsaved painting", "(\(record.canvas.gridWidth)x\(record.canvas.gridHeight), autosaved \(record.savedAt)).",
-                         "", "y  carry on with it", "n  start afresh"]
+                         "", "y  carry on with it", "n  start afresh (it is kept until you paint)"]
+                    + (session.autosavesWaiting > 0 ? ["", "\(session.autosavesWaiting) more unsaved painting(s) wait for the next starts."] : [])
             }
             drawTextDialog(title: "Question", lines: lines, into: &screen)
         case .prompt(let prompt):

@@ -24,32 +24,84 @@ public struct AutosaveRecord: Sendable, Equatable, Codable {
         self.style = style
         self.icpe = icpe
     }
+
+    /// Reads an autosave file.
+    /// - Throws: `PainterError` naming the file when it cannot be read.
+    public static func read(_ url: URL) throws -> AutosaveRecord {
+        do {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return try decoder.decode(AutosaveRecord.self, from: Data(contentsOf: url))
+        } catch {
+            throw PainterError("\(url.path): the autosaved painting cannot be read (\(error.localizedDescription)); it is left in place")
+        }
+    }
 }
 
-/// Keeps the painting in `<folder>/autosave.json`, written atomically a short delay after the last change
-/// (changes in between are coalesced into one write), so a crash or kill loses at most that delay.
-/// `pending()` finds it at the next start; `clear()` removes it after a save or a clean quit.
+/// Keeps one painter's painting in a file of its own, `<folder>/autosave-<pid>-<random>.json`, written atomically a
+/// short delay after the last change (changes in between are coalesced into one write), so a crash or kill loses at
+/// most that delay. Every painter in one state folder has its own file: the file's `flock`ed `.lock` twin, held for the
+/// painter's lifetime, tells a running painter's autosave from an orphan (`OrphanedAutosaves`), whose lock is free.
+///
+/// An orphan taken over (restored, or declined) is handed to `supersede(_:)`: it is deleted only once this painter's
+/// own file has been written after that, so the earlier painting lives on until the person painted something new.
+/// `clear()` removes this painter's own file (after a save, or a quit the person confirmed), never an orphan.
 public final class Autosave: Sendable {
     /// The environment variable naming the state folder.
     public static let folderVariable = "CLADE_PAINT_STATE"
 
+    public let folder: URL
+    /// This painter's autosave file.
     public let url: URL
     /// Seconds from a change to the write.
     public let delay: Double
+    /// Held while the painter runs; nil when none could be made (then nothing is written and `lastError` says why).
+    private let lock: FileLock?
 
     private struct Waiting {
         var record: AutosaveRecord?
         var scheduled = false
         var lastError: String?
+        /// Orphans to delete after the next successful write.
+        var superseded: [OrphanedAutosave] = []
     }
 
     private let queue = DispatchQueue(label: "clade-paint.autosave", qos: .utility)
-    private let waiting = Mutex(Waiting())
+    private let waiting: Mutex<Waiting>
 
+    /// Claims a fresh autosave file in `folder` (created if missing). A folder that cannot be written leaves the
+    /// painter without autosave: `lastError()` says so from the start.
     public init(folder: URL, delay: Double = 0.5) {
-        url = folder.appendingPathComponent("autosave.json")
+        self.folder = folder
         self.delay = delay
+        var problem: String?
+        var claimed: (url: URL, lock: FileLock)?
+        do {
+            if !FileManager.default.fileExists(atPath: folder.path) {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            }
+            // Another painter's name can only clash by chance (same pid in another container, same random number).
+            for _ in 0 ..< 16 where claimed == nil {
+                let name = "autosave-\(getpid())-\(String(UInt32.random(in: 0 ... .max), radix: 16))"
+                let url = folder.appendingPathComponent("\(name).json")
+                switch FileLock.acquire(Self.lockURL(of: url).path, creating: true) {
+                case .success(let lock): claimed = (url, lock)
+                case .failure(.unusable(let reason)):
+                    problem = "autosave off: cannot create a file in \(folder.path): \(reason)"
+                case .failure: continue
+                }
+                if problem != nil { break }
+            }
+        } catch {
+            problem = "autosave off: cannot make the folder \(folder.path): \(error.localizedDescription)"
+        }
+        url = claimed?.url ?? folder.appendingPathComponent("autosave-\(getpid()).json")
+        lock = claimed?.lock
+        waiting = Mutex(Waiting(lastError: claimed == nil ? problem ?? "autosave off: no free name in \(folder.path)" : nil))
     }
+
+    /// The lock file that goes with the autosave file `url`.
+    static func lockURL(of url: URL) -> URL { url.deletingPathExtension().appendingPathExtension("lock") }
 
     /// `$CLADE_PAINT_STATE`, else `$XDG_STATE_HOME/clade-paint`, else `~/.local/state/clade-paint`.
     public static func defaultFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
@@ -59,19 +111,6 @@ public final class Autosave: Sendable {
         }
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         return URL(fileURLWithPath: home).appendingPathComponent(".local/state/clade-paint")
-    }
-
-    /// The painting left by an earlier run that did not quit cleanly, if any.
-    /// - Throws: `PainterError` when the file exists but cannot be read (it is left in place).
-    public func pending() throws -> AutosaveRecord? {
-        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        do {
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
-            return try decoder.decode(AutosaveRecord.self, from: Data(contentsOf: url))
-        } catch {
-            throw PainterError("\(url.path): the autosaved painting cannot be read (\(error.localizedDescription)); move it away to start afresh")
-        }
     }
 
     /// Writes `record` after `delay` seconds, unless a newer record replaces it first.
@@ -91,7 +130,7 @@ public final class Autosave: Sendable {
         queue.sync { self.writeWaiting() }
     }
 
-    /// Drops any scheduled record and removes the file.
+    /// Drops any scheduled record and removes this painter's file (never an orphan's).
     public func clear() {
         queue.sync {
             waiting.withLock { $0.record = nil }
@@ -99,24 +138,43 @@ public final class Autosave: Sendable {
         }
     }
 
-    /// The problem of the last failed write, if the last write failed.
+    /// Deletes `orphan` once a record scheduled from now on has been written: its painting was restored into this
+    /// painter, or declined and then painted over.
+    public func supersede(_ orphan: OrphanedAutosave) {
+        waiting.withLock { $0.superseded.append(orphan) }
+    }
+
+    /// Ends this painter's claim at a clean exit: the lock file goes unless a painting is kept in the autosave file
+    /// (then both stay, and the next start offers it).
+    public func close() {
+        queue.sync {
+            waiting.withLock { $0.superseded.forEach { $0.release() } }
+            if FileManager.default.fileExists(atPath: url.path) { lock?.unlock() } else { lock?.removeFileAndUnlock() }
+        }
+    }
+
+    /// The problem of the last failed write, if the last write failed (or the autosave is off).
     public func lastError() -> String? { waiting.withLock { $0.lastError } }
 
     /// Runs on `queue`.
     private func writeWaiting() {
-        guard let record = waiting.withLock({ waiting -> AutosaveRecord? in
+        guard let (record, superseded) = waiting.withLock({ waiting -> (AutosaveRecord, [OrphanedAutosave])? in
             defer {
                 waiting.record = nil
                 waiting.scheduled = false
             }
-            return waiting.record
+            return waiting.record.map { ($0, waiting.superseded) }
         }) else { return }
+        guard lock?.isLocked == true else { return }
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601
             try encoder.encode(record).write(to: url, options: .atomic)
-            waiting.withLock { $0.lastError = nil }
+            waiting.withLock { waiting in
+                waiting.lastError = nil
+                waiting.superseded.removeAll { orphan in superseded.contains { $0 === orphan } }
+            }
+            superseded.forEach { $0.remove() }
         } catch {
             waiting.withLock { $0.lastError = "autosave to \(url.path) failed: \(error.localizedDescription)" }
         }

@@ -402,9 +402,9 @@ public final class PainterState {
     // MARK: Saving
 
     /// Saves the picture, the mask, the instance map and the session record as the next free `<name>-NNN.*` in
-    /// `folder`. Waits for the renderer's final, full-size render of the current state (or draws it here, on the
-    /// caller's thread, when there is none), so it can take one render's time; a draft is never saved. The autosave
-    /// is cleared afterwards.
+    /// `folder` (`SaveClaim`: the number is claimed first, the JSON written last, a failure leaves nothing). Waits for
+    /// the renderer's final, full-size render of the current state (or draws it here, on the caller's thread, when
+    /// there is none), so it can take one render's time; a draft is never saved. The autosave is cleared afterwards.
     @discardableResult
     public func save(to folder: URL, name: String = "painting") throws -> SavedFiles {
         if isPressed { release() }
@@ -419,11 +419,14 @@ public final class PainterState {
         } else {
             image = try model.render(request)
         }
-        let files = try SavedFiles.next(in: folder, name: name)
-        try image.write(to: files.image)
-        try LabelMapFile.write(request.labels, palette: model.palette, to: files.mask)
-        try InstanceMapFile.write(request.instances, to: files.instances)
-        try SessionRecord(request: request, modelPath: model.path, files: files).write(to: files.session)
+        let claim = try SaveClaim.make(in: folder, name: name)
+        let files = claim.files
+        try claim.write([
+            (files.image, { try image.write(to: files.image) }),
+            (files.mask, { try LabelMapFile.write(request.labels, palette: self.model.palette, to: files.mask) }),
+            (files.instances, { try InstanceMapFile.write(request.instances, to: files.instances) }),
+            (files.session, { try SessionRecord(request: request, modelPath: self.model.path, files: files).write(to: files.session) }),
+        ])
         isDirty = false
         autosave?.clear()
         statusMessage = "saved \(files.image.lastPathComponent) (+ mask, instances, json)"

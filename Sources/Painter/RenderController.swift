@@ -11,7 +11,8 @@ import Synchronization
 /// request is drawn twice: first a draft at half size (`PaintModel.renderDraft`), published as the preview, then,
 /// unless a newer request came meanwhile, the full-size picture, published in its place. The UI polls `latest()`
 /// and `latestResult()`, cheap reads of a Mutex-guarded slot. Each finished picture (draft or final) is written to
-/// the preview PNG atomically, always at the request's full size.
+/// the preview PNG atomically, always at the request's full size; a failed preview write is reported by
+/// `previewProblem()`, not as a failed render.
 public final class RenderController: Sendable {
     public let model: PaintModel
     /// Where each finished picture is written; nil writes none.
@@ -25,6 +26,8 @@ public final class RenderController: Sendable {
         var status: RenderStatus = .idle
         var result: RenderResult?
         var counts = RenderCounts()
+        /// Why the last preview file could not be written, if it could not.
+        var previewProblem: String?
     }
 
     private let queue = DispatchQueue(label: "clade-paint.render", qos: .userInitiated)
@@ -80,6 +83,9 @@ public final class RenderController: Sendable {
 
     public func counts() -> RenderCounts { slot.withLock { $0.counts } }
 
+    /// Why the preview file could not be written the last time, if it could not (the picture is shown all the same).
+    public func previewProblem() -> String? { slot.withLock { $0.previewProblem } }
+
     /// Blocks until the worker has handled every request submitted before the call.
     public func wait() { queue.sync {} }
 
@@ -104,13 +110,19 @@ public final class RenderController: Sendable {
         /// Publishes a finished picture of request `number` (preview file first), unless a newer request came.
         func publish(_ image: PNGImage, isDraft: Bool) throws -> RenderResult {
             guard isCurrent(number) else { throw CancellationError() }
-            if let previewURL { try image.write(to: previewURL, fast: true) }
+            // The preview file is for other programs to watch; a state folder that cannot be written must not cost
+            // the painter its picture.
+            var previewProblem: String?
+            if let previewURL {
+                do { try image.write(to: previewURL, fast: true) } catch { previewProblem = "the preview picture is not written: \(error.localizedDescription)" }
+            }
             let elapsed = clock.now - start
             let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
             let result = RenderResult(
                 generation: number, request: request, image: image, isDraft: isDraft, milliseconds: milliseconds, previewURL: previewURL)
             slot.withLock { slot in
                 if isDraft { slot.counts.drafts += 1 } else { slot.counts.rendered += 1 }
+                slot.previewProblem = previewProblem
                 if isCurrent(number) {
                     slot.status = isDraft ? .refining(draft: result, progress: 0) : .done(result)
                     slot.result = result

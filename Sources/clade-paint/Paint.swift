@@ -40,7 +40,7 @@ struct Paint: ParsableCommand {
     var out: String = "."
 
     @Option(name: .customLong("state-dir"), help: ArgumentHelp(
-        "Where the autosave and the preview picture live.",
+        "Where the autosaves (one file per running painter) and the preview picture live.",
         discussion: "Default: $\(Autosave.folderVariable), else $XDG_STATE_HOME/clade-paint, else ~/.local/state/clade-paint.", valueName: "dir"))
     var stateDir: String?
 
@@ -83,12 +83,14 @@ struct Paint: ParsableCommand {
         let canvas = try mask.map { try openMask($0, palette: palette.palette, config: config, picture: picture) }
 
         try CursesTerminal.checkTerminal()
+        // Folders that cannot be made or written do not stop the painter: the status line says what cannot be
+        // written (saves, the autosave, the preview picture), and painting goes on.
         let outFolder = URL(fileURLWithPath: out)
-        try Self.makeFolder(outFolder, option: "--out")
+        try? FileManager.default.createDirectory(at: outFolder, withIntermediateDirectories: true)
         let stateFolder = stateDir.map { URL(fileURLWithPath: $0) } ?? Autosave.defaultFolder()
-        try Self.makeFolder(stateFolder, option: "--state-dir")
         let autosave = Autosave(folder: stateFolder)
-        let pending = try Self.attributing(to: autosave.url.path) { try autosave.pending() }
+        defer { autosave.close() }
+        let orphans = OrphanedAutosaves.find(in: stateFolder)
         let renderer = RenderController(model: model, previewURL: stateFolder.appendingPathComponent("preview.png"), draftPolicy: drafts)
         let state = PainterState(model: model, width: picture.width, height: picture.height, grid: grid.map { ($0.width, $0.height) },
                                  canvas: canvas, renderer: renderer, autosave: autosave)
@@ -97,13 +99,16 @@ struct Paint: ParsableCommand {
             try Self.attributing(to: styleImage) { try state.setStyleFromImage(URL(fileURLWithPath: styleImage)) }
         }
 
-        let session = PaintSession(state: state, outputFolder: outFolder, restore: pending)
+        let session = PaintSession(state: state, outputFolder: outFolder, orphans: orphans)
         let ending = try PaintApp.run(session)
         // Let the worker leave its current generator stage before the process exits under it.
         renderer.cancel()
         renderer.wait()
         if case .signal(let number) = ending {
-            FileHandle.standardError.write(Data("clade-paint: stopped by signal \(number); the painting is autosaved in \(autosave.url.path)\n".utf8))
+            autosave.close()
+            let kept = FileManager.default.fileExists(atPath: autosave.url.path) ? "the painting is autosaved in \(autosave.url.path)"
+                : autosave.lastError().map { "the painting is not autosaved: \($0)" } ?? "nothing was left unsaved"
+            FileHandle.standardError.write(Data("clade-paint: stopped by signal \(number); \(kept)\n".utf8))
             Foundation.exit(128 + number)
         }
     }
@@ -122,14 +127,6 @@ struct Paint: ParsableCommand {
                 + "a mask to paint on is a grid at most the picture's size")
         }
         return canvas
-    }
-
-    private static func makeFolder(_ folder: URL, option: String) throws {
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw FileProblem(file: folder.relativePath, problem: "\(option): cannot make this folder (\(error.localizedDescription))")
-        }
     }
 
     /// Runs `body`, turning the painter's errors into a `FileProblem` about `path` (others as `FileProblem.attributing`).

@@ -23,7 +23,7 @@ enum Resources {
             print("save failed: \(error)")
         }
         print("unsaved changes kept: \(state.isDirty)")
-        if let kept = try autosave.pending() {
+        if let kept = try? AutosaveRecord.read(autosave.url) {
             print("autosave holds the canvas: \(kept.canvas == state.canvas)")
         } else {
             print("autosave holds nothing")

@@ -189,23 +189,132 @@ import Testing
         #expect(!session.isFinished)
     }
 
-    @Test func anAutosaveIsOfferedAtTheStart() throws {
+    /// A state folder holding the autosave of a painter that ended without a clean quit, whose canvas has class 5
+    /// at the centre (or `canvas`).
+    func folderWithAnOrphan(canvas: Canvas? = nil) throws -> (folder: URL, record: AutosaveRecord) {
+        let folder = try TUIFixtures.temporaryFolder()
         let earlier = try TUIFixtures.state()
         earlier.selectClass(5)
         earlier.press()
         earlier.release()
-        let record = earlier.autosaveRecord
-        let offered = PaintSession(state: try TUIFixtures.state(), outputFolder: try TUIFixtures.temporaryFolder(), restore: record)
+        var record = earlier.autosaveRecord
+        // Whole seconds, as the file keeps them.
+        record.savedAt = Date(timeIntervalSince1970: 1_800_000_000)
+        if let canvas { record.canvas = canvas }
+        let ended = Autosave(folder: folder, delay: 60)
+        ended.schedule(record)
+        ended.flush()
+        ended.close()
+        return (folder, record)
+    }
+
+    /// A painter with its own autosave in `folder`, offered what earlier painters left there.
+    func startPainter(in folder: URL, width: Int = 100, height: Int = 30) throws -> PaintSession {
+        let model = try TUIFixtures.model()
+        let state = PainterState(model: model, autosave: Autosave(folder: folder, delay: 60), seedSource: TUIFixtures.countingSeeds())
+        return PaintSession(state: state, outputFolder: try TUIFixtures.temporaryFolder(), orphans: OrphanedAutosaves.find(in: folder),
+                            width: width, height: height)
+    }
+
+    func autosaves(in folder: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
+    }
+
+    @Test func anAutosaveIsOfferedAtTheStart() throws {
+        let (folder, record) = try folderWithAnOrphan()
+        let offered = try startPainter(in: folder)
         #expect(offered.dialog == .confirm(.restore(record)))
         // Keys other than y and n wait.
         offered.type("x")
         #expect(offered.dialog != nil)
         offered.type("y")
-        #expect(offered.dialog == nil && offered.state.canvas == earlier.canvas)
+        #expect(offered.dialog == nil && offered.state.canvas == record.canvas)
+        // The restored painting moves into this painter's own autosave; the earlier file goes.
+        offered.state.autosave?.flush()
+        #expect(try autosaves(in: folder) == [try #require(offered.state.autosave).url.lastPathComponent])
+        #expect(try AutosaveRecord.read(try #require(offered.state.autosave).url).canvas == record.canvas)
+    }
 
-        let declined = PaintSession(state: try TUIFixtures.state(), outputFolder: try TUIFixtures.temporaryFolder(), restore: record)
+    @Test func aDeclinedAutosaveSurvivesQuittingAndGoesOnlyWhenPaintedOver() throws {
+        let (folder, record) = try folderWithAnOrphan()
+        let declined = try startPainter(in: folder)
         declined.type("n")
         #expect(declined.state.canvas == declined.state.baseScene)
+        #expect(declined.handle(.key(.character("q"))) == .quit)
+        declined.state.autosave?.close()
+        // The next start offers it again.
+        let again = try startPainter(in: folder)
+        #expect(again.dialog == .confirm(.restore(record)))
+        again.type("n")
+        again.type("3 ")
+        again.state.autosave?.flush()
+        // Painted over: only the new painting is kept.
+        #expect(try autosaves(in: folder) == [try #require(again.state.autosave).url.lastPathComponent])
+    }
+
+    @Test func aRestoreThatFailsKeepsTheAutosaveForItsModel() throws {
+        // Class 9 is not a class of the six-class fixture: a painting of another model.
+        let (folder, record) = try folderWithAnOrphan(canvas: Canvas(width: 8, height: 8, fill: Cell(label: 9)))
+        let session = try startPainter(in: folder)
+        session.type("y")
+        #expect(session.state.statusMessage?.hasPrefix("not restored: the autosaved painting uses class 9") == true)
+        session.type("3 ")
+        session.state.autosave?.flush()
+        #expect(try autosaves(in: folder).count == 2)
+        // Released at once: a painter started with the right model is offered it while this one still runs.
+        #expect(OrphanedAutosaves.find(in: folder).newest?.record == record)
+    }
+
+    @Test func twoRunningPaintersAreNotOfferedEachOthersPainting() throws {
+        let folder = try TUIFixtures.temporaryFolder()
+        let first = try startPainter(in: folder)
+        first.type("6 ")
+        first.state.autosave?.flush()
+        let second = try startPainter(in: folder)
+        #expect(second.dialog == nil)
+        second.type("q")
+        second.state.autosave?.close()
+        #expect(try AutosaveRecord.read(try #require(first.state.autosave).url).canvas == first.state.canvas)
+    }
+
+    @Test func writeProblemsAreSaidOnce() throws {
+        let file = try TUIFixtures.temporaryFolder().appendingPathComponent("file")
+        try Data().write(to: file)
+        let model = try TUIFixtures.model()
+        let preview = file.appendingPathComponent("preview.png")
+        let renderer = RenderController(model: model, previewURL: preview)
+        let state = PainterState(model: model, renderer: renderer, autosave: Autosave(folder: file, delay: 60), seedSource: TUIFixtures.countingSeeds())
+        let session = PaintSession(state: state, outputFolder: file.appendingPathComponent("out"))
+        let start = try #require(state.statusMessage)
+        #expect(start.contains("w cannot save: \(file.appendingPathComponent("out").relativePath): no such folder"))
+        #expect(start.contains("autosave off: cannot create a file in \(file.path): Not a directory"))
+        #expect(PaintView.statusLine(state, render: .idle).hasSuffix("│ not autosaved"))
+        // Every render fails to write the preview; the picture is shown, and the problem said once.
+        session.type("3 ")
+        renderer.wait()
+        #expect(session.noticeWriteProblems())
+        #expect(state.statusMessage?.hasPrefix("the preview picture is not written: \(preview.path)") == true)
+        guard case .done = renderer.latest() else { Issue.record("the render failed: \(renderer.latest())"); return }
+        session.type(" ")
+        renderer.wait()
+        #expect(!session.noticeWriteProblems())
+    }
+
+    @Test func keysDoNothingWhileTheTerminalIsTooSmall() throws {
+        let session = try TUIFixtures.session(width: 20, height: 6)
+        guard case .tooSmall = session.fit else { Issue.record("20x6 fits"); return }
+        let before = session.state.canvas
+        session.type("5 cfu?")
+        session.press(.right, .enter)
+        #expect(session.state.canvas == before && session.dialog == nil && session.state.tool == .brush)
+        session.resize(width: 100, height: 30)
+        session.type("5 ")
+        #expect(session.state.canvas != before)
+        session.resize(width: 20, height: 6)
+        // Quitting still works, with its question drawn over the message.
+        session.type("q")
+        #expect(session.dialog == .confirm(.quit))
+        #expect(session.handle(.key(.character("y"))) == .quit)
     }
 
     @Test func helpPagesThroughAndCloses() throws {

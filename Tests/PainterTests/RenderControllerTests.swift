@@ -53,6 +53,17 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["preview.png"])
     }
 
+    @Test func aPreviewThatCannotBeWrittenStillShowsThePicture() throws {
+        let preview = try PainterFixtures.temporaryFolder().appendingPathComponent("gone/preview.png")
+        let controller = RenderController(model: model, previewURL: preview)
+        controller.submit(request(tree: 2))
+        controller.wait()
+        let result = try #require(finished(controller))
+        #expect(result.image == (try model.render(request(tree: 2))))
+        #expect(controller.counts().failed == 0)
+        #expect(controller.previewProblem()?.hasPrefix("the preview picture is not written: \(preview.path): ") == true)
+    }
+
     @Test func theNewestRequestWins() throws {
         let gate = Gate(generation: 1)
         let controller = RenderController(model: model, previewURL: nil, draftPolicy: .never, stageObserver: gate.observe)

@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 import ImageFiles
 import Testing
 @testable import Painter
@@ -14,6 +16,67 @@ import Testing
         #expect(try SavedFiles.next(in: folder, name: "painting").image.lastPathComponent == "painting-008.png")
         #expect(try SavedFiles.next(in: folder, name: "other").session.lastPathComponent == "other-091.json")
         #expect(SavedFiles(folder: folder, name: "p", number: 1234).image.lastPathComponent == "p-1234.png")
+    }
+
+    @Test func hugeNumbersInFileNamesAreNotSaves() throws {
+        let folder = try PainterFixtures.temporaryFolder()
+        for name in ["painting-9223372036854775807.png", "painting-99999999999999999999999.json", "painting-1000000000.mask.png", "painting-004.png"] {
+            try Data().write(to: folder.appendingPathComponent(name))
+        }
+        #expect(try SavedFiles.next(in: folder, name: "painting").image.lastPathComponent == "painting-005.png")
+        try Data().write(to: folder.appendingPathComponent("painting-\(SavedFiles.largestNumber).png"))
+        let error = try #require(throws: PainterError.self) { try SavedFiles.next(in: folder, name: "painting") }
+        #expect(error.problem.contains("painting-999999999 is taken, the largest number a save takes"))
+    }
+
+    @Test func aClaimHoldsTheNumberUntilTheSetIsWritten() throws {
+        let folder = try PainterFixtures.temporaryFolder()
+        let first = try SaveClaim.make(in: folder, name: "painting")
+        let second = try SaveClaim.make(in: folder, name: "painting")
+        #expect(first.files.claim.lastPathComponent == "painting-001.saving" && second.files.image.lastPathComponent == "painting-002.png")
+        #expect(try String(contentsOf: first.files.claim, encoding: .utf8) == SaveClaim.note)
+        try first.write(first.files.all.map { url in (url, { try Data("x".utf8).write(to: url) }) })
+        #expect(!FileManager.default.fileExists(atPath: first.files.claim.path))
+        // The unfinished second set still holds its number.
+        #expect(try SavedFiles.next(in: folder, name: "painting").image.lastPathComponent == "painting-003.png")
+    }
+
+    @Test func aFailedSaveRemovesWhatItWroteAndNamesTheFile() throws {
+        let folder = try PainterFixtures.temporaryFolder()
+        let claim = try SaveClaim.make(in: folder, name: "painting")
+        let files = claim.files
+        let error = try #require(throws: PainterError.self) {
+            try claim.write([
+                (files.image, { try Data("picture".utf8).write(to: files.image) }),
+                (files.mask, { throw ImageFileError(path: files.mask.path, problem: "write error: No space left on device") }),
+                (files.session, { try Data("{}".utf8).write(to: files.session) }),
+            ])
+        }
+        #expect(error.localizedDescription == "\(files.mask.path): write error: No space left on device; nothing of this save was kept")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+
+        // A Foundation write error reads as the system's reason, not "error 1" or Foundation's sentence.
+        let json = try SaveClaim.make(in: folder, name: "painting")
+        let missing = folder.appendingPathComponent("gone/x.json")
+        let foundation = try #require(throws: PainterError.self) {
+            try json.write([(json.files.session, { try Data("{}".utf8).write(to: missing, options: .atomic) })])
+        }
+        #expect(foundation.problem == "\(json.files.session.path): No such file or directory; nothing of this save was kept")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test func imageFileErrorsReadTheSameEverywhere() {
+        let error: Error = ImageFileError(path: "out/p.png", problem: "cannot write: Read-only file system")
+        #expect(error.localizedDescription == "out/p.png: cannot write: Read-only file system")
+    }
+
+    @Test func aFolderThatCannotBeSavedIntoIsNamedAhead() throws {
+        let folder = try PainterFixtures.temporaryFolder()
+        #expect(SaveClaim.problem(in: folder) == nil)
+        #expect(SaveClaim.problem(in: folder.appendingPathComponent("nope")) == "\(folder.appendingPathComponent("nope").relativePath): no such folder")
+        let file = folder.appendingPathComponent("file")
+        try Data().write(to: file)
+        #expect(SaveClaim.problem(in: file) == "\(file.relativePath) is not a folder")
     }
 
     @Test func refusesMissingFoldersAndPathNames() throws {
@@ -54,5 +117,31 @@ import Testing
         #expect(instances[24] == 16 && instances[25] == 0)
         #expect(try InstanceMapFile.read(second.instances) == state.canvas.instances)
         #expect(state.canvas.instances.ids.contains(1))
+    }
+
+    @Test func twoPaintersSavingIntoOneFolderNeverShareANumber() throws {
+        let folder = try PainterFixtures.temporaryFolder()
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { painter in
+            do {
+                let state = PainterState(model: try PainterFixtures.model(), grid: (8, 8), seedSource: PainterFixtures.countingSeeds(from: UInt64(painter * 1000)))
+                for _ in 0 ..< 12 {
+                    state.randomStyle()
+                    try state.save(to: folder)
+                }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(names.filter { $0.hasSuffix(".json") }.count == 24 && names.count == 96)
+        // Each set is one painting: its session record draws its own picture.
+        let model = try PainterFixtures.model()
+        for json in names where json.hasSuffix(".json") {
+            let url = folder.appendingPathComponent(json)
+            let request = try SessionRecord.read(url).renderRequest(recordURL: url, palette: model.palette, config: model.config)
+            #expect(try model.render(request) == PNGImage.read(url.deletingPathExtension().appendingPathExtension("png")), "\(json)")
+        }
     }
 }

@@ -6,9 +6,8 @@ import Painter
 /// The autosave reader and the painter's restore of what it read: a restored painting must keep working (paint
 /// with the restored class, build the generator's input, undo).
 FuzzSupport.run { data, count in
-    _ = FuzzSupport.file("autosave.json", data, count)
-    let autosave = Autosave(folder: FuzzSupport.scratch)
-    guard let record = try? autosave.pending() else { return 0 }
+    let url = FuzzSupport.file("autosave.json", data, count)
+    guard let record = try? AutosaveRecord.read(url) else { return 0 }
     let state = PainterState(model: FuzzSupport.model, width: 64, height: 64, seedSource: { 7 })
     guard (try? state.restore(record)) != nil else { return 0 }
     state.selectTool(.brush)
