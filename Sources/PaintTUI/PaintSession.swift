@@ -21,7 +21,7 @@ public final class PaintSession {
     private var offered: OrphanedAutosave?
     /// How many more autosaves of earlier painters wait for later starts.
     public let autosavesWaiting: Int
-    private var writeWarnings = WriteWarnings()
+    private var writeWarnings: WriteWarnings
 
     /// What the terminal must do after an event, beyond drawing the next frame.
     public enum Effect: Sendable, Equatable {
@@ -40,11 +40,12 @@ public final class PaintSession {
         terminalHeight = height
         self.outputFolder = outputFolder
         bindings = KeyBindings(palette: state.palette, hasStyle: state.model.hasStyle)
+        writeWarnings = WriteWarnings(outputFolder: outputFolder)
         offered = orphans?.newest
         autosavesWaiting = orphans?.waiting ?? 0
         if let record = offered?.record { dialog = .confirm(.restore(record)) }
-        let problems = (orphans?.problems ?? []) + WriteWarnings.atStart(outputFolder: outputFolder)
-            + writeWarnings.news(autosave: state.autosave?.lastError(), preview: nil)
+        _ = writeWarnings.update(autosave: state.autosave?.lastError(), preview: nil)
+        let problems = (orphans?.problems ?? []) + [writeWarnings.message].compactMap { $0 }
         if !problems.isEmpty { state.statusMessage = problems.joined(separator: "; ") }
     }
 
@@ -65,9 +66,8 @@ public final class PaintSession {
     /// problem; the terminal calls it on every turn of its loop. Returns whether the message changed.
     @discardableResult
     public func noticeWriteProblems() -> Bool {
-        let news = writeWarnings.news(autosave: state.autosave?.lastError(), preview: state.renderer?.previewProblem())
-        guard !news.isEmpty else { return false }
-        state.statusMessage = news.joined(separator: "; ")
+        guard writeWarnings.update(autosave: state.autosave?.lastError(), preview: state.renderer?.previewProblem()) else { return false }
+        state.statusMessage = writeWarnings.message
         return true
     }
 
@@ -300,10 +300,14 @@ public final class PaintSession {
             } else {
                 state.statusMessage = "started afresh (the earlier painting is kept until you paint)"
             }
-            // From the next autosave on, this painter's own file holds the painting (or newer paint) instead.
+            // This painter's own file holds the restored painting from now on (written at once, so that quitting
+            // without saving, once confirmed, leaves no copy behind), or the new paint once there is some.
             if let orphan, let autosave = state.autosave {
                 autosave.supersede(orphan)
-                if yes { autosave.schedule(state.autosaveRecord) }
+                if yes {
+                    autosave.schedule(state.autosaveRecord)
+                    autosave.flush()
+                }
             } else {
                 orphan?.release()
             }

@@ -190,6 +190,19 @@ extension Bench {
         @Option(name: .customShort("n"), help: "Columns of B and C.") var n = 4096
         @Option(name: .customShort("k"), help: "Columns of A, rows of B.") var k = 4608
 
+        /// The most the three matrices may hold together: 4 GiB of floats (the default product needs 92 MB).
+        static let largestElements = 1 << 30
+
+        func validate() throws {
+            guard m >= 1, n >= 1, k >= 1 else { throw ValidationError("-m \(m) -n \(n) -k \(k): each size must be at least 1.") }
+            // In floating point: the element counts of hostile sizes overflow Int.
+            let elements = Double(m) * Double(k) + Double(k) * Double(n) + Double(m) * Double(n)
+            guard elements <= Double(Self.largestElements) else {
+                throw ValidationError("-m \(m) -n \(n) -k \(k): A, B and C need \(String(format: "%.3g", elements * 4 / 1e9)) GB; "
+                    + "bench sgemm times products whose matrices hold at most \(Self.largestElements) floats (4 GiB) together.")
+            }
+        }
+
         func run() throws {
             let threads = common.configureThreads(split: .openBLAS)
             var random = SplitMix64(seed: 1)

@@ -39,4 +39,16 @@ import Testing
         #expect(result.status != 0)
         #expect(result.stderr.contains("the scale must be a power of two that divides both sides"), "\(result.stderr)")
     }
+
+    @Test func sgemmRefusesSizesItCannotHold() throws {
+        let scratch = try Scratch()
+        var result = try scratch.run(["bench", "sgemm", "-m", "9223372036854775807", "-n", "4", "-k", "9223372036854775807"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("-m 9223372036854775807 -n 4 -k 9223372036854775807: A, B and C need 3.4e+29 GB; bench sgemm times products whose matrices hold at most 1073741824 floats"), "\(result.stderr)")
+        result = try scratch.run(["bench", "sgemm", "-m", "0"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("-m 0 -n 4096 -k 4608: each size must be at least 1."), "\(result.stderr)")
+        result = try scratch.run(["bench", "sgemm", "-m", "8", "-n", "8", "-k", "8", "--threads", "1", "--repeat", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
 }

@@ -149,26 +149,31 @@ struct PaintEndToEndTests {
         return scratch
     }
 
-    /// The command line that starts the painter in `scratch`'s folder; its exit status goes to `exit-status` there
+    /// The command line that starts the painter in `scratch`'s folder; its exit status goes to `exitFile` there
     /// (tmux's own record of it is not reliable when the test runner started the tmux server).
-    func painter(_ scratch: Scratch) throws -> String {
+    func painter(_ scratch: Scratch, state: String = "state", out: String = "out", exitFile: String = "exit-status") throws -> String {
         let binary = try #require(CLI.binary, "clade-paint binary not found next to the test bundle")
         func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        try? FileManager.default.removeItem(at: scratch.url("exit-status"))
+        try? FileManager.default.removeItem(at: scratch.url(exitFile))
         return "cd \(quoted(scratch.folder.path)) && env -u NO_COLOR TERM=xterm-256color COLORTERM= \(quoted(binary.path)) "
-            + "--model \(scratch.modelFile) --palette painted.gpl --state-dir state --out out --threads 1; echo $? > exit-status"
+            + "--model \(scratch.modelFile) --palette painted.gpl --state-dir \(state) --out \(out) --threads 1; echo $? > \(exitFile)"
     }
 
     /// Waits for the painter started by `painter(_:)` to end and returns its exit status (nil: it did not end).
-    func exitStatus(_ scratch: Scratch, seconds: Double = 30) -> Int? {
+    func exitStatus(_ scratch: Scratch, exitFile: String = "exit-status", seconds: Double = 30) -> Int? {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if let text = try? String(contentsOf: scratch.url("exit-status"), encoding: .utf8), text.hasSuffix("\n") {
+            if let text = try? String(contentsOf: scratch.url(exitFile), encoding: .utf8), text.hasSuffix("\n") {
                 return Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
             }
             Thread.sleep(forTimeInterval: 0.1)
         }
         return nil
+    }
+
+    /// The autosave files in `scratch`'s state folder.
+    func autosaves(_ scratch: Scratch, state: String = "state") -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: scratch.url(state).path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
     }
 
     /// `style seed N` on the status line.
@@ -214,11 +219,11 @@ struct PaintEndToEndTests {
         #expect(exitStatus(scratch) == 0)
         #expect(try pane.terminalModes() == "000")
 
-        // The four files, and no autosave left after a save and a clean quit.
+        // The four files, and no autosave (nor its lock) left after a save and a clean quit.
         let out = scratch.url("out")
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         #expect(names == ["painting-001.instances.png", "painting-001.json", "painting-001.mask.png", "painting-001.png"])
-        #expect(!FileManager.default.fileExists(atPath: scratch.url("state/autosave.json").path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url("state").path).filter { $0.hasPrefix("autosave") }.isEmpty)
         let record = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("painting-001.json"))) as? [String: Any]
         #expect(record?["icpe"] as? Bool == false)
         #expect((record?["style_seed"] as? NSNumber)?.uint64Value == style)
@@ -251,8 +256,8 @@ struct PaintEndToEndTests {
         #expect(exitStatus(scratch) == 128 + Int(SIGTERM))
         #expect(try pane.terminalModes() == "000")
         let after = try pane.screen(history: true)
-        #expect(after.contains("clade-paint: stopped by signal 15; the painting is autosaved in \(scratch.url("state/autosave.json").path)"), "\(after)")
-        #expect(FileManager.default.fileExists(atPath: scratch.url("state/autosave.json").path))
+        let autosave = try #require(autosaves(scratch).first)
+        #expect(after.contains("clade-paint: stopped by signal 15; the painting is autosaved in \(scratch.url("state/\(autosave)").path)"), "\(after)")
 
         let again = try TmuxPane(width: 120, height: 40, command: try painter(scratch))
         try again.waitForScreen("the offer to restore") { $0.contains("An earlier run left an unsaved painting") }
@@ -264,7 +269,70 @@ struct PaintEndToEndTests {
         try again.waitForScreen("the question on quitting") { $0.contains("The painting has unsaved changes.") }
         try again.press("y")
         #expect(exitStatus(scratch) == 0)
-        #expect(!FileManager.default.fileExists(atPath: scratch.url("state/autosave.json").path))
+        #expect(autosaves(scratch).isEmpty)
+    }
+
+    @Test func twoPaintersOnOneStateFolderKeepTheirPaintings() throws {
+        let scratch = try scratch()
+        let first = try TmuxPane(width: 120, height: 40, command: try painter(scratch, exitFile: "first-status"))
+        try first.waitForScreen("the first picture") { $0.contains("done in ") }
+        try first.press("K", "Space")
+        try first.waitForScreen("the stroke") { $0.contains("unsaved") }
+        let deadline = Date().addingTimeInterval(10)
+        while autosaves(scratch).isEmpty && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        let firstAutosave = try #require(autosaves(scratch).first)
+
+        // A second painter on the same state folder is not offered the first one's live painting, and quitting
+        // leaves it alone.
+        let second = try TmuxPane(width: 120, height: 40, command: try painter(scratch, exitFile: "second-status"))
+        let screen = try second.waitForScreen("the second painter's picture") { $0.contains("done in ") }
+        #expect(!screen.contains("An earlier run left"))
+        try second.press("q")
+        #expect(exitStatus(scratch, exitFile: "second-status") == 0)
+        #expect(autosaves(scratch) == [firstAutosave])
+
+        // The first painter is killed: its painting is offered. Declined and quit without painting, it stays;
+        // the start after that offers it again and restores it.
+        let pid = try #require(try first.programID())
+        #expect(kill(pid, SIGKILL) == 0)
+        let third = try TmuxPane(width: 120, height: 40, command: try painter(scratch, exitFile: "third-status"))
+        try third.waitForScreen("the offer") { $0.contains("An earlier run left an unsaved painting") }
+        try third.press("n", "q")
+        #expect(exitStatus(scratch, exitFile: "third-status") == 0)
+        #expect(autosaves(scratch) == [firstAutosave])
+        let fourth = try TmuxPane(width: 120, height: 40, command: try painter(scratch, exitFile: "fourth-status"))
+        try fourth.waitForScreen("the offer again") { $0.contains("An earlier run left an unsaved painting") }
+        try fourth.press("y")
+        try fourth.waitForScreen("the restored painting") { $0.contains("restored the painting") && $0.contains("(4,4) class_4") }
+        try fourth.press("q", "y")
+        #expect(exitStatus(scratch, exitFile: "fourth-status") == 0)
+        #expect(autosaves(scratch).isEmpty)
+    }
+
+    @Test func foldersThatCannotBeWrittenAreNamedOnceAndPaintingGoesOn() throws {
+        let scratch = try scratch()
+        try scratch.write("", to: "blocker")
+        // A huge number in a file name of a writable folder is not a save to count up from.
+        try FileManager.default.createDirectory(at: scratch.url("out"), withIntermediateDirectories: true)
+        try scratch.write("", to: "out/painting-99999999999999999999999.png")
+        let pane = try TmuxPane(width: 250, height: 40, command: try painter(scratch, state: "blocker/state", out: "blocker/out"))
+        var screen = try pane.waitForScreen("the first picture") { $0.contains("done in ") }
+        #expect(screen.contains("w cannot save: blocker/out: no such folder; autosave off: cannot make the folder"), "\(screen)")
+        #expect(screen.contains("│ not autosaved"))
+        try pane.press("K", "Space")
+        screen = try pane.waitForScreen("the stroke's picture") { $0.contains("class_4 │") && $0.contains("done in ") }
+        #expect(!screen.contains("render failed"))
+        try pane.press("w")
+        try pane.waitForScreen("the save's error") { $0.contains("not saved: cannot save into blocker/out: no such folder") }
+        try pane.press("q", "y")
+        #expect(exitStatus(scratch) == 0)
+
+        let writable = try TmuxPane(width: 120, height: 40, command: try painter(scratch))
+        try writable.waitForScreen("the first picture") { $0.contains("done in ") }
+        try writable.press("w")
+        try writable.waitForScreen("the save") { $0.contains("saved painting-001.png (+ mask, instances, json)") }
+        try writable.press("q")
+        #expect(exitStatus(scratch) == 0)
     }
 
     @Test func helpResizingAndATooSmallTerminal() throws {
@@ -281,9 +349,12 @@ struct PaintEndToEndTests {
 
         try pane.tmux(["resize-window", "-t", pane.target, "-x", "24", "-y", "8"])
         try pane.waitForScreen("the too-small message") { TmuxPane.flat($0).contains("needs at least 27x13 for a 8x8 canvas") }
+        // Keys do not paint blind.
+        try pane.press("K", "Space", "f", "Space")
         try pane.tmux(["resize-window", "-t", pane.target, "-x", "60", "-y", "20"])
         screen = try pane.waitForScreen("the panels again") { $0.contains("Classes") }
         #expect(screen.contains("Canvas 8x8") && !screen.contains("needs at least"))
+        #expect(screen.contains("brush 1 round │") && !screen.contains("class_4 │") && !screen.contains("unsaved"), "\(screen)")
         try pane.press("q")
         #expect(exitStatus(scratch) == 0)
     }
