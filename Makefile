@@ -47,7 +47,8 @@ preview-quality: setup
 	.venv/bin/python Training/preview_quality.py --model Models/landscape.safetensors \
 		--segmenter docs/training-run/segmenter.pt --out runs/preview-quality.json $(PREVIEW_QUALITY_ARGS)
 
-# Reliability (docs/reliability.md). FUZZ_SECONDS per fuzz target; STRESS_EDITS edits; KILLS kill -9 rounds.
+# Reliability (docs/reliability.md). FUZZ_SECONDS per fuzz target; STRESS_EDITS edits; KILLS kill -9 rounds of one
+# painter (and KILLS / 2 rounds of two painters on one state and output folder).
 FUZZ_SECONDS ?= 300
 STRESS_EDITS ?= 20000
 KILLS ?= 200

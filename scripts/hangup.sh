@@ -16,9 +16,10 @@ server=clade-paint-hangup-$$
 trap 'tmux -L "$server" kill-server 2>/dev/null; rm -rf "$work"' EXIT
 failed=0
 
-# Whether the autosave's canvas has a cell of class 2 (mountain), which the scene (sky over grass) lacks.
+# Whether the painter's autosave (its own autosave-<pid>-<random>.json) has a cell of class 2 (mountain), which the
+# scene (sky over grass) lacks.
 painted() {
-    [ -f "$1/autosave.json" ] && grep -qE '"label" *: *2[,}]' "$1/autosave.json"
+    grep -qE '"label" *: *2[,}]' "$1"/autosave-*.json 2>/dev/null
 }
 
 start() { # start <name>: the painter in a 100x40 pane; paints four mountain cells

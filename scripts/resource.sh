@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Resource errors: a full disk and a read-only output folder (small tmpfs mounts; needs root, else skipped),
+# Resource errors: a full disk, a read-only output folder, the painter on a read-only state and output folder
+# (small tmpfs mounts; needs root, else skipped),
 # and a model file truncated and deleted while the painter uses it.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -24,7 +25,7 @@ check() { # check <what> <output> <pattern>...
         fi
     done
     echo "resource: $what: ok"
-    grep -E "failed:" <<<"$output" | sed 's/^/    message: /'
+    grep -E "failed:|^start:|^said:|^w:" <<<"$output" | sed 's/^/    message: /'
 }
 # Every file left in a folder is whole: hidden temporaries would mean an interrupted write was not cleaned up.
 no_leftovers() { # no_leftovers <what> <folder>
@@ -65,6 +66,14 @@ if small_fs "$work/full" 64k; then
     mount -o remount,ro "$work/readonly"
     out=$("$driver" save-once --out "$work/readonly" --state "$work/state" 2>&1)
     check "save to a read-only folder" "$out" "save failed: .*Read-only file system" "unsaved changes kept: true" "autosave holds the canvas: true"
+
+    # The painter itself with its state folder and output folder read-only: it starts, paints and renders, and says
+    # once what it cannot write (at the start: saves and autosave; at the first render: the preview picture).
+    out=$("$driver" unwritable-paint --state "$work/readonly" --out "$work/readonly" 2>&1)
+    check "painter on a read-only state and output folder" "$out" \
+        "start: w cannot save: .*cannot be written: Read-only file system; autosave off: cannot create a file in .*: Read-only file system" \
+        "said: .*the preview picture is not written: .*Read-only file system" "renders finished: [1-9][0-9]*, failed: 0" \
+        "write problems said after the start: 1" "w: not saved: cannot save into .*: Read-only file system"
 else
     echo "resource: full disk and read-only folder skipped: mounting a tmpfs needs root"
 fi

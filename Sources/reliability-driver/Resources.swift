@@ -1,6 +1,7 @@
 import CLADE
 import Foundation
 import ImageFiles
+import PaintTUI
 import Painter
 
 /// Resource errors (scripts/resource.sh sets the folders up: a full or read-only file system, a vanishing model).
@@ -28,6 +29,33 @@ enum Resources {
         } else {
             print("autosave holds nothing")
         }
+    }
+
+    /// The painter as the terminal drives it on a `--state` and `--out` that cannot be written: it starts, paints and
+    /// renders, and says once what it cannot write; prints what it said.
+    static func unwritablePaint(_ options: Options) throws {
+        let fixture = try Fixture(options: options)
+        let stateFolder = try options.url("state"), outFolder = try options.url("out")
+        let renderer = RenderController(model: fixture.model, previewURL: stateFolder.appendingPathComponent("preview.png"))
+        let autosave = Autosave(folder: stateFolder, delay: 0.01)
+        let state = PainterState(model: fixture.model, renderer: renderer, autosave: autosave, seedSource: Fixture.countingSeeds())
+        let session = PaintSession(state: state, outputFolder: outFolder, orphans: OrphanedAutosaves.find(in: stateFolder))
+        print("start: \(state.statusMessage ?? "")")
+        var said = 0
+        for key in "3 l l 4 j " {
+            session.handle(.key(.character(key)))
+            renderer.wait()
+            autosave.flush()
+            if session.noticeWriteProblems() {
+                said += 1
+                print("said: \(state.statusMessage ?? "")")
+            }
+        }
+        guard case .done = renderer.latest() else { throw DriverError("the last render did not finish: \(renderer.latest())") }
+        print("renders finished: \(renderer.counts().rendered), failed: \(renderer.counts().failed)")
+        print("write problems said after the start: \(said)")
+        session.handle(.key(.character("w")))
+        print("w: \(state.statusMessage ?? "")")
     }
 
     /// Loads the model at `--model`, then truncates and deletes the file, and renders through the worker.

@@ -6,6 +6,7 @@ import Foundation
 // reliability-driver save-race --seed S --state DIR --out DIR --log FILE [--saves N]   (several at once)
 // reliability-driver save-check --seeds S,S2 --logs FILE,FILE2 --state DIR --out DIR
 // reliability-driver save-once --out DIR --state DIR [--edits N]
+// reliability-driver unwritable-paint --state DIR --out DIR
 // reliability-driver model-gone --model COPY_OF_A_MODEL
 let arguments = CommandLine.arguments
 do {
@@ -18,6 +19,7 @@ do {
     case "save-race": try SaveRace.paint(options)
     case "save-check": try SaveRace.check(options)
     case "save-once": try Resources.saveOnce(options)
+    case "unwritable-paint": try Resources.unwritablePaint(options)
     case "model-gone": try Resources.modelGone(options)
     default: throw DriverError("unknown mode '\(arguments[1])'")
     }
