@@ -23,7 +23,7 @@ life() { # life <seed>: a random life from 0 to $longest ms, in seconds
 round() {
     local name=$1
     shift
-    local run="$work/$name" pids=() logs=() seeds=() seed
+    local run="$work/$name" pids=() logs=() seeds=() seed i at
     mkdir -p "$run"
     for seed in "$@"; do
         "$driver" crash-paint --seed "$seed" --state "$run/state" --out "$run/out" --log "$run/log-$seed" 2>"$run/paint-$seed.err" &
@@ -35,7 +35,7 @@ round() {
     local elapsed=0 order
     order=$(for i in "${!pids[@]}"; do echo "$(life "${seeds[$i]}") $i"; done | sort -n)
     while read -r at i; do
-        sleep "$(awk -v a="$at" -v b="$elapsed" 'BEGIN { d = a - b; printf "%.3f", d > 0 ? d : 0 }')"
+        sleep "$(awk -v a="$at" -v b="$elapsed" 'BEGIN { d = a - b; printf "%.3f", (d > 0 ? d : 0) }')"
         elapsed=$at
         if ! kill -0 "${pids[$i]}" 2>/dev/null; then
             echo "crash: $name: painter ${seeds[$i]} exited by itself: $(cat "$run/paint-${seeds[$i]}.err")"

@@ -176,7 +176,7 @@ public final class Autosave: Sendable {
             }
             superseded.forEach { $0.remove() }
         } catch {
-            waiting.withLock { $0.lastError = "autosave to \(url.path) failed: \(error.localizedDescription)" }
+            waiting.withLock { $0.lastError = "autosave to \(url.path) failed: \(WriteFailure.reason(error))" }
         }
     }
 }

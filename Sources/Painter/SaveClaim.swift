@@ -52,23 +52,10 @@ public struct SaveClaim: Sendable {
                 written.append(writer.url)
             } catch {
                 for url in written + [files.claim] { unlink(url.path) }
-                throw PainterError("\(writer.url.relativePath): \(Self.reason(error)); nothing of this save was kept")
+                throw PainterError("\(writer.url.relativePath): \(WriteFailure.reason(error)); nothing of this save was kept")
             }
         }
         unlink(files.claim.path)
     }
 
-    /// The problem in an error of a file write, without the file's name (the caller names it).
-    static func reason(_ error: Error) -> String {
-        switch error {
-        case let error as ImageFileError: error.problem
-        case let error as CocoaError:
-            if let underlying = error.underlying.map({ $0 as NSError }), underlying.domain == NSPOSIXErrorDomain {
-                String(cString: strerror(Int32(underlying.code)))
-            } else {
-                error.localizedDescription
-            }
-        default: error.localizedDescription
-        }
-    }
 }

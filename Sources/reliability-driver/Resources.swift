@@ -6,7 +6,8 @@ import Painter
 
 /// Resource errors (scripts/resource.sh sets the folders up: a full or read-only file system, a vanishing model).
 enum Resources {
-    /// Paints `--edits` actions, lets the autosave write, then saves into `--out`; prints what each step said.
+    /// Paints `--edits` actions, lets the autosave write (with `--fill FILE`: then fills the disk through FILE and
+    /// autosaves again), then saves into `--out`; prints what each step said.
     static func saveOnce(_ options: Options) throws {
         let fixture = try Fixture(options: options)
         let outFolder = try options.url("out"), stateFolder = try options.url("state")
@@ -17,6 +18,16 @@ enum Resources {
         autosave.schedule(state.autosaveRecord)
         autosave.flush()
         print(autosave.lastError().map { "autosave failed: \($0)" } ?? "autosave written")
+        if let filler = options["fill"] {
+            // The disk fills up between two autosaves: the second fails, and the first stays whole.
+            let before = try Data(contentsOf: autosave.url)
+            try fill(URL(fileURLWithPath: filler))
+            for _ in 0 ..< 20 { _ = script.step(state) }
+            autosave.schedule(state.autosaveRecord)
+            autosave.flush()
+            print(autosave.lastError().map { "autosave failed: \($0)" } ?? "autosave written")
+            print("previous autosave intact: \((try? Data(contentsOf: autosave.url)) == before)")
+        }
         do {
             let files = try state.save(to: outFolder)
             print("saved \(files.image.lastPathComponent)")
@@ -29,6 +40,15 @@ enum Resources {
         } else {
             print("autosave holds nothing")
         }
+    }
+
+    /// Writes zeros to `url` until its file system is full.
+    static func fill(_ url: URL) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else { throw DriverError("cannot create \(url.path)") }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        let block = Data(count: 4096)
+        while (try? handle.write(contentsOf: block)) != nil {}
     }
 
     /// The painter as the terminal drives it on a `--state` and `--out` that cannot be written: it starts, paints and
