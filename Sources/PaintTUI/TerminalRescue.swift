@@ -3,7 +3,8 @@ import Foundation
 /// Gives the terminal back when the process crashes (a failed precondition, a fault): a signal handler puts
 /// the terminal modes saved at the start back (`tcsetattr`, safe in a signal handler), switches mouse
 /// reports and the alternate screen off and shows the cursor (one `write`), then hands the signal to the handler
-/// that was there before (Swift's backtracer, or the default), so the crash report lands on a usable terminal.
+/// that was there before (Swift's backtracer, or the default), so the crash report lands on a usable terminal, and
+/// the process ends without waiting for a key.
 enum TerminalRescue {
     /// Written once in `install()` before any handler can run, then only read by the handlers.
     /// The C library's `struct termios` (60 bytes on x86-64 glibc) in a buffer of its own: Swift stores a global
@@ -32,6 +33,10 @@ enum TerminalRescue {
     private static func rescue(_ number: Int32) {
         _ = reset.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
         tcsetattr(STDIN_FILENO, TCSANOW, savedModes)
+        // Swift's backtracer waits 30 s for a key ("Press space to interact") while standard input is a terminal;
+        // the report is printed all the same, and the terminal is given back at once.
+        let null = open("/dev/null", O_RDONLY)
+        if null >= 0 { dup2(null, STDIN_FILENO) }
         if var old = previous[number] {
             sigaction(number, &old, nil)
         } else {
