@@ -80,17 +80,20 @@ enum Crash {
                 try restored.restore(record)
                 guard restored.canvas == record.canvas else { throw DriverError("seed \(seed): restoring \(autosaveName) did not give its canvas") }
                 autosaves += 1
-                kept = "autosave"
+                kept = "work kept in autosave"
             } else if lastBatch == 0 {
-                kept = "nothing yet"
+                kept = "nothing logged yet"
+            } else if reached(canvases[0]) {
+                // The actions so far changed nothing that is autosaved (cursor, tools, brush sizes): nothing to keep.
+                kept = "nothing painted yet"
             } else {
                 // A save clears the autosave: then a save holds the work.
                 guard let save = sets.complete.first(where: { reached($0.value) })?.key else {
                     throw DriverError("seed \(seed): no autosave, and no save holds batch step \(lastBatch) or later")
                 }
-                kept = "save \(save)"
+                kept = "work kept in save \(save)"
             }
-            reports.append("seed \(seed): logged step \(lastBatch), work kept in \(kept)")
+            reports.append("seed \(seed): logged step \(lastBatch), \(kept)")
         }
 
         // The painters are dead: a painter starting now finds every autosave they left, and takes one.
