@@ -235,6 +235,21 @@ import Testing
         #expect(try AutosaveRecord.read(try #require(offered.state.autosave).url).canvas == record.canvas)
     }
 
+    @Test func theOfferSaysHowManyMoreWait() throws {
+        let (folder, record) = try folderWithAnOrphan()
+        let older = Autosave(folder: folder, delay: 60)
+        var earlier = record
+        earlier.savedAt = Date(timeIntervalSince1970: 1_700_000_000)
+        older.schedule(earlier)
+        older.flush()
+        older.close()
+        let session = try startPainter(in: folder)
+        #expect(session.dialog == .confirm(.restore(record)) && session.autosavesWaiting == 1)
+        let screen = PaintView.draw(session, width: 100, height: 30, render: .idle, picture: nil, colors: .direct)
+        #expect(screen.text.contains("n  start afresh (it is kept until you paint)"))
+        #expect(screen.text.contains("1 more unsaved painting(s) wait for the next starts."))
+    }
+
     @Test func aDeclinedAutosaveSurvivesQuittingAndGoesOnlyWhenPaintedOver() throws {
         let (folder, record) = try folderWithAnOrphan()
         let declined = try startPainter(in: folder)
