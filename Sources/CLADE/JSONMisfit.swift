@@ -1,0 +1,34 @@
+import Foundation
+
+/// Finds the key behind Foundation's "not valid JSON" for a document that is valid JSON: `JSONDecoder` reports a
+/// number that does not fit its field (`"ngf": 32.5`, a seed of -1, 1e39 for a Float) that way, without the key.
+public enum JSONMisfit {
+    /// For `error`, the decoder's complaint about `data`: the top-level key whose value `type` cannot take, as
+    /// `"'ngf': 32.5 is not a whole number"`, or nil when the error names its key, `data` is not a JSON object,
+    /// or no single key is to blame.
+    public static func describe<T: Decodable>(_ error: any Error, in data: Data, decoding type: T.Type) -> String? {
+        guard case DecodingError.dataCorrupted(let context) = error, context.codingPath.isEmpty,
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        for key in object.keys.sorted() {
+            var rest = object
+            rest[key] = nil
+            guard let without = try? JSONSerialization.data(withJSONObject: rest) else { continue }
+            do {
+                _ = try JSONDecoder().decode(type, from: without)
+            } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+                continue
+            } catch {}
+            return "'\(key)': " + problem(with: object[key]!)
+        }
+        return nil
+    }
+
+    private static func problem(with value: Any) -> String {
+        guard let number = value as? NSNumber, !(value is Bool) else {
+            return "holds a number that does not fit (not a whole number, or out of range)"
+        }
+        let double = number.doubleValue
+        if double.rounded() != double { return "\(number) is not a whole number" }
+        return "\(number) is out of range for this key"
+    }
+}
