@@ -9,12 +9,13 @@ public enum JSONMisfit {
     public static func describe<T: Decodable>(_ error: any Error, in data: Data, decoding type: T.Type) -> String? {
         guard case DecodingError.dataCorrupted(let context) = error, context.codingPath.isEmpty,
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        for key in object.keys.sorted() {
-            var rest = object
-            rest[key] = nil
-            guard let without = try? JSONSerialization.data(withJSONObject: rest) else { continue }
+        // The culprit is the key whose numbers, set to 0, make the complaint go away (or turn into another one).
+        for key in object.keys.sorted() where holdsNumbers(object[key]!) {
+            var changed = object
+            changed[key] = zeroed(object[key]!)
+            guard let text = try? JSONSerialization.data(withJSONObject: changed) else { continue }
             do {
-                _ = try JSONDecoder().decode(type, from: without)
+                _ = try JSONDecoder().decode(type, from: text)
             } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
                 continue
             } catch {}
@@ -23,8 +24,26 @@ public enum JSONMisfit {
         return nil
     }
 
+    private static func isNumber(_ value: Any) -> Bool { value is NSNumber && !(value is Bool) }
+
+    private static func holdsNumbers(_ value: Any) -> Bool {
+        switch value {
+        case let array as [Any]: array.contains(where: holdsNumbers)
+        case let object as [String: Any]: object.values.contains(where: holdsNumbers)
+        default: isNumber(value)
+        }
+    }
+
+    private static func zeroed(_ value: Any) -> Any {
+        switch value {
+        case let array as [Any]: array.map(zeroed)
+        case let object as [String: Any]: object.mapValues(zeroed)
+        default: isNumber(value) ? 0 : value
+        }
+    }
+
     private static func problem(with value: Any) -> String {
-        guard let number = value as? NSNumber, !(value is Bool) else {
+        guard isNumber(value), let number = value as? NSNumber else {
             return "holds a number that does not fit (not a whole number, or out of range)"
         }
         let double = number.doubleValue

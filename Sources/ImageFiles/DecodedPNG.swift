@@ -33,10 +33,12 @@ struct DecodedPNG: Sendable, Equatable {
         }
     }
 
-    /// Reads the file after `check` has accepted its header: a picture too large for the caller's purpose is
-    /// refused before anything is decoded or allocated for it.
+    /// Reads the file after `check` has accepted its header: a picture too large for the caller's purpose (or to
+    /// decode at all) is refused before anything is decoded or allocated for it.
     static func read(_ url: URL, checkingHeader check: (PNGHeader) throws -> Void = { _ in }) throws -> DecodedPNG {
-        try check(PNGHeader.read(url))
+        let header = try PNGHeader.read(url)
+        try check(header)
+        try header.checkDecodable(path: url.relativePath)
         var image = cpng_image()
         var message = [CChar](repeating: 0, count: 512)
         let ok = url.withUnsafeFileSystemRepresentation { path in

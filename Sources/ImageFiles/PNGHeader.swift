@@ -36,7 +36,7 @@ public struct PNGHeader: Sendable, Equatable {
 
     private static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
-    /// Reads the header of the regular file at `url`; the file must also be small enough to decode at all.
+    /// Reads the header of the regular file at `url`.
     public static func read(_ url: URL) throws -> PNGHeader {
         let path = url.relativePath
         try RegularFile.check(url, kind: "PNG image")
@@ -65,11 +65,14 @@ public struct PNGHeader: Sendable, Equatable {
         guard let colourType = ColourType(rawValue: header[25]) else {
             throw ImageFileError(path: path, problem: "the PNG header gives colour type \(header[25]), which PNG does not define; the file is damaged")
         }
-        let png = PNGHeader(width: width, height: height, bitDepth: Int(header[24]), colourType: colourType)
-        guard width <= largestSide, height <= largestSide, png.pixelCount * png.decodedBytesPerPixel <= largestDecodedBytes else {
-            throw ImageFileError(path: path, problem: "the image is \(png.sizeDescription), larger than clade-paint reads "
-                + "(at most \(largestSide) pixels a side and \(largestDecodedBytes >> 20) MiB of decoded pixels)")
+        return PNGHeader(width: width, height: height, bitDepth: Int(header[24]), colourType: colourType)
+    }
+
+    /// Throws unless the image is small enough to decode at all (`path` names the file).
+    func checkDecodable(path: String) throws {
+        guard width <= Self.largestSide, height <= Self.largestSide, pixelCount * decodedBytesPerPixel <= Self.largestDecodedBytes else {
+            throw ImageFileError(path: path, problem: "the image is \(sizeDescription), larger than clade-paint reads "
+                + "(at most \(Self.largestSide) pixels a side and \(Self.largestDecodedBytes >> 20) MiB of decoded pixels)")
         }
-        return png
     }
 }
