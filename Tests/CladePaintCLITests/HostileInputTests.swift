@@ -59,13 +59,16 @@ extension FileProblemTests {
         try expectFailure(scratch, render(scratch, ["grid.png", "--style-image", "huge-rgb.png", "-o", "out.png"]),
                           file: "huge-rgb.png: ", problem: "the reference picture is 32000x32000 pixels (1024 megapixels); the style encoder takes at most 64 megapixels")
         try expectFailure(scratch, render(scratch, ["wide.png", "-o", "out.png"]),
+                          file: "wide.png: ", problem: "the mask is 70000x8 pixels; the picture is 64x64")
+        // Beyond libpng's side limit ("Invalid IHDR data" before), told in words.
+        try expectFailure(scratch, render(scratch, ["grid.png", "--style-image", "wide.png", "-o", "out.png"]),
                           file: "wide.png: ", problem: "the image is 70000x8 pixels, larger than clade-paint reads (at most 65535 pixels a side")
         try expectFailure(scratch, render(scratch, ["empty.png", "-o", "out.png"]),
                           file: "empty.png: ", problem: "the PNG header gives the size 0x8 pixels, which no PNG can have")
         try RenderSessionTests().writeSession(scratch)
         try Self.pngHeader(width: 32000, height: 32000).write(to: scratch.url("p-001.mask.png"))
         try expectFailure(scratch, ["render", "--session", "p-001.json", "--threads", "1"],
-                          file: "p-001.mask.png: ", problem: "the mask is 32000x32000; the session p-001.json says 8x8")
+                          file: "./p-001.mask.png: ", problem: "the mask is 32000x32000; the session p-001.json says 8x8")
     }
 
     @Test func noOutputReplacesAnInputHoweverItIsNamed() throws {
@@ -208,7 +211,7 @@ extension FileProblemTests {
         try RenderSessionTests().writeSession(scratch)
         try FileManager.default.removeItem(at: scratch.url("p-001.mask.png"))
         try FileManager.default.createDirectory(at: scratch.url("p-001.mask.png"), withIntermediateDirectories: false)
-        try expectFailure(scratch, ["render", "--session", "p-001.json"], file: "p-001.mask.png: ", problem: "this is a folder, not a PNG image")
+        try expectFailure(scratch, ["render", "--session", "p-001.json"], file: "./p-001.mask.png: ", problem: "this is a folder, not a PNG image")
 
         let negative = try scratch.render(["grid.png", "--style", "-1", "-o", "out.png"])
         #expect(negative.status != 0 && negative.stderr.contains("The value '-1' is invalid for '--style"), "\(negative.stderr)")
