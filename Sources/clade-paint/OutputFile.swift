@@ -20,13 +20,13 @@ enum OutputFile {
         guard isFolder.boolValue else {
             throw FileProblem(file: path, problem: "cannot write: \(folderName) is not a folder")
         }
-        guard access(folder.path, W_OK) == 0 else {
-            throw FileProblem(file: path, problem: "cannot write: the folder \(folderName) is not writable (\(String(cString: strerror(errno))))")
-        }
         if let problem = AtomicFile.destinationProblem(url.path, replacing: force) {
             // An existing regular file: render never overwrites unless told to.
             let replaceable = !force && AtomicFile.destinationProblem(url.path, replacing: true) == nil
             throw FileProblem(file: path, problem: "cannot write: \(problem)" + (replaceable ? "; give --force to replace it" : ""))
+        }
+        guard access(folder.path, W_OK) == 0 else {
+            throw FileProblem(file: path, problem: "cannot write: the folder \(folderName) is not writable (\(String(cString: strerror(errno))))")
         }
     }
 
