@@ -81,6 +81,7 @@ struct Paint: ParsableCommand {
             return
         }
         let canvas = try mask.map { try openMask($0, palette: palette.palette, config: config, picture: picture) }
+        if let styleImage { try InputFile.checkExists(styleImage, kind: "reference picture") }
 
         try CursesTerminal.checkTerminal()
         let outFolder = URL(fileURLWithPath: out)
@@ -93,7 +94,6 @@ struct Paint: ParsableCommand {
         let state = PainterState(model: model, width: picture.width, height: picture.height, grid: grid.map { ($0.width, $0.height) },
                                  canvas: canvas, renderer: renderer, autosave: autosave)
         if let styleImage {
-            try InputFile.checkExists(styleImage, kind: "reference picture")
             try Self.attributing(to: styleImage) { try state.setStyleFromImage(URL(fileURLWithPath: styleImage)) }
         }
 
