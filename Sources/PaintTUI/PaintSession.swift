@@ -17,6 +17,11 @@ public final class PaintSession {
     public private(set) var isFinished = false
     /// Whether the left mouse button went down on the canvas and has not come up yet.
     private var mouseStroke = false
+    /// A fill larger than `largeFillShare` waiting for a second press at the same place (drawn as a preview).
+    public private(set) var pendingFill: FloodRegion?
+
+    /// The share of the canvas above which a fill asks for a second press first.
+    public static let largeFillShare = 0.25
 
     /// What the terminal must do after an event, beyond drawing the next frame.
     public enum Effect: Sendable, Equatable {
@@ -54,9 +59,12 @@ public final class PaintSession {
     public func handle(_ event: InputEvent) -> Effect {
         switch event {
         case .resize: return .none
-        case .mouse(let mouse): return handle(mouse)
+        case .mouse(let mouse):
+            if mouse.action == .press { startAction() }
+            return handle(mouse)
         case .key(let key):
             if let dialog { return handle(key, in: dialog) }
+            startAction()
             guard let command = bindings.command(for: key) else {
                 state.statusMessage = "\(key) does nothing here; ? lists the keys"
                 return .none
@@ -65,18 +73,41 @@ public final class PaintSession {
         }
     }
 
+    /// The pending fill while the action that may confirm it runs.
+    private var fillAwaitingConfirmation: FloodRegion?
+
+    /// A new key or click: the last action's message gives way to the tool's hint (`ToolHint`) unless the new action
+    /// leaves one, and a large fill waiting for its second press is kept only for that press.
+    private func startAction() {
+        state.statusMessage = nil
+        fillAwaitingConfirmation = pendingFill
+        pendingFill = nil
+    }
+
+    /// Commands that keep a line going; any other ends it where its last point was set.
+    private static func keepsLine(_ command: Command) -> Bool {
+        switch command {
+        case .move, .apply, .togglePen, .cancel, .brushSmaller, .brushLarger, .toggleBrushShape, .help, .redraw: true
+        default: false
+        }
+    }
+
     /// Carries out a command of the painting screen (no dialog open).
     @discardableResult
     public func perform(_ command: Command) -> Effect {
+        if state.isPressed && state.tool == .line && !Self.keepsLine(command) { state.cancelStroke() }
         switch command {
         case .move(let dx, let dy):
             state.moveCursor(dx: dx, dy: dy)
         case .apply:
             if state.isPressed {
                 state.release()
+                // A polyline: the segment just set stays, and the next one starts from its end.
+                if state.tool == .line { state.press() }
             } else if state.tool == .line || state.tool == .rectangle {
                 state.press()
-                state.statusMessage = "\(state.tool.rawValue) from here: move, then space"
+            } else if state.tool == .fill {
+                fill()
             } else {
                 state.press()
                 state.release()
@@ -85,6 +116,8 @@ public final class PaintSession {
             if state.isPressed {
                 state.release()
                 state.statusMessage = "pen up"
+            } else if state.tool == .fill {
+                fill()
             } else {
                 state.press()
                 if state.isPressed { state.statusMessage = "pen down: moving paints; enter lifts it" }
@@ -148,7 +181,11 @@ public final class PaintSession {
         case .help:
             dialog = .help(page: 0)
         case .cancel:
-            if state.isPressed {
+            if state.isPressed && (state.tool == .line || state.tool == .rectangle) {
+                // The segment or rectangle that still follows the cursor is dropped; what was set stays.
+                state.cancelStroke()
+                state.statusMessage = "\(state.tool.rawValue) ended"
+            } else if state.isPressed {
                 state.release()
                 state.statusMessage = "pen up"
             }
@@ -156,6 +193,20 @@ public final class PaintSession {
             return .repaint
         }
         return .none
+    }
+
+    /// The fill at the cursor; one that would cover more than `largeFillShare` of the canvas first shows its region
+    /// and waits for a second press at the same place.
+    private func fill() {
+        let region = FloodRegion(canvas: state.canvas, x: state.cursorX, y: state.cursorY)
+        let paint = Cell(label: state.currentClass, instance: state.currentInstance)
+        if region.share > Self.largeFillShare, state.canvas[region.x, region.y] != paint, fillAwaitingConfirmation != region {
+            pendingFill = region
+            state.statusMessage = "fill would cover \(Int((region.share * 100).rounded()))% of the canvas: "
+                + "press again to fill, any other key leaves it"
+            return
+        }
+        state.press()
     }
 
     private func save() {
@@ -300,7 +351,7 @@ public final class PaintSession {
             if let cell = layout.canvasCell(atX: mouse.x, y: mouse.y, gridWidth: canvas.gridWidth, gridHeight: canvas.gridHeight) {
                 if state.isPressed { state.release() }
                 state.setCursor(x: cell.x, y: cell.y)
-                state.press()
+                if state.tool == .fill { fill() } else { state.press() }
                 mouseStroke = state.isPressed
             } else if let index = layout.paletteClass(atX: mouse.x, y: mouse.y, current: Int(state.currentClass), classCount: state.palette.count) {
                 state.selectClass(Int32(index))
@@ -330,13 +381,8 @@ public final class PaintSession {
 
     /// The eyedropper at a cell without leaving the current tool.
     private func pick(x: Int, y: Int) {
-        let tool = state.tool
         if state.isPressed { state.release() }
         state.setCursor(x: x, y: y)
-        state.selectTool(.eyedropper)
-        state.press()
-        let picked = state.statusMessage
-        state.selectTool(tool)
-        state.statusMessage = picked
+        state.pick()
     }
 }

@@ -24,6 +24,8 @@ public final class PainterState {
     /// The instance id strokes paint: 0 (plain) until `newObject()`, again 0 after `selectClass(_:)`.
     public private(set) var currentInstance: Int32 = 0
     public private(set) var tool: Tool = .brush
+    /// The last of brush, line and rectangle chosen: where a class change leaves the fill, eraser or eyedropper for.
+    public private(set) var drawingTool: Tool = .brush
     /// 1 ... 9 cells across.
     public private(set) var brushSize = 1
     public var brushShape: BrushShape = .round
@@ -44,6 +46,8 @@ public final class PainterState {
         var lastX: Int, lastY: Int
     }
     private var stroke: Stroke?
+    /// The tool the eyedropper hands back to after its pick.
+    public private(set) var toolAfterPick: Tool = .brush
     private var largestIssuedInstance: Int32 = 0
     private let seedSource: () -> UInt64
 
@@ -123,6 +127,12 @@ public final class PainterState {
         currentClass = label
         currentInstance = 0
         statusMessage = "class: \(model.entries[Int(label)].name)"
+        // Choosing a class means painting with it next: a fill or eraser left selected would flood or erase on the
+        // next press instead.
+        if tool == .fill || tool == .eraser || tool == .eyedropper {
+            tool = drawingTool
+            statusMessage! += " (tool: \(tool.rawValue))"
+        }
     }
 
     /// The class whose palette hotkey is `key`, if any.
@@ -132,6 +142,8 @@ public final class PainterState {
 
     public func selectTool(_ tool: Tool) {
         if isPressed { release() }
+        if tool.isDrawingTool { drawingTool = tool }
+        if tool == .eyedropper && self.tool != .eyedropper { toolAfterPick = self.tool }
         self.tool = tool
         statusMessage = "tool: \(tool.rawValue)"
     }
@@ -170,14 +182,23 @@ public final class PainterState {
         case .fill:
             fill(x: cursorX, y: cursorY)
         case .eyedropper:
-            let cell = canvas[cursorX, cursorY]
-            currentClass = cell.label
-            currentInstance = cell.instance
-            statusMessage = "picked \(model.entries[Int(cell.label)].name)" + (cell.instance == 0 ? "" : " (instance \(cell.instance))")
+            pick()
+            // A pick is a step on the way to painting: back to the tool it interrupted.
+            tool = toolAfterPick
+            statusMessage! += ", back to the \(tool.rawValue)"
         case .brush, .eraser, .line, .rectangle:
             stroke = Stroke(before: canvas, startX: cursorX, startY: cursorY, lastX: cursorX, lastY: cursorY)
             drawStroke(to: cursorX, y: cursorY)
         }
+    }
+
+    /// Takes the class and instance of the cell under the cursor as the current ones (the eyedropper's pick),
+    /// whatever the tool.
+    public func pick() {
+        let cell = canvas[cursorX, cursorY]
+        currentClass = cell.label
+        currentInstance = cell.instance
+        statusMessage = "picked \(model.entries[Int(cell.label)].name)" + (cell.instance == 0 ? "" : " (instance \(cell.instance))")
     }
 
     /// Moves the cursor to `(x, y)` (clamped) with the tool pressed: the brush and eraser paint along the way,
@@ -194,6 +215,20 @@ public final class PainterState {
         self.stroke = nil
         if canvas != stroke.before { commit(before: stroke.before) }
     }
+
+    /// Drops the stroke in progress: the canvas goes back to how it was at the press, with no undo step (e.g. the
+    /// segment a line still follows the cursor with when the person ends the line).
+    public func cancelStroke() {
+        guard let stroke else { return }
+        self.stroke = nil
+        if canvas != stroke.before {
+            canvas = stroke.before
+            changed()
+        }
+    }
+
+    /// Where the stroke in progress started (a line's or rectangle's first corner), if one is.
+    public var strokeStart: (x: Int, y: Int)? { stroke.map { ($0.startX, $0.startY) } }
 
     /// The cells a brush of the current size and shape covers at `(x, y)`, inside the canvas.
     public func brushCells(x: Int, y: Int) -> [(x: Int, y: Int)] {
@@ -234,25 +269,18 @@ public final class PainterState {
         }
     }
 
-    /// Flood-fills the 4-connected region of cells equal to the one at `(x, y)` with the current class and
-    /// instance; one undo step.
+    /// Flood-fills the 4-connected region of cells equal to the one at `(x, y)` (`FloodRegion`) with the current
+    /// class and instance; one undo step.
     private func fill(x: Int, y: Int) {
-        let target = canvas[x, y]
         let paint = Cell(label: currentClass, instance: currentInstance)
-        guard target != paint else {
+        guard canvas[x, y] != paint else {
             statusMessage = "fill: the region already is \(model.entries[Int(paint.label)].name)"
             return
         }
         let before = canvas
         var next = canvas
-        var stack = [(x, y)]
-        next[x, y] = paint
-        while let (px, py) = stack.popLast() {
-            for (nx, ny) in [(px - 1, py), (px + 1, py), (px, py - 1), (px, py + 1)]
-            where next.contains(x: nx, y: ny) && next[nx, ny] == target {
-                next[nx, ny] = paint
-                stack.append((nx, ny))
-            }
+        for index in FloodRegion(canvas: canvas, x: x, y: y).cells {
+            next[index % canvas.gridWidth, index / canvas.gridWidth] = paint
         }
         canvas = next
         changed()

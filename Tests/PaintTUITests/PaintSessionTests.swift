@@ -48,7 +48,8 @@ import Testing
         let session = try TUIFixtures.session()
         let state = session.state
         let before = state.canvas
-        session.type("3f ")
+        // The sky is more than a quarter of the canvas: the fill takes a second press.
+        session.type("3f  ")
         // The sky (rows above the horizon) became rock; the grass stayed.
         #expect(state.canvas[0, 0].label == 2 && state.canvas[7, 7].label == 3)
         session.type("u")
@@ -265,5 +266,76 @@ import Testing
         let session = try TUIFixtures.session()
         #expect(session.handle(.key(.control("l"))) == .repaint)
         #expect(session.handle(.key(.control("c"))) == .quit)
+    }
+
+    @Test func eachSpaceContinuesTheLineFromItsLastPointAndEscEndsIt() throws {
+        let session = try TUIFixtures.session()
+        let state = session.state
+        // Water, line tool; first point (4, 4).
+        session.type("6/ ")
+        #expect(state.isPressed && state.statusMessage == nil)
+        #expect(ToolHint.text(for: state) == "line from (4,4): space sets this point and goes on, esc ends the line")
+        session.press(.right, .right)
+        session.type(" ")
+        // Second point (6, 4): the segment stays and the next one starts there.
+        #expect(state.isPressed && state.strokeStart! == (6, 4))
+        session.press(.down, .down)
+        session.type(" ")
+        session.press(.left)
+        // Esc drops the segment that follows the cursor to (5, 6); the two set segments stay, one undo step each.
+        session.press(.escape)
+        #expect(!state.isPressed && state.statusMessage == "line ended")
+        #expect((4 ... 6).allSatisfy { state.canvas[$0, 4].label == 5 } && (4 ... 6).allSatisfy { state.canvas[6, $0].label == 5 })
+        #expect(state.canvas[5, 6].label != 5)
+        #expect(state.undoHistory.undoCount == 2)
+        // After the line the hint is the line's first step again, not "from here".
+        session.press(.right)
+        #expect(state.statusMessage == nil && ToolHint.text(for: state) == "line: space sets the first point")
+    }
+
+    @Test func aRectangleWaitsForItsOppositeCornerAndEscDropsIt() throws {
+        let session = try TUIFixtures.session()
+        let state = session.state
+        let before = state.canvas
+        session.type("5r ")
+        session.press(.right, .down)
+        #expect(ToolHint.text(for: state) == "rectangle from (4,4): move to the opposite corner, then space (esc drops it)")
+        session.press(.escape)
+        #expect(state.canvas == before && state.undoHistory.undoCount == 0)
+        #expect(ToolHint.text(for: state) == "rectangle: space sets the first corner")
+    }
+
+    @Test func aLargeFillShowsItsRegionAndWaitsForASecondPress() throws {
+        let session = try TUIFixtures.session()
+        let state = session.state
+        let before = state.canvas
+        // The sky is 5 of 8 rows: 63% of the canvas.
+        session.type("3f")
+        session.press(.up)
+        session.type(" ")
+        #expect(state.canvas == before)
+        #expect(session.pendingFill?.cells.count == 40)
+        #expect(state.statusMessage == "fill would cover 63% of the canvas: press again to fill, any other key leaves it")
+        // Another key drops the preview; the next press warns again, and a second one fills.
+        session.press(.left)
+        #expect(session.pendingFill == nil)
+        session.type(" ")
+        #expect(session.pendingFill != nil && state.canvas == before)
+        session.type(" ")
+        #expect(session.pendingFill == nil && state.canvas[0, 0].label == 2 && state.undoHistory.undoCount == 1)
+        // A small region fills at once: one cell of sky brushed into the rock, filled with water.
+        session.type("b1 6f ")
+        #expect(state.canvas[3, 3].label == 5 && session.pendingFill == nil)
+    }
+
+    @Test func aPickReturnsToTheToolAndAClassKeyLeavesTheFill() throws {
+        let session = try TUIFixtures.session()
+        let state = session.state
+        session.type("/e")
+        session.press(.down, .down)
+        session.type(" ")
+        #expect(state.tool == .line && state.currentClass == 3)
+        session.type("f5")
+        #expect(state.tool == .line)
     }
 }
