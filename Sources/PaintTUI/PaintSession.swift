@@ -9,6 +9,10 @@ public final class PaintSession {
     public let bindings: KeyBindings
     /// Where `w` saves.
     public let outputFolder: URL
+    /// The paintings saved lately (nil: not kept, e.g. in tests).
+    public let recent: RecentSaves?
+    /// The session file of this run's last save.
+    public private(set) var lastSave: URL?
     public private(set) var dialog: Dialog?
     /// The terminal's size in cells.
     public private(set) var terminalWidth: Int
@@ -33,13 +37,22 @@ public final class PaintSession {
     }
 
     /// - restore: an autosaved painting to offer at the start.
-    public init(state: PainterState, outputFolder: URL, restore: AutosaveRecord? = nil, width: Int = 80, height: Int = 24) {
+    /// - recent: where saves are listed.
+    /// - offerLastSave: when no autosave is offered, offer the painting a save-and-quit left in `recent` (not when the
+    ///   person named a painting to open).
+    public init(state: PainterState, outputFolder: URL, restore: AutosaveRecord? = nil, recent: RecentSaves? = nil,
+                offerLastSave: Bool = true, width: Int = 80, height: Int = 24) {
         self.state = state
         terminalWidth = width
         terminalHeight = height
         self.outputFolder = outputFolder
+        self.recent = recent
         bindings = KeyBindings(palette: state.palette, hasStyle: state.model.hasStyle)
-        if let restore { dialog = .confirm(.restore(restore)) }
+        if let restore {
+            dialog = .confirm(.restore(restore))
+        } else if offerLastSave, let resume = recent?.resume() {
+            dialog = .confirm(.resume(resume))
+        }
     }
 
     public var presetNames: [String] { state.model.presetNames }
@@ -171,6 +184,13 @@ public final class PaintSession {
             }
         case .save:
             save()
+        case .open:
+            let saves = savedPaintings()
+            if saves.isEmpty {
+                state.statusMessage = "no saved paintings yet in \(outputFolder.path) (w saves one)"
+            } else {
+                dialog = .open(saves: Array(saves.prefix(9)), selected: 0)
+            }
         case .quit:
             if state.isPressed { state.release() }
             if state.isDirty {
@@ -210,17 +230,49 @@ public final class PaintSession {
     }
 
     private func save() {
+        let files: SavedFiles
         do {
-            try state.save(to: outputFolder)
+            files = try state.save(to: outputFolder)
         } catch {
             state.statusMessage = "not saved: \(error.localizedDescription)"
+            return
+        }
+        lastSave = files.session
+        do {
+            try recent?.add(files.session)
+        } catch {
+            state.statusMessage = (state.statusMessage ?? "saved") + "; \(error.localizedDescription)"
         }
     }
 
     private func finish() -> Effect {
         state.autosave?.clear()
+        // A run that ends right after a save leaves that painting to be offered at the next start.
+        try? recent?.setResume(state.isDirty ? nil : lastSave)
         isFinished = true
         return .quit
+    }
+
+    /// The session files of the paintings saved lately: the recent list, then any other in the output folder, newest
+    /// first.
+    public func savedPaintings() -> [URL] {
+        var saves = recent?.saves() ?? []
+        let listed = Set(saves.map(\.path))
+        let keys: [URLResourceKey] = [.contentModificationDateKey]
+        let inFolder = (try? FileManager.default.contentsOfDirectory(at: outputFolder, includingPropertiesForKeys: keys)) ?? []
+        let others = inFolder.filter { $0.pathExtension == "json" && !listed.contains($0.standardizedFileURL.path) }
+        func modified(_ url: URL) -> Date { (try? url.resourceValues(forKeys: Set(keys)).contentModificationDate) ?? .distantPast }
+        saves += others.map(\.standardizedFileURL).sorted { modified($0) > modified($1) }
+        return saves
+    }
+
+    /// Opens the saved painting `url` (a session file) on the canvas.
+    private func open(_ url: URL) {
+        do {
+            try state.open(SessionDocument(contentsOf: url, palette: state.model.palette, config: state.model.config))
+        } catch {
+            state.statusMessage = "not opened: \(error.localizedDescription)"
+        }
     }
 
     // MARK: Dialogs
@@ -230,7 +282,7 @@ public final class PaintSession {
         case .help(let page):
             switch key {
             case .character(" "), .right, .pageDown, .character("l"), .character("j"), .down:
-                let pages = PaintView.helpOverlay(bindings, width: terminalWidth, height: terminalHeight).pages.count
+                let pages = PaintView.helpOverlay(self, width: terminalWidth, height: terminalHeight).pages.count
                 self.dialog = page + 1 < pages ? .help(page: page + 1) : nil
             case .left, .pageUp, .character("h"), .character("k"), .up:
                 self.dialog = .help(page: max(0, page - 1))
@@ -276,8 +328,29 @@ public final class PaintSession {
             default:
                 break
             }
+        case .open(let saves, let selected):
+            switch key {
+            case .escape, .character("q"), .character("O"):
+                self.dialog = nil
+            case .up, .character("k"), .backTab:
+                self.dialog = .open(saves: saves, selected: (selected + saves.count - 1) % saves.count)
+            case .down, .character("j"), .tab:
+                self.dialog = .open(saves: saves, selected: (selected + 1) % saves.count)
+            case .enter, .character(" "):
+                choose(saves[selected])
+            case .character(let character):
+                if let number = character.wholeNumberValue, number >= 1, number <= min(9, saves.count) { choose(saves[number - 1]) }
+            default:
+                break
+            }
         }
         return .none
+    }
+
+    /// A painting chosen in the open dialog: opened, or first a question when the canvas has unsaved changes.
+    private func choose(_ url: URL) {
+        dialog = state.isDirty ? .confirm(.openUnsaved(url)) : nil
+        if !state.isDirty { open(url) }
     }
 
     private func answer(_ question: Confirmation, key: Key) -> Effect {
@@ -314,6 +387,27 @@ public final class PaintSession {
             } else if no {
                 dialog = nil
                 state.statusMessage = "started afresh (the autosave is replaced once you paint)"
+            }
+        case .resume(let url):
+            if yes {
+                dialog = nil
+                open(url)
+            } else if no {
+                dialog = nil
+                try? recent?.setResume(nil)
+                state.statusMessage = "started afresh (O opens a saved painting)"
+            }
+        case .openUnsaved(let url):
+            if yes {
+                dialog = nil
+                open(url)
+            } else if key == .character("w") {
+                dialog = nil
+                save()
+                if !state.isDirty { open(url) }
+            } else if no {
+                dialog = nil
+                state.statusMessage = "keep painting"
             }
         }
         return .none

@@ -20,9 +20,21 @@ public enum PaintView {
                    paletteWidth: paletteWidth(state.palette), classCount: state.palette.count)
     }
 
-    /// The help overlay's layout for a terminal of `width x height`.
-    public static func helpOverlay(_ bindings: KeyBindings, width: Int, height: Int) -> HelpOverlay {
-        HelpOverlay(bindings: bindings, width: max(1, width - 4), height: max(1, height - 4))
+    /// The help overlay's layout for a terminal of `width x height`: the keys, then where the files go.
+    public static func helpOverlay(_ session: PaintSession, width: Int, height: Int) -> HelpOverlay {
+        HelpOverlay(groups: session.bindings.groups + [filesGroup(session)], width: max(1, width - 4), height: max(1, height - 4))
+    }
+
+    /// Where the painter's files are: saves, the preview picture, the autosave.
+    static func filesGroup(_ session: PaintSession) -> KeyBindings.Group {
+        var entries = [KeyBindings.Entry(keys: "saves", help: "w writes into \(session.outputFolder.path)", bindings: [])]
+        if let preview = session.state.renderer?.previewURL {
+            entries.append(KeyBindings.Entry(keys: "preview", help: "\(preview.path), the newest picture (rewritten after each render)", bindings: []))
+        }
+        if let autosave = session.state.autosave {
+            entries.append(KeyBindings.Entry(keys: "autosave", help: autosave.url.path, bindings: []))
+        }
+        return KeyBindings.Group(title: "Files", entries: entries)
     }
 
     /// The whole screen.
@@ -264,7 +276,7 @@ public enum PaintView {
         let bold = CellStyle(attributes: .bold)
         switch dialog {
         case .help(let page):
-            let overlay = helpOverlay(session.bindings, width: screen.width, height: screen.height)
+            let overlay = helpOverlay(session, width: screen.width, height: screen.height)
             let shown = min(page, overlay.pages.count - 1)
             // Every page in a box of one size, so paging does not jump.
             let insideWidth = overlay.pages.indices.map(overlay.width(ofPage:)).max() ?? 0
@@ -290,6 +302,11 @@ public enum PaintView {
             case .restore(let record):
                 lines = ["An earlier run left an unsaved painting", "(\(record.canvas.gridWidth)x\(record.canvas.gridHeight), autosaved \(record.savedAt)).",
                          "", "y  carry on with it", "n  start afresh"]
+            case .resume(let url):
+                lines = ["Carry on with the painting saved last?", url.path, "", "y  open it", "n  start afresh"]
+            case .openUnsaved(let url):
+                lines = ["The painting has unsaved changes. Open", url.path, "", "y  open it anyway", "w  save, then open it",
+                         "n  keep painting"]
             }
             drawTextDialog(title: "Question", lines: lines, into: &screen)
         case .prompt(let prompt):
@@ -309,12 +326,29 @@ public enum PaintView {
             let row = box.y + 1 + selected
             screen.write(" " + lines[selected].padding(toLength: box.width - 4, withPad: " ", startingAt: 0) + " ",
                          x: box.x + 1, y: row, style: CellStyle(attributes: [.reverse, .bold]), limit: box.width - 2)
+        case .open(let saves, let selected):
+            // Name first, then the folder, shortened from the left to what the screen has room for.
+            let room = max(10, screen.width - 8 - 3)
+            let lines = saves.enumerated().map { index, url in
+                let name = url.deletingPathExtension().lastPathComponent
+                var folder = url.deletingLastPathComponent().path
+                let left = room - name.count - 2
+                if folder.count > left { folder = "…" + folder.suffix(max(0, left - 1)) }
+                return (index < 9 ? "\(index + 1)  " : "   ") + name + "  " + folder
+            }
+            let box = drawTextDialog(title: "Open a saved painting", lines: lines + ["", "↑↓ enter: open   esc: close"], into: &screen)
+            let row = box.y + 1 + selected
+            screen.write(" " + lines[selected].padding(toLength: box.width - 4, withPad: " ", startingAt: 0) + " ",
+                         x: box.x + 1, y: row, style: CellStyle(attributes: [.reverse, .bold]), limit: box.width - 2)
         }
     }
 
-    /// A centred box titled `title` with `lines` inside.
+    /// A centred box titled `title` with `lines` inside, each wrapped to the screen's width (a long path breaks
+    /// across lines rather than being cut).
     @discardableResult
     static func drawTextDialog(title: String, lines: [String], into screen: inout Screen) -> Rect {
+        let widest = max(1, screen.width - 4)
+        let lines = lines.flatMap { $0.count <= widest ? [$0] : HelpOverlay.wrap($0, width: widest) }
         let inside = max(title.count + 2, lines.map(\.count).max() ?? 0)
         let box = centred(width: inside + 4, height: lines.count + 2, in: screen)
         screen.box(box, title: title, titleStyle: CellStyle(attributes: .bold))

@@ -33,7 +33,7 @@ public final class PainterState {
     public private(set) var styleHistory: StyleHistory
     public private(set) var undoHistory: UndoHistory
     /// Whether anything changed since the last save (or since the start).
-    public private(set) var isDirty = false
+    public internal(set) var isDirty = false
     /// The newest message for the status line (what an action did, or why it did nothing).
     public var statusMessage: String?
     /// Counts changes to what the picture depends on; a UI can compare it to decide to redraw.
@@ -396,6 +396,14 @@ public final class PainterState {
         chooseStyle(.preset(name))
     }
 
+    /// Draws with `style` from now on, e.g. a seed or preset given on the command line.
+    /// - Throws: `PainterError` when the model has no style encoder or the style does not fit it.
+    public func selectStyle(_ style: StyleSelection) throws {
+        guard model.hasStyle else { throw PainterError(Self.noStyleMessage) }
+        _ = try style.styleCode(config: model.config)
+        chooseStyle(style)
+    }
+
     /// The style of a reference picture (PNG): the style encoder's mu.
     /// - Throws: `PainterError` for a model without encoder, `ImageFileError` for an unreadable picture.
     public func setStyleFromImage(_ url: URL) throws {
@@ -454,7 +462,7 @@ public final class PainterState {
         try SessionRecord(request: request, modelPath: model.path, files: files).write(to: files.session)
         isDirty = false
         autosave?.clear()
-        statusMessage = "saved \(files.image.lastPathComponent) (+ mask, instances, json)"
+        statusMessage = "saved \(files.image.path) (+ mask, instances, json)"
         return files
     }
 

@@ -211,7 +211,7 @@ import Testing
 
     @Test func helpPagesThroughAndCloses() throws {
         let small = try TUIFixtures.session(width: 80, height: 24)
-        let pages = PaintView.helpOverlay(small.bindings, width: 80, height: 24).pages.count
+        let pages = PaintView.helpOverlay(small, width: 80, height: 24).pages.count
         #expect(pages == 2)
         small.type("?")
         #expect(small.dialog == .help(page: 0))
@@ -337,5 +337,67 @@ import Testing
         #expect(state.tool == .line && state.currentClass == 3)
         session.type("f5")
         #expect(state.tool == .line)
+    }
+
+    @Test func aSaveNamesItsFullPathAndTheOpenDialogBringsItBack() throws {
+        let folder = try TUIFixtures.temporaryFolder()
+        let recent = RecentSaves(folder: try TUIFixtures.temporaryFolder())
+        let session = PaintSession(state: try TUIFixtures.state(), outputFolder: folder, recent: recent, width: 100, height: 30)
+        let state = session.state
+        session.type("5 s")
+        let painted = state.canvas
+        let style = state.style
+        session.type("w")
+        let saved = folder.appendingPathComponent("painting-001.json").standardizedFileURL
+        #expect(state.statusMessage == "saved \(folder.appendingPathComponent("painting-001.png").path) (+ mask, instances, json)")
+        #expect(recent.saves() == [saved] && session.lastSave == saved)
+
+        // Paint on, then open the save again: the canvas has unsaved changes, so it asks first.
+        session.type("c")
+        session.type("y")
+        session.type("O")
+        #expect(session.dialog == .open(saves: [saved], selected: 0))
+        session.press(.enter)
+        #expect(session.dialog == .confirm(.openUnsaved(saved)))
+        session.type("y")
+        #expect(session.dialog == nil && state.canvas == painted && state.style == style && !state.isDirty)
+        #expect(state.statusMessage == "opened \(saved.path)")
+        // Without unsaved changes a digit opens at once.
+        session.type("O1")
+        #expect(session.dialog == nil && state.statusMessage == "opened \(saved.path)")
+    }
+
+    @Test func afterSaveAndQuitTheNextStartOffersThatPainting() throws {
+        let folder = try TUIFixtures.temporaryFolder()
+        let recent = RecentSaves(folder: try TUIFixtures.temporaryFolder())
+        let first = PaintSession(state: try TUIFixtures.state(), outputFolder: folder, recent: recent)
+        first.type("6 q")
+        #expect(first.handle(.key(.character("w"))) == .quit)
+        let saved = folder.appendingPathComponent("painting-001.json").standardizedFileURL
+
+        let second = PaintSession(state: try TUIFixtures.state(), outputFolder: folder, recent: recent)
+        #expect(second.dialog == .confirm(.resume(saved)))
+        second.type("y")
+        #expect(second.state.canvas == first.state.canvas && !second.state.isDirty)
+        // Quitting without a save in this run: the offer is gone at the start after.
+        second.type("q")
+        #expect(second.isFinished)
+        #expect(PaintSession(state: try TUIFixtures.state(), outputFolder: folder, recent: recent).dialog == nil)
+
+        // Declining the offer clears it too.
+        try recent.setResume(saved)
+        let declined = PaintSession(state: try TUIFixtures.state(), outputFolder: folder, recent: recent)
+        declined.type("n")
+        #expect(recent.resume() == nil && declined.state.canvas == declined.state.baseScene)
+        // Named on the command line, a painting is not offered over.
+        try recent.setResume(saved)
+        #expect(PaintSession(state: try TUIFixtures.state(), outputFolder: folder, recent: recent, offerLastSave: false).dialog == nil)
+    }
+
+    @Test func withNoSavesTheOpenKeySaysWhere() throws {
+        let folder = try TUIFixtures.temporaryFolder()
+        let session = try TUIFixtures.session(output: folder)
+        session.type("O")
+        #expect(session.dialog == nil && session.state.statusMessage == "no saved paintings yet in \(folder.path) (w saves one)")
     }
 }

@@ -216,4 +216,28 @@ import Testing
         #expect(screen[1, 1].style == CellStyle(foreground: rock, background: sky))
         #expect(screen.text(ofRow: 13).hasPrefix(" fill would cover 63% of the"))
     }
+
+    @Test func dialogsFitEightyColumnsAndTheHelpNamesTheFiles() throws {
+        let record = try TUIFixtures.state(grid: (32, 32)).autosaveRecord
+        let session = PaintSession(state: try TUIFixtures.state(grid: (32, 32)), outputFolder: try TUIFixtures.temporaryFolder(),
+                                   restore: record, width: 80, height: 24)
+        let screen = PaintView.draw(session, width: 80, height: 24, render: .queued, picture: nil, colors: .palette256)
+        let question = try #require((0 ..< 24).first { screen.text(ofRow: $0).contains("(32x32, autosaved") })
+        #expect(screen.text(ofRow: question).contains("autosaved \(record.savedAt)). │"))
+
+        // A path longer than the screen is wide breaks across lines inside the box instead of being cut.
+        let path = "/home/someone/paintings/" + String(repeating: "a-rather-long-folder-name/", count: 4) + "painting-012.json"
+        var blank = Screen(width: 80, height: 24)
+        let box = PaintView.drawTextDialog(title: "Question", lines: ["Open", path, "", "y  open it"], into: &blank)
+        #expect(box.maxX <= 80)
+        let inside = (box.y + 1 ..< box.maxY - 1).map { row in
+            String((box.x + 1 ..< box.maxX - 1).map { blank[$0, row].character }).trimmingCharacters(in: .whitespaces)
+        }
+        #expect(inside.joined().contains(path))
+
+        let help = try TUIFixtures.session(width: 120, height: 50)
+        help.type("?")
+        let text = PaintView.draw(help, width: 120, height: 50, render: .queued, picture: nil, colors: .palette256).text
+        #expect(text.contains("Files") && text.contains("w writes into \(help.outputFolder.path)"))
+    }
 }
