@@ -227,8 +227,26 @@ public enum PaintView {
         let hints = "(\(state.cursorX),\(state.cursorY)) \(state.palette[Int(cell.label)].name)  ? help  q quit"
         let row = layout.statusRow + 1
         let hintsX = max(0, screen.width - hints.count - 1)
-        screen.write(" " + (state.statusMessage ?? ToolHint.text(for: state)), x: 0, y: row, limit: max(0, hintsX - 1))
-        screen.write(hints, x: hintsX, y: row, style: CellStyle(attributes: .dim))
+        if let message = state.statusMessage, message.count + 1 >= hintsX {
+            // A long message (a saved file's full path) takes the whole row.
+            screen.write(" " + fitted(message, width: screen.width - 1), x: 0, y: row)
+        } else {
+            screen.write(" " + (state.statusMessage ?? ToolHint.text(for: state)), x: 0, y: row, limit: max(0, hintsX - 1))
+            screen.write(hints, x: hintsX, y: row, style: CellStyle(attributes: .dim))
+        }
+    }
+
+    /// `text` in at most `width` columns: as it is when it fits; else its first path (a word with a `/`) shortened
+    /// from the left, so the file's name stays; else cut at the end.
+    static func fitted(_ text: String, width: Int) -> String {
+        let excess = text.count - width
+        guard excess > 0 else { return text }
+        var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        if let index = words.firstIndex(where: { $0.contains("/") }), words[index].count > excess + 1 {
+            words[index] = "…" + words[index].suffix(words[index].count - excess - 1)
+            return words.joined(separator: " ")
+        }
+        return String(text.prefix(width))
     }
 
     /// `brush 3 round │ grass │ ICPE on │ style seed 42 │ done in 812 ms │ unsaved`.

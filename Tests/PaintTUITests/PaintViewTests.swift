@@ -214,7 +214,9 @@ import Testing
         let rock = TUIFixtures.palette.entries[2].color
         #expect(screen.text(ofRow: 1).hasPrefix("│░░░░░░░░░░░░░░░░│"))
         #expect(screen[1, 1].style == CellStyle(foreground: rock, background: sky))
-        #expect(screen.text(ofRow: 13).hasPrefix(" fill would cover 63% of the"))
+        // The message is longer than the room beside the cursor's position: it takes the whole row.
+        #expect(screen.text(ofRow: 13) == " fill would cover 63% of the canvas: press again to fill, an")
+        #expect(PaintView.fitted("saved /home/someone/out/painting-001.png (+ mask)", width: 40) == "saved …one/out/painting-001.png (+ mask)")
     }
 
     @Test func dialogsFitEightyColumnsAndTheHelpNamesTheFiles() throws {
