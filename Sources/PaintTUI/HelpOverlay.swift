@@ -20,13 +20,8 @@ public struct HelpOverlay: Sendable, Equatable {
 
     /// Lays out `bindings` inside a box whose inside is `width x height` cells.
     public init(bindings: KeyBindings, width: Int, height: Int) {
-        self.init(groups: bindings.groups, width: width, height: height)
-    }
-
-    /// Lays out `groups` (the keys, and e.g. where files go) inside a box whose inside is `width x height` cells.
-    public init(groups: [KeyBindings.Group], width: Int, height: Int) {
         let rows = max(1, height)
-        let entries = groups.flatMap(\.entries)
+        let entries = bindings.groups.flatMap(\.entries)
         let widestKeys = entries.map(\.keys.count).max() ?? 0
         // Keys wrap at spaces only, so the widest single key name must fit.
         let widestKeyName = entries.flatMap { $0.keys.split(separator: " ") }.map(\.count).max() ?? 0
@@ -37,7 +32,7 @@ public struct HelpOverlay: Sendable, Equatable {
         for columns in 1 ... mostColumns {
             let columnWidth = min(widestLine, (width - (columns - 1) * Self.gap) / columns)
             let keysWidth = min(widestKeys, max(widestKeyName, columnWidth / 3))
-            let lines = Self.lines(groups, width: columnWidth, keysWidth: keysWidth)
+            let lines = Self.lines(bindings, width: columnWidth, keysWidth: keysWidth)
             chosen = (columns, columnWidth, keysWidth, lines)
             if Self.split(lines, rows: rows).count <= columns { break }
         }
@@ -50,10 +45,10 @@ public struct HelpOverlay: Sendable, Equatable {
 
     /// The help as lines of at most `width` characters: titles, then each entry's keys padded to `keysWidth`
     /// and its text wrapped at spaces into the rest.
-    static func lines(_ groups: [KeyBindings.Group], width: Int, keysWidth: Int) -> [Line] {
+    static func lines(_ bindings: KeyBindings, width: Int, keysWidth: Int) -> [Line] {
         var lines: [Line] = []
         let textWidth = max(1, width - keysWidth - 1)
-        for group in groups {
+        for group in bindings.groups {
             lines.append(Line(keys: "", text: group.title, isTitle: true))
             for entry in group.entries {
                 let keys = wrap(entry.keys, width: keysWidth)

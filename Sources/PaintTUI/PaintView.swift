@@ -20,21 +20,17 @@ public enum PaintView {
                    paletteWidth: paletteWidth(state.palette), classCount: state.palette.count)
     }
 
-    /// The help overlay's layout for a terminal of `width x height`: the keys, then where the files go.
+    /// The help overlay's layout for a terminal of `width x height`, leaving a row for `helpFooter`.
     public static func helpOverlay(_ session: PaintSession, width: Int, height: Int) -> HelpOverlay {
-        HelpOverlay(groups: session.bindings.groups + [filesGroup(session)], width: max(1, width - 4), height: max(1, height - 4))
+        HelpOverlay(bindings: session.bindings, width: max(1, width - 4), height: max(1, height - 5))
     }
 
-    /// Where the painter's files are: saves, the preview picture, the autosave.
-    static func filesGroup(_ session: PaintSession) -> KeyBindings.Group {
-        var entries = [KeyBindings.Entry(keys: "saves", help: "w writes into \(session.outputFolder.path)", bindings: [])]
-        if let preview = session.state.renderer?.previewURL {
-            entries.append(KeyBindings.Entry(keys: "preview", help: "\(preview.path), the newest picture (rewritten after each render)", bindings: []))
-        }
-        if let autosave = session.state.autosave {
-            entries.append(KeyBindings.Entry(keys: "autosave", help: autosave.url.path, bindings: []))
-        }
-        return KeyBindings.Group(title: "Files", entries: entries)
+    /// The help's last row: the file that always holds the newest picture, then where saves go (as far as it fits).
+    static func helpFooter(_ session: PaintSession, width: Int) -> String {
+        let saves = "w saves into \(session.outputFolder.path)"
+        guard let preview = session.state.renderer?.previewURL else { return fitted(saves, width: width) }
+        let picture = fitted("newest picture: \(preview.path)", width: width)
+        return picture.count + 3 + saves.count <= width ? picture + "   " + saves : picture
     }
 
     /// The whole screen.
@@ -296,10 +292,11 @@ public enum PaintView {
         case .help(let page):
             let overlay = helpOverlay(session, width: screen.width, height: screen.height)
             let shown = min(page, overlay.pages.count - 1)
-            // Every page in a box of one size, so paging does not jump.
-            let insideWidth = overlay.pages.indices.map(overlay.width(ofPage:)).max() ?? 0
+            // Every page in a box of one size, so paging does not jump; wide enough for the footer's path if the screen is.
+            let footer = helpFooter(session, width: screen.width - 4)
+            let insideWidth = max(overlay.pages.indices.map(overlay.width(ofPage:)).max() ?? 0, footer.count)
             let insideHeight = overlay.pages.flatMap { $0.map(\.count) }.max() ?? 0
-            let box = centred(width: insideWidth + 4, height: insideHeight + 2, in: screen)
+            let box = centred(width: insideWidth + 4, height: insideHeight + 3, in: screen)
             let title: String
             if overlay.pages.count == 1 {
                 title = "Keys: any key closes"
@@ -310,6 +307,7 @@ public enum PaintView {
             }
             screen.box(box, title: title, titleStyle: bold)
             overlay.draw(page: shown, into: &screen, x: box.x + 2, y: box.y + 1)
+            screen.write(footer, x: box.x + 2, y: box.maxY - 2, style: CellStyle(attributes: .dim), limit: box.width - 4)
         case .confirm(let question):
             let lines: [String]
             switch question {

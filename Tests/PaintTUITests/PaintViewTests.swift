@@ -240,6 +240,6 @@ import Testing
         let help = try TUIFixtures.session(width: 120, height: 50)
         help.type("?")
         let text = PaintView.draw(help, width: 120, height: 50, render: .queued, picture: nil, colors: .palette256).text
-        #expect(text.contains("Files") && text.contains("w writes into \(help.outputFolder.path)"))
+        #expect(text.contains("w saves into \(help.outputFolder.path)"))
     }
 }
