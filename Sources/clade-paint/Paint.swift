@@ -103,6 +103,8 @@ struct Paint: ParsableCommand {
         }
         let canvas = try document?.canvas ?? mask.map { try openMask($0, palette: palette.palette, config: config, picture: picture) }
 
+        let startStyle = try style.flatMap { try Self.startStyle($0, config: config, modelPath: modelPath) }
+
         try CursesTerminal.checkTerminal()
         let outFolder = URL(fileURLWithPath: out).standardizedFileURL
         try Self.makeFolder(outFolder, option: "--out")
@@ -114,14 +116,7 @@ struct Paint: ParsableCommand {
         let state = PainterState(model: model, width: picture.width, height: picture.height, grid: grid.map { ($0.width, $0.height) },
                                  canvas: canvas, renderer: renderer, autosave: autosave)
         if let document { try Self.attributing(to: document.url.path) { try state.open(document) } }
-        if let style {
-            let selection: StyleSelection? = switch style {
-            case .random: nil
-            case .seed(let seed): .seed(seed)
-            case .preset(let name): .preset(name)
-            }
-            if let selection { try Self.attributing(to: modelPath) { try state.selectStyle(selection) } }
-        }
+        if let startStyle { try Self.attributing(to: modelPath) { try state.selectStyle(startStyle) } }
         if let styleImage {
             try InputFile.checkExists(styleImage, kind: "reference picture")
             try Self.attributing(to: styleImage) { try state.setStyleFromImage(URL(fileURLWithPath: styleImage)) }
@@ -136,6 +131,20 @@ struct Paint: ParsableCommand {
         if case .signal(let number) = ending {
             FileHandle.standardError.write(Data("clade-paint: stopped by signal \(number); the painting is autosaved in \(autosave.url.path)\n".utf8))
             Foundation.exit(128 + number)
+        }
+    }
+
+    /// The style `--style` asks for (nil: a random one, as without the option), checked against the model.
+    private static func startStyle(_ choice: StyleChoice, config: ModelConfig, modelPath: String) throws -> StyleSelection? {
+        guard config.useVAE else {
+            throw FileProblem(file: modelPath, problem: "--style: this model has no style encoder; its picture follows from the mask alone")
+        }
+        // Unknown presets fail here, with the model's list.
+        _ = try choice.resolve(config: config, modelPath: modelPath, seedSource: { 0 })
+        return switch choice {
+        case .random: nil
+        case .seed(let seed): .seed(seed)
+        case .preset(let name): .preset(name)
         }
     }
 
