@@ -242,14 +242,14 @@ public final class PainterState {
         switch tool {
         case .brush, .eraser:
             next = canvas
-            for point in Self.linePoints(fromX: stroke.lastX, fromY: stroke.lastY, toX: x, toY: y) {
+            for point in GridLine.cells(fromX: stroke.lastX, fromY: stroke.lastY, toX: x, toY: y) {
                 for cell in brushCells(x: point.x, y: point.y) {
                     next[cell.x, cell.y] = tool == .eraser ? baseScene[cell.x, cell.y] : paint
                 }
             }
         case .line:
             next = stroke.before
-            for point in Self.linePoints(fromX: stroke.startX, fromY: stroke.startY, toX: x, toY: y) {
+            for point in GridLine.cells(fromX: stroke.startX, fromY: stroke.startY, toX: x, toY: y) {
                 for cell in brushCells(x: point.x, y: point.y) { next[cell.x, cell.y] = paint }
             }
         case .rectangle:
@@ -285,28 +285,6 @@ public final class PainterState {
         canvas = next
         changed()
         commit(before: before)
-    }
-
-    /// The cells of a straight line from one cell to another, both ends included (Bresenham).
-    public static func linePoints(fromX x0: Int, fromY y0: Int, toX x1: Int, toY y1: Int) -> [(x: Int, y: Int)] {
-        let dx = abs(x1 - x0), dy = -abs(y1 - y0)
-        let sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
-        var error = dx + dy
-        var (x, y) = (x0, y0)
-        var points: [(x: Int, y: Int)] = []
-        while true {
-            points.append((x, y))
-            if x == x1 && y == y1 { return points }
-            let twice = 2 * error
-            if twice >= dy {
-                error += dy
-                x += sx
-            }
-            if twice <= dx {
-                error += dx
-                y += sy
-            }
-        }
     }
 
     // MARK: History
