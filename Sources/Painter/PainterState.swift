@@ -62,10 +62,12 @@ public final class PainterState {
 
     /// - canvas: the painting to start from (a saved mask, a restored autosave); nil starts from the scene of
     ///   `grid` cells (default: `defaultGrid`).
+    /// - style: the style to start with (checked by the caller: `StyleSelection.styleCode(config:)`); nil draws a
+    ///   random seed (or none, for a model without a style encoder).
     /// - seedSource: draws the seeds of random styles.
     public init(
         model: PaintModel, width: Int? = nil, height: Int? = nil, grid: (width: Int, height: Int)? = nil,
-        canvas: Canvas? = nil, renderer: RenderController? = nil, autosave: Autosave? = nil,
+        canvas: Canvas? = nil, renderer: RenderController? = nil, autosave: Autosave? = nil, style: StyleSelection? = nil,
         seedSource: @escaping () -> UInt64 = { UInt64.random(in: 0 ..< 1_000_000_000) }
     ) {
         let config = model.config
@@ -81,7 +83,7 @@ public final class PainterState {
         largestIssuedInstance = self.canvas.largestInstance
         currentClass = Int32(baseScene.cells.last?.label ?? 0)
         icpe = config.useICPE
-        styleHistory = StyleHistory(model.hasStyle ? .seed(seedSource()) : .none)
+        styleHistory = StyleHistory(style ?? (model.hasStyle ? .seed(seedSource()) : .none))
         undoHistory = UndoHistory()
         cursorX = self.canvas.gridWidth / 2
         cursorY = self.canvas.gridHeight / 2

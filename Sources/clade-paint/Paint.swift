@@ -114,9 +114,12 @@ struct Paint: ParsableCommand {
         let pending = try Self.attributing(to: autosave.url.path) { try autosave.pending() }
         let renderer = RenderController(model: model, previewURL: stateFolder.appendingPathComponent("preview.png"), draftPolicy: drafts)
         let state = PainterState(model: model, width: picture.width, height: picture.height, grid: grid.map { ($0.width, $0.height) },
-                                 canvas: canvas, renderer: renderer, autosave: autosave)
-        if let document { try Self.attributing(to: document.url.path) { try state.open(document) } }
-        if let startStyle { try Self.attributing(to: modelPath) { try state.selectStyle(startStyle) } }
+                                 canvas: canvas, renderer: renderer, autosave: autosave, style: document == nil ? startStyle : nil)
+        if let document {
+            try Self.attributing(to: document.url.path) { try state.open(document) }
+            // Another style than the saved one: a change to the saved painting.
+            if let startStyle { try Self.attributing(to: modelPath) { try state.selectStyle(startStyle) } }
+        }
         if let styleImage {
             try InputFile.checkExists(styleImage, kind: "reference picture")
             try Self.attributing(to: styleImage) { try state.setStyleFromImage(URL(fileURLWithPath: styleImage)) }

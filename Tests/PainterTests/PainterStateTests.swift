@@ -494,4 +494,19 @@ import Testing
         #expect(state.canvas == before && !state.isPressed && state.strokeStart == nil)
         #expect(state.undoHistory.undoCount == 0)
     }
+
+    @Test func aStartingStyleIsNoUnsavedChange() throws {
+        let state = try PainterState(model: PainterFixtures.model(), grid: (16, 16), style: .seed(42), seedSource: PainterFixtures.countingSeeds())
+        #expect(state.style == .seed(42) && !state.isDirty)
+        state.randomStyle()
+        #expect(state.style == .seed(100))
+        state.styleBack()
+        #expect(state.style == .seed(42))
+        // Chosen later, a style is a change; one the model does not have is refused.
+        try state.selectStyle(.seed(7))
+        #expect(state.style == .seed(7) && state.isDirty)
+        #expect(throws: PainterError.self) { try state.selectStyle(.preset("nosuch")) }
+        let plain = try PainterState(model: PainterFixtures.model(PainterFixtures.plain), grid: (16, 16))
+        #expect(throws: PainterError.self) { try plain.selectStyle(.seed(1)) }
+    }
 }
