@@ -133,7 +133,6 @@ public final class PaintSession {
                 fill()
             } else {
                 state.press()
-                if state.isPressed { state.statusMessage = "pen down: moving paints; enter lifts it" }
             }
         case .tool(let tool):
             state.selectTool(tool)
@@ -204,7 +203,7 @@ public final class PaintSession {
             if state.isPressed && (state.tool == .line || state.tool == .rectangle) {
                 // The segment or rectangle that still follows the cursor is dropped; what was set stays.
                 state.cancelStroke()
-                state.statusMessage = "\(state.tool.rawValue) ended"
+                state.statusMessage = state.tool == .line ? "line ended" : "rectangle dropped"
             } else if state.isPressed {
                 state.release()
                 state.statusMessage = "pen up"
