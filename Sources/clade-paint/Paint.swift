@@ -12,8 +12,8 @@ struct Paint: ParsableCommand {
         discussion: """
             Keys: arrows or hjkl move, space paints, 1-9 and the palette's letters choose classes, s tries a style, \
             w saves, O opens a saved painting, q quits; ? shows every key and where the files are. The newest picture \
-            is also written to preview.png in the state folder (see --state-dir). The painting is autosaved as you go (see --state-dir); after a \
-            crash the next start offers to restore it. Each change is drawn first as a half-size draft (the status \
+            is also written to preview.png in the state folder, and the painting is autosaved there as you go (see \
+            --state-dir); after a crash the next start offers to restore it, after a save and a quit that painting. Each change is drawn first as a half-size draft (the status \
             line says "draft"), then at full size once you pause (see --drafts).
             """)
 
