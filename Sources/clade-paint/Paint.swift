@@ -75,7 +75,7 @@ struct Paint: ParsableCommand {
             throw ValidationError("--session brings its own mask, grid and size: give it without --mask, --grid and --size.")
         }
         if style != nil && styleImage != nil { throw ValidationError("Give --style or --style-image, not both.") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        try ThreadCount.validate(threads)
     }
 
     func run() throws {
@@ -88,7 +88,10 @@ struct Paint: ParsableCommand {
         let (file, modelPath) = try modelOptions.loadModel()
         let config = file.config
         let picture = size ?? record.map { PictureSize(width: $0.width, height: $0.height) } ?? PictureSize(config: config)
-        if let problem = picture.problem(for: config) { throw FileProblem(file: modelPath, problem: problem) }
+        if let problem = picture.problem(for: config) {
+            let source = size == nil && record != nil ? "the session's size" : "--size"
+            throw FileProblem(file: modelPath, problem: "\(source) \(picture.width)x\(picture.height): \(problem)")
+        }
         if let grid, grid.width > picture.width || grid.height > picture.height {
             throw ValidationError("--grid \(grid.width)x\(grid.height) has more cells than the picture has pixels (\(picture.width)x\(picture.height))")
         }
@@ -102,8 +105,8 @@ struct Paint: ParsableCommand {
             try Self.attributing(to: path) { try SessionDocument(contentsOf: URL(fileURLWithPath: path), palette: palette.palette, config: config) }
         }
         let canvas = try document?.canvas ?? mask.map { try openMask($0, palette: palette.palette, config: config, picture: picture) }
-
         let startStyle = try style.flatMap { try Self.startStyle($0, config: config, modelPath: modelPath) }
+        if let styleImage { try InputFile.checkExists(styleImage, kind: "reference picture") }
 
         try CursesTerminal.checkTerminal()
         let outFolder = URL(fileURLWithPath: out).standardizedFileURL
@@ -121,7 +124,6 @@ struct Paint: ParsableCommand {
             if let startStyle { try Self.attributing(to: modelPath) { try state.selectStyle(startStyle) } }
         }
         if let styleImage {
-            try InputFile.checkExists(styleImage, kind: "reference picture")
             try Self.attributing(to: styleImage) { try state.setStyleFromImage(URL(fileURLWithPath: styleImage)) }
         }
 
@@ -156,15 +158,16 @@ struct Paint: ParsableCommand {
     private func openMask(_ path: String, palette: Palette, config: ModelConfig, picture: PictureSize) throws -> Canvas {
         try InputFile.checkExists(path, kind: "mask file")
         if let instances { try InputFile.checkExists(instances, kind: "instance map file") }
-        let canvas = try Self.attributing(to: path) {
+        // The size is checked from the header, before a huge mask is decoded.
+        return try Self.attributing(to: path) {
             try Canvas.read(mask: URL(fileURLWithPath: path), instances: instances.map { URL(fileURLWithPath: $0) },
-                            palette: palette, classCount: config.classCount)
+                            palette: palette, classCount: config.classCount) { header in
+                guard header.width <= picture.width && header.height <= picture.height else {
+                    throw FileProblem(file: path, problem: "the mask is \(header.width)x\(header.height); the picture is \(picture.width)x\(picture.height): "
+                        + "a mask to paint on is a grid at most the picture's size")
+                }
+            }
         }
-        guard canvas.gridWidth <= picture.width && canvas.gridHeight <= picture.height else {
-            throw FileProblem(file: path, problem: "the mask is \(canvas.gridWidth)x\(canvas.gridHeight); the picture is \(picture.width)x\(picture.height): "
-                + "a mask to paint on is a grid at most the picture's size")
-        }
-        return canvas
     }
 
     private static func makeFolder(_ folder: URL, option: String) throws {
