@@ -1,4 +1,5 @@
-# The commands of the README: `make run ARGS=...`, `make test`, `make bench` and `make latency`. All set the machine up first.
+# The commands of the README: `make run ARGS=...`, `make test`, `make bench` and `make latency`. All set the machine up first;
+# `make install PREFIX=...` and `make uninstall PREFIX=...` do not (they may run as root).
 SHELL := /bin/bash
 # The toolchain image keeps Swift in /opt/swift; a shell that did not read /etc/profile lacks it.
 export PATH := $(PATH):/opt/swift/usr/bin
@@ -6,7 +7,7 @@ SCRATCH ?= .build
 export SCRATCH
 ARGS ?=
 
-.PHONY: setup run test fixtures parity bench latency preview-quality fuzz sanitize stress reliability-ci
+.PHONY: setup run test fixtures parity bench latency preview-quality fuzz sanitize stress reliability-ci install uninstall
 
 setup:
 	@scripts/setup.sh
@@ -68,3 +69,16 @@ stress: setup
 # The bounded form CI runs after `make test`.
 reliability-ci: setup
 	scripts/reliability-ci.sh
+
+# A release build with the bundled model, palettes, shell completions and man pages under PREFIX (scripts/install.sh);
+# DESTDIR stages it for a package. The man pages come from swift-argument-parser's generate-manual plugin.
+PREFIX ?= /usr/local
+DESTDIR ?=
+MANUAL = $(SCRATCH)/plugins/GenerateManual/outputs/clade-paint
+install:
+	swift build -c release --scratch-path $(SCRATCH) --product clade-paint
+	swift package --scratch-path $(SCRATCH) plugin generate-manual --configuration release
+	scripts/install.sh install "$(DESTDIR)$(PREFIX)" $(SCRATCH)/release/clade-paint $(MANUAL)
+
+uninstall:
+	scripts/install.sh uninstall "$(DESTDIR)$(PREFIX)"

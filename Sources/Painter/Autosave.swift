@@ -93,7 +93,7 @@ public final class Autosave: Sendable {
                 if problem != nil { break }
             }
         } catch {
-            problem = "autosave off: cannot make the folder \(folder.path): \(error.localizedDescription)"
+            problem = "autosave off: cannot make the folder \(folder.path): \(WriteFailure.reason(error))"
         }
         url = claimed?.url ?? folder.appendingPathComponent("autosave-\(getpid()).json")
         lock = claimed?.lock

@@ -151,12 +151,15 @@ struct PaintEndToEndTests {
 
     /// The command line that starts the painter in `scratch`'s folder; its exit status goes to `exitFile` there
     /// (tmux's own record of it is not reliable when the test runner started the tmux server).
-    func painter(_ scratch: Scratch, state: String = "state", out: String = "out", exitFile: String = "exit-status") throws -> String {
+    /// - arguments: more options for the painter, as shell words.
+    /// - colors: the terminal's colour settings.
+    func painter(_ scratch: Scratch, arguments: String = "", colors: String = "TERM=xterm-256color COLORTERM=",
+                 state: String = "state", out: String = "out", exitFile: String = "exit-status") throws -> String {
         let binary = try #require(CLI.binary, "clade-paint binary not found next to the test bundle")
         func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         try? FileManager.default.removeItem(at: scratch.url(exitFile))
-        return "cd \(quoted(scratch.folder.path)) && env -u NO_COLOR TERM=xterm-256color COLORTERM= \(quoted(binary.path)) "
-            + "--model \(scratch.modelFile) --palette painted.gpl --state-dir \(state) --out \(out) --threads 1; echo $? > \(exitFile)"
+        return "cd \(quoted(scratch.folder.path)) && env -u NO_COLOR \(colors) \(quoted(binary.path)) "
+            + "--model \(scratch.modelFile) --palette painted.gpl --state-dir \(state) --out \(out) --threads 1 \(arguments); echo $? > \(exitFile)"
     }
 
     /// Waits for the painter started by `painter(_:)` to end and returns its exit status (nil: it did not end).
@@ -173,7 +176,7 @@ struct PaintEndToEndTests {
 
     /// The autosave files in `scratch`'s state folder.
     func autosaves(_ scratch: Scratch, state: String = "state") -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: scratch.url(state).path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: scratch.url(state).path)) ?? []).filter { $0.hasPrefix("autosave") && $0.hasSuffix(".json") }.sorted()
     }
 
     /// `style seed N` on the status line.
@@ -192,8 +195,10 @@ struct PaintEndToEndTests {
         // Paint class_4 (key K) one cell left of the centre (4, 4).
         try pane.press("K", "Left", "Space")
         screen = try pane.waitForScreen("the stroke") { $0.contains("class_4 │ ICPE on") && $0.contains("unsaved") }
-        // Fill the rest with class_2 from the cell above, then undo the fill.
+        // Fill the rest with class_2 from the cell above (most of the canvas: a second press confirms), then undo the fill.
         try pane.press("3", "f", "Up", "Space")
+        try pane.waitForScreen("the fill's warning") { $0.contains("fill would cover") }
+        try pane.press("Space")
         try pane.waitForScreen("the fill") { $0.contains("fill │ class_2") }
         try pane.press("u")
         try pane.waitForScreen("the undo") { $0.contains("undone (1 more)") }
@@ -214,7 +219,7 @@ struct PaintEndToEndTests {
         #expect(milliseconds >= 0)
 
         try pane.press("w")
-        try pane.waitForScreen("the save") { $0.contains("saved painting-001.png (+ mask, instances, json)") }
+        try pane.waitForScreen("the save") { $0.contains("saved \(scratch.url("out/painting-001.png").path) (+ mask, instances, json)") }
         try pane.press("q")
         #expect(exitStatus(scratch) == 0)
         #expect(try pane.terminalModes() == "000")
@@ -317,20 +322,22 @@ struct PaintEndToEndTests {
         try scratch.write("", to: "out/painting-99999999999999999999999.png")
         let pane = try TmuxPane(width: 250, height: 40, command: try painter(scratch, state: "blocker/state", out: "blocker/out"))
         var screen = try pane.waitForScreen("the first picture") { $0.contains("done in ") }
-        #expect(screen.contains("w cannot save: blocker/out: no such folder; autosave off: cannot make the folder"), "\(screen)")
+        let blocker = scratch.url("blocker").path
+        #expect(screen.contains("w cannot save: \(blocker)/out: no such folder; autosave off: cannot make the folder \(blocker)/state: Not a directory"),
+                "\(screen)")
         #expect(screen.contains("│ not autosaved"))
         try pane.press("K", "Space")
         screen = try pane.waitForScreen("the stroke's picture") { $0.contains("class_4 │") && $0.contains("done in ") }
         #expect(!screen.contains("render failed"))
         try pane.press("w")
-        try pane.waitForScreen("the save's error") { $0.contains("not saved: cannot save into blocker/out: no such folder") }
+        try pane.waitForScreen("the save's error") { $0.contains("not saved: cannot save into \(blocker)/out: no such folder") }
         try pane.press("q", "y")
         #expect(exitStatus(scratch) == 0)
 
         let writable = try TmuxPane(width: 120, height: 40, command: try painter(scratch))
         try writable.waitForScreen("the first picture") { $0.contains("done in ") }
         try writable.press("w")
-        try writable.waitForScreen("the save") { $0.contains("saved painting-001.png (+ mask, instances, json)") }
+        try writable.waitForScreen("the save") { $0.contains("saved \(scratch.url("out/painting-001.png").path) (+ mask, instances, json)") }
         try writable.press("q")
         #expect(exitStatus(scratch) == 0)
     }
@@ -354,7 +361,8 @@ struct PaintEndToEndTests {
         try pane.tmux(["resize-window", "-t", pane.target, "-x", "60", "-y", "20"])
         screen = try pane.waitForScreen("the panels again") { $0.contains("Classes") }
         #expect(screen.contains("Canvas 8x8") && !screen.contains("needs at least"))
-        #expect(screen.contains("brush 1 round │") && !screen.contains("class_4 │") && !screen.contains("unsaved"), "\(screen)")
+        let status = try #require(screen.split(separator: "\n").first { $0.contains("│ ICPE on │") })
+        #expect(status.contains("brush 1 round │ class_0 │") && !status.contains("unsaved"), "\(screen)")
         try pane.press("q")
         #expect(exitStatus(scratch) == 0)
     }

@@ -61,6 +61,19 @@ enum TUIFixtures {
         try PaintSession(state: state(name, grid: grid), outputFolder: output ?? temporaryFolder(), width: width, height: height)
     }
 
+    /// A state folder where an earlier painter ended without a clean quit, leaving `record` (saved at a whole second,
+    /// as the file keeps it) in its autosave.
+    static func folderWithOrphan(_ record: AutosaveRecord) throws -> (folder: URL, record: AutosaveRecord) {
+        let folder = try temporaryFolder()
+        var record = record
+        record.savedAt = Date(timeIntervalSince1970: 1_800_000_000)
+        let ended = Autosave(folder: folder, delay: 60)
+        ended.schedule(record)
+        ended.flush()
+        ended.close()
+        return (folder, record)
+    }
+
     /// A fresh empty folder under the system's temporary folder.
     static func temporaryFolder() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("paint-tui-tests-\(UUID().uuidString)")
