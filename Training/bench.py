@@ -342,7 +342,8 @@ def main() -> None:
     names = [PEER_NAMES[engine] for engine in peers]
     print(f"\n{size}, {args.threads} threads each, median of {args.repeat} alternated passes; "
           f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}; "
-          f"sgemm ceiling (M=512 N=4096 K=4608, median of {len(sgemm)} runs) {ceiling:.1f} GFLOP/s\n")
+          f"sgemm ceiling (M=512 N=4096 K=4608, median of {len(sgemm)} runs) {ceiling:.1f} GFLOP/s; "
+          f"OpenBLAS kernels {sgemm[0]['blas_kernels']}\n")
     print(f"| model | GFLOP | {' | '.join(f'{n} ms' for n in names)} | Swift ms | best peer/Swift | PyTorch/Swift | "
           f"Swift GFLOP/s | of ceiling | max abs diff from PyTorch ({', '.join(['Swift'] + names[1:])}) | "
           f"peak RSS (Swift (limit), {', '.join(names)}) |")

@@ -136,11 +136,12 @@ struct Render: ParsableCommand {
                 try FileProblem.attributing(to: outputs[index]) {
                     try PNGImage(tensor: generated.image).write(to: URL(fileURLWithPath: outputs[index]), fast: true)
                 }
-                let job = jobs[index]
+                let job = jobs[index], written = clock.now - start
                 let grid = job.isGrid(width: picture.width, height: picture.height) ? " (grid \(job.labels.width)x\(job.labels.height) upsampled)" : ""
-                Self.say("\(job.path) -> \(outputs[index]): \(picture.width)x\(picture.height)\(grid) "
+                Self.say("\(job.path) -> \(outputs[index]): \(picture.width)x\(picture.height)\(grid) in "
+                    + "\(Self.milliseconds(generated.conditioning + generated.generator + written)) "
                     + "(conditioning \(Self.milliseconds(generated.conditioning)), generator \(Self.milliseconds(generated.generator)), "
-                    + "write \(Self.milliseconds(clock.now - start)))")
+                    + "write \(Self.milliseconds(written)))")
             })
         try pipeline.run(count: jobs.count)
         let seconds = Self.seconds(clock.now - batchStart)

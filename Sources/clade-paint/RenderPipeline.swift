@@ -18,7 +18,13 @@ struct RenderPipeline<Conditioned: Sendable, Picture: Sendable> {
     /// Runs jobs `0 ..< count`.
     func run(count: Int) throws {
         let state = PipelineState<Conditioned, Picture>()
-        let conditionSlots = DispatchSemaphore(value: depth), writeSlots = DispatchSemaphore(value: depth)
+        // Slots start at 0 and are handed out by signals: libdispatch traps when a semaphore is released below the
+        // value it was created with, as these are when a batch stops early.
+        let conditionSlots = DispatchSemaphore(value: 0), writeSlots = DispatchSemaphore(value: 0)
+        for _ in 0 ..< depth {
+            conditionSlots.signal()
+            writeSlots.signal()
+        }
         let conditioned = DispatchSemaphore(value: 0), conditionerDone = DispatchSemaphore(value: 0)
         let written = DispatchGroup()
         let writer = DispatchQueue(label: "clade-paint.render.write")

@@ -1,3 +1,4 @@
+import CLADE
 import Foundation
 import Testing
 
@@ -44,6 +45,8 @@ enum CLI {
         process.currentDirectoryURL = folder
         var env = ProcessInfo.processInfo.environment
         env["CLADE_PAINT_MODEL"] = nil
+        // The same BLAS kernels as this process, so a picture compares bit for bit with the engine run in-process.
+        env["OPENBLAS_CORETYPE"] = env["OPENBLAS_CORETYPE"] ?? BLASKernels.current
         env.merge(environment) { $1 }
         process.environment = env
         process.standardOutput = out
