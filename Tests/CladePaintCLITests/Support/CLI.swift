@@ -17,6 +17,11 @@ enum CLI {
         return nil
     }()
 
+    /// The OpenBLAS kernels every `clade-paint` started by a test runs (`OPENBLAS_CORETYPE`): this process's, so that
+    /// pictures from a subprocess compare bit for bit with the engine run here and with each other (`clade-paint`
+    /// would otherwise choose faster kernels of its own where OpenBLAS fell back to generic ones, `BLASRelaunch`).
+    static let kernels = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? BLASKernels.current
+
     /// What one run of the binary did.
     struct Result {
         var status: Int32
@@ -45,8 +50,7 @@ enum CLI {
         process.currentDirectoryURL = folder
         var env = ProcessInfo.processInfo.environment
         env["CLADE_PAINT_MODEL"] = nil
-        // The same BLAS kernels as this process, so a picture compares bit for bit with the engine run in-process.
-        env["OPENBLAS_CORETYPE"] = env["OPENBLAS_CORETYPE"] ?? BLASKernels.current
+        env["OPENBLAS_CORETYPE"] = kernels
         env.merge(environment) { $1 }
         process.environment = env
         process.standardOutput = out
