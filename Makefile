@@ -23,11 +23,13 @@ fixtures: setup
 	.venv/bin/python Training/make_fixtures.py
 	.venv/bin/python Training/make_conditioning_fixtures.py
 
-# Swift engine against PyTorch on the same weights and input (docs/performance.md); BENCH_ARGS e.g. --repeat 9.
+# Swift engine against PyTorch eager, ONNX Runtime and OpenVINO on the same weights and input, and a folder of
+# masks through `render` (docs/performance.md); BENCH_ARGS e.g. --repeat 9. The peers live in .venv-bench.
 BENCH_ARGS ?=
 bench: setup
+	@scripts/bench-setup.sh
 	swift build -c release --scratch-path $(SCRATCH) --product clade-paint
-	.venv/bin/python Training/bench.py --binary $(SCRATCH)/release/clade-paint $(BENCH_ARGS)
+	.venv-bench/bin/python Training/bench.py --binary $(SCRATCH)/release/clade-paint $(BENCH_ARGS)
 
 # The parity figures: max error of the Swift engine against the PyTorch reference, per fixture.
 parity: setup
