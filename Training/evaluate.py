@@ -23,6 +23,8 @@ Per model and track, with ICPE on and off (a zero distance map, what the painter
 - per-class-region FD: the same on the bottleneck features averaged over each class's region (the label map
   the picture was made from; for the real renders their own label map), over pictures where the class covers
   at least REGION_MIN_CELLS of the bottleneck's cells: which classes look least real;
+- colour FD: the same distance on a feature of colour alone (square roots of each picture's joint RGB
+  histogram), which the segmenter's class-trained features largely ignore: murky haze shows here;
 - ICPE: the mean and largest absolute pixel change (0..255) between the pictures with ICPE on and off.
 Styles (models with an encoder, on the first --style-layouts procedural layouts): the FD of pictures under
 random N(0, I) codes, under the model's style bank (when it has one) and under each preset, against the real
@@ -77,6 +79,7 @@ SHEET_STYLE = "noon"
 # and a distance needs this many such regions on both sides.
 REGION_MIN_CELLS = 16
 REGION_MIN_PICTURES = 8
+COLOUR_LEVELS = 4
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -184,6 +187,16 @@ class Judge:
         logits, bottleneck = self.model.predict(self.resize(images.to(self.device).float()))
         bottleneck = bottleneck.float()
         return logits.argmax(1), bottleneck.mean(dim=(2, 3)), bottleneck
+
+
+def colour_features(images: torch.Tensor) -> torch.Tensor:
+    """Per picture [N, 3, H, W] in [-1, 1]: the square roots of its joint RGB histogram (COLOUR_LEVELS levels per
+    channel, bins as fractions of the pixels), [N, COLOUR_LEVELS^3]. A feature of colour alone, blind to the
+    segmenter's classes: grey-brown haze and washed-out tints land far from the real renders' colours."""
+    levels = ((images.float().clamp(-1, 1) + 1) / 2 * COLOUR_LEVELS).long().clamp(max=COLOUR_LEVELS - 1)
+    index = ((levels[:, 0] * COLOUR_LEVELS + levels[:, 1]) * COLOUR_LEVELS + levels[:, 2]).flatten(1)
+    counts = torch.stack([torch.bincount(row, minlength=COLOUR_LEVELS ** 3) for row in index]).float()
+    return (counts / index.shape[1]).sqrt().cpu()
 
 
 def region_features(bottleneck: torch.Tensor, labels: torch.Tensor, classes: int) -> list[torch.Tensor]:
@@ -303,6 +316,7 @@ class Scores:
         classes = len(class_names)
         self.confusion = torch.zeros(classes, classes, dtype=torch.int64)
         self.features: list[torch.Tensor] = []
+        self.colours: list[torch.Tensor] = []
         self.regions: list[list[torch.Tensor]] = []
 
     def add(self, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
@@ -311,11 +325,15 @@ class Scores:
         target = resize_labels(labels.to(self.judge.device).long(), self.judge)
         self.confusion += confusion_matrix(prediction, target, len(self.class_names), self.ignored)
         self.features.append(feature.cpu())
+        self.colours.append(colour_features(images))
         self.regions.append(region_features(bottleneck, target, len(self.class_names)))
         return feature
 
     def feature_matrix(self) -> torch.Tensor:
         return torch.cat(self.features)
+
+    def colour_matrix(self) -> torch.Tensor:
+        return torch.cat(self.colours)
 
     def summary(self, real: "Scores | None") -> dict:
         """mIoU, pixel accuracy, per-class IoU and, against the real pictures' scores, the FD overall and
@@ -325,15 +343,17 @@ class Scores:
         if real is not None:
             result["segmenter_feature_frechet_distance"] = round(
                 frechet_distance(self.feature_matrix().numpy(), real.feature_matrix().numpy()), 4)
+            result["colour_frechet_distance"] = round(
+                frechet_distance(self.colour_matrix().numpy(), real.colour_matrix().numpy()), 4)
             result["region_frechet_distance"] = region_distances(self.regions, real.regions, self.class_names)
         result["per_class_iou"] = scores["per_class_iou"]
         return result
 
 
 def evaluate_track(generator: SPADEGenerator, config: ModelConfig, track: Track, bank: np.ndarray | None,
-                   judge: Judge, real: Scores, args) -> tuple[dict, torch.Tensor]:
+                   judge: Judge, real: Scores, args) -> tuple[dict, tuple[torch.Tensor, torch.Tensor]]:
     """Scores of one model on one track under its random styles, with ICPE on and (for ICPE models) off,
-    and the pixel change between the two; also the features of the pictures with ICPE on."""
+    and the pixel change between the two; also the (segmenter, colour) features of the pictures with ICPE on."""
     modes = (True, False) if config.use_icpe else (True,)
     scores = {mode: Scores(judge, config.class_names, real.ignored) for mode in modes}
     change_sum, change_max, pixels = 0.0, 0, 0
@@ -355,10 +375,11 @@ def evaluate_track(generator: SPADEGenerator, config: ModelConfig, track: Track,
         off = scores[False].summary(real)
         result["icpe_off"] = {
             "mean_abs_pixel_change": round(change_sum / pixels, 3), "max_abs_pixel_change": change_max,
-            **{key: off[key] for key in ("miou", "pixel_accuracy", "segmenter_feature_frechet_distance")},
+            **{key: off[key] for key in ("miou", "pixel_accuracy", "segmenter_feature_frechet_distance",
+                                         "colour_frechet_distance")},
             "region_frechet_distance": {name: value["fd"] for name, value in off["region_frechet_distance"].items()},
         }
-    return result, scores[True].feature_matrix()
+    return result, (scores[True].feature_matrix(), scores[True].colour_matrix())
 
 
 @torch.no_grad()
@@ -400,13 +421,14 @@ def real_diversity(judge: Judge, args) -> dict:
 
 
 def evaluate_styles(generator: SPADEGenerator, config: ModelConfig, track: Track, bank: np.ndarray | None,
-                    judge: Judge, real: Scores, real_by_style: dict, own: torch.Tensor | None, args) -> dict:
+                    judge: Judge, real: Scores, real_by_style: dict, own: tuple | None, args) -> dict:
     """FD of pictures of the first `args.style_layouts` procedural layouts under random N(0, I) codes, the
     style bank's codes and each preset, against the real renders under their own random styles (`fd`) and
-    under the same style (`fd_same_style`). `own`: the procedural track's features (its pictures are those
-    of the model's own random styles, which are then not drawn again), or None."""
+    under the same style (`fd_same_style`), on segmenter features and on colour features (`colour_...`).
+    `own`: the procedural track's (segmenter, colour) features (its pictures are those of the model's own
+    random styles, which are then not drawn again), or None."""
     indices = list(range(min(args.style_layouts, len(track))))
-    reference = real.feature_matrix()[:len(indices)].numpy()
+    reference = (real.feature_matrix()[:len(indices)].numpy(), real.colour_matrix()[:len(indices)].numpy())
     choices = {"random N(0, I)": lambda i: style_codes(i, 0, config.z_dim)}
     if bank is not None:
         choices["random (style bank)"] = lambda i: style_codes(i, 0, config.z_dim, bank)
@@ -417,18 +439,20 @@ def evaluate_styles(generator: SPADEGenerator, config: ModelConfig, track: Track
     result = {}
     for name, codes in choices.items():
         if name == own_name and own is not None:
-            features = own[:len(indices)].numpy()
+            features, colours = (f[:len(indices)].numpy() for f in own)
         else:
-            parts = [judge(generate(generator, config, track, part, codes(part)))[1].cpu()
-                     for part in batches(len(indices), args.batch_size)]
-            features = torch.cat(parts).numpy()
+            images = [generate(generator, config, track, part, codes(part))
+                      for part in batches(len(indices), args.batch_size)]
+            features = torch.cat([judge(part)[1].cpu() for part in images]).numpy()
+            colours = torch.cat([colour_features(part) for part in images]).numpy()
         same = real_by_style.get(name.removeprefix("preset "), reference) if name.startswith("preset") else reference
-        result[name] = {"fd": round(frechet_distance(features, reference), 4),
-                        "fd_same_style": round(frechet_distance(features, same), 4)}
-    presets = [v["fd"] for k, v in result.items() if k.startswith("preset")]
+        result[name] = {"fd": round(frechet_distance(features, reference[0]), 4),
+                        "fd_same_style": round(frechet_distance(features, same[0]), 4),
+                        "colour_fd": round(frechet_distance(colours, reference[1]), 4),
+                        "colour_fd_same_style": round(frechet_distance(colours, same[1]), 4)}
+    presets = [v for k, v in result.items() if k.startswith("preset")]
     if presets:
-        result["presets mean"] = {"fd": round(float(np.mean(presets)), 4), "fd_same_style": round(float(np.mean(
-            [v["fd_same_style"] for k, v in result.items() if k.startswith("preset")])), 4)}
+        result["presets mean"] = {key: round(float(np.mean([v[key] for v in presets])), 4) for key in presets[0]}
     return result
 
 
@@ -606,9 +630,9 @@ def markdown_report(report: dict) -> str:
                  f"{number(real['pixel_accuracy'])} | 0 | {number(real.get('diversity_l1'))} | "
                  f"{number(real.get('diversity_features'), 2)} |")
     lines += ["", "## Every track", "",
-              "| model | track | mIoU | pixel acc. | seg. feature FD | FD / procedural FD | ICPE off: mean (max) pixel "
-              "change | ICPE off: mIoU | ICPE off: pixel acc. | ICPE off: FD |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+              "| model | track | mIoU | pixel acc. | seg. feature FD | FD / procedural FD | colour FD | ICPE off: mean "
+              "(max) pixel change | ICPE off: mIoU | ICPE off: pixel acc. | ICPE off: FD | ICPE off: colour FD |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for m in report["models"]:
         base = m["segmenter_feature_frechet_distance"]
         for track, t in m["tracks"].items():
@@ -616,10 +640,12 @@ def markdown_report(report: dict) -> str:
             lines.append(
                 f"| {m['name']} | {track} | {number(t['miou'])} | {number(t['pixel_accuracy'])} | "
                 f"{number(t['segmenter_feature_frechet_distance'], 2)} | "
-                f"{number(t['segmenter_feature_frechet_distance'] / base if base else None, 2)} | " +
+                f"{number(t['segmenter_feature_frechet_distance'] / base if base else None, 2)} | "
+                f"{number(t['colour_frechet_distance'], 3)} | " +
                 (f"{off['mean_abs_pixel_change']:.2f} ({off['max_abs_pixel_change']}) | {number(off['miou'])} | "
-                 f"{number(off['pixel_accuracy'])} | {number(off['segmenter_feature_frechet_distance'], 2)} |"
-                 if off else "- | - | - | - |"))
+                 f"{number(off['pixel_accuracy'])} | {number(off['segmenter_feature_frechet_distance'], 2)} | "
+                 f"{number(off['colour_frechet_distance'], 3)} |"
+                 if off else "- | - | - | - | - |"))
     classes = list(real["per_class_iou"])
     lines += ["", "## Frechet distance per class region", "",
               "Pictures where the class covers fewer than "
@@ -637,11 +663,13 @@ def markdown_report(report: dict) -> str:
     styled = [m for m in report["models"] if m.get("styles")]
     if styled:
         lines += ["", "## Styles", "",
-                  "| model | style | FD vs real renders (own random styles) | FD vs real renders in the same style |",
-                  "|---|---|---|---|"]
+                  "| model | style | seg. feature FD vs real renders (own random styles) | ... in the same style "
+                  "| colour FD vs real renders (own random styles) | ... in the same style |",
+                  "|---|---|---|---|---|---|"]
         for m in styled:
             for name, s in m["styles"].items():
-                lines.append(f"| {m['name']} | {name} | {number(s['fd'], 2)} | {number(s['fd_same_style'], 2)} |")
+                lines.append(f"| {m['name']} | {name} | {number(s['fd'], 2)} | {number(s['fd_same_style'], 2)} | "
+                             f"{number(s['colour_fd'], 3)} | {number(s['colour_fd_same_style'], 3)} |")
     lines += [
         "",
         "- mIoU / pixel accuracy: the segmenter's prediction on each picture against the label map it was made "
@@ -650,6 +678,8 @@ def markdown_report(report: dict) -> str:
         "and of the real renders of the procedural held-out layouts (the same reference for every track). It is "
         "FID's formula on a feature extractor trained here, not an FID, and not comparable to published numbers; "
         "with few pictures it is biased upwards, so compare numbers of equal sample size only. Lower is better.",
+        f"- colour FD: the same distance on colour features (square roots of each picture's joint RGB histogram, "
+        f"{COLOUR_LEVELS} levels per channel): blind to the classes, it sees haze, tints and lost contrast.",
         "- ICPE off: the same pictures with a zero distance map (the painter's ICPE key); pixel change in grey "
         "levels (0..255), mean over all pixels and channels, and the largest.",
         "- diversity: mean pairwise distance between pictures of one layout under different random style "
@@ -693,14 +723,14 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--presets", default=None,
                    help="comma-separated presets to score in the style comparison (default: all; 'none': none)")
     p.add_argument("--tracks", default=",".join(TRACKS),
-                   help=f"comma-separated tracks to score, of {', '.join(TRACKS)} (pictures use all)")
+                   help=f"comma-separated tracks to score, of {', '.join(TRACKS)}, or 'none' (pictures use all)")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--cache-dir", default="runs/cache")
     p.add_argument("--workers", type=int, default=0, help="processes for rendering the held-out set (0: all)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     p.add_argument("--threads", type=int, default=0)
     args = p.parse_args(argv)
-    args.tracks = [t for t in args.tracks.split(",") if t]
+    args.tracks = [t for t in args.tracks.split(",") if t and t != "none"]
     if args.presets is not None:
         args.presets = [] if args.presets == "none" else [name for name in args.presets.split(",") if name]
     unknown = sorted(set(args.tracks) - set(TRACKS))
@@ -732,7 +762,10 @@ def main(argv: list[str] | None = None) -> dict:
     seeds = list(range(data.HELDOUT_SEED_BASE, data.HELDOUT_SEED_BASE + args.style_layouts))
     presets = sorted({name for config in configs if config.use_vae for name in config.style_presets
                       if name in landscape.STYLE_PRESETS and (args.presets is None or name in args.presets)})
-    real_by_style = {name: judge(real_renders(seeds, name, judge))[1].cpu().numpy() for name in presets}
+    real_by_style = {}
+    for name in presets:
+        images = real_renders(seeds, name, judge)
+        real_by_style[name] = (judge(images)[1].cpu().numpy(), colour_features(images).numpy())
 
     results, pictures = [], []
     for name, path in models:

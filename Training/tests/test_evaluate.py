@@ -62,6 +62,19 @@ def test_style_codes_come_from_the_bank_when_given():
     assert all(any(np.array_equal(code, row) for row in bank) for code in codes.numpy())
 
 
+def test_colour_features_are_root_histograms_of_the_pictures():
+    images = torch.full((2, 3, 4, 4), -1.0)
+    images[1, 0] = 1.0  # the second picture is pure red
+    images[1, :, :2] = 1.0  # with a white top half
+    features = evaluate.colour_features(images)
+    levels = evaluate.COLOUR_LEVELS
+    assert features.shape == (2, levels ** 3)
+    assert features[0, 0] == 1 and features[0].sum() == 1
+    red, white = (levels - 1) * levels * levels, levels ** 3 - 1
+    torch.testing.assert_close(features[1, [red, white]], torch.tensor([0.5 ** 0.5, 0.5 ** 0.5]))
+    assert (features ** 2).sum(1).allclose(torch.ones(2))
+
+
 def test_region_features_average_the_bottleneck_over_each_class():
     bottleneck = torch.zeros(2, 3, 8, 8)
     bottleneck[:, 0, :4] = 1.0  # channel 0 is 1 on the top half
