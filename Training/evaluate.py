@@ -80,6 +80,8 @@ SHEET_STYLE = "noon"
 REGION_MIN_CELLS = 16
 REGION_MIN_PICTURES = 8
 COLOUR_LEVELS = 4
+# The styles table's floor row: real renders of the same scenes under another random style.
+REAL_OTHER_STYLE = "real renders, another random style"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -453,6 +455,17 @@ def evaluate_styles(generator: SPADEGenerator, config: ModelConfig, track: Track
     presets = [v for k, v in result.items() if k.startswith("preset")]
     if presets:
         result["presets mean"] = {key: round(float(np.mean([v[key] for v in presets])), 4) for key in presets[0]}
+    # The floor for random styles: the same scenes rendered under another random landscape style.
+    from landscape.style import random_style as random_landscape_style
+
+    seeds = [data.HELDOUT_SEED_BASE + i for i in indices]
+    images = torch.cat([real_renders([seed], random_landscape_style(np.random.default_rng([seed, 1])), judge)
+                        for seed in seeds])
+    features, colours = judge(images)[1].cpu().numpy(), colour_features(images).numpy()
+    floor = {"fd": round(frechet_distance(features, reference[0]), 4),
+             "colour_fd": round(frechet_distance(colours, reference[1]), 4)}
+    result[REAL_OTHER_STYLE] = {"fd": floor["fd"], "fd_same_style": floor["fd"], "colour_fd": floor["colour_fd"],
+                                "colour_fd_same_style": floor["colour_fd"]}
     return result
 
 
@@ -686,7 +699,8 @@ def markdown_report(report: dict) -> str:
         "codes (L1 of RGB in [0, 1]; L2 of segmenter features). The real row renders layouts under "
         "random landscape styles.",
         "- Styles: 'same style' compares preset pictures with real renders under the landscape preset of that "
-        "name, random styles with the renders' own random styles.",
+        "name, random styles with the renders' own random styles; the row of real renders under another random "
+        "style is the floor a perfect random-style sampler would reach with this many pictures.",
         "- G GMACs: multiply-adds of convolutions and linear layers for one picture; the CLADE class lookup "
         "is a gather and not counted.",
         "",

@@ -180,7 +180,8 @@ def test_a_style_bank_model_draws_its_random_styles_from_the_bank(tmp_path):
     model = report["models"][0]
     assert model["random_styles"] == "style bank" and model["style_bank"] == 5
     assert list(model["tracks"]) == ["procedural"]
-    assert set(model["styles"]) == {"random N(0, I)", "random (style bank)", "preset noon", "presets mean"}
+    assert set(model["styles"]) == {"random N(0, I)", "random (style bank)", "preset noon", "presets mean",
+                                    evaluate.REAL_OTHER_STYLE}
     with pytest.raises(SystemExit, match="unknown"):
         evaluate.main(["--model", str(tmp_path / "bank.safetensors"), "--segmenter", str(tmp_path / "seg.pt"),
                        "--out", str(tmp_path / "eval"), "--tracks", "painted"])
