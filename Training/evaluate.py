@@ -29,7 +29,8 @@ Per model and track, with ICPE on and off (a zero distance map, what the painter
 Styles (models with an encoder, on the first --style-layouts procedural layouts): the FD of pictures under
 random N(0, I) codes, under the model's style bank (when it has one) and under each preset, against the real
 renders under their own random styles and against the real renders under the same style (the landscape preset
-of that name; random styles: the renders' own random styles); style diversity: for --diversity-layouts
+of that name; random styles: the renders' own random styles), with the floor a perfect random-style sampler would
+reach (the same scenes rendered under another random style); style diversity: for --diversity-layouts
 compositions, pictures under --styles random codes; the mean pairwise L1 distance of the pictures (RGB in
 [0, 1]) and the mean pairwise L2 distance of their segmenter features (the real reference renders procedural
 layouts under random landscape styles).
@@ -43,6 +44,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -398,11 +400,20 @@ def evaluate_real(judge: Judge, cache: data.SampleCache, class_names: list[str],
     return result, real
 
 
-def real_renders(seeds: list[int], style, judge: Judge) -> torch.Tensor:
+def _render_with_style(task) -> np.ndarray:
+    seed, style, width, height = task
+    return landscape.render_with_style(seed, style, width, height).image
+
+
+def real_renders(seeds: list[int], style, judge: Judge, workers: int = 1) -> torch.Tensor:
     """Renders [N, 3, h, w] in [-1, 1] of the scenes `seeds` at the segmenter's size under `style` (a
-    landscape Style, a preset name, or None for each scene's own random style)."""
-    renders = [(landscape.render_sample(seed, judge.width, judge.height) if style is None else
-                landscape.render_with_style(seed, style, judge.width, judge.height)).image for seed in seeds]
+    landscape Style or a preset name), on `workers` processes."""
+    tasks = [(seed, style, judge.width, judge.height) for seed in seeds]
+    if workers > 1 and len(tasks) > 1:
+        with multiprocessing.get_context("spawn").Pool(min(workers, len(tasks))) as pool:
+            renders = pool.map(_render_with_style, tasks)
+    else:
+        renders = [_render_with_style(task) for task in tasks]
     return torch.from_numpy(np.stack(renders)).permute(0, 3, 1, 2).float().div(127.5).sub(1)
 
 
@@ -778,7 +789,7 @@ def main(argv: list[str] | None = None) -> dict:
                       if name in landscape.STYLE_PRESETS and (args.presets is None or name in args.presets)})
     real_by_style = {}
     for name in presets:
-        images = real_renders(seeds, name, judge)
+        images = real_renders(seeds, name, judge, args.workers or os.cpu_count() or 1)
         real_by_style[name] = (judge(images)[1].cpu().numpy(), colour_features(images).numpy())
 
     results, pictures = [], []

@@ -182,6 +182,13 @@ def test_a_style_bank_model_draws_its_random_styles_from_the_bank(tmp_path):
     assert list(model["tracks"]) == ["procedural"]
     assert set(model["styles"]) == {"random N(0, I)", "random (style bank)", "preset noon", "presets mean",
                                     evaluate.REAL_OTHER_STYLE}
+    report = evaluate.main(["--model", str(tmp_path / "bank.safetensors"), "--segmenter", str(tmp_path / "seg.pt"),
+                            "--out", str(tmp_path / "eval2"), "--count", "4", "--styles", "2", "--style-layouts", "3",
+                            "--tracks", "none", "--presets", "none", "--cache-dir", str(tmp_path / "cache"),
+                            "--workers", "1"])
+    model = report["models"][0]
+    assert model["tracks"] == {} and model["miou"] is None
+    assert set(model["styles"]) == {"random N(0, I)", "random (style bank)", evaluate.REAL_OTHER_STYLE}
     with pytest.raises(SystemExit, match="unknown"):
         evaluate.main(["--model", str(tmp_path / "bank.safetensors"), "--segmenter", str(tmp_path / "seg.pt"),
                        "--out", str(tmp_path / "eval"), "--tracks", "painted"])
