@@ -115,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="share of batches trained with a zero distance map (the app's ICPE off)")
     o.add_argument("--init-from", default="",
                    help="model file whose generator and encoder weights training starts from (same architecture)")
+    o.add_argument("--d-warmup", type=int, default=0,
+                   help="first steps that train the discriminator alone (a fresh one, e.g. with --init-from, "
+                        "would otherwise steer trained weights by its first random verdicts)")
 
     d = p.add_argument_group("data")
     d.add_argument("--data", choices=("landscape", "folder"), default="landscape")
@@ -386,6 +389,36 @@ class Trainer:
         labels = batch["labels"]
         balance = losses.class_balance(labels, self.config.class_count) if segmentation else None
         result = {}
+        if self.step_count < args.d_warmup:
+            with torch.no_grad(), self.autocast():
+                z = reparameterize(*[t.float() for t in self.e(real)]) if self.e is not None else None
+                fake = self.g(seg, dist_map, z)
+        else:
+            fake = self.generator_step(seg, real, dist_map, labels, balance, result)
+        self.discriminator.requires_grad_(True)
+        batch_size = seg.shape[0]
+        with self.autocast():
+            if segmentation:
+                d_loss = self.segmentation_d_loss(real, fake.detach(), labels, balance, result)
+            else:
+                both = torch.cat((torch.cat((seg, fake.detach()), 1), torch.cat((seg, real), 1)), 0)
+                predictions = self.d(both)
+                fake_pred = [[t[:batch_size] for t in scale] for scale in predictions]
+                real_pred = [[t[batch_size:] for t in scale] for scale in predictions]
+                d_loss = losses.hinge_d_loss(real_pred, fake_pred)
+                result["d_hinge"] = d_loss
+        self.opt_d.zero_grad(set_to_none=True)
+        d_loss.backward()
+        self.opt_d.step()
+        self.step_count += 1
+        self.images_seen += batch_size * self.run.world_size
+        return {k: v.detach().float() for k, v in result.items()}
+
+    def generator_step(self, seg: torch.Tensor, real: torch.Tensor, dist_map: torch.Tensor | None,
+                       labels: torch.Tensor, balance: torch.Tensor | None, result: dict) -> torch.Tensor:
+        """One G/E update (the discriminator frozen); records the losses in `result`, updates the average and
+        returns the generated images."""
+        args = self.args
         self.discriminator.requires_grad_(False)
         with self.autocast():
             z = None
@@ -393,7 +426,7 @@ class Trainer:
                 mu, logvar = self.e(real)
                 z = reparameterize(mu.float(), logvar.float())
             fake = self.g(seg, dist_map, z)
-            if segmentation:
+            if args.discriminator == "segmentation":
                 # OASIS: the generator is rewarded when every pixel of its picture is segmented as its class.
                 g_gan = losses.segmentation_loss(self.discriminator(fake), labels, balance)
                 g_total = g_gan
@@ -417,28 +450,9 @@ class Trainer:
         self.opt_g.zero_grad(set_to_none=True)
         g_total.backward()
         self.opt_g.step()
-
         if self.ema:
             self.ema.update(self.generator)
-
-        self.discriminator.requires_grad_(True)
-        batch_size = seg.shape[0]
-        with self.autocast():
-            if segmentation:
-                d_loss = self.segmentation_d_loss(real, fake.detach(), labels, balance, result)
-            else:
-                both = torch.cat((torch.cat((seg, fake.detach()), 1), torch.cat((seg, real), 1)), 0)
-                predictions = self.d(both)
-                fake_pred = [[t[:batch_size] for t in scale] for scale in predictions]
-                real_pred = [[t[batch_size:] for t in scale] for scale in predictions]
-                d_loss = losses.hinge_d_loss(real_pred, fake_pred)
-                result["d_hinge"] = d_loss
-        self.opt_d.zero_grad(set_to_none=True)
-        d_loss.backward()
-        self.opt_d.step()
-        self.step_count += 1
-        self.images_seen += batch_size * self.run.world_size
-        return {k: v.detach().float() for k, v in result.items()}
+        return fake
 
     def segmentation_d_loss(self, real: torch.Tensor, fake: torch.Tensor, labels: torch.Tensor,
                             balance: torch.Tensor, result: dict) -> torch.Tensor:

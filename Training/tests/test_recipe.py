@@ -235,3 +235,16 @@ def test_paintify_at_the_app_grid_paints_on_its_cells():
 def test_shares_of_painted_and_paintified_layouts_cannot_exceed_one(tmp_path):
     with pytest.raises(SystemExit, match="add up"):
         run(tmp_path, tmp_path / "cache", "--max-steps", "1", "--painted", "0.7", "--paintify", "0.5")
+
+
+def test_the_discriminator_warm_up_leaves_the_generator_as_it_starts(tmp_path):
+    first = tmp_path / "first"
+    run(first, tmp_path / "cache", "--max-steps", "1", "--sample-every", "0")
+    out = tmp_path / "out"
+    run(out, tmp_path / "cache", "--max-steps", "2", "--d-warmup", "2", "--init-from",
+        str(first / "model.safetensors"), "--sample-every", "0", "--export", "")
+    trained = torch.load(out / train.CHECKPOINT_NAME, weights_only=False)
+    start = torch.load(first / train.CHECKPOINT_NAME, weights_only=False)
+    assert torch.equal(trained["generator"]["fc.weight"], start["generator"]["fc.weight"])
+    steps = [r for r in log_records(out) if "event" not in r]
+    assert len(steps) == 2 and all("g_gan" not in r and math.isfinite(r["d_hinge"]) for r in steps)
