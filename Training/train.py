@@ -285,7 +285,13 @@ def training_data_text(args, spec: data.CacheSpec, images_seen: int, steps: int)
     else:
         what = f"folder {Path(spec.root).name}{'/' + spec.split if spec.split else ''}, {spec.count} images"
     flips = "" if args.no_flip else ", random horizontal flips"
-    return f"{what}{flips}; {images_seen} images seen in {steps} steps of batch {args.batch_size}"
+    recipe = [text for text, used in (
+        (f"started from {Path(args.init_from).name}", args.init_from),
+        ("OASIS segmentation discriminator", args.discriminator == "segmentation"),
+        (f"ICPE off for {args.icpe_drop:.0%} of batches", args.icpe_drop),
+        (f"generator weights averaged (decay {args.ema_decay:g})", args.ema_decay)) if used]
+    return (f"{what}{flips}; {images_seen} images seen in {steps} steps of batch {args.batch_size}"
+            + "".join(f"; {text}" for text in recipe))
 
 
 # ---------------------------------------------------------------------------------------------------------

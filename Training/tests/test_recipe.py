@@ -65,6 +65,7 @@ def test_training_with_an_average_exports_the_average_with_its_own_statistics(tm
     state = torch.load(out / train.CHECKPOINT_NAME, weights_only=False)
     assert state["generator_average"]["updates"] == 3
     config, exported, _ = modelfile.load(out / "model.safetensors")
+    assert config.training_data.endswith("; generator weights averaged (decay 0.9)")
     averaged = SPADEGenerator(config, spectral=True)
     averaged.load_state_dict(state["generator_average"]["model"])
     live = SPADEGenerator(config, spectral=True)
