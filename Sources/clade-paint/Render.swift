@@ -154,7 +154,7 @@ struct Render: ParsableCommand {
             throw FileProblem(file: outputPath, problem: "the picture would replace an input file")
         }
         try OutputFile.checkWritable(outputPath)
-        let input = try Self.painterAttributing(to: path) { try request.generatorInput(config: config) }
+        let input = try Self.painterAttributing(to: path) { try request.generatorInput(model: model) }
         say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
         say("style: \(record.style.summary), ICPE \(request.icpe ? "on" : "off")")
         let start = clock.now
@@ -219,7 +219,7 @@ struct Render: ParsableCommand {
             let mu = encoder(reference.tensor).mu
             return (StyleCode(values: mu.data), "encoded from \(styleImage) (\(reference.width)x\(reference.height)) in \(Self.milliseconds(clock.now - start))")
         }
-        return try (style ?? .random).resolve(config: config, modelPath: modelPath) { UInt64.random(in: 0 ..< 1_000_000_000) }
+        return try (style ?? .random).resolve(model: model, modelPath: modelPath) { UInt64.random(in: 0 ..< 1_000_000_000) }
     }
 
     /// Writes a progress line at once (unbuffered), so each picture is reported as it is done, also into a pipe.

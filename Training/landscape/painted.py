@@ -139,8 +139,8 @@ class _Grid:
 
 def painted_layout(seed, grid_width=32, grid_height=32):
     """A random composition on a ``grid_width x grid_height`` grid, deterministic for ``seed``."""
-    if grid_width < 8 or grid_height < 8:
-        raise ValueError(f"painted layouts need a grid of at least 8x8 cells, got {grid_width}x{grid_height}")
+    if grid_width < 4 or grid_height < 4:
+        raise ValueError(f"painted layouts need a grid of at least 4x4 cells, got {grid_width}x{grid_height}")
     rng = np.random.default_rng([int(seed), 0x9A1D])
     h, w = grid_height, grid_width
     g = _Grid(h, w, rng, numbered=rng.random() < 0.5)
@@ -203,7 +203,7 @@ def _mountains(g, rng, horizon):
 
 def _hills(g, rng, horizon):
     """A hill: a rounded bump of cells on the horizon line."""
-    cx, rx = rng.uniform(0, g.w), rng.uniform(4, g.w * 0.6)
+    cx, rx = rng.uniform(0, g.w), rng.uniform(0.15, 0.6) * g.w
     ry = rng.uniform(1.5, 4)
     mask = g.blob(horizon, cx, ry, rx) & (g.rows <= horizon + int(ry / 2))
     g.paint(mask, HILL, "blob", only=(SKY, CLOUD, GRASS))
@@ -213,7 +213,7 @@ def _lake(g, rng, horizon):
     ground = g.h - horizon
     top = horizon + int(rng.integers(0, max(1, ground // 3)))
     rows = int(rng.integers(2, max(3, ground // 2 + 1)))
-    cx, half = rng.uniform(0.25, 0.75) * g.w, rng.uniform(3, g.w * 0.4)
+    cx, half = rng.uniform(0.25, 0.75) * g.w, rng.uniform(0.1, 0.4) * g.w
     if rng.random() < 0.5:
         mask, kind = g.rectangle(top, top + rows, int(cx - half), int(cx + half) + 1), "rectangle"
     else:
@@ -261,7 +261,7 @@ def _trees(g, rng, horizon):
     if rng.random() < 0.35:
         top = horizon - int(rng.integers(1, 4))
         bottom = horizon + int(rng.integers(1, 4))
-        x0 = int(rng.integers(0, g.w - 4))
+        x0 = int(rng.integers(0, max(1, g.w - 4)))
         x1 = min(g.w, x0 + int(rng.integers(5, max(6, g.w // 2))))
         g.paint(g.rectangle(top, bottom, x0, x1), TREE, "block", only=(SKY, CLOUD, MOUNTAIN, SNOW, HILL, GRASS))
     columns = int(rng.integers(0, 8))

@@ -62,8 +62,10 @@ def test_objects_cover_their_cells(compositions):
 def test_other_grid_sizes():
     p = painted_layout(3, grid_width=64, grid_height=32)
     assert p.labels.shape == (32, 64)
-    with pytest.raises(ValueError, match="at least 8x8"):
-        painted_layout(3, grid_width=4, grid_height=32)
+    for seed in range(40):
+        assert painted_layout(seed, grid_width=4, grid_height=4).labels.shape == (4, 4)
+    with pytest.raises(ValueError, match="at least 4x4"):
+        painted_layout(3, grid_width=3, grid_height=32)
 
 
 def test_grid_of_takes_the_majority_class():
