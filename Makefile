@@ -21,6 +21,7 @@ test: setup
 fixtures: setup
 	.venv/bin/python Training/make_fixtures.py
 	.venv/bin/python Training/make_conditioning_fixtures.py
+	.venv/bin/python Training/make_style_bank_fixtures.py
 
 # Swift engine against PyTorch on the same weights and input (docs/performance.md); BENCH_ARGS e.g. --repeat 9.
 BENCH_ARGS ?=

@@ -412,7 +412,8 @@ def evaluate_styles(generator: SPADEGenerator, config: ModelConfig, track: Track
         choices["random (style bank)"] = lambda i: style_codes(i, 0, config.z_dim, bank)
     own_name = "random (style bank)" if bank is not None else "random N(0, I)"
     for name, values in config.style_presets.items():
-        choices[f"preset {name}"] = lambda i, v=values: torch.tensor([v] * len(i), dtype=torch.float32)
+        if args.presets is None or name in args.presets:
+            choices[f"preset {name}"] = lambda i, v=values: torch.tensor([v] * len(i), dtype=torch.float32)
     result = {}
     for name, codes in choices.items():
         if name == own_name and own is not None:
@@ -689,6 +690,8 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--styles", type=int, default=4, help="style codes per layout for the diversity measure")
     p.add_argument("--diversity-layouts", type=int, default=32)
     p.add_argument("--style-layouts", type=int, default=64, help="layouts drawn under every preset")
+    p.add_argument("--presets", default=None,
+                   help="comma-separated presets to score in the style comparison (default: all; 'none': none)")
     p.add_argument("--tracks", default=",".join(TRACKS),
                    help=f"comma-separated tracks to score, of {', '.join(TRACKS)} (pictures use all)")
     p.add_argument("--batch-size", type=int, default=16)
@@ -698,6 +701,8 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--threads", type=int, default=0)
     args = p.parse_args(argv)
     args.tracks = [t for t in args.tracks.split(",") if t]
+    if args.presets is not None:
+        args.presets = [] if args.presets == "none" else [name for name in args.presets.split(",") if name]
     unknown = sorted(set(args.tracks) - set(TRACKS))
     if unknown:
         raise SystemExit(f"--tracks: unknown {unknown}; the tracks are {', '.join(TRACKS)}")
@@ -726,7 +731,7 @@ def main(argv: list[str] | None = None) -> dict:
     real, real_scores = evaluate_real(judge, real_cache, class_names, ignored, args)
     seeds = list(range(data.HELDOUT_SEED_BASE, data.HELDOUT_SEED_BASE + args.style_layouts))
     presets = sorted({name for config in configs if config.use_vae for name in config.style_presets
-                      if name in landscape.STYLE_PRESETS})
+                      if name in landscape.STYLE_PRESETS and (args.presets is None or name in args.presets)})
     real_by_style = {name: judge(real_renders(seeds, name, judge))[1].cpu().numpy() for name in presets}
 
     results, pictures = [], []

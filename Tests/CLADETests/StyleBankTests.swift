@@ -48,7 +48,8 @@ struct StyleBankTests {
     @Test("the shipped model's bank gives the Python twin's codes")
     func shippedModel() throws {
         let fixture = try Self.fixture().shipped
-        let root = Fixtures.folder.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        // Tests/CLADETests/StyleBankTests.swift -> the checkout.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let model = try ModelFile(contentsOf: root.appendingPathComponent(fixture.model))
         let bank = try #require(model.styleBank)
         #expect(bank.count == fixture.count && bank.zDim == model.config.zDim)

@@ -163,6 +163,7 @@ def test_a_style_bank_model_draws_its_random_styles_from_the_bank(tmp_path):
     report = evaluate.main(["--model", str(tmp_path / "bank.safetensors"), "--segmenter", str(tmp_path / "seg.pt"),
                             "--out", str(tmp_path / "eval"), "--count", "4", "--styles", "2", "--style-layouts", "3",
                             "--tracks", "procedural", "--cache-dir", str(tmp_path / "cache"), "--workers", "1"])
+    assert "preset noon" in report["models"][0]["styles"]
     model = report["models"][0]
     assert model["random_styles"] == "style bank" and model["style_bank"] == 5
     assert list(model["tracks"]) == ["procedural"]
