@@ -10,8 +10,8 @@ In this order, against one deadline (default 570 s after the start), each stage 
    128x128 for the ICPE comparison;
 2. the candidate: the winning recipe (averaged weights, ICPE drop, painted-first data, the discriminator given
    by --discriminator) started from the shipped weights (Models/landscape.safetensors) with the GPU to itself,
-   for every second the later stages do not need; its model file is packed into OUT at once, so it survives a
-   late failure;
+   for every second the later stages do not need, then given its style bank (Training/style_bank.py); its
+   model file is packed into OUT at once, so it survives a late failure;
 3. side by side on the GPU: the evaluation of the candidate against the shipped model on every track of
    Training/evaluate.py (judge: docs/training-run/segmenter.pt), and the ICPE comparison: CLADE-ICPE, CLADE and
    CLADE-ICPE with ICPE drop trained from scratch at 128x128, snapshots every SNAPSHOT_EVERY steps;
@@ -62,10 +62,11 @@ class Plan:
     style_layouts: int
     presets_per_style: int
     d_warmup: int
+    style_bank: int
     extra: list[str] = field(default_factory=list)
-    # Seconds kept back after the candidate's training: its export (average statistics, style presets), the
+    # Seconds kept back after the candidate's training: its export (average statistics, style presets, bank), the
     # evaluation beside the ICPE runs, the ICPE evaluation and the packing.
-    export_reserve: float = 40.0
+    export_reserve: float = 50.0
     eval_reserve: float = 130.0
     icpe_eval_reserve: float = 60.0
     pack_reserve: float = 20.0
@@ -74,10 +75,10 @@ class Plan:
 
 GPU = Plan(size="256x256", ngf=32, z_dim=128, batch=32, cache=8000, icpe_size="128x128", icpe_batch=32,
            icpe_cache=4000, icpe_seconds=110.0, snapshot_every=100, eval_count=200, style_layouts=16,
-           presets_per_style=16, d_warmup=100)
+           presets_per_style=16, d_warmup=100, style_bank=384)
 REHEARSAL = Plan(size="64x64", ngf=4, z_dim=8, batch=2, cache=24, icpe_size="64x64", icpe_batch=2, icpe_cache=16,
                  icpe_seconds=12.0, snapshot_every=2, eval_count=8, style_layouts=2, presets_per_style=1,
-                 d_warmup=2, extra=["--ndf", "8", "--threads", "1", "--workers", "2"], export_reserve=40.0,
+                 d_warmup=2, style_bank=4, extra=["--ndf", "8", "--threads", "1", "--workers", "2"], export_reserve=40.0,
                  eval_reserve=150.0, icpe_eval_reserve=120.0, pack_reserve=10.0, ship_cap=20.0)
 
 # The recipe of the candidate (see Models/landscape.md, "Recipe comparison").
@@ -266,6 +267,10 @@ def main(argv: list[str] | None = None) -> int:
         trained = run.finish("candidate", run.start("candidate", "train.py", [
             *ship, "--out", str(candidate.parent), "--init-from", str(current), "--d-warmup", str(plan.d_warmup),
             "--time-budget", f"{seconds:.0f}", "--max-steps", "100000000"]))
+        # Random styles come from the bank of its own encoder's codes of real renders (Training/style_bank.py).
+        if trained and candidate.is_file():
+            trained = run.finish("style-bank", run.start("style-bank", "style_bank.py", [
+                "--model", str(candidate), "--count", str(plan.style_bank)]))
         if trained and candidate.is_file():
             packed += pack(candidate, run.out, "candidate.safetensors")
             candidate_sha256 = sha256(candidate)
