@@ -60,6 +60,7 @@ class Plan:
     snapshot_every: int
     eval_count: int
     style_layouts: int
+    diversity_layouts: int
     presets_per_style: int
     d_warmup: int
     style_bank: int
@@ -74,10 +75,10 @@ class Plan:
 
 
 GPU = Plan(size="256x256", ngf=32, z_dim=128, batch=32, cache=8000, icpe_size="128x128", icpe_batch=32,
-           icpe_cache=4000, icpe_seconds=110.0, snapshot_every=100, eval_count=200, style_layouts=16,
+           icpe_cache=4000, icpe_seconds=110.0, snapshot_every=100, eval_count=200, style_layouts=16, diversity_layouts=32,
            presets_per_style=16, d_warmup=100, style_bank=384)
 REHEARSAL = Plan(size="64x64", ngf=4, z_dim=8, batch=2, cache=24, icpe_size="64x64", icpe_batch=2, icpe_cache=16,
-                 icpe_seconds=12.0, snapshot_every=2, eval_count=8, style_layouts=2, presets_per_style=1,
+                 icpe_seconds=12.0, snapshot_every=2, eval_count=4, style_layouts=2, diversity_layouts=2, presets_per_style=1,
                  d_warmup=2, style_bank=4, extra=["--ndf", "8", "--threads", "1", "--workers", "2"], export_reserve=40.0,
                  eval_reserve=150.0, icpe_eval_reserve=120.0, pack_reserve=10.0, ship_cap=20.0)
 
@@ -290,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         evaluation = run.start("eval", "evaluate.py", [
             "--model", f"shipped={current}", "--model", f"candidate={candidate}", "--segmenter", str(judge),
             "--out", str(run.work / "eval"), "--count", str(plan.eval_count), "--style-layouts",
-            str(plan.style_layouts), "--cache-dir", str(run.work / "cache")])
+            str(plan.style_layouts), "--diversity-layouts", str(plan.diversity_layouts), "--cache-dir",
+            str(run.work / "cache")])
     for name, process in processes.items():
         run.finish(name, process, timeout=plan.icpe_seconds + 120)
     result = {"ships": False, "reason": "no evaluation" if "ship" in stages else "not run (--stages)"}
@@ -309,10 +311,12 @@ def main(argv: list[str] | None = None) -> int:
     if step is not None:
         models = [f"--model={name}@{step}={run.work / name / f'snapshot_{step:07d}.safetensors'}"
                   for name in icpe_runs]
+        # Fewer layouts than the verdict's evaluation: three models share the ICPE evaluation's reserve.
         run.finish("eval-icpe", run.start("eval-icpe", "evaluate.py", [
             *models, "--segmenter", str(judge), "--out", str(run.work / "eval-icpe"), "--count",
-            str(plan.eval_count), "--style-layouts", str(plan.style_layouts), "--cache-dir",
-            str(run.work / "cache")]), timeout=run.left() - plan.pack_reserve)
+            str(max(plan.eval_count // 2, 1)), "--style-layouts", str(plan.style_layouts), "--diversity-layouts",
+            str(plan.diversity_layouts // 2), "--cache-dir", str(run.work / "cache")]),
+            timeout=run.left() - plan.pack_reserve)
     elif folders:
         run.say("ICPE comparison: no snapshot step that all runs reached")
         status = 1
