@@ -385,7 +385,7 @@ public final class PainterState {
             statusMessage = Self.noStyleMessage
             throw PainterError(Self.noStyleMessage)
         }
-        let reference = try PNGImage.read(url)
+        let reference = try PNGImage.readReference(url)
         let mu = encoder(reference.tensor).mu
         chooseStyle(.code(StyleCode(values: mu.data), source: url.lastPathComponent))
     }

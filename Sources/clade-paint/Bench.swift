@@ -23,7 +23,7 @@ struct Bench: ParsableCommand {
         var repetitions: Int = 5
 
         func validate() throws {
-            if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+            try ThreadCount.validate(threads)
             guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1.") }
         }
 

@@ -62,7 +62,7 @@ struct Paint: ParsableCommand {
         }
         if instances != nil && mask == nil { throw ValidationError("--instances goes with --mask.") }
         if mask != nil && grid != nil { throw ValidationError("Give --mask or --grid, not both: a mask brings its own grid.") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        try ThreadCount.validate(threads)
     }
 
     func run() throws {
@@ -70,7 +70,7 @@ struct Paint: ParsableCommand {
         let (file, modelPath) = try modelOptions.loadModel()
         let config = file.config
         let picture = size ?? PictureSize(config: config)
-        if let problem = picture.problem(for: config) { throw FileProblem(file: modelPath, problem: problem) }
+        if let problem = picture.problem(for: config) { throw FileProblem(file: modelPath, problem: "--size \(picture.width)x\(picture.height): \(problem)") }
         if let grid, grid.width > picture.width || grid.height > picture.height {
             throw ValidationError("--grid \(grid.width)x\(grid.height) has more cells than the picture has pixels (\(picture.width)x\(picture.height))")
         }
@@ -81,6 +81,7 @@ struct Paint: ParsableCommand {
             return
         }
         let canvas = try mask.map { try openMask($0, palette: palette.palette, config: config, picture: picture) }
+        if let styleImage { try InputFile.checkExists(styleImage, kind: "reference picture") }
 
         try CursesTerminal.checkTerminal()
         let outFolder = URL(fileURLWithPath: out)
@@ -93,7 +94,6 @@ struct Paint: ParsableCommand {
         let state = PainterState(model: model, width: picture.width, height: picture.height, grid: grid.map { ($0.width, $0.height) },
                                  canvas: canvas, renderer: renderer, autosave: autosave)
         if let styleImage {
-            try InputFile.checkExists(styleImage, kind: "reference picture")
             try Self.attributing(to: styleImage) { try state.setStyleFromImage(URL(fileURLWithPath: styleImage)) }
         }
 
@@ -113,15 +113,16 @@ struct Paint: ParsableCommand {
     private func openMask(_ path: String, palette: Palette, config: ModelConfig, picture: PictureSize) throws -> Canvas {
         try InputFile.checkExists(path, kind: "mask file")
         if let instances { try InputFile.checkExists(instances, kind: "instance map file") }
-        let canvas = try Self.attributing(to: path) {
+        // The size is checked from the header, before a huge mask is decoded.
+        return try Self.attributing(to: path) {
             try Canvas.read(mask: URL(fileURLWithPath: path), instances: instances.map { URL(fileURLWithPath: $0) },
-                            palette: palette, classCount: config.classCount)
+                            palette: palette, classCount: config.classCount) { header in
+                guard header.width <= picture.width && header.height <= picture.height else {
+                    throw FileProblem(file: path, problem: "the mask is \(header.width)x\(header.height); the picture is \(picture.width)x\(picture.height): "
+                        + "a mask to paint on is a grid at most the picture's size")
+                }
+            }
         }
-        guard canvas.gridWidth <= picture.width && canvas.gridHeight <= picture.height else {
-            throw FileProblem(file: path, problem: "the mask is \(canvas.gridWidth)x\(canvas.gridHeight); the picture is \(picture.width)x\(picture.height): "
-                + "a mask to paint on is a grid at most the picture's size")
-        }
-        return canvas
     }
 
     private static func makeFolder(_ folder: URL, option: String) throws {

@@ -13,6 +13,7 @@ struct Render: ParsableCommand {
             palette's colours. A mask at the picture's size is used as is; a smaller one is a painted grid and is \
             upsampled with smooth class boundaries. All inputs are checked before the first picture is written, \
             and every file is written whole or not at all. \
+            An existing file is never replaced unless --force is given (the painter never overwrites either). \
             A painting saved by the painter (w) is drawn again, bit for bit, from its JSON: --session NAME-NNN.json.
             """)
 
@@ -32,7 +33,8 @@ struct Render: ParsableCommand {
         valueName: "inst.png"))
     var instances: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp(
+    // Unconditional, so that `--style -1` is read as a (wrong) value rather than as a missing one.
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
         "The style of every picture of the run: 'random' (default; the seed is printed), a seed (whole number) or a preset named in the model.",
         valueName: "random|seed|name"))
     var style: StyleChoice?
@@ -55,6 +57,9 @@ struct Render: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("OpenBLAS threads. Default: the number of processors.", valueName: "n"))
     var threads: Int?
 
+    @Flag(name: .long, help: "Replace existing output files (pictures, --write-style-code); without it render refuses to overwrite.")
+    var force = false
+
     @Option(name: .long, help: ArgumentHelp(
         "A painting saved by the painter: its JSON names the mask, instance map, style, ICPE and size (and the model, unless --model is given).",
         discussion: "Default output: <session name>.render.png in the current folder.", valueName: "painting.json"))
@@ -70,7 +75,7 @@ struct Render: ParsableCommand {
             guard others.isEmpty else {
                 throw ValidationError("--session brings its own mask, instances, style, ICPE and size; drop \(others.joined(separator: ", ")).")
             }
-            if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+            try ThreadCount.validate(threads)
             return
         }
         guard !masks.isEmpty else { throw ValidationError("Give at least one mask file (or --session).") }
@@ -79,7 +84,7 @@ struct Render: ParsableCommand {
         }
         let styleSources = [style != nil, styleImage != nil, styleCode != nil].filter { $0 }.count
         guard styleSources <= 1 else { throw ValidationError("Give only one of --style, --style-image and --style-code.") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        try ThreadCount.validate(threads)
     }
 
     func run() throws {
@@ -93,12 +98,12 @@ struct Render: ParsableCommand {
         let config = model.config
         try checkOptions(against: config, modelPath: modelPath)
         let picture = size ?? PictureSize(config: config)
-        if let problem = picture.problem(for: config) { throw FileProblem(file: modelPath, problem: problem) }
-        let palette = try paletteOption.loadPalette(for: model, modelPath: modelPath).palette
+        if let problem = picture.problem(for: config) { throw FileProblem(file: modelPath, problem: "--size \(picture.width)x\(picture.height): \(problem)") }
+        let (palette, palettePath) = try paletteOption.loadPalette(for: model, modelPath: modelPath)
 
         // Everything that can fail is checked before the first file is written.
-        let inputs = masks + instances + [styleImage, styleCode, modelPath].compactMap { $0 }
-        let plan = try OutputPlan(masks: masks, output: output, inputs: inputs)
+        let inputs = masks + instances + [styleImage, styleCode, modelPath, palettePath].compactMap { $0 }
+        let plan = try OutputPlan(masks: masks, output: output, inputs: inputs, force: force)
         if let writeStyleCode { try checkStyleCodeOutput(writeStyleCode, plan: plan, inputs: inputs) }
         let jobs = try masks.enumerated().map { index, mask in
             try MaskInput(path: mask, instancesPath: instances.isEmpty ? nil : instances[index], palette: palette,
@@ -112,7 +117,7 @@ struct Render: ParsableCommand {
             FileHandle.standardError.write(Data("clade-paint: note: this model uses neither instance edges nor ICPE here, so the instance maps change nothing\n".utf8))
         }
         if let writeStyleCode, let chosenStyle {
-            try StyleCodeFile.write(chosenStyle.code, to: writeStyleCode)
+            try StyleCodeFile.write(chosenStyle.code, to: writeStyleCode, force: force)
             say("style code written to \(writeStyleCode)")
         }
 
@@ -124,7 +129,7 @@ struct Render: ParsableCommand {
             let image = try FileProblem.attributing(to: job.path) { try generator(input) }
             let generated = clock.now
             try FileProblem.attributing(to: outputPath) {
-                try PNGImage(tensor: image).write(to: URL(fileURLWithPath: outputPath))
+                try PNGImage(tensor: image).write(to: URL(fileURLWithPath: outputPath), replacing: force)
             }
             let written = clock.now
             let grid = job.isGrid(width: picture.width, height: picture.height) ? " (grid \(job.labels.width)x\(job.labels.height) upsampled)" : ""
@@ -145,21 +150,25 @@ struct Render: ParsableCommand {
         let (model, modelPath) = try options.loadModel()
         let loadTime = clock.now - loadStart
         let config = model.config
-        let palette = try paletteOption.loadPalette(for: model, modelPath: modelPath).palette
-        let request = try Self.painterAttributing(to: path) { try record.renderRequest(recordURL: url, palette: palette, config: config) }
+        // Before the mask is read and anything allocated for the picture.
+        if let problem = PictureSize(width: record.width, height: record.height).problem(for: config) {
+            throw FileProblem(file: path, problem: "the painting is \(record.width)x\(record.height) pixels, which \(modelPath) cannot draw: \(problem)")
+        }
+        let (palette, palettePath) = try paletteOption.loadPalette(for: model, modelPath: modelPath)
         let outputPath = output ?? OutputPlan.stem(of: path) + ".render.png"
         let folder = url.deletingLastPathComponent()
-        let inputs = [path, modelPath] + [record.mask, record.instances].map { folder.appendingPathComponent($0).path }
-        if inputs.map(OutputPlan.canonical).contains(OutputPlan.canonical(outputPath)) {
+        let inputs = [path, modelPath, palettePath] + [record.mask, record.instances].map { folder.appendingPathComponent($0).path }
+        if OutputFile.isInput(outputPath, inputs: inputs) {
             throw FileProblem(file: outputPath, problem: "the picture would replace an input file")
         }
-        try OutputFile.checkWritable(outputPath)
+        try OutputFile.checkWritable(outputPath, force: force)
+        let request = try Self.painterAttributing(to: path) { try record.renderRequest(recordURL: url, palette: palette, config: config) }
         let input = try Self.painterAttributing(to: path) { try request.generatorInput(model: model) }
         say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
         say("style: \(record.style.summary), ICPE \(request.icpe ? "on" : "off")")
         let start = clock.now
         let image = try FileProblem.attributing(to: path) { try Generator(model: model)(input) }
-        try FileProblem.attributing(to: outputPath) { try PNGImage(tensor: image).write(to: URL(fileURLWithPath: outputPath)) }
+        try FileProblem.attributing(to: outputPath) { try PNGImage(tensor: image).write(to: URL(fileURLWithPath: outputPath), replacing: force) }
         say("\(path) -> \(outputPath): \(request.width)x\(request.height) (grid \(request.labels.width)x\(request.labels.height)) in \(Self.milliseconds(clock.now - start))")
     }
 
@@ -195,14 +204,13 @@ struct Render: ParsableCommand {
     }
 
     private func checkStyleCodeOutput(_ path: String, plan: OutputPlan, inputs: [String]) throws {
-        let target = OutputPlan.canonical(path)
-        if inputs.map(OutputPlan.canonical).contains(target) {
+        if OutputFile.isInput(path, inputs: inputs) {
             throw FileProblem(file: path, problem: "the style code would replace an input file")
         }
-        if plan.paths.map(OutputPlan.canonical).contains(target) {
+        if plan.paths.map(OutputPlan.canonical).contains(OutputPlan.canonical(path)) {
             throw FileProblem(file: path, problem: "the style code would replace a rendered picture")
         }
-        try OutputFile.checkWritable(path)
+        try OutputFile.checkWritable(path, force: force)
     }
 
     /// The style code for a model with a style encoder, from whichever option was given (random by default).
@@ -213,7 +221,7 @@ struct Render: ParsableCommand {
         }
         if let styleImage {
             try InputFile.checkExists(styleImage, kind: "reference picture")
-            let reference = try FileProblem.attributing(to: styleImage) { try PNGImage.read(URL(fileURLWithPath: styleImage)) }
+            let reference = try FileProblem.attributing(to: styleImage) { try PNGImage.readReference(URL(fileURLWithPath: styleImage)) }
             let start = clock.now
             let encoder = try FileProblem.attributing(to: modelPath) { try StyleEncoder(model: model) }
             let mu = encoder(reference.tensor).mu
@@ -224,7 +232,7 @@ struct Render: ParsableCommand {
 
     /// Writes a progress line at once (unbuffered), so each picture is reported as it is done, also into a pipe.
     private func say(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        FileHandle.standardOutput.write(Data((TerminalText.escaped(line) + "\n").utf8))
     }
 
     /// `clade, ngf 32, 256x256, 14 classes, edges, ICPE, style encoder (z 256)`.

@@ -49,4 +49,21 @@ import Testing
         #expect(result.errorLines == ["clade-paint: error: wide.png: the mask is 80x8; the picture is 64x64: a mask to paint on is a grid at most the picture's size"])
         #expect(try scratch.fileNames().filter { $0 == "state" }.isEmpty)
     }
+
+    /// The painter's inputs pass the same guards as render's: sizes from the PNG header, regular files only.
+    @Test func hostileInputsAreRefusedBeforeTheScreenOpens() throws {
+        let scratch = try Scratch()
+        try FileProblemTests.pngHeader(width: 32000, height: 32000).write(to: scratch.url("huge.png"))
+        var result = try paint(scratch, ["--mask", "huge.png"])
+        #expect(result.errorLines == ["clade-paint: error: huge.png: the mask is 32000x32000; the picture is 64x64: a mask to paint on is a grid at most the picture's size"])
+        try FileManager.default.copyItem(at: Scratch.fixtures.appendingPathComponent("clade_instance.model.safetensors"), to: scratch.url("plain.safetensors"))
+        result = try scratch.run(["paint", "--model", "plain.safetensors", "--size", "65536x65536", "--state-dir", "state"])
+        #expect(result.errorLines == ["clade-paint: error: plain.safetensors: --size 65536x65536: at most 8192x8192 pixels (a 8192x8192 picture takes gigabytes while it is drawn)"])
+        #expect(mkfifo(scratch.url("pipe.png").path, 0o600) == 0)
+        let (piped, opened) = try watchingFIFO(scratch.url("pipe.png").path) { try paint(scratch, ["--style-image", "pipe.png"]) }
+        #expect(!opened)
+        #expect(piped.errorLines == ["clade-paint: error: pipe.png: this is a named pipe (FIFO), not a reference picture (only regular files are read)"])
+        result = try paint(scratch, ["--threads", "5000"])
+        #expect(result.stderr.contains("--threads 5000: at most 1024"))
+    }
 }

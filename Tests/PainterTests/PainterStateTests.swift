@@ -350,6 +350,20 @@ import Testing
         #expect(throws: ImageFileError.self) { try state.setStyleFromImage(folder.appendingPathComponent("missing.png")) }
     }
 
+    /// `I` with a named pipe waited forever for a writer (and SIGTERM with it); only regular files are opened.
+    @Test func aNamedPipeAsReferencePictureIsRefusedWithoutOpeningIt() throws {
+        let state = try makeState()
+        let before = state.style
+        let pipe = try PainterFixtures.temporaryFolder().appendingPathComponent("pipe.png")
+        #expect(mkfifo(pipe.path, 0o600) == 0)
+        let (error, opened) = watchingFIFO(pipe.path) {
+            #expect(throws: ImageFileError.self) { try state.setStyleFromImage(pipe) }
+        }
+        #expect(!opened)
+        #expect(error?.problem == "this is a named pipe (FIFO), not a PNG image (only regular files are read)")
+        #expect(state.style == before)
+    }
+
     @Test func aModelWithoutEncoderOffersNoStyle() throws {
         let state = try makeState(PainterFixtures.plain)
         #expect(state.style == StyleSelection.none)
