@@ -7,7 +7,7 @@ import Painter
 ///
 /// A mask at the output size is used as is; a smaller one is a painted grid, upsampled with smooth class
 /// boundaries (`LabelUpsampling`, docs/conditioning.md section 1) together with its instance grid.
-struct MaskInput {
+struct MaskInput: Sendable {
     let path: String
     let instancesPath: String?
     /// Class ids `[h, w]` as the file holds them.

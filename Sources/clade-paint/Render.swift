@@ -111,32 +111,46 @@ struct Render: ParsableCommand {
         }
         let chosenStyle = try config.useVAE ? styleCode(model: model, modelPath: modelPath, clock: clock) : nil
 
-        say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
-        if let chosenStyle { say("style: \(chosenStyle.summary)") }
+        Self.say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
+        if let chosenStyle { Self.say("style: \(chosenStyle.summary)") }
         if !instances.isEmpty && !config.useInstanceEdges && !(config.useICPE && !noICPE) {
             FileHandle.standardError.write(Data("clade-paint: note: this model uses neither instance edges nor ICPE here, so the instance maps change nothing\n".utf8))
         }
         if let writeStyleCode, let chosenStyle {
             try StyleCodeFile.write(chosenStyle.code, to: writeStyleCode, force: force)
-            say("style code written to \(writeStyleCode)")
+            Self.say("style code written to \(writeStyleCode)")
         }
 
         let generator = Generator(model: model)
-        for (job, outputPath) in zip(jobs, plan.paths) {
-            let start = clock.now
-            let input = job.generatorInput(config: config, width: picture.width, height: picture.height, icpe: !noICPE, style: chosenStyle?.code)
-            let conditioned = clock.now
-            let image = try FileProblem.attributing(to: job.path) { try generator(input) }
-            let generated = clock.now
-            try FileProblem.attributing(to: outputPath) {
-                try PNGImage(tensor: image).write(to: URL(fileURLWithPath: outputPath), replacing: force)
-            }
-            let written = clock.now
-            let grid = job.isGrid(width: picture.width, height: picture.height) ? " (grid \(job.labels.width)x\(job.labels.height) upsampled)" : ""
-            say("\(job.path) -> \(outputPath): \(picture.width)x\(picture.height)\(grid) in \(Self.milliseconds(written - start)) "
-                + "(conditioning \(Self.milliseconds(conditioned - start)), generator \(Self.milliseconds(generated - conditioned)), "
-                + "write \(Self.milliseconds(written - generated)))")
-        }
+        let outputs = plan.paths, style = chosenStyle?.code, icpe = !noICPE, replacing = force
+        let batchStart = clock.now
+        // Conditioning and writing overlap the generator (RenderPipeline); each line reports one picture's stages.
+        let pipeline = RenderPipeline(
+            condition: { index in
+                let start = clock.now
+                let input = jobs[index].generatorInput(config: config, width: picture.width, height: picture.height, icpe: icpe, style: style)
+                return (input: input, conditioning: clock.now - start)
+            },
+            generate: { index, conditioned in
+                let start = clock.now
+                let image = try FileProblem.attributing(to: jobs[index].path) { try generator(conditioned.input) }
+                return (image: image, conditioning: conditioned.conditioning, generator: clock.now - start)
+            },
+            write: { index, generated in
+                let start = clock.now
+                try FileProblem.attributing(to: outputs[index]) {
+                    try PNGImage(tensor: generated.image).write(to: URL(fileURLWithPath: outputs[index]), fast: true, replacing: replacing)
+                }
+                let job = jobs[index], written = clock.now - start
+                let grid = job.isGrid(width: picture.width, height: picture.height) ? " (grid \(job.labels.width)x\(job.labels.height) upsampled)" : ""
+                Self.say("\(job.path) -> \(outputs[index]): \(picture.width)x\(picture.height)\(grid) in "
+                    + "\(Self.milliseconds(generated.conditioning + generated.generator + written)) "
+                    + "(conditioning \(Self.milliseconds(generated.conditioning)), generator \(Self.milliseconds(generated.generator)), "
+                    + "write \(Self.milliseconds(written)))")
+            })
+        try pipeline.run(count: jobs.count)
+        let seconds = Self.seconds(clock.now - batchStart)
+        Self.say(String(format: "%d pictures in %.2f s: %.2f pictures/s", jobs.count, seconds, Double(jobs.count) / seconds))
     }
 
     /// Draws a saved painting again from its session JSON: the same request the painter rendered, so the same bytes.
@@ -164,12 +178,12 @@ struct Render: ParsableCommand {
         try OutputFile.checkWritable(outputPath, force: force)
         let request = try Self.painterAttributing(to: path) { try record.renderRequest(recordURL: url, palette: palette, config: config) }
         let input = try Self.painterAttributing(to: path) { try request.generatorInput(model: model) }
-        say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
-        say("style: \(record.style.summary), ICPE \(request.icpe ? "on" : "off")")
+        Self.say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
+        Self.say("style: \(record.style.summary), ICPE \(request.icpe ? "on" : "off")")
         let start = clock.now
         let image = try FileProblem.attributing(to: path) { try Generator(model: model)(input) }
         try FileProblem.attributing(to: outputPath) { try PNGImage(tensor: image).write(to: URL(fileURLWithPath: outputPath), replacing: force) }
-        say("\(path) -> \(outputPath): \(request.width)x\(request.height) (grid \(request.labels.width)x\(request.labels.height)) in \(Self.milliseconds(clock.now - start))")
+        Self.say("\(path) -> \(outputPath): \(request.width)x\(request.height) (grid \(request.labels.width)x\(request.labels.height)) in \(Self.milliseconds(clock.now - start))")
     }
 
     /// Runs `body`, turning the painter's errors (which name their file) into a one-line `FileProblem`.
@@ -231,7 +245,7 @@ struct Render: ParsableCommand {
     }
 
     /// Writes a progress line at once (unbuffered), so each picture is reported as it is done, also into a pipe.
-    private func say(_ line: String) {
+    private static func say(_ line: String) {
         FileHandle.standardOutput.write(Data((TerminalText.escaped(line) + "\n").utf8))
     }
 
@@ -242,6 +256,10 @@ struct Render: ParsableCommand {
         if config.useICPE { parts.append("ICPE") }
         if config.useVAE { parts.append("style encoder (z \(config.zDim))") }
         return parts.joined(separator: ", ")
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     static func milliseconds(_ duration: Duration) -> String {
