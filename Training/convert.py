@@ -28,7 +28,8 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from clade.config import UPSAMPLING_COUNTS, ConfigError, ModelConfig, block_names_for  # noqa: E402
+from clade.config import (UPSAMPLING_COUNTS, ConfigError, ModelConfig, block_names_for,  # noqa: E402
+                          official_conditioning)
 from clade.modelfile import ModelFileError, export, fold_spectral_norm  # noqa: E402
 from clade.networks import ConvEncoder, SPADEGenerator  # noqa: E402
 
@@ -51,17 +52,19 @@ class Dataset:
     height: int
     upsampling: str
     description: str
+    # The class index of raw label value 0, which the official ICPE maps leave out (util/cal_dist_masks.py).
+    raw_zero_class: int
 
 
 DATASETS = {
     "ade20k": Dataset("ade20k", 150, True, False, 256, 256, "normal",
-                      "ADE20K (150 classes + unknown at index 150)"),
+                      "ADE20K (150 classes + unknown at index 150)", 150),
     "ade20k-outdoor": Dataset("ade20k-outdoor", 150, True, False, 256, 256, "normal",
-                              "ADE20K-outdoor (the outdoor subset of ADE20K; 150 classes + unknown)"),
+                              "ADE20K-outdoor (the outdoor subset of ADE20K; 150 classes + unknown)", 150),
     "cityscapes": Dataset("cityscapes", 35, False, True, 512, 256, "more",
-                          "Cityscapes (35 label ids, instance edges, 512x256)"),
+                          "Cityscapes (35 label ids, instance edges, 512x256)", 0),
     "coco-stuff": Dataset("coco-stuff", 182, True, True, 256, 256, "normal",
-                          "COCO-Stuff (182 classes + unlabeled at index 182, instance edges)"),
+                          "COCO-Stuff (182 classes + unlabeled at index 182, instance edges)", 0),
 }
 
 
@@ -264,7 +267,8 @@ def resolve_config(inferred: Inferred, args: argparse.Namespace, path: str) -> M
             width=width, height=height, num_upsampling_layers=upsampling, contain_dontcare_label=dontcare,
             use_instance_edges=edges, use_icpe=inferred.use_icpe, param_free_norm=inferred.param_free_norm,
             use_vae=inferred.use_vae, z_dim=inferred.z_dim or 256, palette=palette, class_names=names,
-            training_data=training_data)
+            training_data=training_data,
+            conditioning=official_conditioning(dataset.raw_zero_class) if dataset else None)
     except ConfigError as error:
         raise mismatch(f"the options give no valid model: {error}") from None
 
