@@ -12,7 +12,8 @@ into `weight` as torch does in eval mode), (synchronized) batch-norm `running_me
 data set's conventions and the options: ngf (head_0 / conv_img), the norm of each block (class banks or SPADE
 mlps), the class count (bank rows, or the SPADE mlp_shared input), instance edges (inst_conv, or one extra
 semantic channel), ICPE (dist_conv), VAE (a Linear fc, whose size fixes the head size), 'most' (up_4).
-Any disagreement is an error that names the tensor, what it implies and what the options ask for.
+Any disagreement is an error that names the tensor, what it implies and what the options ask for. With --dataset the
+model also carries the official loaders' conditioning conventions (docs/conditioning.md, section 6).
 """
 from __future__ import annotations
 
@@ -52,15 +53,16 @@ class Dataset:
     height: int
     upsampling: str
     description: str
-    # The class index of raw label value 0, which the official ICPE maps leave out (util/cal_dist_masks.py).
+    # The class row of raw label value 0, which the official ICPE maps leave out (util/cal_dist_masks.py). ADE20K's
+    # loader leaves the raw values as rows (its postprocess does not store the shifted map), so that is row 0 too.
     raw_zero_class: int
 
 
 DATASETS = {
     "ade20k": Dataset("ade20k", 150, True, False, 256, 256, "normal",
-                      "ADE20K (150 classes + unknown at index 150)", 150),
+                      "ADE20K (150 classes + unknown at index 150)", 0),
     "ade20k-outdoor": Dataset("ade20k-outdoor", 150, True, False, 256, 256, "normal",
-                              "ADE20K-outdoor (the outdoor subset of ADE20K; 150 classes + unknown)", 150),
+                              "ADE20K-outdoor (the outdoor subset of ADE20K; 150 classes + unknown)", 0),
     "cityscapes": Dataset("cityscapes", 35, False, True, 512, 256, "more",
                           "Cityscapes (35 label ids, instance edges, 512x256)", 0),
     "coco-stuff": Dataset("coco-stuff", 182, True, True, 256, 256, "normal",
@@ -347,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.output}: {config.architecture} ({', '.join(config.block_norms)}), ngf {config.ngf}, "
           f"{config.width}x{config.height} '{config.num_upsampling_layers}', {config.class_count} classes "
           f"(palette {config.palette}), edges {config.use_instance_edges}, ICPE {config.use_icpe}, "
-          f"VAE {config.use_vae}, {config.param_free_norm} norm")
+          f"VAE {config.use_vae}, {config.param_free_norm} norm, conditioning {config.conditioning}")
     return 0
 
 

@@ -5,7 +5,8 @@ Usage: python Training/make_conditioning_fixtures.py [--out Tests/CLADETests/Fix
 Each ``conditioning-<case>.json`` holds a painted grid (class ids and instance ids, row-major), the output
 size, the ignored (dontcare) class or null, and the expected label map, instance map, edge map (0/1) and
 distance map (``[2, H, W]`` as float32 bit patterns, so the comparison is exact). ``conditioning-nearest.json``
-holds PyTorch's own nearest-resize source indices and one resized tensor. Output is deterministic.
+holds PyTorch's own nearest-resize source indices and one resized tensor; ``conditioning-pillow-nearest.json``
+Pillow's own nearest-resize source indices. Output is deterministic.
 """
 
 import argparse
@@ -15,6 +16,7 @@ import tempfile
 
 import numpy as np
 import torch
+from PIL import Image
 import torch.nn.functional as F
 
 from clade.conditioning import distance_map, edge_map, upsample_labels
@@ -135,6 +137,19 @@ def nearest_case():
     }
 
 
+def pillow_nearest_case():
+    """Pillow's Image.resize(NEAREST) itself is the source of truth: the source index of every output index for
+    the COCO-Stuff sample sizes to 256, Cityscapes' 2048 -> 512 and 1024 -> 256, and a few odd pairs."""
+    pairs = [(640, 256), (426, 256), (425, 256), (427, 256), (315, 256), (240, 256), (320, 256), (612, 256),
+             (2048, 512), (1024, 256), (3, 7), (7, 3), (13, 5), (100, 33), (256, 256), (17, 1000)]
+    indices = []
+    for in_size, out_size in pairs:
+        row = Image.fromarray(np.arange(in_size, dtype=np.int32)[None, :])
+        source = np.array(row.resize((out_size, 1), Image.NEAREST))[0].tolist()
+        indices.append({"in": in_size, "out": out_size, "source": source})
+    return {"format": FORMAT, "name": "pillow-nearest", "indices": indices}
+
+
 def write_json(path, content):
     """Writes through a temporary file and a rename, so a failed run leaves no partial fixture."""
     folder = os.path.dirname(path)
@@ -159,9 +174,10 @@ def write_fixtures(out):
         path = os.path.join(out, f"conditioning-{case['name']}.json")
         write_json(path, case)
         written.append(path)
-    path = os.path.join(out, "conditioning-nearest.json")
-    write_json(path, nearest_case())
-    written.append(path)
+    for name, case in (("nearest", nearest_case()), ("pillow-nearest", pillow_nearest_case())):
+        path = os.path.join(out, f"conditioning-{name}.json")
+        write_json(path, case)
+        written.append(path)
     return written
 
 

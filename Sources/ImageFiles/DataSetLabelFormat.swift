@@ -6,7 +6,9 @@ import Foundation
 public enum DataSetLabelFormat: String, Sendable, CaseIterable {
     /// COCO-Stuff: value k (0 to 181) is class k; 255 (unlabeled) is the dontcare class 182.
     case coco
-    /// ADE20K: value k (1 to 150) is class k - 1; 0 (unknown) is the dontcare class 150.
+    /// ADE20K: value k (0 = unknown, 1 to 150) is class row k. The official loaders mean to shift the values down by
+    /// one (unknown to row 150), but their `postprocess` assigns the shifted map to a local variable only, so the
+    /// public ADE20K models were trained and are tested with the raw values as rows.
     case ade20k
     /// Cityscapes `*_labelIds.png`: value k (0 to 34) is class k.
     case cityscapes
@@ -33,7 +35,7 @@ public enum DataSetLabelFormat: String, Sendable, CaseIterable {
     public func classIndex(ofValue value: Int) -> Int32? {
         switch self {
         case .coco: value < 182 ? Int32(value) : value == 255 ? 182 : nil
-        case .ade20k: value == 0 ? 150 : value <= 150 ? Int32(value - 1) : nil
+        case .ade20k: value <= 150 ? Int32(value) : nil
         case .cityscapes: value < 35 ? Int32(value) : nil
         }
     }
@@ -55,7 +57,7 @@ public enum DataSetLabelFormat: String, Sendable, CaseIterable {
         case .grey8(let grey, 8): values = grey
         case .indexed(let indices, _): values = indices
         default:
-            throw ImageFileError(path: url.relativePath, problem: "a \(dataSetName) label file is an 8-bit greyscale PNG of label values, "
+            throw ImageFileError(path: url.relativePath, problem: "\(dataSetName) label files are 8-bit greyscale PNGs of label values, "
                 + "but this is \(file.kindDescription)")
         }
         var classes = [Int32](repeating: 0, count: values.count)

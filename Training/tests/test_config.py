@@ -2,11 +2,11 @@ import json
 
 import pytest
 
-from clade.config import ConfigError, ModelConfig
+from clade.config import PAINTED_CONDITIONING, ConfigError, ModelConfig, official_conditioning
 
 DOC_KEYS = ["format_version", "architecture", "block_norms", "ngf", "num_upsampling_layers", "width", "height",
             "label_nc", "contain_dontcare_label", "use_instance_edges", "use_icpe", "param_free_norm", "use_vae",
-            "z_dim", "palette", "class_names", "training_data", "style_presets"]
+            "z_dim", "palette", "class_names", "training_data", "style_presets", "conditioning"]
 
 
 def cityscapes_like() -> ModelConfig:
@@ -35,9 +35,11 @@ def test_derived_sizes():
 
 def test_optional_keys_default():
     data = json.loads(cityscapes_like().to_json())
-    del data["training_data"], data["style_presets"]
+    del data["training_data"], data["style_presets"], data["conditioning"]
     config = ModelConfig.from_dict(data)
     assert config.training_data == "" and config.style_presets == {}
+    # Files written before the conventions were part of the config keep the painter's rules.
+    assert config.conditioning == PAINTED_CONDITIONING
 
 
 @pytest.mark.parametrize("change, message", [
@@ -52,6 +54,11 @@ def test_optional_keys_default():
     ({"class_names": ["a"]}, "'class_names' must be 35 strings"),
     ({"param_free_norm": "syncbatch"}, "'param_free_norm' is 'syncbatch'"),
     ({"style_presets": {"dusk": [0.0] * 3}}, "entry 'dusk' must be 256 numbers"),
+    ({"conditioning": {"edges": "instance"}}, "'conditioning' must be an object with keys"),
+    ({"conditioning": {**official_conditioning(0), "edges": "class"}}, "'conditioning' edges is 'class'"),
+    ({"conditioning": official_conditioning(35)}, "'conditioning' icpe_ignored_class is 35, expected 'none', "
+                                                  "'dontcare' or a class index 0 to 34"),
+    ({"conditioning": official_conditioning(True)}, "icpe_ignored_class is True"),
 ])
 def test_validation_names_the_key(change, message):
     data = json.loads(cityscapes_like().to_json())

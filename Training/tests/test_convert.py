@@ -124,6 +124,9 @@ def test_conversion_matches_the_original_model(tmp_path, dataset, architecture, 
             converted_config.contain_dontcare_label) == \
         (config.block_norms, config.use_instance_edges, config.use_icpe, config.num_upsampling_layers,
          config.width, config.height, config.contain_dontcare_label)
+    # The official loaders' conditioning rules; raw label 0 is row 0 in every data set (ADE20K's loader keeps raw values).
+    assert converted_config.conditioning == {"edges": "instance", "icpe_objects": "class", "icpe_ignored_class": 0,
+                                             "icpe_map_size": "source"}
     with safe_open(out, framework="pt") as f:
         names = list(f.keys())
     assert not [n for n in names if n.endswith(("_orig", "_u", "_v", "num_batches_tracked"))]

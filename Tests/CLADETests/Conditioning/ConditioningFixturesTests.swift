@@ -90,4 +90,18 @@ struct ConditioningFixturesTests {
         #expect(resized.shape == [fixture.tensor.shape[0], fixture.height, fixture.width])
         #expect(resized.data.map(\.bitPattern) == fixture.resizedBits)
     }
+
+    @Test func pillowNearestResizeMatchesPillow() throws {
+        let fixture = try loadFixture("conditioning-pillow-nearest", as: PillowNearestCase.self)
+        #expect(!fixture.indices.isEmpty)
+        for pair in fixture.indices {
+            #expect(PillowNearestResize.sourceIndices(inputSize: pair.in, outputSize: pair.out) == pair.source,
+                    "\(pair.in) -> \(pair.out)")
+        }
+    }
+}
+
+/// Pillow's own nearest-resize source indices, written by the same script.
+private struct PillowNearestCase: Decodable {
+    let indices: [NearestCase.Indices]
 }
