@@ -94,6 +94,9 @@ struct Render: ParsableCommand {
         guard instances.isEmpty || instances.count == masks.count else {
             throw ValidationError("Give --instances once per mask (\(masks.count)) or not at all; got \(instances.count).")
         }
+        guard labels == nil || paletteOption.palette == nil else {
+            throw ValidationError("--palette reads masks; --labels files hold the data set's own label values, drop --palette.")
+        }
         guard distances.isEmpty || (labels != nil && distances.count == masks.count && !noICPE) else {
             throw ValidationError("--distances goes with --labels and ICPE on, once per mask (\(masks.count)); got \(distances.count).")
         }
@@ -114,19 +117,24 @@ struct Render: ParsableCommand {
         try checkOptions(against: config, modelPath: modelPath)
         let picture = size ?? PictureSize(config: config)
         if let problem = picture.problem(for: config) { throw FileProblem(file: modelPath, problem: problem) }
-        let palette = try paletteOption.loadPalette(for: model, modelPath: modelPath).palette
 
         // Everything that can fail is checked before the first file is written.
         let inputs = masks + instances + distances + [styleImage, styleCode, modelPath].compactMap { $0 }
         let plan = try OutputPlan(masks: masks, output: output, inputs: inputs)
         if let writeStyleCode { try checkStyleCodeOutput(writeStyleCode, plan: plan, inputs: inputs) }
-        let jobs: [any RenderJob] = try masks.enumerated().map { index, mask in
-            let instancesPath = instances.isEmpty ? nil : instances[index]
-            if let labels {
-                return try DataSetMaps(path: mask, instancesPath: instancesPath, distancesPath: distances.isEmpty ? nil : distances[index], format: labels)
+        let jobs: [any RenderJob]
+        if let labels {
+            jobs = try masks.enumerated().map { index, mask in
+                try DataSetMaps(path: mask, instancesPath: instances.isEmpty ? nil : instances[index],
+                                distancesPath: distances.isEmpty ? nil : distances[index], format: labels)
             }
-            return try MaskInput(path: mask, instancesPath: instancesPath, palette: palette,
-                                 classCount: config.classCount, width: picture.width, height: picture.height)
+        } else {
+            // Data-set label files hold the data set's own values; only masks are read through the palette.
+            let palette = try paletteOption.loadPalette(for: model, modelPath: modelPath).palette
+            jobs = try masks.enumerated().map { index, mask in
+                try MaskInput(path: mask, instancesPath: instances.isEmpty ? nil : instances[index], palette: palette,
+                              classCount: config.classCount, width: picture.width, height: picture.height)
+            }
         }
         let chosenStyle = try config.useVAE ? styleCode(model: model, modelPath: modelPath, clock: clock) : nil
 

@@ -17,8 +17,6 @@ import Testing
 /// one level off, never more; with clade-paint's rounding every byte is within one level of the official picture.
 @Suite struct OfficialRenderTests {
     static let fixtures = Scratch.fixtures.appendingPathComponent("official")
-    static let palettes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Palettes")
 
     struct Manifest: Decodable {
         struct Run: Decodable {
@@ -53,10 +51,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clade-paint-official-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("out"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let model = try ModelFile(contentsOf: Self.fixtures.appendingPathComponent(run.model))
-        var arguments = ["render", "--model", Self.fixtures.appendingPathComponent(run.model).path,
-                         "--palette", Self.palettes.appendingPathComponent("\(model.config.palette).gpl").path,
-                         "--labels", run.labels, "--quantize", quantize, "--threads", "1", "-o", "out"]
+        var arguments = ["render", "--model", Self.fixtures.appendingPathComponent(run.model).path, "--labels", run.labels, "--quantize", quantize, "--threads", "1", "-o", "out"]
         for picture in pictures {
             arguments.append(Self.fixtures.appendingPathComponent(picture.labels).path)
             if let instances = picture.instances { arguments += ["--instances", Self.fixtures.appendingPathComponent(instances).path] }
@@ -115,8 +110,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         try NPY.float32(source).write(to: folder.appendingPathComponent("dist.npy"))
         let common = ["render", "--model", Self.fixtures.appendingPathComponent("coco-clade-icpe.safetensors").path,
-                      "--palette", Self.palettes.appendingPathComponent("coco-stuff.gpl").path, "--labels", "coco",
-                      "--threads", "1", labelsPath, "--instances", instancesPath]
+                      "--labels", "coco", "--threads", "1", labelsPath, "--instances", instancesPath]
         let given = try CLI.run(common + ["--distances", "dist.npy", "-o", "given.png"], in: folder)
         let computed = try CLI.run(common + ["-o", "computed.png"], in: folder)
         #expect(given.status == 0 && computed.status == 0, "\(given.stderr)\(computed.stderr)")
@@ -136,6 +130,11 @@ import Testing
         let result = try scratch.render([Self.fixtures.appendingPathComponent(picture.labels).path, "--labels", "coco", "-o", "x.png"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("--labels coco: COCO-Stuff labels need a model with 183 classes; this one has"))
+        let withPalette = try scratch.render([Self.fixtures.appendingPathComponent(picture.labels).path, "--labels", "coco",
+                                              "--palette", "Palettes/fixture.gpl", "-o", "x.png"])
+        #expect(withPalette.status != 0 && withPalette.stderr.contains("drop --palette"))
+        let distancesAlone = try scratch.render(["mask.png", "--distances", "d.npy", "-o", "x.png"])
+        #expect(distancesAlone.status != 0 && distancesAlone.stderr.contains("--distances goes with --labels"))
     }
 }
 
