@@ -124,6 +124,14 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("never.png").path))
     }
 
+    @Test func infoNamesTheOfficialConventions() throws {
+        let folder = FileManager.default.temporaryDirectory
+        let result = try CLI.run(["info", "--model", Self.fixtures.appendingPathComponent("coco-clade-icpe.safetensors").path], in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains(
+            "conditioning   instance edges yes, ICPE yes; data-set files: edges instance, ICPE objects class, skipping class 0, at the source size"))
+    }
+
     @Test func rawLabelsNeedAModelOfTheirDataSet() throws {
         let scratch = try Scratch()
         let picture = try #require(try Self.run("coco-clade").pictures.first)
