@@ -60,9 +60,9 @@ class Dataset:
 
 DATASETS = {
     "ade20k": Dataset("ade20k", 150, True, False, 256, 256, "normal",
-                      "ADE20K (150 classes + unknown at index 150)", 0),
+                      "ADE20K (unknown at index 0, then its 150 classes)", 0),
     "ade20k-outdoor": Dataset("ade20k-outdoor", 150, True, False, 256, 256, "normal",
-                              "ADE20K-outdoor (the outdoor subset of ADE20K; 150 classes + unknown)", 0),
+                              "ADE20K-outdoor (the outdoor subset of ADE20K; unknown at index 0, then 150 classes)", 0),
     "cityscapes": Dataset("cityscapes", 35, False, True, 512, 256, "more",
                           "Cityscapes (35 label ids, instance edges, 512x256)", 0),
     "coco-stuff": Dataset("coco-stuff", 182, True, True, 256, 256, "normal",

@@ -25,8 +25,8 @@ ADE20K and Cityscapes configurations the same annotations remapped into those da
    Pillow's nearest rule as the loader) with `get_edges` and `cal_connectedComponents` applied at 256x256:
    `<run>/at_size/<sample>.png`;
 4. converts the checkpoint with `Training/convert.py --dataset ...` (`<run>.safetensors`).
-`manifest.json` lists every model, input and picture; `README.md` the licences. Output is deterministic for a given
-checkout, torch and Pillow.
+`manifest.json` lists every model, input and picture; `README.md` the licences. Each run is seeded on its own, so
+its output is the same whichever runs are made with it, for a given checkout, torch and Pillow.
 """
 from __future__ import annotations
 
@@ -329,6 +329,7 @@ def make_variant(checkout: str, data_set: DataSet, variant: str, ngf: int, work:
     with contextlib.redirect_stdout(sys.stderr):
         first = next(iter(data.create_dataloader(opt)))
     seed = SEED + sorted(VARIANTS).index(variant) + 10 * sorted(DATA_SETS).index(data_set.name)
+    torch.manual_seed(seed)  # the official initialisation draws from the global generator: each run on its own
     util.save_network(make_generator(opt, first, seed), "G", "latest", opt)
 
     # The official test.py, as a person runs it.
@@ -388,7 +389,6 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{checkout}: no {path}; give a checkout of the official CLADE repository")
     import_shims()
     sys.path.insert(0, checkout)
-    torch.manual_seed(SEED)
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
     names = sorted(args.samples)
