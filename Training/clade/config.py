@@ -192,7 +192,11 @@ class ModelConfig:
     # JSON ---------------------------------------------------------------------------------------
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        data = dataclasses.asdict(self)
+        # The painter's conventions are the default: files that use them stay as they were before the key existed.
+        if data["conditioning"] == PAINTED_CONDITIONING:
+            del data["conditioning"]
+        return data
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), separators=(",", ":"))

@@ -6,7 +6,7 @@ from clade.config import PAINTED_CONDITIONING, ConfigError, ModelConfig, officia
 
 DOC_KEYS = ["format_version", "architecture", "block_norms", "ngf", "num_upsampling_layers", "width", "height",
             "label_nc", "contain_dontcare_label", "use_instance_edges", "use_icpe", "param_free_norm", "use_vae",
-            "z_dim", "palette", "class_names", "training_data", "style_presets", "conditioning"]
+            "z_dim", "palette", "class_names", "training_data", "style_presets"]
 
 
 def cityscapes_like() -> ModelConfig:
@@ -18,7 +18,11 @@ def cityscapes_like() -> ModelConfig:
 def test_json_keys_are_the_documented_ones_and_round_trip():
     config = cityscapes_like()
     data = json.loads(config.to_json())
+    # The painter's conditioning conventions are the default and not written; other ones are.
     assert list(data) == DOC_KEYS
+    assert ModelConfig.from_json(config.to_json()) == config
+    config.conditioning = official_conditioning(0)
+    assert list(json.loads(config.to_json())) == DOC_KEYS + ["conditioning"]
     assert ModelConfig.from_json(config.to_json()) == config
 
 
@@ -35,7 +39,7 @@ def test_derived_sizes():
 
 def test_optional_keys_default():
     data = json.loads(cityscapes_like().to_json())
-    del data["training_data"], data["style_presets"], data["conditioning"]
+    del data["training_data"], data["style_presets"]
     config = ModelConfig.from_dict(data)
     assert config.training_data == "" and config.style_presets == {}
     # Files written before the conventions were part of the config keep the painter's rules.
