@@ -1,4 +1,5 @@
-# The commands of the README: `make run ARGS=...`, `make test`, `make bench` and `make latency`. All set the machine up first.
+# The commands of the README: `make run ARGS=...`, `make test`, `make bench` and `make latency`. All set the machine up first;
+# `make install PREFIX=...` and `make uninstall PREFIX=...` do not (they may run as root).
 SHELL := /bin/bash
 # The toolchain image keeps Swift in /opt/swift; a shell that did not read /etc/profile lacks it.
 export PATH := $(PATH):/opt/swift/usr/bin
@@ -6,7 +7,7 @@ SCRATCH ?= .build
 export SCRATCH
 ARGS ?=
 
-.PHONY: setup run test fixtures parity bench latency preview-quality fuzz sanitize stress reliability-ci
+.PHONY: setup run test fixtures parity bench latency preview-quality fuzz sanitize stress reliability-ci install uninstall
 
 setup:
 	@scripts/setup.sh
@@ -22,11 +23,13 @@ fixtures: setup
 	.venv/bin/python Training/make_fixtures.py
 	.venv/bin/python Training/make_conditioning_fixtures.py
 
-# Swift engine against PyTorch on the same weights and input (docs/performance.md); BENCH_ARGS e.g. --repeat 9.
+# Swift engine against PyTorch eager, ONNX Runtime and OpenVINO on the same weights and input, and a folder of
+# masks through `render` (docs/performance.md); BENCH_ARGS e.g. --repeat 9. The peers live in .venv-bench.
 BENCH_ARGS ?=
 bench: setup
+	@scripts/bench-setup.sh
 	swift build -c release --scratch-path $(SCRATCH) --product clade-paint
-	.venv/bin/python Training/bench.py --binary $(SCRATCH)/release/clade-paint $(BENCH_ARGS)
+	.venv-bench/bin/python Training/bench.py --binary $(SCRATCH)/release/clade-paint $(BENCH_ARGS)
 
 # The parity figures: max error of the Swift engine against the PyTorch reference, per fixture.
 parity: setup
@@ -67,3 +70,16 @@ stress: setup
 # The bounded form CI runs after `make test`.
 reliability-ci: setup
 	scripts/reliability-ci.sh
+
+# A release build with the bundled model, palettes, shell completions and man pages under PREFIX (scripts/install.sh);
+# DESTDIR stages it for a package. The man pages come from swift-argument-parser's generate-manual plugin.
+PREFIX ?= /usr/local
+DESTDIR ?=
+MANUAL = $(SCRATCH)/plugins/GenerateManual/outputs/clade-paint
+install:
+	swift build -c release --scratch-path $(SCRATCH) --product clade-paint
+	swift package --scratch-path $(SCRATCH) plugin generate-manual --configuration release
+	scripts/install.sh install "$(DESTDIR)$(PREFIX)" $(SCRATCH)/release/clade-paint $(MANUAL)
+
+uninstall:
+	scripts/install.sh uninstall "$(DESTDIR)$(PREFIX)"

@@ -43,7 +43,8 @@ def variant(config, name: str):
 
 def swift_milliseconds(binary: Path, model: Path, masks: list[Path], out: Path) -> float:
     """Median generator time of `clade-paint render` over the masks (the first one is a warm-up)."""
-    run = subprocess.run([str(binary), "render", *map(str, masks), "--model", str(model), "-o", str(out),
+    # --force: every model renders the same masks into the one scratch folder.
+    run = subprocess.run([str(binary), "render", *map(str, masks), "--model", str(model), "-o", str(out), "--force",
                           "--style", "1", "--palette", str(ROOT / "Palettes/landscape.gpl")],
                          check=True, capture_output=True, text=True)
     times = [float(t) for t in re.findall(r"generator ([0-9.]+) ms", run.stdout)]

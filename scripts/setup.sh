@@ -6,8 +6,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 say() { echo "setup: $*"; }
 
-# Debian packages: C libraries the Swift targets link, and tmux for terminal tests.
-packages=(libopenblas-dev libpng-dev libncursesw5-dev pkg-config tmux)
+# Debian packages: C libraries the Swift targets link, tmux for terminal tests, and ncurses-term for the
+# direct-colour terminfo entries (xterm-direct, tmux-direct) the painter's true colour needs.
+packages=(libopenblas-dev libpng-dev libncursesw5-dev ncurses-term pkg-config tmux)
 python=${PYTHON:-python3}
 if ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
     packages+=(python3-venv)

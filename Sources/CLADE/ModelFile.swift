@@ -71,6 +71,8 @@ public struct ModelFile: Sendable {
 
         var tensors: [String: Tensor] = [:]
         for spec in expected { tensors[spec.name] = try file.floatTensor(spec.name) }
+        let valueProblems = Self.valueProblems(expected.map { ($0.name, tensors[$0.name]!) })
+        guard valueProblems.isEmpty else { throw ModelFileError(file: file.fileName, problems: valueProblems) }
         self.fileName = file.fileName
         self.config = config
         self.tensors = tensors
@@ -93,10 +95,27 @@ public struct ModelFile: Sendable {
         for name in tensors.keys.sorted() where !expectedNames.contains(name) && !Self.isIgnored(name) {
             problems.append("unexpected tensor '\(name)' \(tensors[name]!.shape) (not part of this config)")
         }
+        problems += Self.valueProblems(expected.compactMap { spec in tensors[spec.name].map { (spec.name, $0) } })
         guard problems.isEmpty else { throw ModelFileError(file: fileName, problems: problems) }
         self.fileName = fileName
         self.config = config
         self.tensors = tensors
+    }
+
+    /// Weights that would turn every picture black or into noise without a word: a NaN or infinity anywhere
+    /// (one spreads through every layer after it), or a negative running variance (its square root is NaN).
+    static func valueProblems(_ tensors: [(name: String, tensor: Tensor)]) -> [String] {
+        var problems: [String] = []
+        for (name, tensor) in tensors {
+            let data = tensor.data
+            if let index = data.firstIndex(where: { !$0.isFinite }) {
+                let count = data.count(where: { !$0.isFinite })
+                problems.append("tensor '\(name)' holds \(data[index]) at element \(index) (\(count) non-finite of \(data.count)): the weights are damaged")
+            } else if name.hasSuffix(".running_var"), let index = data.firstIndex(where: { $0 < 0 }) {
+                problems.append("tensor '\(name)' holds the variance \(data[index]) at element \(index): a variance cannot be negative")
+            }
+        }
+        return problems
     }
 
     /// Batch norms' `num_batches_tracked` counters carry nothing for inference; files may keep them (docs/model-format.md).
@@ -129,7 +148,8 @@ public struct ModelFile: Sendable {
         do {
             config = try JSONDecoder().decode(ModelConfig.self, from: Data(json.utf8))
         } catch let error as DecodingError {
-            throw ModelFileError(file: file.fileName, problems: ["config: \(describe(error))"])
+            let problem = JSONMisfit.describe(error, in: Data(json.utf8), decoding: ModelConfig.self) ?? describe(error)
+            throw ModelFileError(file: file.fileName, problems: ["config: \(problem)"])
         }
         let problems = config.problems
         guard problems.isEmpty else { throw ModelFileError(file: file.fileName, problems: problems.map { "config: \($0)" }) }

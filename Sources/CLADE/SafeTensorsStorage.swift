@@ -37,7 +37,8 @@ enum SafeTensorsStorage: Sendable {
 
         /// Opens `path`; throws a description of the system's error.
         init(path: String) throws(OpenFileError) {
-            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            // Non-blocking, so a named pipe given as a model is refused by the check below instead of waiting for a writer.
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
             guard descriptor >= 0 else { throw OpenFileError(reason: String(cString: strerror(errno))) }
             var status = stat()
             guard fstat(descriptor, &status) == 0 else {

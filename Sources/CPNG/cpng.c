@@ -8,10 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-// Larger images are refused before any allocation: a corrupt header must not ask for gigabytes.
-#define CPNG_MAX_SIDE 65535u
-#define CPNG_MAX_BYTES ((size_t)1 << 30)
-
 // Everything the error path must release lives on the heap behind one pointer that never changes after
 // setjmp, so its contents are well-defined after a longjmp.
 typedef struct {
@@ -75,7 +71,7 @@ static int pixel_bytes(uint32_t width, uint32_t height, int channels, int bytes_
         return 0;
     }
     size_t bytes = (size_t)width * height * (size_t)channels * (size_t)bytes_per_sample;
-    if (bytes > CPNG_MAX_BYTES) {
+    if (bytes > (size_t)CPNG_MAX_BYTES) {
         return 0;
     }
     *result = bytes;

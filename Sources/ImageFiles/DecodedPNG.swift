@@ -33,7 +33,12 @@ struct DecodedPNG: Sendable, Equatable {
         }
     }
 
-    static func read(_ url: URL) throws -> DecodedPNG {
+    /// Reads the file after `check` has accepted its header: a picture too large for the caller's purpose (or to
+    /// decode at all) is refused before anything is decoded or allocated for it.
+    static func read(_ url: URL, checkingHeader check: (PNGHeader) throws -> Void = { _ in }) throws -> DecodedPNG {
+        let header = try PNGHeader.read(url)
+        try check(header)
+        try header.checkDecodable(path: url.relativePath)
         var image = cpng_image()
         var message = [CChar](repeating: 0, count: 512)
         let ok = url.withUnsafeFileSystemRepresentation { path in
@@ -71,8 +76,9 @@ struct DecodedPNG: Sendable, Equatable {
     }
 
     /// Writes the image atomically. Supported: indexed (at most 256 palette entries), 8-bit grey, 16-bit grey,
-    /// RGB and RGBA; grey files of fewer bits are written as 8-bit. `fast` compresses little and quickly.
-    func write(to url: URL, fast: Bool = false) throws {
+    /// RGB and RGBA; grey files of fewer bits are written as 8-bit. `fast` compresses little and quickly;
+    /// `replacing` as `AtomicFile.write`.
+    func write(to url: URL, fast: Bool = false, replacing: Bool = true) throws {
         var image = cpng_image()
         image.width = UInt32(width)
         image.height = UInt32(height)
@@ -115,7 +121,7 @@ struct DecodedPNG: Sendable, Equatable {
             bytes = values
         }
         precondition(bytes.count == width * height * Int(image.channels) * Int(image.bytes_per_sample), "pixels do not fill \(width)x\(height)")
-        try AtomicFile.write(to: url) { temporary in
+        try AtomicFile.write(to: url, replacing: replacing) { temporary in
             var message = [CChar](repeating: 0, count: 512)
             let ok = bytes.withUnsafeMutableBufferPointer { buffer in
                 image.pixels = buffer.baseAddress

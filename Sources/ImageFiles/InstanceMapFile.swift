@@ -5,8 +5,8 @@ import Foundation
 /// Cityscapes' `class * 1000 + instance`. Instance ids only tell objects of one class apart; 0 means none.
 public enum InstanceMapFile {
     /// Reads a greyscale PNG of any bit depth; the grey values are the instance ids.
-    public static func read(_ url: URL) throws -> InstanceMap {
-        let file = try DecodedPNG.read(url)
+    public static func read(_ url: URL, checkingHeader check: (PNGHeader) throws -> Void = { _ in }) throws -> InstanceMap {
+        let file = try DecodedPNG.read(url, checkingHeader: check)
         switch file.pixels {
         case .grey8(let values, _):
             return InstanceMap(width: file.width, height: file.height, ids: values.map(Int32.init))
@@ -18,14 +18,15 @@ public enum InstanceMapFile {
         }
     }
 
-    /// Reads an instance map that belongs to `labelMap` (read from `labelMapPath`) and checks that both have one size.
+    /// Reads an instance map that belongs to `labelMap` (read from `labelMapPath`); both must have one size, which
+    /// is checked from the header, before decoding.
     public static func read(_ url: URL, matching labelMap: LabelMap, labelMapPath: String) throws -> InstanceMap {
-        let instances = try read(url)
-        guard instances.width == labelMap.width && instances.height == labelMap.height else {
-            throw ImageFileError(path: url.relativePath, problem: "the instance map is \(instances.width)x\(instances.height) pixels but the label map "
-                + "\(labelMapPath) is \(labelMap.width)x\(labelMap.height); they must have the same size")
+        try read(url) { header in
+            guard header.width == labelMap.width && header.height == labelMap.height else {
+                throw ImageFileError(path: url.relativePath, problem: "the instance map is \(header.width)x\(header.height) pixels but the label map "
+                    + "\(labelMapPath) is \(labelMap.width)x\(labelMap.height); they must have the same size")
+            }
         }
-        return instances
     }
 
     /// Writes `instances` as a 16-bit greyscale PNG, atomically.

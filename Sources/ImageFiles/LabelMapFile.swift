@@ -12,10 +12,16 @@ import Foundation
 /// the classes in any viewer.
 public enum LabelMapFile {
     /// Reads a label map and checks every class against `classCount` (the model's class-bank rows).
-    public static func read(_ url: URL, palette: Palette, classCount: Int) throws -> LabelMap {
+    /// `check` sees the header first and throws to refuse a map before it is decoded (larger than the picture, say).
+    public static func read(_ url: URL, palette: Palette, classCount: Int,
+                            checkingHeader check: (PNGHeader) throws -> Void = { _ in }) throws -> LabelMap {
         precondition(classCount > 0, "a model has at least one class")
-        let file = try DecodedPNG.read(url)
-        let reader = Reader(path: url.relativePath, file: file, palette: palette, classCount: classCount)
+        var colourType = PNGHeader.ColourType.indexed
+        let file = try DecodedPNG.read(url) { header in
+            colourType = header.colourType
+            try check(header)
+        }
+        let reader = Reader(path: url.relativePath, file: file, palette: palette, classCount: classCount, greyWithAlpha: colourType == .greyAlpha)
         let classes: [Int32]
         switch file.pixels {
         case .indexed(let indices, let filePalette):
@@ -65,6 +71,8 @@ public enum LabelMapFile {
         let file: DecodedPNG
         let palette: Palette
         let classCount: Int
+        /// A grey+alpha file, which the decoder hands over as RGBA.
+        let greyWithAlpha: Bool
 
         func error(at index: Int, _ problem: String) -> ImageFileError {
             ImageFileError(path: path, place: .pixel(x: index % file.width, y: index / file.width), problem: problem)
@@ -140,6 +148,10 @@ public enum LabelMapFile {
                     + "(or class ids as grey values), one per class")
             }
             if classOfColor.keys.allSatisfy({ $0.red == $0.green && $0.green == $0.blue && Int($0.red) < classCount }) {
+                if greyWithAlpha {
+                    throw error(at: pixel, "grey \(color.red) is no class colour of palette '\(palette.name)'; the map looks like class ids as grey values, "
+                        + "but it is a greyscale PNG with an alpha channel, read as colours: remove the alpha channel (save as greyscale without alpha)")
+                }
                 throw error(at: pixel, "colour \(color) is no class colour of palette '\(palette.name)'; the map looks like class ids stored as RGB grey: "
                     + "save it as an 8-bit greyscale PNG, or paint with the palette's colours")
             }

@@ -43,8 +43,9 @@ public struct PNGImage: Sendable, Equatable {
 
     /// Reads any PNG as RGB: palette images through their palette, grey replicated to three channels
     /// (scaled to 8 bits), 16-bit channels scaled to 8 bits; an alpha channel is dropped.
-    public static func read(_ url: URL) throws -> PNGImage {
-        let file = try DecodedPNG.read(url)
+    /// `check` sees the header before anything is decoded and throws to refuse a picture (too large, say).
+    public static func read(_ url: URL, checkingHeader check: (PNGHeader) throws -> Void = { _ in }) throws -> PNGImage {
+        let file = try DecodedPNG.read(url, checkingHeader: check)
         let count = file.width * file.height
         var rgb = [UInt8](repeating: 0, count: count * 3)
         func put(_ index: Int, _ red: UInt8, _ green: UInt8, _ blue: UInt8) {
@@ -83,10 +84,26 @@ public struct PNGImage: Sendable, Equatable {
         return PNGImage(width: file.width, height: file.height, pixels: rgb)
     }
 
+    /// The most pixels of a reference picture for the style encoder (64 megapixels, a large camera photo): the
+    /// encoder scales it to 256x256, and reading it as a tensor takes about 20 bytes a pixel.
+    public static let largestReferencePixels = 64_000_000
+
+    /// Reads a reference picture for the style encoder, refusing one above `largestReferencePixels` from its header.
+    public static func readReference(_ url: URL) throws -> PNGImage {
+        try read(url) { header in
+            guard header.pixelCount <= largestReferencePixels else {
+                throw ImageFileError(path: url.relativePath, problem: "the reference picture is \(header.sizeDescription) "
+                    + "(\(header.pixelCount / 1_000_000) megapixels); the style encoder takes at most \(largestReferencePixels / 1_000_000) megapixels "
+                    + "(it scales the picture to 256x256): scale it down first")
+            }
+        }
+    }
+
     /// Writes an 8-bit RGB PNG atomically: the file appears complete or not at all.
     /// - fast: compress little and quickly (zlib level 1, the Sub filter), for previews: at default settings
     ///   zlib took about a tenth of the painter's CPU time, on the render worker, between a render and its preview.
-    public func write(to url: URL, fast: Bool = false) throws {
-        try DecodedPNG(width: width, height: height, pixels: .rgb(pixels)).write(to: url, fast: fast)
+    /// - replacing: whether an existing file at `url` may be replaced (`AtomicFile.write`).
+    public func write(to url: URL, fast: Bool = false, replacing: Bool = true) throws {
+        try DecodedPNG(width: width, height: height, pixels: .rgb(pixels)).write(to: url, fast: fast, replacing: replacing)
     }
 }

@@ -59,10 +59,9 @@ public struct Palette: Sendable, Equatable {
     /// Reads a `.gpl` file.
     public init(contentsOf url: URL) throws {
         let path = url.relativePath
+        try RegularFile.check(url, kind: "palette file")
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            let problem = FileManager.default.fileExists(atPath: url.path)
-                ? "cannot read the palette file" : "no such palette file"
-            throw ImageFileError(path: path, problem: problem)
+            throw ImageFileError(path: path, problem: "cannot read the palette file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ImageFileError(path: path, problem: "not a text file (a GIMP palette is UTF-8 text)")

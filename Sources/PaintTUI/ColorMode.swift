@@ -21,14 +21,16 @@ public enum ColorMode: String, Sendable, Equatable {
         return .monochrome
     }
 
-    /// The terminfo entry to open instead of `$TERM` for direct colour, when the environment says the terminal
-    /// speaks 24-bit colour (`COLORTERM=truecolor` or `24bit`) but `$TERM` names a 256-colour entry: the matching
-    /// `-direct` entry (`xterm-256color` -> `xterm-direct`, `tmux-256color` -> `tmux-direct`). nil when there is no
-    /// such hint or `$TERM` already is a direct-colour entry. The caller falls back to `$TERM` when the entry is
-    /// not installed (Debian ships them in ncurses-term).
-    public static func directTerminfoName(environment: [String: String]) -> String? {
+    /// The terminfo entry to open instead of `$TERM` for direct colour, when the terminal says it speaks 24-bit
+    /// colour (`COLORTERM=truecolor` or `24bit` in the environment, or with `terminfoTrueColor` the `RGB` or `Tc` flag
+    /// in `$TERM`'s terminfo entry) but `$TERM` names a 256-colour entry: the matching `-direct` entry
+    /// (`xterm-256color` -> `xterm-direct`, `tmux-256color` -> `tmux-direct`). nil when there is no such hint or
+    /// `$TERM` already is a direct-colour entry. The caller falls back to `$TERM` when the entry is not installed
+    /// (Debian ships them in ncurses-term).
+    public static func directTerminfoName(environment: [String: String], terminfoTrueColor: Bool = false) -> String? {
         guard let term = environment["TERM"], !term.isEmpty, !term.hasSuffix("-direct") else { return nil }
-        guard let hint = environment["COLORTERM"]?.lowercased(), hint == "truecolor" || hint == "24bit" else { return nil }
+        let hint = environment["COLORTERM"]?.lowercased()
+        guard terminfoTrueColor || hint == "truecolor" || hint == "24bit" else { return nil }
         var base = Substring(term)
         for suffix in ["-256color", "-88color", "-color"] where base.hasSuffix(suffix) {
             base = base.dropLast(suffix.count)

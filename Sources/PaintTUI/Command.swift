@@ -17,6 +17,8 @@ public enum Command: Hashable, Sendable {
     case toggleICPE
     case randomStyle, styleBack, styleForward, presetPicker, styleFromImage
     case save, quit, help
+    /// The open dialog: the paintings saved lately.
+    case open
     /// Escape: lifts the pen, closes whatever is open.
     case cancel
     /// ctrl-l: repaint the whole terminal (after another program wrote over it).

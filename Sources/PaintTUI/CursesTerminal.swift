@@ -4,9 +4,9 @@ import Foundation
 /// The ncurses edge: starts and restores the terminal, shows `Screen`s (only the cells that changed), and reads
 /// input. Everything here runs on the one thread that created it.
 ///
-/// Colour: direct colour (24 bit) when the terminal description has it, or when `COLORTERM` says truecolor and the
-/// matching `-direct` terminfo entry is installed (then that entry is used); else the 256-colour palette, else 8
-/// colours, else none. Colour pairs come from `alloc_pair` (extended pair numbers, passed through `setcchar`'s
+/// Colour: direct colour (24 bit) when the terminal description has it, or when `COLORTERM` says truecolor or the
+/// description carries the `RGB` or `Tc` flag and the matching `-direct` terminfo entry is installed (then that
+/// entry is used); else the 256-colour palette, else 8 colours, else none. Colour pairs come from `alloc_pair` (extended pair numbers, passed through `setcchar`'s
 /// `opts`, since `COLOR_PAIR` keeps only 8 bits).
 ///
 /// Mouse: the painter asks the terminal for xterm button-event tracking (mode 1002: press, release and motion
@@ -34,11 +34,21 @@ public final class CursesTerminal {
         setlocale(LC_ALL, "")
         // The `-direct` twin of $TERM when the environment asks for 24-bit colour and it is installed, else $TERM.
         let direct = ColorMode.directTerminfoName(environment: environment).flatMap { newterm($0, cp_stdout(), cp_stdin()) }
-        guard let screen = direct ?? newterm(nil, cp_stdout(), cp_stdin()) else {
+        guard var screen = direct ?? newterm(nil, cp_stdout(), cp_stdin()) else {
             throw NotATerminal(description: "the terminal type '\(environment["TERM"] ?? "")' is unknown to ncurses (set TERM, e.g. TERM=xterm-256color)")
         }
-        self.screen = screen
         set_term(screen)
+        // A 256-colour description that flags 24-bit colour (RGB, or tmux's Tc): its -direct twin, where installed.
+        if direct == nil, tigetnum("colors") < 1 << 24, tigetflag("RGB") == 1 || tigetflag("Tc") == 1,
+           let name = ColorMode.directTerminfoName(environment: environment, terminfoTrueColor: true) {
+            endwin()
+            if let twin = newterm(name, cp_stdout(), cp_stdin()) {
+                delscreen(screen)
+                screen = twin
+            }
+            set_term(screen)
+        }
+        self.screen = screen
         raw()
         noecho()
         nonl()

@@ -9,6 +9,10 @@ public enum Confirmation: Sendable, Equatable {
     case clear
     /// Carry on with the painting an earlier run left in the autosave.
     case restore(AutosaveRecord)
+    /// Open the painting saved just before the last run ended (a session file).
+    case resume(URL)
+    /// Open a saved painting (a session file) although the painting on the canvas has unsaved changes.
+    case openUnsaved(URL)
 }
 
 /// A line of text typed into the painter, e.g. the path of a reference picture.
@@ -38,4 +42,6 @@ public enum Dialog: Sendable, Equatable {
     case prompt(TextPrompt)
     /// The style presets, `selected` the highlighted one (index into the sorted names).
     case presets(selected: Int)
+    /// The paintings saved lately (session files, newest first), `selected` the highlighted one.
+    case open(saves: [URL], selected: Int)
 }

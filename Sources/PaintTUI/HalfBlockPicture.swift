@@ -43,6 +43,14 @@ public struct HalfBlockPicture: Sendable, Equatable {
         self.pixels = pixels
     }
 
+    /// A picture of `pixels` (row-major, `width x height`), e.g. after `PaletteDithering`.
+    init(width: Int, height: Int, pixels: [RGBColor]) {
+        precondition(pixels.count == width * height, "\(pixels.count) pixels for \(width)x\(height)")
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+    }
+
     public subscript(x: Int, y: Int) -> RGBColor { pixels[y * width + x] }
 
     /// Terminal rows the picture takes.

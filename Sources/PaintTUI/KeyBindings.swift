@@ -21,7 +21,7 @@ public struct KeyBindings: Sendable {
     private let commands: [Key: Command]
 
     /// Keys the painter's own commands take; a palette key hint that would clash with them is not used.
-    static let reservedUppercase: Set<Character> = ["U", "I"]
+    static let reservedUppercase: Set<Character> = ["U", "I", "O"]
 
     /// - palette: the model's classes; digits select the first ten, and each palette key hint `x` (a letter)
     ///   selects its class as the capital `X`, so hints never clash with the lower-case tool keys.
@@ -100,6 +100,7 @@ public struct KeyBindings: Sendable {
             ]),
             Group(title: "File and screen", entries: [
                 entry("w", "save picture, mask, instances, JSON", [(.character("w"), .save)]),
+                entry("O", "open a painting saved lately", [(.character("O"), .open)]),
                 entry("q ctrl-c", "quit (asks when unsaved)", [(.character("q"), .quit), (.control("c"), .quit)]),
                 entry("?", "this help", [(.character("?"), .help)]),
                 entry("esc", "lift the pen, close a dialog", [(.escape, .cancel)]),

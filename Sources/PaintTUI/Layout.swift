@@ -7,9 +7,9 @@ public enum CanvasZoom: Sendable, Equatable {
     case halfBlock
 }
 
-/// Where the panels go on a terminal of a given size: the canvas on the left, the preview and the palette on
-/// the right (side by side, or the palette under the preview when that gives the picture more room), and two
-/// status rows at the bottom.
+/// Where the panels go on a terminal of a given size: the canvas on the left, the preview on the right, the palette
+/// beside the preview, under it or under the canvas (whichever leaves the picture the most room), and two status
+/// rows at the bottom.
 public struct Layout: Sendable, Equatable {
     public let zoom: CanvasZoom
     public let canvasBox: Rect
@@ -50,11 +50,21 @@ public struct Layout: Sendable, Equatable {
                     Rect(x: canvasBox.maxX, y: 0, width: right - paletteWidth, height: available),
                     Rect(x: width - paletteWidth, y: 0, width: paletteWidth, height: min(classCount + 2, available))))
             }
-            let stackedPalette = min(classCount + 2, available - minimumPreviewBox.height)
+            // Under the preview, the palette takes only the rows the picture (as wide as the column allows) leaves;
+            // a short list scrolls.
+            let pictureRows = pictureWidth > 0 ? ((right - 2) * pictureHeight + 2 * pictureWidth - 1) / (2 * pictureWidth) + 2 : available
+            let stackedPalette = min(classCount + 2, available - minimumPreviewBox.height, max(minimumPaletteHeight, available - pictureRows))
             if right >= max(paletteWidth, minimumPreviewBox.width), stackedPalette >= minimumPaletteHeight {
                 candidates.append((
                     Rect(x: canvasBox.maxX, y: 0, width: right, height: available - stackedPalette),
                     Rect(x: canvasBox.maxX, y: available - stackedPalette, width: paletteWidth, height: stackedPalette)))
+            }
+            // The palette under the canvas: the preview then has the whole height on the right.
+            let underCanvas = min(classCount + 2, available - canvasBox.height)
+            if underCanvas >= minimumPaletteHeight, canvasBox.width >= paletteWidth, right >= minimumPreviewBox.width {
+                candidates.append((
+                    Rect(x: canvasBox.maxX, y: 0, width: right, height: available),
+                    Rect(x: 0, y: canvasBox.maxY, width: canvasBox.width, height: underCanvas)))
             }
             let fitted = candidates.map { candidate in
                 (candidate, Self.previewPixels(inside: candidate.preview.inset(by: 1), pictureWidth: pictureWidth, pictureHeight: pictureHeight))

@@ -63,7 +63,8 @@ public enum PaintApp {
             guard changed || repaint else { continue }
             var picture: HalfBlockPicture?
             if case .fits(let layout) = session.fit, let result {
-                picture = preview.picture(of: result, width: layout.previewPixelWidth, height: layout.previewPixelHeight)
+                picture = preview.picture(of: result, width: layout.previewPixelWidth, height: layout.previewPixelHeight,
+                                          colors: terminal.colorMode)
             }
             let screen = PaintView.draw(session, width: size.width, height: size.height, render: status, picture: picture,
                                         colors: terminal.colorMode)
@@ -74,16 +75,18 @@ public enum PaintApp {
     }
 }
 
-/// The newest picture scaled for the preview panel, scaled again only when the picture or the panel changes.
+/// The newest picture scaled for the preview panel (and dithered to the terminal's palette where it has one), made
+/// again only when the picture or the panel changes.
 struct PreviewCache {
     /// A request's draft and final picture share a generation, so the key tells them apart.
-    private var key: (generation: UInt64, isDraft: Bool, width: Int, height: Int)?
+    private var key: (generation: UInt64, isDraft: Bool, width: Int, height: Int, colors: ColorMode)?
     private var picture: HalfBlockPicture?
 
-    mutating func picture(of result: RenderResult, width: Int, height: Int) -> HalfBlockPicture {
-        if let key, let picture, key == (result.generation, result.isDraft, width, height) { return picture }
-        let scaled = HalfBlockPicture(result.image, width: width, height: height)
-        key = (result.generation, result.isDraft, width, height)
+    mutating func picture(of result: RenderResult, width: Int, height: Int, colors: ColorMode) -> HalfBlockPicture {
+        if let key, let picture, key == (result.generation, result.isDraft, width, height, colors) { return picture }
+        var scaled = HalfBlockPicture(result.image, width: width, height: height)
+        if let palette = PaletteDithering(mode: colors) { scaled = palette.apply(to: scaled) }
+        key = (result.generation, result.isDraft, width, height, colors)
         picture = scaled
         return scaled
     }

@@ -9,6 +9,10 @@ public final class PaintSession {
     public let bindings: KeyBindings
     /// Where `w` saves.
     public let outputFolder: URL
+    /// The paintings saved lately (nil: not kept, e.g. in tests).
+    public let recent: RecentSaves?
+    /// The session file of this run's last save.
+    public private(set) var lastSave: URL?
     public private(set) var dialog: Dialog?
     /// The terminal's size in cells.
     public private(set) var terminalWidth: Int
@@ -17,6 +21,11 @@ public final class PaintSession {
     public private(set) var isFinished = false
     /// Whether the left mouse button went down on the canvas and has not come up yet.
     private var mouseStroke = false
+    /// A fill larger than `largeFillShare` waiting for a second press at the same place (drawn as a preview).
+    public private(set) var pendingFill: FloodRegion?
+
+    /// The share of the canvas above which a fill asks for a second press first.
+    public static let largeFillShare = 0.25
 
     /// What the terminal must do after an event, beyond drawing the next frame.
     public enum Effect: Sendable, Equatable {
@@ -28,13 +37,22 @@ public final class PaintSession {
     }
 
     /// - restore: an autosaved painting to offer at the start.
-    public init(state: PainterState, outputFolder: URL, restore: AutosaveRecord? = nil, width: Int = 80, height: Int = 24) {
+    /// - recent: where saves are listed.
+    /// - offerLastSave: when no autosave is offered, offer the painting a save-and-quit left in `recent` (not when the
+    ///   person named a painting to open).
+    public init(state: PainterState, outputFolder: URL, restore: AutosaveRecord? = nil, recent: RecentSaves? = nil,
+                offerLastSave: Bool = true, width: Int = 80, height: Int = 24) {
         self.state = state
         terminalWidth = width
         terminalHeight = height
         self.outputFolder = outputFolder
+        self.recent = recent
         bindings = KeyBindings(palette: state.palette, hasStyle: state.model.hasStyle)
-        if let restore { dialog = .confirm(.restore(restore)) }
+        if let restore {
+            dialog = .confirm(.restore(restore))
+        } else if offerLastSave, let resume = recent?.resume() {
+            dialog = .confirm(.resume(resume))
+        }
     }
 
     public var presetNames: [String] { state.model.presetNames }
@@ -54,9 +72,12 @@ public final class PaintSession {
     public func handle(_ event: InputEvent) -> Effect {
         switch event {
         case .resize: return .none
-        case .mouse(let mouse): return handle(mouse)
+        case .mouse(let mouse):
+            if mouse.action == .press { startAction() }
+            return handle(mouse)
         case .key(let key):
             if let dialog { return handle(key, in: dialog) }
+            startAction()
             guard let command = bindings.command(for: key) else {
                 state.statusMessage = "\(key) does nothing here; ? lists the keys"
                 return .none
@@ -65,18 +86,41 @@ public final class PaintSession {
         }
     }
 
+    /// The pending fill while the action that may confirm it runs.
+    private var fillAwaitingConfirmation: FloodRegion?
+
+    /// A new key or click: the last action's message gives way to the tool's hint (`ToolHint`) unless the new action
+    /// leaves one, and a large fill waiting for its second press is kept only for that press.
+    private func startAction() {
+        state.statusMessage = nil
+        fillAwaitingConfirmation = pendingFill
+        pendingFill = nil
+    }
+
+    /// Commands that keep a line going; any other ends it where its last point was set.
+    private static func keepsLine(_ command: Command) -> Bool {
+        switch command {
+        case .move, .apply, .togglePen, .cancel, .brushSmaller, .brushLarger, .toggleBrushShape, .help, .redraw: true
+        default: false
+        }
+    }
+
     /// Carries out a command of the painting screen (no dialog open).
     @discardableResult
     public func perform(_ command: Command) -> Effect {
+        if state.isPressed && state.tool == .line && !Self.keepsLine(command) { state.cancelStroke() }
         switch command {
         case .move(let dx, let dy):
             state.moveCursor(dx: dx, dy: dy)
         case .apply:
             if state.isPressed {
                 state.release()
+                // A polyline: the segment just set stays, and the next one starts from its end.
+                if state.tool == .line { state.press() }
             } else if state.tool == .line || state.tool == .rectangle {
                 state.press()
-                state.statusMessage = "\(state.tool.rawValue) from here: move, then space"
+            } else if state.tool == .fill {
+                fill()
             } else {
                 state.press()
                 state.release()
@@ -85,9 +129,10 @@ public final class PaintSession {
             if state.isPressed {
                 state.release()
                 state.statusMessage = "pen up"
+            } else if state.tool == .fill {
+                fill()
             } else {
                 state.press()
-                if state.isPressed { state.statusMessage = "pen down: moving paints; enter lifts it" }
             }
         case .tool(let tool):
             state.selectTool(tool)
@@ -138,6 +183,13 @@ public final class PaintSession {
             }
         case .save:
             save()
+        case .open:
+            let saves = savedPaintings()
+            if saves.isEmpty {
+                state.statusMessage = "no saved paintings yet in \(outputFolder.path) (w saves one)"
+            } else {
+                dialog = .open(saves: Array(saves.prefix(9)), selected: 0)
+            }
         case .quit:
             if state.isPressed { state.release() }
             if state.isDirty {
@@ -148,7 +200,11 @@ public final class PaintSession {
         case .help:
             dialog = .help(page: 0)
         case .cancel:
-            if state.isPressed {
+            if state.isPressed && (state.tool == .line || state.tool == .rectangle) {
+                // The segment or rectangle that still follows the cursor is dropped; what was set stays.
+                state.cancelStroke()
+                state.statusMessage = state.tool == .line ? "line ended" : "rectangle dropped"
+            } else if state.isPressed {
                 state.release()
                 state.statusMessage = "pen up"
             }
@@ -158,18 +214,64 @@ public final class PaintSession {
         return .none
     }
 
+    /// The fill at the cursor; one that would cover more than `largeFillShare` of the canvas first shows its region
+    /// and waits for a second press at the same place.
+    private func fill() {
+        let region = FloodRegion(canvas: state.canvas, x: state.cursorX, y: state.cursorY)
+        let paint = Cell(label: state.currentClass, instance: state.currentInstance)
+        if region.share > Self.largeFillShare, state.canvas[region.x, region.y] != paint, fillAwaitingConfirmation != region {
+            pendingFill = region
+            state.statusMessage = "fill would cover \(Int((region.share * 100).rounded()))% of the canvas: "
+                + "press again to fill, any other key leaves it"
+            return
+        }
+        state.press()
+    }
+
     private func save() {
+        let files: SavedFiles
         do {
-            try state.save(to: outputFolder)
+            files = try state.save(to: outputFolder)
         } catch {
             state.statusMessage = "not saved: \(error.localizedDescription)"
+            return
+        }
+        lastSave = files.session
+        do {
+            try recent?.add(files.session)
+        } catch {
+            state.statusMessage = (state.statusMessage ?? "saved") + "; \(error.localizedDescription)"
         }
     }
 
     private func finish() -> Effect {
         state.autosave?.clear()
+        // A run that ends right after a save leaves that painting to be offered at the next start.
+        try? recent?.setResume(state.isDirty ? nil : lastSave)
         isFinished = true
         return .quit
+    }
+
+    /// The session files of the paintings saved lately: the recent list, then any other in the output folder, newest
+    /// first.
+    public func savedPaintings() -> [URL] {
+        var saves = recent?.saves() ?? []
+        let listed = Set(saves.map(\.path))
+        let keys: [URLResourceKey] = [.contentModificationDateKey]
+        let inFolder = (try? FileManager.default.contentsOfDirectory(at: outputFolder, includingPropertiesForKeys: keys)) ?? []
+        let others = inFolder.filter { $0.pathExtension == "json" && !listed.contains($0.standardizedFileURL.path) }
+        func modified(_ url: URL) -> Date { (try? url.resourceValues(forKeys: Set(keys)).contentModificationDate) ?? .distantPast }
+        saves += others.map(\.standardizedFileURL).sorted { modified($0) > modified($1) }
+        return saves
+    }
+
+    /// Opens the saved painting `url` (a session file) on the canvas.
+    private func open(_ url: URL) {
+        do {
+            try state.open(SessionDocument(contentsOf: url, palette: state.model.palette, config: state.model.config))
+        } catch {
+            state.statusMessage = "not opened: \(error.localizedDescription)"
+        }
     }
 
     // MARK: Dialogs
@@ -179,7 +281,7 @@ public final class PaintSession {
         case .help(let page):
             switch key {
             case .character(" "), .right, .pageDown, .character("l"), .character("j"), .down:
-                let pages = PaintView.helpOverlay(bindings, width: terminalWidth, height: terminalHeight).pages.count
+                let pages = PaintView.helpOverlay(self, width: terminalWidth, height: terminalHeight).pages.count
                 self.dialog = page + 1 < pages ? .help(page: page + 1) : nil
             case .left, .pageUp, .character("h"), .character("k"), .up:
                 self.dialog = .help(page: max(0, page - 1))
@@ -225,8 +327,29 @@ public final class PaintSession {
             default:
                 break
             }
+        case .open(let saves, let selected):
+            switch key {
+            case .escape, .character("q"), .character("O"):
+                self.dialog = nil
+            case .up, .character("k"), .backTab:
+                self.dialog = .open(saves: saves, selected: (selected + saves.count - 1) % saves.count)
+            case .down, .character("j"), .tab:
+                self.dialog = .open(saves: saves, selected: (selected + 1) % saves.count)
+            case .enter, .character(" "):
+                choose(saves[selected])
+            case .character(let character):
+                if let number = character.wholeNumberValue, number >= 1, number <= min(9, saves.count) { choose(saves[number - 1]) }
+            default:
+                break
+            }
         }
         return .none
+    }
+
+    /// A painting chosen in the open dialog: opened, or first a question when the canvas has unsaved changes.
+    private func choose(_ url: URL) {
+        dialog = state.isDirty ? .confirm(.openUnsaved(url)) : nil
+        if !state.isDirty { open(url) }
     }
 
     private func answer(_ question: Confirmation, key: Key) -> Effect {
@@ -264,6 +387,27 @@ public final class PaintSession {
                 dialog = nil
                 state.statusMessage = "started afresh (the autosave is replaced once you paint)"
             }
+        case .resume(let url):
+            if yes {
+                dialog = nil
+                open(url)
+            } else if no {
+                dialog = nil
+                try? recent?.setResume(nil)
+                state.statusMessage = "started afresh (O opens a saved painting)"
+            }
+        case .openUnsaved(let url):
+            if yes {
+                dialog = nil
+                open(url)
+            } else if key == .character("w") {
+                dialog = nil
+                save()
+                if !state.isDirty { open(url) }
+            } else if no {
+                dialog = nil
+                state.statusMessage = "keep painting"
+            }
         }
         return .none
     }
@@ -300,7 +444,7 @@ public final class PaintSession {
             if let cell = layout.canvasCell(atX: mouse.x, y: mouse.y, gridWidth: canvas.gridWidth, gridHeight: canvas.gridHeight) {
                 if state.isPressed { state.release() }
                 state.setCursor(x: cell.x, y: cell.y)
-                state.press()
+                if state.tool == .fill { fill() } else { state.press() }
                 mouseStroke = state.isPressed
             } else if let index = layout.paletteClass(atX: mouse.x, y: mouse.y, current: Int(state.currentClass), classCount: state.palette.count) {
                 state.selectClass(Int32(index))
@@ -330,13 +474,8 @@ public final class PaintSession {
 
     /// The eyedropper at a cell without leaving the current tool.
     private func pick(x: Int, y: Int) {
-        let tool = state.tool
         if state.isPressed { state.release() }
         state.setCursor(x: x, y: y)
-        state.selectTool(.eyedropper)
-        state.press()
-        let picked = state.statusMessage
-        state.selectTool(tool)
-        state.statusMessage = picked
+        state.pick()
     }
 }

@@ -20,9 +20,17 @@ public enum PaintView {
                    paletteWidth: paletteWidth(state.palette), classCount: state.palette.count)
     }
 
-    /// The help overlay's layout for a terminal of `width x height`.
-    public static func helpOverlay(_ bindings: KeyBindings, width: Int, height: Int) -> HelpOverlay {
-        HelpOverlay(bindings: bindings, width: max(1, width - 4), height: max(1, height - 4))
+    /// The help overlay's layout for a terminal of `width x height`, leaving a row for `helpFooter`.
+    public static func helpOverlay(_ session: PaintSession, width: Int, height: Int) -> HelpOverlay {
+        HelpOverlay(bindings: session.bindings, width: max(1, width - 4), height: max(1, height - 5))
+    }
+
+    /// The help's last row: the file that always holds the newest picture, then where saves go (as far as it fits).
+    static func helpFooter(_ session: PaintSession, width: Int) -> String {
+        let saves = "w saves into \(session.outputFolder.path)"
+        guard let preview = session.state.renderer?.previewURL else { return fitted(saves, width: width) }
+        let picture = fitted("newest picture: \(preview.path)", width: width)
+        return picture.count + 3 + saves.count <= width ? picture + "   " + saves : picture
     }
 
     /// The whole screen.
@@ -58,6 +66,17 @@ public enum PaintView {
         Character((entry.hotkey.map(String.init) ?? String(entry.name.first ?? "?")).lowercased())
     }
 
+    /// The outline colour of the current object (a strong yellow most class colours stand apart from).
+    static let currentOutline = RGBColor(255, 214, 0)
+
+    /// `color` moved `amount` (0 ... 1) of the way to `other`.
+    static func mix(_ color: RGBColor, _ other: RGBColor, _ amount: Double) -> RGBColor {
+        func channel(_ a: UInt8, _ b: UInt8) -> UInt8 { UInt8((Double(a) + (Double(b) - Double(a)) * amount).rounded()) }
+        return RGBColor(channel(color.red, other.red), channel(color.green, other.green), channel(color.blue, other.blue))
+    }
+
+    /// The canvas: each cell in its class's colour (or letter), the cursor, the brush's footprint, the region a large
+    /// fill waits to cover, and outlines where objects meet and around the object being painted.
     static func drawCanvas(_ session: PaintSession, layout: Layout, colors: ColorMode, into screen: inout Screen) {
         let state = session.state
         let canvas = state.canvas
@@ -65,47 +84,84 @@ public enum PaintView {
         let title = "Canvas \(canvas.gridWidth)x\(canvas.gridHeight)"
         screen.box(layout.canvasBox, title: title, titleStyle: CellStyle(attributes: .bold))
         let area = layout.canvasArea
-        let showsBrush = (state.tool == .brush || state.tool == .eraser) && state.brushSize > 1
+        let showsBrush = [.brush, .eraser, .line].contains(state.tool) && state.brushSize > 1
         let footprint = showsBrush ? Set(state.brushCells(x: state.cursorX, y: state.cursorY).map { $0.y * canvas.gridWidth + $0.x }) : []
+        let fillRegion = session.pendingFill?.cells ?? []
+        let fillColor = palette[Int(state.currentClass)].color
         let faithful = colors.showsColorsFaithfully
+        let current = state.currentInstance != 0 ? Cell(label: state.currentClass, instance: state.currentInstance) : nil
+        let edges = ObjectEdges(canvas: canvas, current: current, classBoundaries: !faithful)
         func color(_ cell: Cell) -> RGBColor { palette[Int(cell.label)].color }
+        func edgeColor(_ kind: ObjectEdges.Kind, on background: RGBColor) -> RGBColor {
+            kind == .current ? currentOutline : contrast(to: background)
+        }
 
         switch layout.zoom {
         case .square:
             for y in 0 ..< canvas.gridHeight {
                 for x in 0 ..< canvas.gridWidth {
                     let cell = canvas[x, y]
+                    let index = y * canvas.gridWidth + x
                     let background = color(cell)
-                    let isCursor = x == state.cursorX && y == state.cursorY
-                    var glyph: String
-                    var attributes: TextAttributes = []
-                    if isCursor {
-                        glyph = state.isPressed ? "<>" : "[]"
-                        attributes = colors.hasColors ? .bold : [.bold, .reverse]
-                    } else if footprint.contains(y * canvas.gridWidth + x) {
-                        glyph = "··"
+                    var style = CellStyle(foreground: contrast(to: background), background: background)
+                    let screenX = area.x + 2 * x, screenY = area.y + y
+                    if x == state.cursorX && y == state.cursorY {
+                        style.attributes = colors.hasColors ? .bold : [.bold, .reverse]
+                        screen.write(state.isPressed ? "<>" : "[]", x: screenX, y: screenY, style: style)
+                    } else if fillRegion.contains(index) {
+                        screen.write("░░", x: screenX, y: screenY, style: CellStyle(foreground: fillColor, background: background))
+                    } else if footprint.contains(index) {
+                        screen.write("··", x: screenX, y: screenY, style: style)
                     } else {
-                        glyph = faithful ? "  " : "\(letter(of: palette[Int(cell.label)])) "
+                        // An edge takes the side of the cell it runs along: ▁ the bottom, ▕ the right.
+                        let bottom = edges.bottom(x: x, y: y), right = edges.right(x: x, y: y)
+                        let plain: [Character] = faithful ? [" ", " "] : [letter(of: palette[Int(cell.label)]), " "]
+                        for column in 0 ..< 2 {
+                            var glyph = plain[column]
+                            var edge: ObjectEdges.Kind?
+                            if column == 1, let right {
+                                (glyph, edge) = ("▕", right)
+                            } else if let bottom {
+                                (glyph, edge) = ("▁", bottom)
+                            }
+                            var cellStyle = style
+                            if let edge { cellStyle.foreground = edgeColor(edge, on: background) }
+                            screen[screenX + column, screenY] = ScreenCell(glyph, style: cellStyle)
+                        }
                     }
-                    screen.write(glyph, x: area.x + 2 * x, y: area.y + y,
-                                 style: CellStyle(foreground: contrast(to: background), background: background, attributes: attributes))
                 }
             }
         case .halfBlock:
+            // One column per cell and two cells per row: no room for edge glyphs, so marks are tints of the cell.
+            func shade(_ x: Int, _ y: Int) -> RGBColor {
+                let cell = canvas[x, y]
+                let index = y * canvas.gridWidth + x
+                var shown = color(cell)
+                if fillRegion.contains(index) { return mix(shown, fillColor, 0.6) }
+                if footprint.contains(index) { shown = mix(shown, contrast(to: shown), 0.45) }
+                switch edges.around(x: x, y: y) {
+                case .current where cell == current: shown = mix(shown, currentOutline, 0.6)
+                case .object: shown = mix(shown, contrast(to: shown), 0.3)
+                default: break
+                }
+                return shown
+            }
             for row in 0 ..< (canvas.gridHeight + 1) / 2 {
                 for x in 0 ..< canvas.gridWidth {
-                    let top = canvas[x, 2 * row]
-                    let bottom = 2 * row + 1 < canvas.gridHeight ? canvas[x, 2 * row + 1] : nil
+                    let hasBottom = 2 * row + 1 < canvas.gridHeight
                     let cursorTop = x == state.cursorX && 2 * row == state.cursorY
-                    let cursorBottom = bottom != nil && x == state.cursorX && 2 * row + 1 == state.cursorY
+                    let cursorBottom = hasBottom && x == state.cursorX && 2 * row + 1 == state.cursorY
                     if faithful {
-                        let upper = color(top), lower = bottom.map(color)
+                        let upper = shade(x, 2 * row), lower = hasBottom ? shade(x, 2 * row + 1) : nil
                         screen[area.x + x, area.y + row] = ScreenCell("▀", style: CellStyle(
                             foreground: cursorTop ? contrast(to: upper) : upper,
                             background: cursorBottom ? lower.map(contrast(to:)) : lower))
                     } else {
-                        let shown = cursorBottom ? bottom! : top
-                        let attributes: TextAttributes = cursorTop || cursorBottom ? [.bold, .reverse] : []
+                        let y = cursorBottom ? 2 * row + 1 : 2 * row
+                        let shown = canvas[x, y]
+                        let marked = [2 * row, 2 * row + 1].contains { $0 < canvas.gridHeight && (footprint.contains($0 * canvas.gridWidth + x) || fillRegion.contains($0 * canvas.gridWidth + x)) }
+                        var attributes: TextAttributes = cursorTop || cursorBottom ? [.bold, .reverse] : []
+                        if marked { attributes.insert(.underline) }
                         screen[area.x + x, area.y + row] = ScreenCell(letter(of: palette[Int(shown.label)]), style: CellStyle(
                             foreground: contrast(to: color(shown)), background: color(shown), attributes: attributes))
                     }
@@ -167,12 +223,27 @@ public enum PaintView {
         let hints = "(\(state.cursorX),\(state.cursorY)) \(state.palette[Int(cell.label)].name)  ? help  q quit"
         let row = layout.statusRow + 1
         let hintsX = max(0, screen.width - hints.count - 1)
-        screen.write(" " + (state.statusMessage ?? firstHint), x: 0, y: row, limit: max(0, hintsX - 1))
-        screen.write(hints, x: hintsX, y: row, style: CellStyle(attributes: .dim))
+        if let message = state.statusMessage, message.count + 1 >= hintsX {
+            // A long message (a saved file's full path) takes the whole row.
+            screen.write(" " + fitted(message, width: screen.width - 1), x: 0, y: row)
+        } else {
+            screen.write(" " + (state.statusMessage ?? ToolHint.text(for: state)), x: 0, y: row, limit: max(0, hintsX - 1))
+            screen.write(hints, x: hintsX, y: row, style: CellStyle(attributes: .dim))
+        }
     }
 
-    /// The message row before the first action: how to start.
-    static let firstHint = "space paints, 1-9 or the palette's letters choose a class, s tries a style, w saves"
+    /// `text` in at most `width` columns: as it is when it fits; else its first path (a word with a `/`) shortened
+    /// from the left, so the file's name stays; else cut at the end.
+    static func fitted(_ text: String, width: Int) -> String {
+        let excess = text.count - width
+        guard excess > 0 else { return text }
+        var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        if let index = words.firstIndex(where: { $0.contains("/") }), words[index].count > excess + 1 {
+            words[index] = "…" + words[index].suffix(words[index].count - excess - 1)
+            return words.joined(separator: " ")
+        }
+        return String(text.prefix(width))
+    }
 
     /// `brush 3 round │ grass │ ICPE on │ style seed 42 │ done in 812 ms │ unsaved`.
     public static func statusLine(_ state: PainterState, render: RenderStatus) -> String {
@@ -219,12 +290,13 @@ public enum PaintView {
         let bold = CellStyle(attributes: .bold)
         switch dialog {
         case .help(let page):
-            let overlay = helpOverlay(session.bindings, width: screen.width, height: screen.height)
+            let overlay = helpOverlay(session, width: screen.width, height: screen.height)
             let shown = min(page, overlay.pages.count - 1)
-            // Every page in a box of one size, so paging does not jump.
-            let insideWidth = overlay.pages.indices.map(overlay.width(ofPage:)).max() ?? 0
+            // Every page in a box of one size, so paging does not jump; wide enough for the footer's path if the screen is.
+            let footer = helpFooter(session, width: screen.width - 4)
+            let insideWidth = max(overlay.pages.indices.map(overlay.width(ofPage:)).max() ?? 0, footer.count)
             let insideHeight = overlay.pages.flatMap { $0.map(\.count) }.max() ?? 0
-            let box = centred(width: insideWidth + 4, height: insideHeight + 2, in: screen)
+            let box = centred(width: insideWidth + 4, height: insideHeight + 3, in: screen)
             let title: String
             if overlay.pages.count == 1 {
                 title = "Keys: any key closes"
@@ -235,6 +307,7 @@ public enum PaintView {
             }
             screen.box(box, title: title, titleStyle: bold)
             overlay.draw(page: shown, into: &screen, x: box.x + 2, y: box.y + 1)
+            screen.write(footer, x: box.x + 2, y: box.maxY - 2, style: CellStyle(attributes: .dim), limit: box.width - 4)
         case .confirm(let question):
             let lines: [String]
             switch question {
@@ -245,6 +318,11 @@ public enum PaintView {
             case .restore(let record):
                 lines = ["An earlier run left an unsaved painting", "(\(record.canvas.gridWidth)x\(record.canvas.gridHeight), autosaved \(record.savedAt)).",
                          "", "y  carry on with it", "n  start afresh"]
+            case .resume(let url):
+                lines = ["Carry on with the painting saved last?", url.path, "", "y  open it", "n  start afresh"]
+            case .openUnsaved(let url):
+                lines = ["The painting has unsaved changes. Open", url.path, "", "y  open it anyway", "w  save, then open it",
+                         "n  keep painting"]
             }
             drawTextDialog(title: "Question", lines: lines, into: &screen)
         case .prompt(let prompt):
@@ -264,12 +342,29 @@ public enum PaintView {
             let row = box.y + 1 + selected
             screen.write(" " + lines[selected].padding(toLength: box.width - 4, withPad: " ", startingAt: 0) + " ",
                          x: box.x + 1, y: row, style: CellStyle(attributes: [.reverse, .bold]), limit: box.width - 2)
+        case .open(let saves, let selected):
+            // Name first, then the folder, shortened from the left to what the screen has room for.
+            let room = max(10, screen.width - 8 - 3)
+            let lines = saves.enumerated().map { index, url in
+                let name = url.deletingPathExtension().lastPathComponent
+                var folder = url.deletingLastPathComponent().path
+                let left = room - name.count - 2
+                if folder.count > left { folder = "…" + folder.suffix(max(0, left - 1)) }
+                return (index < 9 ? "\(index + 1)  " : "   ") + name + "  " + folder
+            }
+            let box = drawTextDialog(title: "Open a saved painting", lines: lines + ["", "↑↓ enter: open   esc: close"], into: &screen)
+            let row = box.y + 1 + selected
+            screen.write(" " + lines[selected].padding(toLength: box.width - 4, withPad: " ", startingAt: 0) + " ",
+                         x: box.x + 1, y: row, style: CellStyle(attributes: [.reverse, .bold]), limit: box.width - 2)
         }
     }
 
-    /// A centred box titled `title` with `lines` inside.
+    /// A centred box titled `title` with `lines` inside, each wrapped to the screen's width (a long path breaks
+    /// across lines rather than being cut).
     @discardableResult
     static func drawTextDialog(title: String, lines: [String], into screen: inout Screen) -> Rect {
+        let widest = max(1, screen.width - 4)
+        let lines = lines.flatMap { $0.count <= widest ? [$0] : HelpOverlay.wrap($0, width: widest) }
         let inside = max(title.count + 2, lines.map(\.count).max() ?? 0)
         let box = centred(width: inside + 4, height: lines.count + 2, in: screen)
         screen.box(box, title: title, titleStyle: CellStyle(attributes: .bold))

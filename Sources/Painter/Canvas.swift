@@ -31,8 +31,10 @@ public struct Canvas: Sendable, Equatable, Codable {
 
     /// Opens a saved mask (any size up to the picture's) and its instance map: `instances`, else the file
     /// `<stem>.instances.png` next to a mask named `<stem>.mask.png` when it exists, else instance 0 everywhere.
-    public static func read(mask: URL, instances: URL? = nil, palette: Palette, classCount: Int) throws -> Canvas {
-        let labels = try LabelMapFile.read(mask, palette: palette, classCount: classCount)
+    /// `check` sees the mask's header before it is decoded (`LabelMapFile.read`).
+    public static func read(mask: URL, instances: URL? = nil, palette: Palette, classCount: Int,
+                            checkingHeader check: (PNGHeader) throws -> Void = { _ in }) throws -> Canvas {
+        let labels = try LabelMapFile.read(mask, palette: palette, classCount: classCount, checkingHeader: check)
         var instancesURL = instances
         let name = mask.lastPathComponent
         if instancesURL == nil, name.hasSuffix(".mask.png") {

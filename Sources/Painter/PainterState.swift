@@ -24,6 +24,8 @@ public final class PainterState {
     /// The instance id strokes paint: 0 (plain) until `newObject()`, again 0 after `selectClass(_:)`.
     public private(set) var currentInstance: Int32 = 0
     public private(set) var tool: Tool = .brush
+    /// The last of brush, line and rectangle chosen: where a class change leaves the fill, eraser or eyedropper for.
+    public private(set) var drawingTool: Tool = .brush
     /// 1 ... 9 cells across.
     public private(set) var brushSize = 1
     public var brushShape: BrushShape = .round
@@ -31,7 +33,7 @@ public final class PainterState {
     public private(set) var styleHistory: StyleHistory
     public private(set) var undoHistory: UndoHistory
     /// Whether anything changed since the last save (or since the start).
-    public private(set) var isDirty = false
+    public internal(set) var isDirty = false
     /// The newest message for the status line (what an action did, or why it did nothing).
     public var statusMessage: String?
     /// Counts changes to what the picture depends on; a UI can compare it to decide to redraw.
@@ -44,6 +46,8 @@ public final class PainterState {
         var lastX: Int, lastY: Int
     }
     private var stroke: Stroke?
+    /// The tool the eyedropper hands back to after its pick.
+    public private(set) var toolAfterPick: Tool = .brush
     private var largestIssuedInstance: Int32 = 0
     private let seedSource: () -> UInt64
 
@@ -58,10 +62,12 @@ public final class PainterState {
 
     /// - canvas: the painting to start from (a saved mask, a restored autosave); nil starts from the scene of
     ///   `grid` cells (default: `defaultGrid`).
+    /// - style: the style to start with (checked by the caller: `StyleSelection.styleCode(config:)`); nil draws a
+    ///   random seed (or none, for a model without a style encoder).
     /// - seedSource: draws the seeds of random styles.
     public init(
         model: PaintModel, width: Int? = nil, height: Int? = nil, grid: (width: Int, height: Int)? = nil,
-        canvas: Canvas? = nil, renderer: RenderController? = nil, autosave: Autosave? = nil,
+        canvas: Canvas? = nil, renderer: RenderController? = nil, autosave: Autosave? = nil, style: StyleSelection? = nil,
         seedSource: @escaping () -> UInt64 = { UInt64.random(in: 0 ..< 1_000_000_000) }
     ) {
         let config = model.config
@@ -77,7 +83,7 @@ public final class PainterState {
         largestIssuedInstance = self.canvas.largestInstance
         currentClass = Int32(baseScene.cells.last?.label ?? 0)
         icpe = config.useICPE
-        styleHistory = StyleHistory(model.hasStyle ? .seed(seedSource()) : .none)
+        styleHistory = StyleHistory(style ?? (model.hasStyle ? .seed(seedSource()) : .none))
         undoHistory = UndoHistory()
         cursorX = self.canvas.gridWidth / 2
         cursorY = self.canvas.gridHeight / 2
@@ -123,6 +129,12 @@ public final class PainterState {
         currentClass = label
         currentInstance = 0
         statusMessage = "class: \(model.entries[Int(label)].name)"
+        // Choosing a class means painting with it next: a fill or eraser left selected would flood or erase on the
+        // next press instead.
+        if tool == .fill || tool == .eraser || tool == .eyedropper {
+            tool = drawingTool
+            statusMessage! += " (tool: \(tool.rawValue))"
+        }
     }
 
     /// The class whose palette hotkey is `key`, if any.
@@ -132,6 +144,8 @@ public final class PainterState {
 
     public func selectTool(_ tool: Tool) {
         if isPressed { release() }
+        if tool.isDrawingTool { drawingTool = tool }
+        if tool == .eyedropper && self.tool != .eyedropper { toolAfterPick = self.tool }
         self.tool = tool
         statusMessage = "tool: \(tool.rawValue)"
     }
@@ -170,14 +184,23 @@ public final class PainterState {
         case .fill:
             fill(x: cursorX, y: cursorY)
         case .eyedropper:
-            let cell = canvas[cursorX, cursorY]
-            currentClass = cell.label
-            currentInstance = cell.instance
-            statusMessage = "picked \(model.entries[Int(cell.label)].name)" + (cell.instance == 0 ? "" : " (instance \(cell.instance))")
+            pick()
+            // A pick is a step on the way to painting: back to the tool it interrupted.
+            tool = toolAfterPick
+            statusMessage! += ", back to the \(tool.rawValue)"
         case .brush, .eraser, .line, .rectangle:
             stroke = Stroke(before: canvas, startX: cursorX, startY: cursorY, lastX: cursorX, lastY: cursorY)
             drawStroke(to: cursorX, y: cursorY)
         }
+    }
+
+    /// Takes the class and instance of the cell under the cursor as the current ones (the eyedropper's pick),
+    /// whatever the tool.
+    public func pick() {
+        let cell = canvas[cursorX, cursorY]
+        currentClass = cell.label
+        currentInstance = cell.instance
+        statusMessage = "picked \(model.entries[Int(cell.label)].name)" + (cell.instance == 0 ? "" : " (instance \(cell.instance))")
     }
 
     /// Moves the cursor to `(x, y)` (clamped) with the tool pressed: the brush and eraser paint along the way,
@@ -195,6 +218,20 @@ public final class PainterState {
         if canvas != stroke.before { commit(before: stroke.before) }
     }
 
+    /// Drops the stroke in progress: the canvas goes back to how it was at the press, with no undo step (e.g. the
+    /// segment a line still follows the cursor with when the person ends the line).
+    public func cancelStroke() {
+        guard let stroke else { return }
+        self.stroke = nil
+        if canvas != stroke.before {
+            canvas = stroke.before
+            changed()
+        }
+    }
+
+    /// Where the stroke in progress started (a line's or rectangle's first corner), if one is.
+    public var strokeStart: (x: Int, y: Int)? { stroke.map { ($0.startX, $0.startY) } }
+
     /// The cells a brush of the current size and shape covers at `(x, y)`, inside the canvas.
     public func brushCells(x: Int, y: Int) -> [(x: Int, y: Int)] {
         brushShape.offsets(size: brushSize).map { (x + $0.dx, y + $0.dy) }.filter { canvas.contains(x: $0.x, y: $0.y) }
@@ -207,14 +244,14 @@ public final class PainterState {
         switch tool {
         case .brush, .eraser:
             next = canvas
-            for point in Self.linePoints(fromX: stroke.lastX, fromY: stroke.lastY, toX: x, toY: y) {
+            for point in GridLine.cells(fromX: stroke.lastX, fromY: stroke.lastY, toX: x, toY: y) {
                 for cell in brushCells(x: point.x, y: point.y) {
                     next[cell.x, cell.y] = tool == .eraser ? baseScene[cell.x, cell.y] : paint
                 }
             }
         case .line:
             next = stroke.before
-            for point in Self.linePoints(fromX: stroke.startX, fromY: stroke.startY, toX: x, toY: y) {
+            for point in GridLine.cells(fromX: stroke.startX, fromY: stroke.startY, toX: x, toY: y) {
                 for cell in brushCells(x: point.x, y: point.y) { next[cell.x, cell.y] = paint }
             }
         case .rectangle:
@@ -234,51 +271,22 @@ public final class PainterState {
         }
     }
 
-    /// Flood-fills the 4-connected region of cells equal to the one at `(x, y)` with the current class and
-    /// instance; one undo step.
+    /// Flood-fills the 4-connected region of cells equal to the one at `(x, y)` (`FloodRegion`) with the current
+    /// class and instance; one undo step.
     private func fill(x: Int, y: Int) {
-        let target = canvas[x, y]
         let paint = Cell(label: currentClass, instance: currentInstance)
-        guard target != paint else {
+        guard canvas[x, y] != paint else {
             statusMessage = "fill: the region already is \(model.entries[Int(paint.label)].name)"
             return
         }
         let before = canvas
         var next = canvas
-        var stack = [(x, y)]
-        next[x, y] = paint
-        while let (px, py) = stack.popLast() {
-            for (nx, ny) in [(px - 1, py), (px + 1, py), (px, py - 1), (px, py + 1)]
-            where next.contains(x: nx, y: ny) && next[nx, ny] == target {
-                next[nx, ny] = paint
-                stack.append((nx, ny))
-            }
+        for index in FloodRegion(canvas: canvas, x: x, y: y).cells {
+            next[index % canvas.gridWidth, index / canvas.gridWidth] = paint
         }
         canvas = next
         changed()
         commit(before: before)
-    }
-
-    /// The cells of a straight line from one cell to another, both ends included (Bresenham).
-    public static func linePoints(fromX x0: Int, fromY y0: Int, toX x1: Int, toY y1: Int) -> [(x: Int, y: Int)] {
-        let dx = abs(x1 - x0), dy = -abs(y1 - y0)
-        let sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
-        var error = dx + dy
-        var (x, y) = (x0, y0)
-        var points: [(x: Int, y: Int)] = []
-        while true {
-            points.append((x, y))
-            if x == x1 && y == y1 { return points }
-            let twice = 2 * error
-            if twice >= dy {
-                error += dy
-                x += sx
-            }
-            if twice <= dx {
-                error += dx
-                y += sy
-            }
-        }
     }
 
     // MARK: History
@@ -368,6 +376,14 @@ public final class PainterState {
         chooseStyle(.preset(name))
     }
 
+    /// Draws with `style` from now on, e.g. a seed or preset given on the command line.
+    /// - Throws: `PainterError` when the model has no style encoder or the style does not fit it.
+    public func selectStyle(_ style: StyleSelection) throws {
+        guard model.hasStyle else { throw PainterError(Self.noStyleMessage) }
+        _ = try style.styleCode(config: model.config)
+        chooseStyle(style)
+    }
+
     /// The style of a reference picture (PNG): the style encoder's mu.
     /// - Throws: `PainterError` for a model without encoder, `ImageFileError` for an unreadable picture.
     public func setStyleFromImage(_ url: URL) throws {
@@ -375,7 +391,7 @@ public final class PainterState {
             statusMessage = Self.noStyleMessage
             throw PainterError(Self.noStyleMessage)
         }
-        let reference = try PNGImage.read(url)
+        let reference = try PNGImage.readReference(url)
         let mu = encoder(reference.tensor).mu
         chooseStyle(.code(StyleCode(values: mu.data), source: url.lastPathComponent))
     }
@@ -426,7 +442,7 @@ public final class PainterState {
         try SessionRecord(request: request, modelPath: model.path, files: files).write(to: files.session)
         isDirty = false
         autosave?.clear()
-        statusMessage = "saved \(files.image.lastPathComponent) (+ mask, instances, json)"
+        statusMessage = "saved \(files.image.path) (+ mask, instances, json)"
         return files
     }
 

@@ -81,7 +81,8 @@ public struct SessionRecord: Sendable, Equatable, Codable {
         }
         let record: SessionRecord
         do { record = try JSONDecoder().decode(SessionRecord.self, from: data) } catch {
-            throw PainterError("\(path): not a clade-paint session file: \(Self.describe(error))")
+            let problem = JSONMisfit.describe(error, in: data, decoding: SessionRecord.self) ?? Self.describe(error)
+            throw PainterError("\(path): not a clade-paint session file: \(problem)")
         }
         if let problem = record.problem { throw PainterError("\(path): \(problem)") }
         return record
@@ -118,11 +119,13 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     public func renderRequest(recordURL url: URL, palette: Palette, config: ModelConfig) throws -> RenderRequest {
         let folder = url.deletingLastPathComponent()
         let maskURL = folder.appendingPathComponent(mask)
-        let labels = try LabelMapFile.read(maskURL, palette: palette, classCount: config.classCount)
-        let instanceMap = try InstanceMapFile.read(folder.appendingPathComponent(instances), matching: labels, labelMapPath: maskURL.relativePath)
-        guard labels.width == gridWidth && labels.height == gridHeight else {
-            throw PainterError("\(maskURL.relativePath): the mask is \(labels.width)x\(labels.height); the session \(url.relativePath) says \(gridWidth)x\(gridHeight)")
+        // The size is checked from the header, before a huge mask is decoded.
+        let labels = try LabelMapFile.read(maskURL, palette: palette, classCount: config.classCount) { header in
+            guard header.width == gridWidth && header.height == gridHeight else {
+                throw PainterError("\(maskURL.relativePath): the mask is \(header.width)x\(header.height); the session \(url.relativePath) says \(gridWidth)x\(gridHeight)")
+            }
         }
+        let instanceMap = try InstanceMapFile.read(folder.appendingPathComponent(instances), matching: labels, labelMapPath: maskURL.relativePath)
         return RenderRequest(labels: labels, instances: instanceMap, style: style, icpe: icpe, width: width, height: height)
     }
 

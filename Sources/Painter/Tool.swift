@@ -6,7 +6,8 @@ public enum Tool: String, Sendable, CaseIterable, Codable {
     case fill
     /// Takes the class and instance of the cell under the cursor as the current ones.
     case eyedropper
-    /// A straight brush line from where the press happened to where the release happens.
+    /// A straight brush line from where the press happened to where the release happens; in the painter each
+    /// further press continues it from the last point (a polyline) until esc.
     case line
     /// A filled rectangle between the press and the release cells.
     case rectangle
@@ -21,8 +22,11 @@ public enum BrushShape: String, Sendable, CaseIterable, Codable {
 
     /// The cell offsets `(dx, dy)` a brush of `size` (1 ... 9) covers around its centre.
     ///
-    /// Even sizes extend one cell further to the right and down than to the left and up.
+    /// Even sizes extend one cell further to the right and down than to the left and up. Two cells across cannot be
+    /// round, so the round brush of size 2 is the plus of size 3 (the smallest disc larger than one cell) rather
+    /// than a 2x2 square.
     public func offsets(size: Int) -> [(dx: Int, dy: Int)] {
+        if self == .round && size == 2 { return offsets(size: 3) }
         let low = -(size - 1) / 2, high = size / 2
         // Cell centres measured from the brush centre, which sits half a cell off for even sizes.
         let centre = Double(low + high) / 2
@@ -40,4 +44,10 @@ public enum BrushShape: String, Sendable, CaseIterable, Codable {
         }
         return result
     }
+}
+
+extension Tool {
+    /// Tools that lay down the current class along the cursor's path or shape: where a class change or a pick
+    /// leads back to.
+    public var isDrawingTool: Bool { self == .brush || self == .line || self == .rectangle }
 }

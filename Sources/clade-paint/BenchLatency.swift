@@ -53,7 +53,7 @@ extension Bench {
         func validate() throws {
             guard actions >= 1 else { throw ValidationError("--actions must be at least 1.") }
             guard intervalMs > 0 else { throw ValidationError("--interval-ms must be positive.") }
-            if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+            try ThreadCount.validate(threads)
         }
 
         func run() throws {

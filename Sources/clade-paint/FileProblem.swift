@@ -14,8 +14,8 @@ struct FileProblem: Error, Equatable, CustomStringConvertible {
 
     var description: String { "\(file): \(problem)" }
 
-    /// The line printed to stderr.
-    var message: String { "clade-paint: error: \(description)" }
+    /// The line printed to stderr; names and text from files are escaped (`TerminalText`).
+    var message: String { "clade-paint: error: \(TerminalText.escaped(description))" }
 
     /// The most problems one line lists; a model file that fits no config at all can have hundreds.
     static let listedProblems = 4

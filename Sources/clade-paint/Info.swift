@@ -25,7 +25,7 @@ struct Info: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            print(Self.text(of: report), terminator: "")
+            print(TerminalText.escaped(Self.text(of: report), keepingNewlines: true), terminator: "")
         }
     }
 

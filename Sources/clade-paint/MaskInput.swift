@@ -20,15 +20,16 @@ struct MaskInput: RenderJob {
     init(path: String, instancesPath: String?, palette: Palette, classCount: Int, width: Int, height: Int) throws {
         try InputFile.checkExists(path, kind: "mask file")
         if let instancesPath { try InputFile.checkExists(instancesPath, kind: "instance map file") }
+        // The size is checked from the header, before a huge mask is decoded.
         let labels = try FileProblem.attributing(to: path) {
-            try LabelMapFile.read(URL(fileURLWithPath: path), palette: palette, classCount: classCount)
-        }
-        let atSize = labels.width == width && labels.height == height
-        guard atSize || (labels.width <= width && labels.height <= height) else {
-            throw FileProblem(
-                file: path,
-                problem: "the mask is \(labels.width)x\(labels.height) pixels; the picture is \(width)x\(height): "
-                    + "give a mask of exactly that size, or a smaller painted grid (it is upsampled)")
+            try LabelMapFile.read(URL(fileURLWithPath: path), palette: palette, classCount: classCount) { header in
+                guard header.width <= width && header.height <= height else {
+                    throw FileProblem(
+                        file: path,
+                        problem: "the mask is \(header.width)x\(header.height) pixels; the picture is \(width)x\(height): "
+                            + "give a mask of exactly that size, or a smaller painted grid (it is upsampled)")
+                }
+            }
         }
         let instances = try instancesPath.map { instancesPath in
             try FileProblem.attributing(to: instancesPath) {

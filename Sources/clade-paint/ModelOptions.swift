@@ -7,7 +7,7 @@ import ImageFiles
 struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "The model file (.safetensors).",
-        discussion: "Default: $\(ResourceSearch.modelVariable), else \(ResourceSearch.defaultModel) in the binary's folder or a folder above it.",
+        discussion: "Default: $\(ResourceSearch.modelVariable), else \(ResourceSearch.defaultModel) in the binary's folder or a folder above it, else in ../share/clade-paint next to the binary (make install).",
         valueName: "file"))
     var model: String?
 

@@ -1,13 +1,15 @@
 import Foundation
+import ImageFiles
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Output paths: checked before any work starts, written whole or not at all.
+/// Output paths: checked before any work starts, written whole or not at all (`AtomicFile`), and never put in
+/// place of an input, of anything but a regular file, or (without `--force`) of an existing file.
 enum OutputFile {
-    /// Throws unless a file can be created or replaced at `path`: its folder exists, is a folder and is writable,
-    /// and `path` itself is not a folder.
-    static func checkWritable(_ path: String) throws {
+    /// Throws unless a file can be created at `path` (or, with `force`, an existing regular file replaced): its
+    /// folder exists, is a folder and is writable, and `path` is not a folder, link, device or other special file.
+    static func checkWritable(_ path: String, force: Bool) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         let folderName = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
@@ -18,28 +20,38 @@ enum OutputFile {
         guard isFolder.boolValue else {
             throw FileProblem(file: path, problem: "cannot write: \(folderName) is not a folder")
         }
+        if let problem = AtomicFile.destinationProblem(url.path, replacing: force) {
+            // An existing regular file: render never overwrites unless told to.
+            let replaceable = !force && AtomicFile.destinationProblem(url.path, replacing: true) == nil
+            throw FileProblem(file: path, problem: "cannot write: \(problem)" + (replaceable ? "; give --force to replace it" : ""))
+        }
         guard access(folder.path, W_OK) == 0 else {
             throw FileProblem(file: path, problem: "cannot write: the folder \(folderName) is not writable (\(String(cString: strerror(errno))))")
         }
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
-            throw FileProblem(file: path, problem: "cannot write: a folder of that name exists")
-        }
     }
 
-    /// Writes `data` to a temporary file next to `path` and renames it onto `path`; on failure nothing is left.
-    static func write(_ data: Data, to path: String) throws {
-        try checkWritable(path)
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt64.random(in: 0 ... .max)).tmp").path
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-            unlink(temporary)
-            throw FileProblem(file: path, problem: "cannot write the file")
-        }
-        guard rename(temporary, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw FileProblem(file: path, problem: "cannot write: \(reason)")
+    /// Whether `path` is one of `inputs`: the same file, however named (links, `..`), so only an existing file can be.
+    static func isInput(_ path: String, inputs: [String]) -> Bool {
+        guard let output = identity(path) else { return false }
+        return inputs.contains { identity($0) == output }
+    }
+
+    /// The device and inode of an existing file (links followed), or nil.
+    private static func identity(_ path: String) -> [UInt64]? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return [UInt64(status.st_dev), UInt64(status.st_ino)]
+    }
+
+    /// Writes `data` to a temporary file next to `path` and moves it onto `path`; on failure nothing is left.
+    static func write(_ data: Data, to path: String, force: Bool) throws {
+        try checkWritable(path, force: force)
+        try FileProblem.attributing(to: path) {
+            try AtomicFile.write(to: URL(fileURLWithPath: path), replacing: force) { temporary in
+                guard FileManager.default.createFile(atPath: temporary, contents: data) else {
+                    throw ImageFileError(path: path, problem: "cannot write the file")
+                }
+            }
         }
     }
 }

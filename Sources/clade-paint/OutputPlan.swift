@@ -5,12 +5,13 @@ import Foundation
 /// - no `-o`: `<mask name>.render.png` in the current folder;
 /// - `-o DIR` (an existing folder, or a path ending in `/`): `DIR/<mask name>.png`;
 /// - `-o FILE`: only with a single mask.
-/// Two masks may not land on one file, and no output may replace an input.
+/// Two masks may not land on one file, no output may replace an input, and an existing file is replaced only with
+/// `force` (`OutputFile.checkWritable`).
 struct OutputPlan {
     /// One output path per mask, in order.
     let paths: [String]
 
-    init(masks: [String], output: String?, inputs: [String]) throws {
+    init(masks: [String], output: String?, inputs: [String], force: Bool) throws {
         if let output {
             var isFolder: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: output, isDirectory: &isFolder)
@@ -28,17 +29,15 @@ struct OutputPlan {
         }
 
         var maskOfOutput: [String: String] = [:]
-        let inputFiles = Set(inputs.map(Self.canonical))
         for (mask, path) in zip(masks, paths) {
-            let key = Self.canonical(path)
-            if let other = maskOfOutput.updateValue(mask, forKey: key) {
+            if let other = maskOfOutput.updateValue(mask, forKey: Self.canonical(path)) {
                 throw FileProblem(file: path, problem: "masks \(other) and \(mask) would both be written here; give them different names")
             }
-            if inputFiles.contains(key) {
+            if OutputFile.isInput(path, inputs: inputs) {
                 throw FileProblem(file: path, problem: "the output would replace an input file")
             }
         }
-        for path in paths { try OutputFile.checkWritable(path) }
+        for path in paths { try OutputFile.checkWritable(path, force: force) }
     }
 
     /// The file name without folder and extension.

@@ -11,8 +11,9 @@ struct Paint: ParsableCommand {
         abstract: "Paint a layout in the terminal; the picture follows as you paint (the default command).",
         discussion: """
             Keys: arrows or hjkl move, space paints, 1-9 and the palette's letters choose classes, s tries a style, \
-            w saves, q quits; ? shows every key. The painting is autosaved as you go (see --state-dir); after a \
-            crash the next start offers to restore it. Each change is drawn first as a half-size draft (the status \
+            w saves, O opens a saved painting, q quits; ? shows every key and where the files are. The newest picture \
+            is also written to preview.png in the state folder, and the painting is autosaved there as you go (see \
+            --state-dir); after a crash the next start offers to restore it, after a save and a quit that painting. Each change is drawn first as a half-size draft (the status \
             line says "draft"), then at full size once you pause (see --drafts).
             """)
 
@@ -33,6 +34,14 @@ struct Paint: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The instance map for --mask (8/16-bit grey PNG, the mask's size).", valueName: "inst.png"))
     var instances: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Open a saved painting (the .json a save writes) with its mask, instances, style, ICPE and size.",
+        discussion: "Its model is used unless --model is given.", valueName: "saved.json"))
+    var session: String?
+
+    @Option(name: .long, help: ArgumentHelp("Start with this style: a preset of the model, or a seed (a whole number). Default: a random seed.", valueName: "name|seed"))
+    var style: StyleChoice?
+
     @Option(name: .customLong("style-image"), help: ArgumentHelp("Start with the style of a reference picture (PNG), via the model's style encoder.", valueName: "ref.png"))
     var styleImage: String?
 
@@ -40,7 +49,7 @@ struct Paint: ParsableCommand {
     var out: String = "."
 
     @Option(name: .customLong("state-dir"), help: ArgumentHelp(
-        "Where the autosave and the preview picture live.",
+        "Where the autosave, the preview picture and the list of recent saves live.",
         discussion: "Default: $\(Autosave.folderVariable), else $XDG_STATE_HOME/clade-paint, else ~/.local/state/clade-paint.", valueName: "dir"))
     var stateDir: String?
 
@@ -62,15 +71,27 @@ struct Paint: ParsableCommand {
         }
         if instances != nil && mask == nil { throw ValidationError("--instances goes with --mask.") }
         if mask != nil && grid != nil { throw ValidationError("Give --mask or --grid, not both: a mask brings its own grid.") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        if session != nil && (mask != nil || grid != nil || size != nil) {
+            throw ValidationError("--session brings its own mask, grid and size: give it without --mask, --grid and --size.")
+        }
+        if style != nil && styleImage != nil { throw ValidationError("Give --style or --style-image, not both.") }
+        try ThreadCount.validate(threads)
     }
 
     func run() throws {
         _ = BLASThreads.configure(threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        if let session { try InputFile.checkExists(session, kind: "session file") }
+        let record = try session.map { path in try Self.attributing(to: path) { try SessionRecord.read(URL(fileURLWithPath: path)) } }
+        // A saved painting is opened with the model it was made with, unless another is named.
+        var modelOptions = modelOptions
+        if let record, modelOptions.model == nil { modelOptions.model = record.model }
         let (file, modelPath) = try modelOptions.loadModel()
         let config = file.config
-        let picture = size ?? PictureSize(config: config)
-        if let problem = picture.problem(for: config) { throw FileProblem(file: modelPath, problem: problem) }
+        let picture = size ?? record.map { PictureSize(width: $0.width, height: $0.height) } ?? PictureSize(config: config)
+        if let problem = picture.problem(for: config) {
+            let source = size == nil && record != nil ? "the session's size" : "--size"
+            throw FileProblem(file: modelPath, problem: "\(source) \(picture.width)x\(picture.height): \(problem)")
+        }
         if let grid, grid.width > picture.width || grid.height > picture.height {
             throw ValidationError("--grid \(grid.width)x\(grid.height) has more cells than the picture has pixels (\(picture.width)x\(picture.height))")
         }
@@ -80,24 +101,34 @@ struct Paint: ParsableCommand {
             print(KeyBindings(palette: model.entries, hasStyle: model.hasStyle).markdown)
             return
         }
-        let canvas = try mask.map { try openMask($0, palette: palette.palette, config: config, picture: picture) }
+        let document = try session.map { path in
+            try Self.attributing(to: path) { try SessionDocument(contentsOf: URL(fileURLWithPath: path), palette: palette.palette, config: config) }
+        }
+        let canvas = try document?.canvas ?? mask.map { try openMask($0, palette: palette.palette, config: config, picture: picture) }
+        let startStyle = try style.flatMap { try Self.startStyle($0, config: config, modelPath: modelPath) }
+        if let styleImage { try InputFile.checkExists(styleImage, kind: "reference picture") }
 
         try CursesTerminal.checkTerminal()
-        let outFolder = URL(fileURLWithPath: out)
+        let outFolder = URL(fileURLWithPath: out).standardizedFileURL
         try Self.makeFolder(outFolder, option: "--out")
-        let stateFolder = stateDir.map { URL(fileURLWithPath: $0) } ?? Autosave.defaultFolder()
+        let stateFolder = (stateDir.map { URL(fileURLWithPath: $0) } ?? Autosave.defaultFolder()).standardizedFileURL
         try Self.makeFolder(stateFolder, option: "--state-dir")
         let autosave = Autosave(folder: stateFolder)
         let pending = try Self.attributing(to: autosave.url.path) { try autosave.pending() }
         let renderer = RenderController(model: model, previewURL: stateFolder.appendingPathComponent("preview.png"), draftPolicy: drafts)
         let state = PainterState(model: model, width: picture.width, height: picture.height, grid: grid.map { ($0.width, $0.height) },
-                                 canvas: canvas, renderer: renderer, autosave: autosave)
+                                 canvas: canvas, renderer: renderer, autosave: autosave, style: document == nil ? startStyle : nil)
+        if let document {
+            try Self.attributing(to: document.url.path) { try state.open(document) }
+            // Another style than the saved one: a change to the saved painting.
+            if let startStyle { try Self.attributing(to: modelPath) { try state.selectStyle(startStyle) } }
+        }
         if let styleImage {
-            try InputFile.checkExists(styleImage, kind: "reference picture")
             try Self.attributing(to: styleImage) { try state.setStyleFromImage(URL(fileURLWithPath: styleImage)) }
         }
 
-        let session = PaintSession(state: state, outputFolder: outFolder, restore: pending)
+        let session = PaintSession(state: state, outputFolder: outFolder, restore: pending, recent: RecentSaves(folder: stateFolder),
+                                   offerLastSave: session == nil && mask == nil)
         let ending = try PaintApp.run(session)
         // Let the worker leave its current generator stage before the process exits under it.
         renderer.cancel()
@@ -108,20 +139,35 @@ struct Paint: ParsableCommand {
         }
     }
 
+    /// The style `--style` asks for (nil: a random one, as without the option), checked against the model.
+    private static func startStyle(_ choice: StyleChoice, config: ModelConfig, modelPath: String) throws -> StyleSelection? {
+        guard config.useVAE else {
+            throw FileProblem(file: modelPath, problem: "--style: this model has no style encoder; its picture follows from the mask alone")
+        }
+        // Unknown presets fail here, with the model's list.
+        _ = try choice.resolve(config: config, modelPath: modelPath, seedSource: { 0 })
+        return switch choice {
+        case .random: nil
+        case .seed(let seed): .seed(seed)
+        case .preset(let name): .preset(name)
+        }
+    }
+
     /// The canvas of a saved mask and its instance map (given, or found next to a `.mask.png`), at most the picture's
     /// size.
     private func openMask(_ path: String, palette: Palette, config: ModelConfig, picture: PictureSize) throws -> Canvas {
         try InputFile.checkExists(path, kind: "mask file")
         if let instances { try InputFile.checkExists(instances, kind: "instance map file") }
-        let canvas = try Self.attributing(to: path) {
+        // The size is checked from the header, before a huge mask is decoded.
+        return try Self.attributing(to: path) {
             try Canvas.read(mask: URL(fileURLWithPath: path), instances: instances.map { URL(fileURLWithPath: $0) },
-                            palette: palette, classCount: config.classCount)
+                            palette: palette, classCount: config.classCount) { header in
+                guard header.width <= picture.width && header.height <= picture.height else {
+                    throw FileProblem(file: path, problem: "the mask is \(header.width)x\(header.height); the picture is \(picture.width)x\(picture.height): "
+                        + "a mask to paint on is a grid at most the picture's size")
+                }
+            }
         }
-        guard canvas.gridWidth <= picture.width && canvas.gridHeight <= picture.height else {
-            throw FileProblem(file: path, problem: "the mask is \(canvas.gridWidth)x\(canvas.gridHeight); the picture is \(picture.width)x\(picture.height): "
-                + "a mask to paint on is a grid at most the picture's size")
-        }
-        return canvas
     }
 
     private static func makeFolder(_ folder: URL, option: String) throws {

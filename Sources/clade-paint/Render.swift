@@ -13,6 +13,7 @@ struct Render: ParsableCommand {
             palette's colours. A mask at the picture's size is used as is; a smaller one is a painted grid and is \
             upsampled with smooth class boundaries. All inputs are checked before the first picture is written, \
             and every file is written whole or not at all. \
+            An existing file is never replaced unless --force is given (the painter never overwrites either). \
             A painting saved by the painter (w) is drawn again, bit for bit, from its JSON: --session NAME-NNN.json.
             """)
 
@@ -32,7 +33,8 @@ struct Render: ParsableCommand {
         valueName: "inst.png"))
     var instances: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp(
+    // Unconditional, so that `--style -1` is read as a (wrong) value rather than as a missing one.
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
         "The style of every picture of the run: 'random' (default; the seed is printed), a seed (whole number) or a preset named in the model.",
         valueName: "random|seed|name"))
     var style: StyleChoice?
@@ -54,6 +56,9 @@ struct Render: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("OpenBLAS threads. Default: the number of processors.", valueName: "n"))
     var threads: Int?
+
+    @Flag(name: .long, help: "Replace existing output files (pictures, --write-style-code); without it render refuses to overwrite.")
+    var force = false
 
     @Option(name: .long, help: ArgumentHelp(
         "The masks are a public data set's own label files (any size, its label values), conditioned as the official SPADE/CLADE test code does.",
@@ -87,7 +92,7 @@ struct Render: ParsableCommand {
             guard others.isEmpty else {
                 throw ValidationError("--session brings its own mask, instances, style, ICPE and size; drop \(others.joined(separator: ", ")).")
             }
-            if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+            try ThreadCount.validate(threads)
             return
         }
         guard !masks.isEmpty else { throw ValidationError("Give at least one mask file (or --session).") }
@@ -102,7 +107,7 @@ struct Render: ParsableCommand {
         }
         let styleSources = [style != nil, styleImage != nil, styleCode != nil].filter { $0 }.count
         guard styleSources <= 1 else { throw ValidationError("Give only one of --style, --style-image and --style-code.") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        try ThreadCount.validate(threads)
     }
 
     func run() throws {
@@ -116,53 +121,68 @@ struct Render: ParsableCommand {
         let config = model.config
         try checkOptions(against: config, modelPath: modelPath)
         let picture = size ?? PictureSize(config: config)
-        if let problem = picture.problem(for: config) { throw FileProblem(file: modelPath, problem: problem) }
+        if let problem = picture.problem(for: config) { throw FileProblem(file: modelPath, problem: "--size \(picture.width)x\(picture.height): \(problem)") }
+        // Data-set label files hold the data set's own values; only masks are read through the palette.
+        let maskPalette = try labels == nil ? paletteOption.loadPalette(for: model, modelPath: modelPath) : nil
 
         // Everything that can fail is checked before the first file is written.
-        let inputs = masks + instances + distances + [styleImage, styleCode, modelPath].compactMap { $0 }
-        let plan = try OutputPlan(masks: masks, output: output, inputs: inputs)
+        let inputs = masks + instances + distances + [styleImage, styleCode, modelPath, maskPalette?.path].compactMap { $0 }
+        let plan = try OutputPlan(masks: masks, output: output, inputs: inputs, force: force)
         if let writeStyleCode { try checkStyleCodeOutput(writeStyleCode, plan: plan, inputs: inputs) }
-        let jobs: [any RenderJob]
-        if let labels {
-            jobs = try masks.enumerated().map { index, mask in
-                try DataSetMaps(path: mask, instancesPath: instances.isEmpty ? nil : instances[index],
-                                distancesPath: distances.isEmpty ? nil : distances[index], format: labels)
-            }
-        } else {
-            // Data-set label files hold the data set's own values; only masks are read through the palette.
-            let palette = try paletteOption.loadPalette(for: model, modelPath: modelPath).palette
-            jobs = try masks.enumerated().map { index, mask in
-                try MaskInput(path: mask, instancesPath: instances.isEmpty ? nil : instances[index], palette: palette,
-                              classCount: config.classCount, width: picture.width, height: picture.height)
+        let jobs: [any RenderJob] = try masks.enumerated().map { index, mask in
+            let instancesPath = instances.isEmpty ? nil : instances[index]
+            switch (labels, maskPalette) {
+            case (let labels?, _):
+                return try DataSetMaps(path: mask, instancesPath: instancesPath,
+                                       distancesPath: distances.isEmpty ? nil : distances[index], format: labels)
+            case (nil, let palette?):
+                return try MaskInput(path: mask, instancesPath: instancesPath, palette: palette.palette,
+                                     classCount: config.classCount, width: picture.width, height: picture.height)
+            case (nil, nil):
+                preconditionFailure("the palette is loaded whenever --labels is absent")
             }
         }
         let chosenStyle = try config.useVAE ? styleCode(model: model, modelPath: modelPath, clock: clock) : nil
 
-        say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
-        if let chosenStyle { say("style: \(chosenStyle.summary)") }
+        Self.say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
+        if let chosenStyle { Self.say("style: \(chosenStyle.summary)") }
         if !instances.isEmpty && !config.useInstanceEdges && !(config.useICPE && !noICPE) {
             FileHandle.standardError.write(Data("clade-paint: note: this model uses neither instance edges nor ICPE here, so the instance maps change nothing\n".utf8))
         }
         if let writeStyleCode, let chosenStyle {
-            try StyleCodeFile.write(chosenStyle.code, to: writeStyleCode)
-            say("style code written to \(writeStyleCode)")
+            try StyleCodeFile.write(chosenStyle.code, to: writeStyleCode, force: force)
+            Self.say("style code written to \(writeStyleCode)")
         }
 
         let generator = Generator(model: model)
-        for (job, outputPath) in zip(jobs, plan.paths) {
-            let start = clock.now
-            let input = job.generatorInput(config: config, width: picture.width, height: picture.height, icpe: !noICPE, style: chosenStyle?.code)
-            let conditioned = clock.now
-            let image = try FileProblem.attributing(to: job.path) { try generator(input) }
-            let generated = clock.now
-            try FileProblem.attributing(to: outputPath) {
-                try PNGImage(tensor: image, quantization: quantize).write(to: URL(fileURLWithPath: outputPath))
-            }
-            let written = clock.now
-            say("\(job.path) -> \(outputPath): \(picture.width)x\(picture.height)\(job.note(width: picture.width, height: picture.height)) in \(Self.milliseconds(written - start)) "
-                + "(conditioning \(Self.milliseconds(conditioned - start)), generator \(Self.milliseconds(generated - conditioned)), "
-                + "write \(Self.milliseconds(written - generated)))")
-        }
+        let outputs = plan.paths, style = chosenStyle?.code, icpe = !noICPE, replacing = force, quantization = quantize
+        let batchStart = clock.now
+        // Conditioning and writing overlap the generator (RenderPipeline); each line reports one picture's stages.
+        let pipeline = RenderPipeline(
+            condition: { index in
+                let start = clock.now
+                let input = jobs[index].generatorInput(config: config, width: picture.width, height: picture.height, icpe: icpe, style: style)
+                return (input: input, conditioning: clock.now - start)
+            },
+            generate: { index, conditioned in
+                let start = clock.now
+                let image = try FileProblem.attributing(to: jobs[index].path) { try generator(conditioned.input) }
+                return (image: image, conditioning: conditioned.conditioning, generator: clock.now - start)
+            },
+            write: { index, generated in
+                let start = clock.now
+                try FileProblem.attributing(to: outputs[index]) {
+                    try PNGImage(tensor: generated.image, quantization: quantization).write(to: URL(fileURLWithPath: outputs[index]), fast: true, replacing: replacing)
+                }
+                let job = jobs[index], written = clock.now - start
+                Self.say("\(job.path) -> \(outputs[index]): \(picture.width)x\(picture.height)\(job.note(width: picture.width, height: picture.height)) in "
+                    + "\(Self.milliseconds(generated.conditioning + generated.generator + written)) "
+                    + "(conditioning \(Self.milliseconds(generated.conditioning)), generator \(Self.milliseconds(generated.generator)), "
+                    + "write \(Self.milliseconds(written)))")
+            })
+        try pipeline.run(count: jobs.count)
+        let seconds = Self.seconds(clock.now - batchStart)
+        Self.say(String(format: "%d pictures in %.2f s: %.2f pictures/s", jobs.count, seconds, Double(jobs.count) / seconds))
     }
 
     /// Draws a saved painting again from its session JSON: the same request the painter rendered, so the same bytes.
@@ -176,22 +196,28 @@ struct Render: ParsableCommand {
         let (model, modelPath) = try options.loadModel()
         let loadTime = clock.now - loadStart
         let config = model.config
-        let palette = try paletteOption.loadPalette(for: model, modelPath: modelPath).palette
-        let request = try Self.painterAttributing(to: path) { try record.renderRequest(recordURL: url, palette: palette, config: config) }
+        // Before the mask is read and anything allocated for the picture.
+        if let problem = PictureSize(width: record.width, height: record.height).problem(for: config) {
+            throw FileProblem(file: path, problem: "the painting is \(record.width)x\(record.height) pixels, which \(modelPath) cannot draw: \(problem)")
+        }
+        let (palette, palettePath) = try paletteOption.loadPalette(for: model, modelPath: modelPath)
         let outputPath = output ?? OutputPlan.stem(of: path) + ".render.png"
         let folder = url.deletingLastPathComponent()
-        let inputs = [path, modelPath] + [record.mask, record.instances].map { folder.appendingPathComponent($0).path }
-        if inputs.map(OutputPlan.canonical).contains(OutputPlan.canonical(outputPath)) {
+        let inputs = [path, modelPath, palettePath] + [record.mask, record.instances].map { folder.appendingPathComponent($0).path }
+        if OutputFile.isInput(outputPath, inputs: inputs) {
             throw FileProblem(file: outputPath, problem: "the picture would replace an input file")
         }
-        try OutputFile.checkWritable(outputPath)
+        try OutputFile.checkWritable(outputPath, force: force)
+        let request = try Self.painterAttributing(to: path) { try record.renderRequest(recordURL: url, palette: palette, config: config) }
         let input = try Self.painterAttributing(to: path) { try request.generatorInput(config: config) }
-        say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
-        say("style: \(record.style.summary), ICPE \(request.icpe ? "on" : "off")")
+        Self.say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
+        Self.say("style: \(record.style.summary), ICPE \(request.icpe ? "on" : "off")")
         let start = clock.now
         let image = try FileProblem.attributing(to: path) { try Generator(model: model)(input) }
-        try FileProblem.attributing(to: outputPath) { try PNGImage(tensor: image, quantization: quantize).write(to: URL(fileURLWithPath: outputPath)) }
-        say("\(path) -> \(outputPath): \(request.width)x\(request.height) (grid \(request.labels.width)x\(request.labels.height)) in \(Self.milliseconds(clock.now - start))")
+        try FileProblem.attributing(to: outputPath) {
+            try PNGImage(tensor: image, quantization: quantize).write(to: URL(fileURLWithPath: outputPath), replacing: force)
+        }
+        Self.say("\(path) -> \(outputPath): \(request.width)x\(request.height) (grid \(request.labels.width)x\(request.labels.height)) in \(Self.milliseconds(clock.now - start))")
     }
 
     /// Runs `body`, turning the painter's errors (which name their file) into a one-line `FileProblem`.
@@ -233,14 +259,13 @@ struct Render: ParsableCommand {
     }
 
     private func checkStyleCodeOutput(_ path: String, plan: OutputPlan, inputs: [String]) throws {
-        let target = OutputPlan.canonical(path)
-        if inputs.map(OutputPlan.canonical).contains(target) {
+        if OutputFile.isInput(path, inputs: inputs) {
             throw FileProblem(file: path, problem: "the style code would replace an input file")
         }
-        if plan.paths.map(OutputPlan.canonical).contains(target) {
+        if plan.paths.map(OutputPlan.canonical).contains(OutputPlan.canonical(path)) {
             throw FileProblem(file: path, problem: "the style code would replace a rendered picture")
         }
-        try OutputFile.checkWritable(path)
+        try OutputFile.checkWritable(path, force: force)
     }
 
     /// The style code for a model with a style encoder, from whichever option was given (random by default).
@@ -251,7 +276,7 @@ struct Render: ParsableCommand {
         }
         if let styleImage {
             try InputFile.checkExists(styleImage, kind: "reference picture")
-            let reference = try FileProblem.attributing(to: styleImage) { try PNGImage.read(URL(fileURLWithPath: styleImage)) }
+            let reference = try FileProblem.attributing(to: styleImage) { try PNGImage.readReference(URL(fileURLWithPath: styleImage)) }
             let start = clock.now
             let encoder = try FileProblem.attributing(to: modelPath) { try StyleEncoder(model: model) }
             let mu = encoder(reference.tensor).mu
@@ -261,8 +286,8 @@ struct Render: ParsableCommand {
     }
 
     /// Writes a progress line at once (unbuffered), so each picture is reported as it is done, also into a pipe.
-    private func say(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    private static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((TerminalText.escaped(line) + "\n").utf8))
     }
 
     /// `clade, ngf 32, 256x256, 14 classes, edges, ICPE, style encoder (z 256)`.
@@ -272,6 +297,10 @@ struct Render: ParsableCommand {
         if config.useICPE { parts.append("ICPE") }
         if config.useVAE { parts.append("style encoder (z \(config.zDim))") }
         return parts.joined(separator: ", ")
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     static func milliseconds(_ duration: Duration) -> String {

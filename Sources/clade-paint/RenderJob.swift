@@ -1,7 +1,7 @@
 import CLADE
 
 /// One mask that `render` turns into a picture: read and checked before the first picture is written.
-protocol RenderJob {
+protocol RenderJob: Sendable {
     /// The mask file as the person named it.
     var path: String { get }
     /// The generator's input for a `width x height` picture.

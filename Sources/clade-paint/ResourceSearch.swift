@@ -2,7 +2,8 @@ import Foundation
 
 /// Where the files that ship with clade-paint (`Models/`, `Palettes/`) are found: in the folder of a starting
 /// point or in any folder above it. A build puts the binary at `<checkout>/.build/<config>/clade-paint`, so
-/// walking up from the binary's folder reaches the checkout's `Models/` and `Palettes/` (see Models/README.md).
+/// walking up from the binary's folder reaches the checkout's `Models/` and `Palettes/` (see Models/README.md);
+/// an installed binary (`make install`) at `<prefix>/bin/clade-paint` finds them in `<prefix>/share/clade-paint`.
 enum ResourceSearch {
     /// The environment variable that names the default model file, overriding the search.
     static let modelVariable = "CLADE_PAINT_MODEL"
@@ -12,6 +13,17 @@ enum ResourceSearch {
     /// The folder of the running binary, symbolic links resolved (so a link in `~/bin` leads to the checkout).
     static var executableFolder: URL? {
         Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+
+    /// Where `make install` puts the shared files for a binary in `folder`: `../share/clade-paint`.
+    static func installedShare(binaryFolder folder: URL) -> URL {
+        folder.deletingLastPathComponent().appendingPathComponent("share/clade-paint").standardizedFileURL
+    }
+
+    /// The binary's folder and the folder of its installed shared files: the starts of the search from the binary.
+    static var binaryStarts: [URL] {
+        guard let folder = executableFolder else { return [] }
+        return [folder, installedShare(binaryFolder: folder)]
     }
 
     /// `folder` and every folder above it, nearest first.
@@ -44,10 +56,11 @@ enum ResourceSearch {
         if let named = ProcessInfo.processInfo.environment[modelVariable], !named.isEmpty {
             return named
         }
-        guard let folder = executableFolder, let found = find(defaultModel, upFrom: folder) else {
+        guard let found = binaryStarts.lazy.compactMap({ find(defaultModel, upFrom: $0) }).first else {
             throw FileProblem(
                 file: defaultModel,
-                problem: "no model given and no default model found (searched upwards from \(executableFolder?.path ?? "the binary's folder"); "
+                problem: "no model given and no default model found (searched upwards from \(executableFolder?.path ?? "the binary's folder") "
+                    + "and in \(executableFolder.map { installedShare(binaryFolder: $0).path } ?? "../share/clade-paint"); "
                     + "\(modelVariable) is not set): pass --model FILE, set \(modelVariable), or train and export one as Models/README.md describes")
         }
         return found.path
@@ -59,7 +72,7 @@ enum ResourceSearch {
             throw FileProblem(file: modelPath, problem: "the config names palette '\(name)', which is not a plain file name")
         }
         let relative = "Palettes/\(name).gpl"
-        let starts = [URL(fileURLWithPath: modelPath).deletingLastPathComponent(), executableFolder].compactMap { $0 }
+        let starts = [URL(fileURLWithPath: modelPath).deletingLastPathComponent()] + binaryStarts
         for start in starts {
             if let found = find(relative, upFrom: start) { return found }
         }

@@ -49,11 +49,11 @@ enum StyleCodeFile {
         "[" + code.values.map { "\($0)" }.joined(separator: ", ") + "]\n"
     }
 
-    /// Writes `code` atomically (temporary file in the same folder, then rename).
-    static func write(_ code: StyleCode, to path: String) throws {
+    /// Writes `code` atomically (temporary file in the same folder, then rename); an existing file only with `force`.
+    static func write(_ code: StyleCode, to path: String, force: Bool) throws {
         if let index = code.values.firstIndex(where: { !$0.isFinite }) {
             throw FileProblem(file: path, problem: "cannot write the style code: value \(index) is \(code.values[index]), which JSON cannot hold")
         }
-        try OutputFile.write(Data(text(of: code).utf8), to: path)
+        try OutputFile.write(Data(text(of: code).utf8), to: path, force: force)
     }
 }

@@ -136,6 +136,41 @@ struct ModelFileTests {
         }
     }
 
+    @Test("a number that does not fit its key is named with the key, not as invalid JSON")
+    func misfitNumbers() throws {
+        let cases: [(String, String, String)] = [
+            ("\\\"ngf\\\":4", "\\\"ngf\\\":32.5", "config: 'ngf': 32.5 is not a whole number"),
+            ("\\\"width\\\":64", "\\\"width\\\":-64", "config: width -64 is not a positive multiple"),
+            ("\\\"ngf\\\":4", "\\\"ngf\\\":1e30", "config: 'ngf': 1e+30 is out of range for this key"),
+        ]
+        for (old, new, expected) in cases {
+            var file = try fixtureBytes()
+            file.replaceInHeader(old, with: new)
+            let found = problems(file)
+            #expect(found.contains { $0.contains(expected) }, "\(new): \(found)")
+            #expect(!found.contains { $0.contains("not valid JSON") }, "\(new): \(found)")
+        }
+    }
+
+    @Test("non-finite weights and negative running variances name the tensor")
+    func damagedValues() throws {
+        let model = try Fixtures.model("clade_icpe_edges_vae_batch")
+        var tensors = Dictionary(uniqueKeysWithValues: ModelFile.expectedTensors(for: model.config).map { ($0.name, model[$0.name]) })
+        #expect(ModelFile.valueProblems(tensors.map { ($0.key, $0.value) }).isEmpty)
+        tensors["up_0.conv_1.weight"]!.data[7] = .nan
+        tensors["up_0.conv_1.weight"]!.data[9] = .infinity
+        tensors["G_middle_0.norm_1.param_free_norm.running_var"]!.data[1] = -0.25
+        let total = tensors["up_0.conv_1.weight"]!.data.count
+        #expect(throws: ModelFileError(file: "in-memory model", problems: [
+            "tensor 'G_middle_0.norm_1.param_free_norm.running_var' holds the variance -0.25 at element 1: a variance cannot be negative",
+            "tensor 'up_0.conv_1.weight' holds nan at element 7 (2 non-finite of \(total)): the weights are damaged",
+        ])) { try ModelFile(config: model.config, tensors: tensors) }
+        // A negative value is fine anywhere but in a variance.
+        tensors = Dictionary(uniqueKeysWithValues: ModelFile.expectedTensors(for: model.config).map { ($0.name, model[$0.name]) })
+        tensors["G_middle_0.norm_1.param_free_norm.running_mean"]!.data[1] = -0.25
+        #expect(throws: Never.self) { try ModelFile(config: model.config, tensors: tensors) }
+    }
+
     @Test("error text lists every problem")
     func errorText() {
         let error = ModelFileError(file: "m.safetensors", problems: ["a", "b"])

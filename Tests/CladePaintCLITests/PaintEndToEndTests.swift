@@ -151,12 +151,14 @@ struct PaintEndToEndTests {
 
     /// The command line that starts the painter in `scratch`'s folder; its exit status goes to `exit-status` there
     /// (tmux's own record of it is not reliable when the test runner started the tmux server).
-    func painter(_ scratch: Scratch) throws -> String {
+    /// - arguments: more options for the painter, as shell words.
+    /// - colors: the terminal's colour settings.
+    func painter(_ scratch: Scratch, arguments: String = "", colors: String = "TERM=xterm-256color COLORTERM=") throws -> String {
         let binary = try #require(CLI.binary, "clade-paint binary not found next to the test bundle")
         func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         try? FileManager.default.removeItem(at: scratch.url("exit-status"))
-        return "cd \(quoted(scratch.folder.path)) && env -u NO_COLOR TERM=xterm-256color COLORTERM= \(quoted(binary.path)) "
-            + "--model \(scratch.modelFile) --palette painted.gpl --state-dir state --out out --threads 1; echo $? > exit-status"
+        return "cd \(quoted(scratch.folder.path)) && env -u NO_COLOR \(colors) OPENBLAS_CORETYPE=\(quoted(CLI.kernels)) \(quoted(binary.path)) "
+            + "--model \(scratch.modelFile) --palette painted.gpl --state-dir state --out out --threads 1 \(arguments); echo $? > exit-status"
     }
 
     /// Waits for the painter started by `painter(_:)` to end and returns its exit status (nil: it did not end).
@@ -187,8 +189,10 @@ struct PaintEndToEndTests {
         // Paint class_4 (key K) one cell left of the centre (4, 4).
         try pane.press("K", "Left", "Space")
         screen = try pane.waitForScreen("the stroke") { $0.contains("class_4 │ ICPE on") && $0.contains("unsaved") }
-        // Fill the rest with class_2 from the cell above, then undo the fill.
+        // Fill the rest with class_2 from the cell above (most of the canvas: a second press confirms), then undo the fill.
         try pane.press("3", "f", "Up", "Space")
+        try pane.waitForScreen("the fill's warning") { $0.contains("fill would cover") }
+        try pane.press("Space")
         try pane.waitForScreen("the fill") { $0.contains("fill │ class_2") }
         try pane.press("u")
         try pane.waitForScreen("the undo") { $0.contains("undone (1 more)") }
@@ -209,7 +213,7 @@ struct PaintEndToEndTests {
         #expect(milliseconds >= 0)
 
         try pane.press("w")
-        try pane.waitForScreen("the save") { $0.contains("saved painting-001.png (+ mask, instances, json)") }
+        try pane.waitForScreen("the save") { $0.contains("saved \(scratch.url("out/painting-001.png").path) (+ mask, instances, json)") }
         try pane.press("q")
         #expect(exitStatus(scratch) == 0)
         #expect(try pane.terminalModes() == "000")

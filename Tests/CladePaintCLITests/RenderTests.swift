@@ -92,6 +92,7 @@ import Testing
         let lines = result.stdout.split(separator: "\n").filter { $0.contains(" -> ") }
         #expect(lines.count == 2)
         #expect(lines.allSatisfy { $0.contains(" ms (conditioning ") && $0.contains("generator ") })
+        #expect(result.stdout.split(separator: "\n").last?.contains(" pictures/s") == true)
     }
 
     @Test func withoutOutputTheSiblingNameInTheCurrentFolderIsUsed() throws {
@@ -170,14 +171,14 @@ import Testing
 @Suite struct RenderSessionTests {
     /// The fixture's grid saved as the painter saves it: mask, instances and a session JSON (hand-written here, to
     /// pin the format of docs and `SessionRecord`).
-    func writeSession(_ scratch: Scratch, style: String = "\"style_seed\": 42", icpe: Bool = false) throws {
+    func writeSession(_ scratch: Scratch, style: String = "\"style_seed\": 42", icpe: Bool = false, width: Int = 64) throws {
         let io = try scratch.io()
         try scratch.writeMask(try scratch.labelMap("in.grid_labels", io: io), to: "p-001.mask.png")
         try scratch.writeInstances(try scratch.instanceMap("in.grid_instances", io: io), to: "p-001.instances.png")
         try scratch.write("""
             {"format": "clade-paint session", "version": 1, "model": "\(scratch.url(scratch.modelFile).path)",
              "image": "p-001.png", "mask": "p-001.mask.png", "instances": "p-001.instances.png",
-             "width": 64, "height": 64, "grid_width": 8, "grid_height": 8, "icpe": \(icpe), \(style)}
+             "width": \(width), "height": 64, "grid_width": 8, "grid_height": 8, "icpe": \(icpe), \(style)}
             """, to: "p-001.json")
     }
 

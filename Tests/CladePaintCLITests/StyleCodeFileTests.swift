@@ -17,7 +17,7 @@ import Testing
         let awkward: [Float] = [0, -0.0, 1, -1, 0.1, 1e-45, -1.17549435e-38, 3.4028235e38, -3.4028235e38, 16777217, 1.0 / 3]
         let code = StyleCode(values: StyleCode.random(seed: 11, count: 245).values + awkward)
         let path = folder.appendingPathComponent("z.json").path
-        try StyleCodeFile.write(code, to: path)
+        try StyleCodeFile.write(code, to: path, force: false)
         let back = try StyleCodeFile.read(path, zDim: code.values.count)
         #expect(back.values.map(\.bitPattern) == code.values.map(\.bitPattern))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["z.json"])
@@ -36,7 +36,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("z.json").path
         #expect(throws: FileProblem(file: path, problem: "cannot write the style code: value 1 is nan, which JSON cannot hold")) {
-            try StyleCodeFile.write(StyleCode(values: [0, .nan]), to: path)
+            try StyleCodeFile.write(StyleCode(values: [0, .nan]), to: path, force: false)
         }
         #expect(!FileManager.default.fileExists(atPath: path))
     }

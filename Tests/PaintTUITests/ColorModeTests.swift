@@ -23,6 +23,12 @@ import Testing
         #expect(ColorMode.directTerminfoName(environment: ["COLORTERM": "truecolor"]) == nil)
     }
 
+    @Test func aTerminfoTrueColourFlagPicksTheDirectEntryToo() {
+        #expect(ColorMode.directTerminfoName(environment: ["TERM": "tmux-256color"], terminfoTrueColor: true) == "tmux-direct")
+        #expect(ColorMode.directTerminfoName(environment: ["TERM": "xterm-direct"], terminfoTrueColor: true) == nil)
+        #expect(ColorMode.directTerminfoName(environment: [:], terminfoTrueColor: true) == nil)
+    }
+
     @Test func colourNumbersPerMode() {
         let sky = RGBColor(118, 190, 250)
         #expect(ColorMode.direct.colorNumber(for: sky) == 118 << 16 | 190 << 8 | 250)

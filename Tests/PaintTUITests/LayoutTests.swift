@@ -8,14 +8,15 @@ import Testing
                    paletteWidth: 19, classCount: 13)
     }
 
-    @Test func aLargeTerminalShowsSquareCellsWithPreviewAndPaletteSideBySide() throws {
+    @Test func aLargeTerminalShowsSquareCellsWithThePaletteUnderTheCanvas() throws {
         guard case .fits(let layout) = landscape(160, 50) else { Issue.record("160x50 should fit"); return }
         #expect(layout.zoom == .square)
         #expect(layout.canvasBox == Rect(x: 0, y: 0, width: 66, height: 34))
-        // 94 columns to the right: the palette at the edge, the picture in the 75 before it (73 inside).
-        #expect(layout.paletteBox == Rect(x: 141, y: 0, width: 19, height: 15))
-        #expect(layout.previewPixelWidth == 73 && layout.previewPixelHeight == 73)
-        #expect(layout.previewBox == Rect(x: 66, y: 0, width: 75, height: 39))
+        // The 14 rows under the canvas hold the palette, so the picture has all 94 columns and 48 rows on the right:
+        // 92x92 half-block pixels (beside the palette it would be 73x73).
+        #expect(layout.paletteBox == Rect(x: 0, y: 34, width: 66, height: 14))
+        #expect(layout.previewPixelWidth == 92 && layout.previewPixelHeight == 92)
+        #expect(layout.previewBox == Rect(x: 66, y: 0, width: 94, height: 48))
         #expect(layout.statusRow == 48)
     }
 
@@ -23,8 +24,9 @@ import Testing
         guard case .fits(let layout) = landscape(80, 24) else { Issue.record("80x24 should fit"); return }
         #expect(layout.zoom == .halfBlock)
         #expect(layout.canvasBox == Rect(x: 0, y: 0, width: 34, height: 18))
-        #expect(layout.paletteBox == Rect(x: 61, y: 0, width: 19, height: 15))
-        #expect(layout.previewPixelWidth == 25 && layout.previewPixelHeight == 25)
+        // The palette under the picture with 3 classes in view (it scrolls): the picture is 30x30 (25x25 beside it).
+        #expect(layout.paletteBox == Rect(x: 34, y: 17, width: 19, height: 5))
+        #expect(layout.previewPixelWidth == 30 && layout.previewPixelHeight == 30)
         #expect(layout.statusRow == 22)
     }
 

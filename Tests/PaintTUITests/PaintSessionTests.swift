@@ -48,7 +48,8 @@ import Testing
         let session = try TUIFixtures.session()
         let state = session.state
         let before = state.canvas
-        session.type("3f ")
+        // The sky is more than a quarter of the canvas: the fill takes a second press.
+        session.type("3f  ")
         // The sky (rows above the horizon) became rock; the grass stayed.
         #expect(state.canvas[0, 0].label == 2 && state.canvas[7, 7].label == 3)
         session.type("u")
@@ -210,7 +211,7 @@ import Testing
 
     @Test func helpPagesThroughAndCloses() throws {
         let small = try TUIFixtures.session(width: 80, height: 24)
-        let pages = PaintView.helpOverlay(small.bindings, width: 80, height: 24).pages.count
+        let pages = PaintView.helpOverlay(small, width: 80, height: 24).pages.count
         #expect(pages == 2)
         small.type("?")
         #expect(small.dialog == .help(page: 0))
@@ -265,5 +266,138 @@ import Testing
         let session = try TUIFixtures.session()
         #expect(session.handle(.key(.control("l"))) == .repaint)
         #expect(session.handle(.key(.control("c"))) == .quit)
+    }
+
+    @Test func eachSpaceContinuesTheLineFromItsLastPointAndEscEndsIt() throws {
+        let session = try TUIFixtures.session()
+        let state = session.state
+        // Water, line tool; first point (4, 4).
+        session.type("6/ ")
+        #expect(state.isPressed && state.statusMessage == nil)
+        #expect(ToolHint.text(for: state) == "line from (4,4): space sets this point and goes on, esc ends the line")
+        session.press(.right, .right)
+        session.type(" ")
+        // Second point (6, 4): the segment stays and the next one starts there.
+        #expect(state.isPressed && state.strokeStart! == (6, 4))
+        session.press(.down, .down)
+        session.type(" ")
+        session.press(.left)
+        // Esc drops the segment that follows the cursor to (5, 6); the two set segments stay, one undo step each.
+        session.press(.escape)
+        #expect(!state.isPressed && state.statusMessage == "line ended")
+        #expect((4 ... 6).allSatisfy { state.canvas[$0, 4].label == 5 } && (4 ... 6).allSatisfy { state.canvas[6, $0].label == 5 })
+        #expect(state.canvas[5, 6].label != 5)
+        #expect(state.undoHistory.undoCount == 2)
+        // After the line the hint is the line's first step again, not "from here".
+        session.press(.right)
+        #expect(state.statusMessage == nil && ToolHint.text(for: state) == "line: space sets the first point")
+    }
+
+    @Test func aRectangleWaitsForItsOppositeCornerAndEscDropsIt() throws {
+        let session = try TUIFixtures.session()
+        let state = session.state
+        let before = state.canvas
+        session.type("5r ")
+        session.press(.right, .down)
+        #expect(ToolHint.text(for: state) == "rectangle from (4,4): move to the opposite corner, then space (esc drops it)")
+        session.press(.escape)
+        #expect(state.canvas == before && state.undoHistory.undoCount == 0)
+        #expect(ToolHint.text(for: state) == "rectangle: space sets the first corner")
+    }
+
+    @Test func aLargeFillShowsItsRegionAndWaitsForASecondPress() throws {
+        let session = try TUIFixtures.session()
+        let state = session.state
+        let before = state.canvas
+        // The sky is 5 of 8 rows: 63% of the canvas.
+        session.type("3f")
+        session.press(.up)
+        session.type(" ")
+        #expect(state.canvas == before)
+        #expect(session.pendingFill?.cells.count == 40)
+        #expect(state.statusMessage == "fill would cover 63% of the canvas: press again to fill, any other key leaves it")
+        // Another key drops the preview; the next press warns again, and a second one fills.
+        session.press(.left)
+        #expect(session.pendingFill == nil)
+        session.type(" ")
+        #expect(session.pendingFill != nil && state.canvas == before)
+        session.type(" ")
+        #expect(session.pendingFill == nil && state.canvas[0, 0].label == 2 && state.undoHistory.undoCount == 1)
+        // A small region fills at once: one cell of sky brushed into the rock, filled with water.
+        session.type("b1 6f ")
+        #expect(state.canvas[3, 3].label == 5 && session.pendingFill == nil)
+    }
+
+    @Test func aPickReturnsToTheToolAndAClassKeyLeavesTheFill() throws {
+        let session = try TUIFixtures.session()
+        let state = session.state
+        session.type("/e")
+        session.press(.down, .down)
+        session.type(" ")
+        #expect(state.tool == .line && state.currentClass == 3)
+        session.type("f5")
+        #expect(state.tool == .line)
+    }
+
+    @Test func aSaveNamesItsFullPathAndTheOpenDialogBringsItBack() throws {
+        let folder = try TUIFixtures.temporaryFolder()
+        let recent = RecentSaves(folder: try TUIFixtures.temporaryFolder())
+        let session = PaintSession(state: try TUIFixtures.state(), outputFolder: folder, recent: recent, width: 100, height: 30)
+        let state = session.state
+        session.type("5 s")
+        let painted = state.canvas
+        let style = state.style
+        session.type("w")
+        let saved = folder.appendingPathComponent("painting-001.json").standardizedFileURL
+        #expect(state.statusMessage == "saved \(folder.appendingPathComponent("painting-001.png").path) (+ mask, instances, json)")
+        #expect(recent.saves() == [saved] && session.lastSave == saved)
+
+        // Paint on, then open the save again: the canvas has unsaved changes, so it asks first.
+        session.type("c")
+        session.type("y")
+        session.type("O")
+        #expect(session.dialog == .open(saves: [saved], selected: 0))
+        session.press(.enter)
+        #expect(session.dialog == .confirm(.openUnsaved(saved)))
+        session.type("y")
+        #expect(session.dialog == nil && state.canvas == painted && state.style == style && !state.isDirty)
+        #expect(state.statusMessage == "opened \(saved.path)")
+        // Without unsaved changes a digit opens at once.
+        session.type("O1")
+        #expect(session.dialog == nil && state.statusMessage == "opened \(saved.path)")
+    }
+
+    @Test func afterSaveAndQuitTheNextStartOffersThatPainting() throws {
+        let folder = try TUIFixtures.temporaryFolder()
+        let recent = RecentSaves(folder: try TUIFixtures.temporaryFolder())
+        let first = PaintSession(state: try TUIFixtures.state(), outputFolder: folder, recent: recent)
+        first.type("6 q")
+        #expect(first.handle(.key(.character("w"))) == .quit)
+        let saved = folder.appendingPathComponent("painting-001.json").standardizedFileURL
+
+        let second = PaintSession(state: try TUIFixtures.state(), outputFolder: folder, recent: recent)
+        #expect(second.dialog == .confirm(.resume(saved)))
+        second.type("y")
+        #expect(second.state.canvas == first.state.canvas && !second.state.isDirty)
+        // Quitting without a save in this run: the offer is gone at the start after.
+        second.type("q")
+        #expect(second.isFinished)
+        #expect(PaintSession(state: try TUIFixtures.state(), outputFolder: folder, recent: recent).dialog == nil)
+
+        // Declining the offer clears it too.
+        try recent.setResume(saved)
+        let declined = PaintSession(state: try TUIFixtures.state(), outputFolder: folder, recent: recent)
+        declined.type("n")
+        #expect(recent.resume() == nil && declined.state.canvas == declined.state.baseScene)
+        // Named on the command line, a painting is not offered over.
+        try recent.setResume(saved)
+        #expect(PaintSession(state: try TUIFixtures.state(), outputFolder: folder, recent: recent, offerLastSave: false).dialog == nil)
+    }
+
+    @Test func withNoSavesTheOpenKeySaysWhere() throws {
+        let folder = try TUIFixtures.temporaryFolder()
+        let session = try TUIFixtures.session(output: folder)
+        session.type("O")
+        #expect(session.dialog == nil && session.state.statusMessage == "no saved paintings yet in \(folder.path) (w saves one)")
     }
 }

@@ -162,4 +162,84 @@ import Testing
         #expect(text.contains("> ~/refs/evening.png"))
         #expect(text.contains("enter: use it   esc: cancel"))
     }
+
+    @Test func touchingObjectsOfOneClassAreOutlinedAndTheCurrentOneStandsOut() throws {
+        // Two trees side by side, instances 1 (cells 2...3 of row 2) and 2 (cells 4...5); the strokes paint instance 2.
+        let session = try TUIFixtures.session(width: 60, height: 14)
+        let state = session.state
+        session.type("5")
+        for cells in [[2, 3], [4, 5]] {
+            state.newObject()
+            for x in cells {
+                state.setCursor(x: x, y: 2)
+                state.press()
+                state.release()
+            }
+        }
+        state.setCursor(x: 0, y: 7)
+        let screen = PaintView.draw(session, width: 60, height: 14, render: .queued, picture: nil, colors: .palette256)
+        let tree = TUIFixtures.palette.entries[4].color
+        // Square cells: canvas cell x is columns 1 + 2x and 2 + 2x of row 1 + y. Between the trees (right side of
+        // cell 3): the current object's outline; between cells 2 and 3 of the first tree none (only its bottom edge);
+        // the first tree's edge to the sky on its left.
+        #expect(screen[8, 3] == ScreenCell("▕", style: CellStyle(foreground: PaintView.currentOutline, background: tree)))
+        #expect(screen[6, 3] == ScreenCell("▁", style: CellStyle(foreground: RGBColor(255, 255, 255), background: tree)))
+        #expect(screen[4, 3].character == "▕" && screen[4, 3].style.foreground == RGBColor(0, 0, 0))
+        // Below the first tree (the bottom of cells 2, 3) an object edge, below the second the current outline.
+        #expect(screen[5, 3].character == "▁" && screen[5, 3].style.foreground == RGBColor(255, 255, 255))
+        #expect(screen[9, 3].character == "▁" && screen[9, 3].style.foreground == PaintView.currentOutline)
+        // Sky meeting grass (two plain regions) has no edge drawn: their colours tell them apart.
+        #expect(screen.text(ofRow: 5).hasPrefix("│       "))
+    }
+
+    @Test func theBrushFootprintShowsInHalfBlockCellsToo() throws {
+        let session = try TUIFixtures.session(width: 40, height: 10)
+        guard case .fits(let layout) = session.fit, layout.zoom == .halfBlock else { Issue.record("40x10: half blocks"); return }
+        let plain = PaintView.draw(session, width: 40, height: 10, render: .queued, picture: nil, colors: .direct)
+        session.type("]]")
+        let sized = PaintView.draw(session, width: 40, height: 10, render: .queued, picture: nil, colors: .direct)
+        // A round brush of 3 at (4, 4): (4, 3) above the cursor is the lower half of terminal row 2, column 5, and
+        // (3, 4), (5, 4) are the upper halves of row 3; (2, 4) is outside the footprint.
+        #expect(sized[5, 2].style.background != plain[5, 2].style.background)
+        #expect(sized[4, 3].style.foreground != plain[4, 3].style.foreground && sized[6, 3].style.foreground != plain[6, 3].style.foreground)
+        #expect(sized[3, 3] == plain[3, 3])
+    }
+
+    @Test func aLargeFillPreviewsItsRegionBeforeTheSecondPress() throws {
+        let session = try TUIFixtures.session(width: 60, height: 14)
+        session.type("3f")
+        session.press(.up)
+        session.type(" ")
+        let screen = PaintView.draw(session, width: 60, height: 14, render: .queued, picture: nil, colors: .palette256)
+        let rock = TUIFixtures.palette.entries[2].color
+        #expect(screen.text(ofRow: 1).hasPrefix("│░░░░░░░░░░░░░░░░│"))
+        #expect(screen[1, 1].style == CellStyle(foreground: rock, background: sky))
+        // The message is longer than the room beside the cursor's position: it takes the whole row.
+        #expect(screen.text(ofRow: 13) == " fill would cover 63% of the canvas: press again to fill, an")
+        #expect(PaintView.fitted("saved /home/someone/out/painting-001.png (+ mask)", width: 40) == "saved …one/out/painting-001.png (+ mask)")
+    }
+
+    @Test func dialogsFitEightyColumnsAndTheHelpNamesTheFiles() throws {
+        let record = try TUIFixtures.state(grid: (32, 32)).autosaveRecord
+        let session = PaintSession(state: try TUIFixtures.state(grid: (32, 32)), outputFolder: try TUIFixtures.temporaryFolder(),
+                                   restore: record, width: 80, height: 24)
+        let screen = PaintView.draw(session, width: 80, height: 24, render: .queued, picture: nil, colors: .palette256)
+        let question = try #require((0 ..< 24).first { screen.text(ofRow: $0).contains("(32x32, autosaved") })
+        #expect(screen.text(ofRow: question).contains("autosaved \(record.savedAt)). │"))
+
+        // A path longer than the screen is wide breaks across lines inside the box instead of being cut.
+        let path = "/home/someone/paintings/" + String(repeating: "a-rather-long-folder-name/", count: 4) + "painting-012.json"
+        var blank = Screen(width: 80, height: 24)
+        let box = PaintView.drawTextDialog(title: "Question", lines: ["Open", path, "", "y  open it"], into: &blank)
+        #expect(box.maxX <= 80)
+        let inside = (box.y + 1 ..< box.maxY - 1).map { row in
+            String((box.x + 1 ..< box.maxX - 1).map { blank[$0, row].character }).trimmingCharacters(in: .whitespaces)
+        }
+        #expect(inside.joined().contains(path))
+
+        let help = try TUIFixtures.session(width: 120, height: 50)
+        help.type("?")
+        let text = PaintView.draw(help, width: 120, height: 50, render: .queued, picture: nil, colors: .palette256).text
+        #expect(text.contains("w saves into \(help.outputFolder.path)"))
+    }
 }

@@ -151,6 +151,9 @@ import Testing
         state.selectTool(.eyedropper)
         state.press()
         #expect(state.currentClass == 4 && state.currentInstance == 1)
+        // The pick handed back to the brush: the eyedropper again for the next one.
+        #expect(state.tool == .brush)
+        state.selectTool(.eyedropper)
         state.setCursor(x: 3, y: 14)
         state.press()
         #expect(state.currentClass == 3 && state.currentInstance == 0)
@@ -343,6 +346,20 @@ import Testing
         #expect(throws: ImageFileError.self) { try state.setStyleFromImage(folder.appendingPathComponent("missing.png")) }
     }
 
+    /// `I` with a named pipe waited forever for a writer (and SIGTERM with it); only regular files are opened.
+    @Test func aNamedPipeAsReferencePictureIsRefusedWithoutOpeningIt() throws {
+        let state = try makeState()
+        let before = state.style
+        let pipe = try PainterFixtures.temporaryFolder().appendingPathComponent("pipe.png")
+        #expect(mkfifo(pipe.path, 0o600) == 0)
+        let (error, opened) = watchingFIFO(pipe.path) {
+            #expect(throws: ImageFileError.self) { try state.setStyleFromImage(pipe) }
+        }
+        #expect(!opened)
+        #expect(error?.problem == "this is a named pipe (FIFO), not a PNG image (only regular files are read)")
+        #expect(state.style == before)
+    }
+
     @Test func aModelWithoutEncoderOffersNoStyle() throws {
         let state = try makeState(PainterFixtures.plain)
         #expect(state.style == StyleSelection.none)
@@ -449,5 +466,61 @@ import Testing
         resized.canvas = small
         try fresh.restore(resized)
         #expect(fresh.canvas == small && fresh.baseScene.gridWidth == 8 && fresh.undoHistory.undoCount == 0)
+    }
+
+    @Test func theEyedropperHandsBackToTheToolItInterrupted() throws {
+        let state = try makeState()
+        state.selectTool(.line)
+        state.selectTool(.eyedropper)
+        state.setCursor(x: 3, y: 12)
+        state.press()
+        #expect(state.currentClass == 3 && state.tool == .line)
+        #expect(state.statusMessage == "picked grass, back to the line")
+        #expect(!state.isPressed && state.undoHistory.undoCount == 0)
+    }
+
+    @Test func choosingAClassLeavesTheFillAndTheEraserForTheLastDrawingTool() throws {
+        let state = try makeState()
+        state.selectTool(.rectangle)
+        state.selectTool(.fill)
+        state.selectClass(4)
+        #expect(state.tool == .rectangle && state.statusMessage == "class: tree (tool: rectangle)")
+        state.selectTool(.eraser)
+        state.selectClass(5)
+        #expect(state.tool == .rectangle)
+        // Drawing tools stay.
+        state.selectTool(.brush)
+        state.selectClass(2)
+        #expect(state.tool == .brush && state.statusMessage == "class: rock")
+    }
+
+    @Test func cancellingAStrokeLeavesNoTraceAndNoUndoStep() throws {
+        let state = try makeState()
+        state.selectClass(5)
+        state.selectTool(.line)
+        state.setCursor(x: 1, y: 1)
+        let before = state.canvas
+        state.press()
+        #expect(state.strokeStart! == (1, 1))
+        state.drag(to: 6, y: 1)
+        #expect(state.canvas != before)
+        state.cancelStroke()
+        #expect(state.canvas == before && !state.isPressed && state.strokeStart == nil)
+        #expect(state.undoHistory.undoCount == 0)
+    }
+
+    @Test func aStartingStyleIsNoUnsavedChange() throws {
+        let state = try PainterState(model: PainterFixtures.model(), grid: (16, 16), style: .seed(42), seedSource: PainterFixtures.countingSeeds())
+        #expect(state.style == .seed(42) && !state.isDirty)
+        state.randomStyle()
+        #expect(state.style == .seed(100))
+        state.styleBack()
+        #expect(state.style == .seed(42))
+        // Chosen later, a style is a change; one the model does not have is refused.
+        try state.selectStyle(.seed(7))
+        #expect(state.style == .seed(7) && state.isDirty)
+        #expect(throws: PainterError.self) { try state.selectStyle(.preset("nosuch")) }
+        let plain = try PainterState(model: PainterFixtures.model(PainterFixtures.plain), grid: (16, 16))
+        #expect(throws: PainterError.self) { try plain.selectStyle(.seed(1)) }
     }
 }

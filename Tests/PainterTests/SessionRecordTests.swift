@@ -119,6 +119,9 @@ import Testing
             (good.replacingOccurrences(of: #""mask": "a.mask.png""#, with: #""mask": "../a.png""#) + "}", "must be a plain name"),
             (good.replacingOccurrences(of: #", "icpe": true"#, with: "") + "}", "the key \"icpe\" is missing"),
             ("[1]", "not a clade-paint session file"),
+            // Numbers that do not fit their key were reported as "not valid JSON".
+            (good + #", "style_seed": -1}"#, "'style_seed': -1 is out of range for this key"),
+            (good.replacingOccurrences(of: #""width": 64"#, with: #""width": 64.5"#) + "}", "'width': 64.5 is not a whole number"),
         ]
         for (text, problem) in cases {
             try Data(text.utf8).write(to: url)

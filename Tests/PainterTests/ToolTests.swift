@@ -2,7 +2,7 @@ import Testing
 @testable import Painter
 
 @Suite struct ToolTests {
-    @Test(arguments: [(1, 1), (2, 4), (3, 5), (4, 12), (5, 21), (9, 61)])
+    @Test(arguments: [(1, 1), (2, 5), (3, 5), (4, 12), (5, 21), (9, 61)])
     func roundBrushCellCounts(size: Int, cells: Int) {
         #expect(BrushShape.round.offsets(size: size).count == cells)
     }
@@ -11,6 +11,14 @@ import Testing
         let offsets = Set(BrushShape.round.offsets(size: 5).map { [$0.dx, $0.dy] })
         #expect(offsets.allSatisfy { offsets.contains([-$0[0], $0[1]]) && offsets.contains([$0[1], $0[0]]) })
         #expect(!offsets.contains([2, 2]) && offsets.contains([2, 1]))
+    }
+
+    /// No round size is a filled square (a 2x2 block would be).
+    @Test(arguments: 2 ... 9)
+    func roundBrushIsNeverASquare(size: Int) {
+        let offsets = BrushShape.round.offsets(size: size)
+        let across = (offsets.map(\.dx).max() ?? 0) - (offsets.map(\.dx).min() ?? 0) + 1
+        #expect(offsets.count < across * across)
     }
 
     @Test(arguments: 1 ... 9)

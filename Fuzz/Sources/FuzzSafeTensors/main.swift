@@ -14,6 +14,13 @@ FuzzSupport.run { data, count in
             FuzzSupport.require(values.values.count == entry.elementCount, "tensor '\(entry.name)' read \(values.values.count) values")
         }
     }
-    _ = try? ModelFile(safeTensors: file)
+    // An accepted model draws something: no non-finite weight and no negative running variance got through.
+    if let model = try? ModelFile(safeTensors: file) {
+        for spec in ModelFile.expectedTensors(for: model.config) {
+            let values = model[spec.name].data
+            FuzzSupport.require(values.allSatisfy(\.isFinite), "tensor '\(spec.name)' holds a non-finite value after loading")
+            FuzzSupport.require(!spec.name.hasSuffix(".running_var") || values.allSatisfy { $0 >= 0 }, "tensor '\(spec.name)' holds a negative variance after loading")
+        }
+    }
     return 0
 }

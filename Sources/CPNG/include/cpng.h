@@ -5,6 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/// Larger images are refused before any allocation: a corrupt header must not ask for gigabytes.
+/// The most pixels a side, and the most bytes of decoded pixels (1 GiB).
+#define CPNG_MAX_SIDE 65535u
+#define CPNG_MAX_BYTES 1073741824u
+
 /// How the pixels of a `cpng_image` are stored.
 typedef enum {
     /// Colour type 3: one raw palette index per byte; colours in `palette`.

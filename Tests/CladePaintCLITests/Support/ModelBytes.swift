@@ -34,6 +34,13 @@ struct ModelBytes {
 
     func entry(_ tensor: String) -> [String: Any] { header[tensor] as! [String: Any] }
 
+    /// Overwrites element `index` of an F32 tensor.
+    mutating func setFloat(_ tensor: String, element index: Int, to value: Float) {
+        precondition(entry(tensor)["dtype"] as! String == "F32", "\(tensor) is not F32")
+        let start = (entry(tensor)["data_offsets"] as! [Int])[0] + 4 * index
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { data.replaceSubrange(start ..< start + 4, with: $0) }
+    }
+
     /// The whole file: 8-byte little-endian header length, header, data.
     var bytes: Data {
         let headerBytes = try! JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
