@@ -32,8 +32,11 @@ bench: setup
 	.venv-bench/bin/python Training/bench.py --binary $(SCRATCH)/release/clade-paint $(BENCH_ARGS)
 
 # The parity figures: max error of the Swift engine against the PyTorch reference, per fixture.
+# It runs the OpenBLAS kernels the built clade-paint runs (scripts/blas-kernels.sh).
 parity: setup
-	swift test --scratch-path $(SCRATCH) --filter 'GeneratorTests|StyleEncoderTests' 2>&1 | grep '^parity'
+	swift build --scratch-path $(SCRATCH)
+	OPENBLAS_CORETYPE=$${OPENBLAS_CORETYPE:-$$(scripts/blas-kernels.sh $(SCRATCH)/debug/clade-paint)} \
+		swift test --scratch-path $(SCRATCH) --filter 'GeneratorTests|StyleEncoderTests' 2>&1 | grep '^parity'
 
 # The painter's interactive latency over a scripted session under each draft policy (always, while-busy, never),
 # with a table of the three (docs/performance.md); LATENCY_ARGS e.g. "--compare --actions 200", or
