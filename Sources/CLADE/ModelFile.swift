@@ -161,6 +161,12 @@ public struct ModelFile: Sendable {
             if !unknown.isEmpty {
                 throw ModelFileError(file: file.fileName, problems: ["config: unknown keys \(unknown.map { "'\($0)'" }.joined(separator: ", "))"])
             }
+            if let conditioning = object[ModelConfig.CodingKeys.conditioning.rawValue] as? [String: Any] {
+                let unknown = Set(conditioning.keys).subtracting(ConditioningConventions.CodingKeys.allCases.map(\.rawValue)).sorted()
+                if !unknown.isEmpty {
+                    throw ModelFileError(file: file.fileName, problems: ["config: unknown keys in 'conditioning': \(unknown.map { "'\($0)'" }.joined(separator: ", "))"])
+                }
+            }
         }
         let config: ModelConfig
         do {
