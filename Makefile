@@ -22,6 +22,7 @@ test: setup
 fixtures: setup
 	.venv/bin/python Training/make_fixtures.py
 	.venv/bin/python Training/make_conditioning_fixtures.py
+	.venv/bin/python Training/make_style_bank_fixtures.py
 
 # Swift engine against PyTorch eager, ONNX Runtime and OpenVINO on the same weights and input, and a folder of
 # masks through `render` (docs/performance.md); BENCH_ARGS e.g. --repeat 9. The peers live in .venv-bench.
