@@ -1,6 +1,7 @@
 import ImageFiles
 import Painter
 @testable import PaintTUI
+import TerminalImageDecoding
 import Testing
 
 /// The bytes after each frame: the picture in place of the last one, nothing while a dialog covers the panel.

@@ -1,6 +1,7 @@
 import Foundation
 import ImageFiles
 @testable import PaintTUI
+import TerminalImageDecoding
 import Testing
 
 /// Each encoder's bytes, decoded back into pixels, give the picture: directly and through tmux's passthrough.

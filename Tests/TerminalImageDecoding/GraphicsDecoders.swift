@@ -1,15 +1,15 @@
 import Foundation
 import ImageFiles
-@testable import PaintTUI
 
-/// Readers of what the image encoders emit, written from the protocols' descriptions, so the tests can turn the
-/// bytes back into pixels and compare them with the picture.
-enum GraphicsDecoders {
-    struct Malformed: Error, CustomStringConvertible { let description: String }
+/// Readers of what the painter's image encoders emit, written from the protocols' descriptions, so tests can turn
+/// the bytes back into pixels and compare them with the picture (unit tests of the encoders and the end-to-end
+/// tests of the painter in tmux both use them).
+public enum GraphicsDecoders {
+    public struct Malformed: Error, CustomStringConvertible { public let description: String }
 
     /// The bytes with every tmux passthrough envelope opened (`ESC P tmux;` ... `ESC \`, ESC ESC inside is ESC);
     /// bytes outside envelopes pass unchanged.
-    static func unwrapTmux(_ bytes: [UInt8]) throws -> [UInt8] {
+    public static func unwrapTmux(_ bytes: [UInt8]) throws -> [UInt8] {
         let opener = Array("\u{1B}Ptmux;".utf8)
         var out: [UInt8] = [], index = 0
         while index < bytes.count {
@@ -36,7 +36,7 @@ enum GraphicsDecoders {
 
     /// The pictures in a stream of kitty APC sequences (`ESC _G keys;payload ESC \`), by image id, with each
     /// transmission's keys; chunks (`m=1`) are joined. Only raw RGB (`f=24`) is read, the format the encoder uses.
-    static func kitty(_ bytes: [UInt8]) throws -> [(keys: [String: String], image: PNGImage)] {
+    public static func kitty(_ bytes: [UInt8]) throws -> [(keys: [String: String], image: PNGImage)] {
         var results: [(keys: [String: String], image: PNGImage)] = []
         var pending: (keys: [String: String], payload: [UInt8])?
         var index = 0
@@ -79,7 +79,7 @@ enum GraphicsDecoders {
 
     /// The pixels a sixel sequence paints (`ESC P ... q` to `ESC \`), over the raster size it declares; pixels
     /// it never sets are nil.
-    static func sixel(_ bytes: [UInt8]) throws -> (width: Int, height: Int, pixels: [RGBColor?]) {
+    public static func sixel(_ bytes: [UInt8]) throws -> (width: Int, height: Int, pixels: [RGBColor?]) {
         guard let q = bytes.firstIndex(of: UInt8(ascii: "q")), bytes.starts(with: [0x1B, 0x50]),
               bytes.suffix(2) == [0x1B, 0x5C] else { throw Malformed(description: "not a DCS sixel sequence") }
         let body = Array(bytes[(q + 1) ..< (bytes.count - 2)])
@@ -144,7 +144,7 @@ enum GraphicsDecoders {
     }
 
     /// The PNG an iTerm2 inline image carries, read by the project's PNG reader, and its keys.
-    static func iTerm2(_ bytes: [UInt8]) throws -> (keys: [String: String], image: PNGImage) {
+    public static func iTerm2(_ bytes: [UInt8]) throws -> (keys: [String: String], image: PNGImage) {
         let head = Array("\u{1B}]1337;File=".utf8)
         guard bytes.starts(with: head), bytes.last == 0x07, let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else {
             throw Malformed(description: "not an OSC 1337 File sequence ending in BEL")
