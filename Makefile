@@ -22,16 +22,22 @@ test: setup
 fixtures: setup
 	.venv/bin/python Training/make_fixtures.py
 	.venv/bin/python Training/make_conditioning_fixtures.py
+	.venv/bin/python Training/make_style_bank_fixtures.py
 
-# Swift engine against PyTorch on the same weights and input (docs/performance.md); BENCH_ARGS e.g. --repeat 9.
+# Swift engine against PyTorch eager, ONNX Runtime and OpenVINO on the same weights and input, and a folder of
+# masks through `render` (docs/performance.md); BENCH_ARGS e.g. --repeat 9. The peers live in .venv-bench.
 BENCH_ARGS ?=
 bench: setup
+	@scripts/bench-setup.sh
 	swift build -c release --scratch-path $(SCRATCH) --product clade-paint
-	.venv/bin/python Training/bench.py --binary $(SCRATCH)/release/clade-paint $(BENCH_ARGS)
+	.venv-bench/bin/python Training/bench.py --binary $(SCRATCH)/release/clade-paint $(BENCH_ARGS)
 
 # The parity figures: max error of the Swift engine against the PyTorch reference, per fixture.
+# It runs the OpenBLAS kernels the built clade-paint runs (scripts/blas-kernels.sh).
 parity: setup
-	swift test --scratch-path $(SCRATCH) --filter 'GeneratorTests|StyleEncoderTests' 2>&1 | grep '^parity'
+	swift build --scratch-path $(SCRATCH)
+	OPENBLAS_CORETYPE=$${OPENBLAS_CORETYPE:-$$(scripts/blas-kernels.sh $(SCRATCH)/debug/clade-paint)} \
+		swift test --scratch-path $(SCRATCH) --filter 'GeneratorTests|StyleEncoderTests' 2>&1 | grep '^parity'
 
 # The painter's interactive latency over a scripted session under each draft policy (always, while-busy, never),
 # with a table of the three (docs/performance.md); LATENCY_ARGS e.g. "--compare --actions 200", or

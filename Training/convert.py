@@ -12,7 +12,8 @@ into `weight` as torch does in eval mode), (synchronized) batch-norm `running_me
 data set's conventions and the options: ngf (head_0 / conv_img), the norm of each block (class banks or SPADE
 mlps), the class count (bank rows, or the SPADE mlp_shared input), instance edges (inst_conv, or one extra
 semantic channel), ICPE (dist_conv), VAE (a Linear fc, whose size fixes the head size), 'most' (up_4).
-Any disagreement is an error that names the tensor, what it implies and what the options ask for.
+Any disagreement is an error that names the tensor, what it implies and what the options ask for. With --dataset the
+model also carries the official loaders' conditioning conventions (docs/conditioning.md, section 6).
 """
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from clade.config import UPSAMPLING_COUNTS, ConfigError, ModelConfig, block_names_for  # noqa: E402
+from clade.config import (UPSAMPLING_COUNTS, ConfigError, ModelConfig, block_names_for,  # noqa: E402
+                          official_conditioning)
 from clade.modelfile import ModelFileError, export, fold_spectral_norm  # noqa: E402
 from clade.networks import ConvEncoder, SPADEGenerator  # noqa: E402
 
@@ -51,17 +53,20 @@ class Dataset:
     height: int
     upsampling: str
     description: str
+    # The class row of raw label value 0, which the official ICPE maps leave out (util/cal_dist_masks.py). ADE20K's
+    # loader leaves the raw values as rows (its postprocess does not store the shifted map), so that is row 0 too.
+    raw_zero_class: int
 
 
 DATASETS = {
     "ade20k": Dataset("ade20k", 150, True, False, 256, 256, "normal",
-                      "ADE20K (150 classes + unknown at index 150)"),
+                      "ADE20K (unknown at index 0, then its 150 classes)", 0),
     "ade20k-outdoor": Dataset("ade20k-outdoor", 150, True, False, 256, 256, "normal",
-                              "ADE20K-outdoor (the outdoor subset of ADE20K; 150 classes + unknown)"),
+                              "ADE20K-outdoor (the outdoor subset of ADE20K; unknown at index 0, then 150 classes)", 0),
     "cityscapes": Dataset("cityscapes", 35, False, True, 512, 256, "more",
-                          "Cityscapes (35 label ids, instance edges, 512x256)"),
+                          "Cityscapes (35 label ids, instance edges, 512x256)", 0),
     "coco-stuff": Dataset("coco-stuff", 182, True, True, 256, 256, "normal",
-                          "COCO-Stuff (182 classes + unlabeled at index 182, instance edges)"),
+                          "COCO-Stuff (182 classes + unlabeled at index 182, instance edges)", 0),
 }
 
 
@@ -264,7 +269,8 @@ def resolve_config(inferred: Inferred, args: argparse.Namespace, path: str) -> M
             width=width, height=height, num_upsampling_layers=upsampling, contain_dontcare_label=dontcare,
             use_instance_edges=edges, use_icpe=inferred.use_icpe, param_free_norm=inferred.param_free_norm,
             use_vae=inferred.use_vae, z_dim=inferred.z_dim or 256, palette=palette, class_names=names,
-            training_data=training_data)
+            training_data=training_data,
+            conditioning=official_conditioning(dataset.raw_zero_class) if dataset else None)
     except ConfigError as error:
         raise mismatch(f"the options give no valid model: {error}") from None
 
@@ -343,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.output}: {config.architecture} ({', '.join(config.block_norms)}), ngf {config.ngf}, "
           f"{config.width}x{config.height} '{config.num_upsampling_layers}', {config.class_count} classes "
           f"(palette {config.palette}), edges {config.use_instance_edges}, ICPE {config.use_icpe}, "
-          f"VAE {config.use_vae}, {config.param_free_norm} norm")
+          f"VAE {config.use_vae}, {config.param_free_norm} norm, conditioning {config.conditioning}")
     return 0
 
 

@@ -10,7 +10,11 @@ A cache is a folder of .npy arrays (N samples of H x W) plus meta.json:
   small; the network reads these maps in bf16 under autocast anyway.
 
 Sources: the procedural landscape renderer (Training/landscape) and ADE20K-style folders
-(`images/` + `annotations/` single-channel label PNGs with the same file stems).
+(`images/` + `annotations/` single-channel label PNGs with the same file stems). A landscape cache mixes three
+kinds of sample, drawn per seed: painted-first layouts (`painted_fraction`: a composition painted on the app's
+grid, landscape.painted, rendered into its cells by landscape.cells), procedural layouts brought onto a painted
+grid (`paintify_fraction`, on the app's grid or a random one by `paint_grid`; the picture stays the render of
+the smooth layout), and procedural layouts as rendered.
 
 A batch (see `SampleCache.batch`) is a dict of tensors on the cache's device:
 `image` float [B, 3, H, W] in [-1, 1], `labels` int64 [B, H, W], `edges` float [B, 1, H, W],
@@ -60,8 +64,9 @@ def code_digest() -> str:
 @dataclass(frozen=True)
 class CacheSpec:
     """What a cache holds. `source` is `landscape` or `folder`; `root`, `split` and `label_shift` describe a
-    folder source; `seed` and `paintify_fraction` a landscape source. `classes` is the class-bank size
-    (label_nc + dontcare) and `ignored_class` the dontcare index that gets no ICPE encoding (or None)."""
+    folder source; `seed`, `paintify_fraction`, `painted_fraction` and `paint_grid` (`random` or `app`) a
+    landscape source. `classes` is the class-bank size (label_nc + dontcare) and `ignored_class` the dontcare
+    index that gets no ICPE encoding (or None)."""
 
     source: str
     width: int
@@ -71,6 +76,8 @@ class CacheSpec:
     ignored_class: int | None = None
     seed: int = 0
     paintify_fraction: float = 0.0
+    painted_fraction: float = 0.0
+    paint_grid: str = "random"
     root: str = ""
     split: str = ""
     label_shift: bool = False
@@ -79,7 +86,9 @@ class CacheSpec:
         """A readable name that changes whenever the content would, the code that makes it included."""
         size = f"{self.width}x{self.height}"
         if self.source == "landscape":
-            return (f"landscape-{size}-n{self.count}-seed{self.seed}-paint{self.paintify_fraction:g}"
+            painted = (f"-painted{self.painted_fraction:g}-grid{self.paint_grid}"
+                       if self.painted_fraction or self.paint_grid != "random" else "")
+            return (f"landscape-{size}-n{self.count}-seed{self.seed}-paint{self.paintify_fraction:g}{painted}"
                     f"-{code_digest()}-v{CACHE_VERSION}")
         # hashlib, not hash(): the name must agree across processes (hash() is salted per process).
         key = json.dumps([str(Path(self.root).resolve()), self.split, self.label_shift, self.classes])
@@ -102,16 +111,29 @@ def conditioning_rows(labels: np.ndarray, instances: np.ndarray, ignored_class: 
     return edges, dist.astype(np.float16)
 
 
-def landscape_sample(seed: int, width: int, height: int, paintify_fraction: float):
-    """One rendered landscape: (image uint8 [H, W, 3], labels, instances), the layout replaced by its
-    painted-grid version (landscape.paintify) for a `paintify_fraction` share of the seeds."""
+def landscape_sample(seed: int, width: int, height: int, paintify_fraction: float, painted_fraction: float = 0.0,
+                     paint_grid: str = "random"):
+    """One landscape sample: (image uint8 [H, W, 3], labels, instances). For a `painted_fraction` share of the
+    seeds a painted-first layout (a composition painted on the app's grid, rendered into its cells); for a
+    `paintify_fraction` share the procedural layout replaced by its painted-grid version (landscape.paintify,
+    on the app's grid when `paint_grid` is `app`); else the procedural layout as rendered."""
     import landscape
+    from landscape.cells import render_painted
+    from landscape.painted import painted_layout, painter_grid
 
+    rng = np.random.default_rng([seed, 0x9A17])
+    draw = rng.random()
+    if draw < painted_fraction:
+        grid_width, grid_height = painter_grid(width, height)
+        painting = painted_layout(seed, grid_width, grid_height)
+        sample = render_painted(painting.labels, painting.instances, width, height, seed,
+                                landscape.sample_style(seed), horizon=painting.horizon)
+        return np.asarray(sample.image), np.asarray(sample.labels), np.asarray(sample.instances)
     sample = landscape.render_sample(seed, width, height)
     labels, instances = np.asarray(sample.labels), np.asarray(sample.instances)
-    rng = np.random.default_rng([seed, 0x9A17])
-    if rng.random() < paintify_fraction:
-        labels, instances = landscape.paintify(labels, instances, rng)
+    if draw < painted_fraction + paintify_fraction:
+        cells = painter_grid(width, height)[0] if paint_grid == "app" else None
+        labels, instances = landscape.paintify(labels, instances, rng, cells=cells)
     return np.asarray(sample.image), np.asarray(labels), np.asarray(instances)
 
 
@@ -174,7 +196,8 @@ def _fill_rows(task) -> int:
     for i in range(start, stop):
         if pairs is None:
             image, labels, instances = landscape_sample(spec.seed + i, spec.width, spec.height,
-                                                        spec.paintify_fraction)
+                                                        spec.paintify_fraction, spec.painted_fraction,
+                                                        spec.paint_grid)
         else:
             image, labels, instances = folder_sample(*pairs[i], spec)
         if image.shape != (spec.height, spec.width, 3) or labels.shape != (spec.height, spec.width):

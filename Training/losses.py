@@ -1,7 +1,9 @@
-"""The training losses of SPADE/CLADE (clade-spec.md section 5).
+"""The training losses of SPADE/CLADE (clade-spec.md section 5), and those of the OASIS segmentation
+discriminator (clade/segmentation_discriminator.py).
 
-Discriminator outputs come as one list per scale of layer outputs [N, C, h, w], the last being the patch
-prediction (see clade/discriminator.py). Every loss returns a scalar tensor.
+PatchGAN outputs come as one list per scale of layer outputs [N, C, h, w], the last being the patch
+prediction (see clade/discriminator.py). Segmentation-discriminator outputs are logits [N, classes + 1, H, W]
+with the fake class last. Every loss returns a scalar tensor.
 """
 from __future__ import annotations
 
@@ -42,3 +44,36 @@ def kl_loss(mu: torch.Tensor, logvar: torch.Tensor, weight: float = 0.05) -> tor
 def reconstruction_loss(fake: torch.Tensor, real: torch.Tensor, weight: float) -> torch.Tensor:
     """weight * mean |fake - real| over images [N, 3, H, W] in [-1, 1] (paired data)."""
     return weight * F.l1_loss(fake.float(), real.float())
+
+
+def class_balance(labels: torch.Tensor, classes: int) -> torch.Tensor:
+    """OASIS's per-pixel weights [N, H, W] for labels [N, H, W]: each class present in the batch weighs
+    pixels / (present classes * its pixel count), so every present class carries the same total weight and
+    small classes (a rock, a path) count as much as the sky."""
+    counts = torch.bincount(labels.reshape(-1), minlength=classes).float()
+    present = (counts > 0).sum()
+    weights = labels.numel() / (present * counts.clamp(min=1))
+    return weights[labels]
+
+
+def segmentation_loss(logits: torch.Tensor, target: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
+    """Per-pixel cross entropy of logits [N, classes + 1, H, W] against class ids [N, H, W], weighted per pixel
+    by `weights` [N, H, W] (class_balance) when given, averaged over pixels."""
+    loss = F.cross_entropy(logits.float(), target, reduction="none")
+    return (loss * weights).mean() if weights is not None else loss.mean()
+
+
+def labelmix_mask(labels: torch.Tensor, classes: int) -> torch.Tensor:
+    """LabelMix's mask [N, 1, H, W]: every class of each label map [N, H, W] (ids below `classes`) is given to
+    the real image (1) or to the generated one (0) at random, so a mixed image has real and fake regions along
+    class boundaries."""
+    pick = torch.randint(0, 2, (labels.shape[0], classes), device=labels.device)
+    return pick.gather(1, labels.reshape(labels.shape[0], -1)).reshape(labels.shape).unsqueeze(1).float()
+
+
+def labelmix_loss(mixed: torch.Tensor, real: torch.Tensor, fake: torch.Tensor, mask: torch.Tensor,
+                  weight: float = 10.0) -> torch.Tensor:
+    """weight * mean squared difference between the discriminator's logits on the mixed image and the same
+    mix of its logits on the real and the generated image (all [N, classes + 1, H, W]; mask [N, 1, H, W])."""
+    target = mask * real.float() + (1 - mask) * fake.float()
+    return weight * F.mse_loss(mixed.float(), target)

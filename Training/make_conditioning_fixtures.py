@@ -5,7 +5,9 @@ Usage: python Training/make_conditioning_fixtures.py [--out Tests/CLADETests/Fix
 Each ``conditioning-<case>.json`` holds a painted grid (class ids and instance ids, row-major), the output
 size, the ignored (dontcare) class or null, and the expected label map, instance map, edge map (0/1) and
 distance map (``[2, H, W]`` as float32 bit patterns, so the comparison is exact). ``conditioning-nearest.json``
-holds PyTorch's own nearest-resize source indices and one resized tensor. Output is deterministic.
+holds PyTorch's own nearest-resize source indices and one resized tensor; ``conditioning-pillow-nearest.json``
+Pillow's own nearest-resize source indices; ``conditioning-data-set-maps.json`` a data set's maps at their own size and
+the twin's generator maps under the official conventions (section 6). Output is deterministic.
 """
 
 import argparse
@@ -15,9 +17,11 @@ import tempfile
 
 import numpy as np
 import torch
+from PIL import Image
 import torch.nn.functional as F
 
-from clade.conditioning import distance_map, edge_map, upsample_labels
+from clade.conditioning import data_set_maps, distance_map, edge_map, upsample_labels
+from clade.config import ModelConfig, official_conditioning
 
 FORMAT = "clade-paint conditioning fixture 1"
 
@@ -135,6 +139,41 @@ def nearest_case():
     }
 
 
+def pillow_nearest_case():
+    """Pillow's Image.resize(NEAREST) itself is the source of truth: the source index of every output index for
+    the COCO-Stuff sample sizes to 256, Cityscapes' 2048 -> 512 and 1024 -> 256, and a few odd pairs."""
+    pairs = [(640, 256), (426, 256), (425, 256), (427, 256), (315, 256), (240, 256), (320, 256), (612, 256),
+             (2048, 512), (1024, 256), (3, 7), (7, 3), (13, 5), (100, 33), (256, 256), (17, 1000)]
+    indices = []
+    for in_size, out_size in pairs:
+        row = Image.fromarray(np.arange(in_size, dtype=np.int32)[None, :])
+        source = np.array(row.resize((out_size, 1), Image.NEAREST))[0].tolist()
+        indices.append({"in": in_size, "out": out_size, "source": source})
+    return {"format": FORMAT, "name": "pillow-nearest", "indices": indices}
+
+
+def data_set_maps_case():
+    """Source maps 27x41 (blobs of 5 classes, class 0 the skipped one, instance values shared across classes as in
+    COCO-Stuff) to 16x24 under the official conventions, with the distance map from the source and at picture size."""
+    rng = np.random.default_rng(31)
+    coarse = rng.integers(0, 5, (5, 7)).astype(np.int32)
+    labels = coarse[np.arange(27) * 5 // 27][:, np.arange(41) * 7 // 41]
+    instances = np.where(labels >= 3, labels // 2, 9).astype(np.int32)
+    instances[:, 20:] += 1  # splits objects of one class in two
+    official = official_conditioning(0)
+    result = {"format": FORMAT, "name": "data-set-maps", "source": {
+        "height": 27, "width": 41, "labels": labels.ravel().tolist(), "instances": instances.ravel().tolist()},
+        "height": 16, "width": 24, "ignored_class": 0}
+    for size in ("source", "picture"):
+        config = ModelConfig.create(label_nc=5, ngf=1, width=32, use_instance_edges=True, use_icpe=True,
+                                    conditioning={**official, "icpe_map_size": size})
+        picture, edges, distances = data_set_maps(labels, instances, config, 16, 24)
+        result["labels"] = picture.ravel().tolist()
+        result["edges"] = edges.astype(np.int32).ravel().tolist()
+        result[f"distance_bits_{size}"] = float_bits(distances)
+    return result
+
+
 def write_json(path, content):
     """Writes through a temporary file and a rename, so a failed run leaves no partial fixture."""
     folder = os.path.dirname(path)
@@ -159,9 +198,11 @@ def write_fixtures(out):
         path = os.path.join(out, f"conditioning-{case['name']}.json")
         write_json(path, case)
         written.append(path)
-    path = os.path.join(out, "conditioning-nearest.json")
-    write_json(path, nearest_case())
-    written.append(path)
+    for name, case in (("nearest", nearest_case()), ("pillow-nearest", pillow_nearest_case()),
+                       ("data-set-maps", data_set_maps_case())):
+        path = os.path.join(out, f"conditioning-{name}.json")
+        write_json(path, case)
+        written.append(path)
     return written
 
 

@@ -3,8 +3,9 @@
     python Training/segmenter.py --out runs/segmenter.pt --size 256x256 --steps 3000 --batch-size 32
 
 It stands in for the DRN/UperNet segmenters of the published evaluations (no pretrained weights can be
-downloaded here). Images are [N, 3, H, W] in [-1, 1]; logits are [N, classes, H, W]; `features` gives the
-globally average-pooled bottleneck [N, 8 * width], used for the segmenter feature Frechet distance.
+downloaded here). Images are [N, 3, H, W] in [-1, 1]; logits are [N, classes, H, W]; `predict` also gives the
+bottleneck [N, 8 * width, H / 8, W / 8], whose global (or per-region) average is the feature of the segmenter
+feature Frechet distance.
 
 Training data: a landscape cache without painted-grid layouts (the judge must see true label maps), seeds
 below data.HELDOUT_SEED_BASE; the evaluation runs on held-out seeds from there on.
@@ -63,13 +64,13 @@ class UNet(nn.Module):
         return skips
 
     def predict(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(logits [N, classes, H, W], global average of the bottleneck [N, 8w]) in one pass."""
+        """(logits [N, classes, H, W], the bottleneck [N, 8w, H/8, W/8]) in one pass."""
         skips = self.encode(image)
         x = skips[-1]
         for block, skip in zip(self.up, reversed(skips[:-1])):
             x = F.interpolate(x, scale_factor=2, mode="nearest")
             x = block(torch.cat((x, skip), 1))
-        return self.head(x), skips[-1].mean(dim=(2, 3))
+        return self.head(x), skips[-1]
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         return self.predict(image)[0]

@@ -9,6 +9,14 @@ encoder's code of the real image should reproduce it), Adam with the two time-sc
 betas (0, 0.9)). bf16 autocast on CUDA. Data: a sample cache built once with all cores (data.py), held on the
 training device, so a step does no host work beyond drawing indices.
 
+Recipe options: `--ema-decay` exports an exponential moving average of the generator (ema.py) with batch-norm
+statistics recomputed for it; `--discriminator segmentation` replaces the PatchGAN and feature matching by the
+OASIS segmentation discriminator with class-balanced cross entropy and LabelMix; `--icpe-drop` feeds a zero
+distance map (the app's "ICPE off") for a share of batches; `--icpe-per-channel` gives ICPE one weight per
+channel (not exportable: the model format holds the published single channel); `--painted` and `--paint-grid`
+set the share of painted-first layouts and the grid of painted procedural ones (data.py); `--init-from` starts
+from the weights of a model file.
+
 Outputs under --out (rank 0 only): `train.jsonl` (one JSON object per log line), `checkpoint.pt`,
 `samples/step_NNNNNNN.png`, and the model file (`--export`, default `model.safetensors`).
 """
@@ -18,6 +26,7 @@ import argparse
 import json
 import math
 import os
+import random
 import sys
 import time
 from contextlib import nullcontext
@@ -39,6 +48,8 @@ from clade import modelfile  # noqa: E402
 from clade.config import ModelConfig, block_names_for  # noqa: E402
 from clade.discriminator import MultiscaleDiscriminator  # noqa: E402
 from clade.networks import ConvEncoder, SPADEGenerator, reparameterize  # noqa: E402
+from clade.segmentation_discriminator import SegmentationDiscriminator  # noqa: E402
+from ema import GeneratorAverage  # noqa: E402
 
 CHECKPOINT_NAME = "checkpoint.pt"
 LOG_NAME = "train.jsonl"
@@ -74,8 +85,15 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--vae", action=argparse.BooleanOptionalAction, default=True, help="style encoder")
     m.add_argument("--z-dim", type=int, default=256)
     m.add_argument("--param-free-norm", choices=("batch", "instance"), default="batch")
+    m.add_argument("--icpe-per-channel", action="store_true",
+                   help="ICPE with one weight per channel (an experiment: cannot be exported to a model file)")
+    m.add_argument("--discriminator", choices=("patch", "segmentation"), default="patch",
+                   help="two-scale PatchGAN with feature matching, or the OASIS (N+1)-class segmentation "
+                        "discriminator with class-balanced cross entropy and LabelMix")
     m.add_argument("--ndf", type=int, default=64, help="discriminator width")
-    m.add_argument("--num-d", type=int, default=2, help="discriminator scales")
+    m.add_argument("--num-d", type=int, default=2, help="PatchGAN scales")
+    m.add_argument("--d-depth", type=int, default=0,
+                   help="segmentation discriminator: resolution halvings (0: down to 8x8, at most 6)")
 
     o = p.add_argument_group("optimisation")
     o.add_argument("--batch-size", type=int, default=16, help="per process")
@@ -86,6 +104,20 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--lambda-feat", type=float, default=10.0, help="feature matching weight")
     o.add_argument("--lambda-kld", type=float, default=0.05)
     o.add_argument("--lambda-l1", type=float, default=1.0, help="L1 reconstruction weight (0: off)")
+    o.add_argument("--lambda-labelmix", type=float, default=10.0, help="segmentation discriminator: LabelMix weight")
+    o.add_argument("--ema-decay", type=float, default=0.0,
+                   help="export an exponential moving average of the generator with this decay (0: off; "
+                        "e.g. 0.999), warm-up ramp min(decay, (1 + n) / (10 + n))")
+    o.add_argument("--ema-bn-batches", type=int, default=20,
+                   help="training batches over which the averaged generator's batch-norm statistics are "
+                        "recomputed before each export")
+    o.add_argument("--icpe-drop", type=float, default=0.0,
+                   help="share of batches trained with a zero distance map (the app's ICPE off)")
+    o.add_argument("--init-from", default="",
+                   help="model file whose generator and encoder weights training starts from (same architecture)")
+    o.add_argument("--d-warmup", type=int, default=0,
+                   help="first steps that train the discriminator alone (a fresh one, e.g. with --init-from, "
+                        "would otherwise steer trained weights by its first random verdicts)")
 
     d = p.add_argument_group("data")
     d.add_argument("--data", choices=("landscape", "folder"), default="landscape")
@@ -102,7 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="samples in the cache (0: 2000 landscape renders, or every image of a folder)")
     d.add_argument("--cache-device", choices=("auto", "cpu"), default="auto",
                    help="auto: keep the cache on the training device")
-    d.add_argument("--paintify", type=float, default=0.3, help="share of painted-grid layouts (landscape)")
+    d.add_argument("--paintify", type=float, default=0.3,
+                   help="share of procedural layouts brought onto a painted grid (landscape; picture: the render)")
+    d.add_argument("--painted", type=float, default=0.0,
+                   help="share of painted-first layouts: compositions painted on the app's grid, rendered into "
+                        "their cells (landscape)")
+    d.add_argument("--paint-grid", choices=("random", "app"), default="random",
+                   help="grid of the --paintify layouts: 16-64 columns at random, or the app's (size / 8)")
     d.add_argument("--data-seed", type=int, default=0, help="first landscape seed of the cache")
     d.add_argument("--workers", type=int, default=0, help="cache-building processes (0: all cores)")
     d.add_argument("--no-flip", action="store_true", help="no random horizontal flips")
@@ -224,8 +262,11 @@ def cache_spec(args, config: ModelConfig) -> data.CacheSpec:
     ignored = config.label_nc if config.contain_dontcare_label else None
     common = dict(width=config.width, height=config.height, classes=config.class_count, ignored_class=ignored)
     if args.data == "landscape":
+        if args.painted + args.paintify > 1:
+            raise SystemExit(f"--painted {args.painted} and --paintify {args.paintify} add up to more than 1")
         return data.CacheSpec(source="landscape", count=args.cache_size or 2000, seed=args.data_seed,
-                              paintify_fraction=args.paintify, **common)
+                              paintify_fraction=args.paintify, painted_fraction=args.painted,
+                              paint_grid=args.paint_grid, **common)
     root = str(Path(args.data_root).resolve())
     available = len(data.folder_pairs(root, args.data_split))
     return data.CacheSpec(source="folder", count=min(args.cache_size or available, available), root=root,
@@ -238,11 +279,19 @@ def training_data_text(args, spec: data.CacheSpec, images_seen: int, steps: int)
         return args.training_data
     if spec.source == "landscape":
         what = (f"procedural landscapes (Training/landscape), {spec.count} renders at {spec.width}x{spec.height}, "
-                f"seeds {spec.seed}..{spec.seed + spec.count - 1}, {spec.paintify_fraction:.0%} painted-grid layouts")
+                f"seeds {spec.seed}..{spec.seed + spec.count - 1}, {spec.paintify_fraction:.0%} painted-grid layouts"
+                f"{' at the app grid' if spec.paint_grid == 'app' else ''}"
+                f"{f', {spec.painted_fraction:.0%} painted-first layouts' if spec.painted_fraction else ''}")
     else:
         what = f"folder {Path(spec.root).name}{'/' + spec.split if spec.split else ''}, {spec.count} images"
     flips = "" if args.no_flip else ", random horizontal flips"
-    return f"{what}{flips}; {images_seen} images seen in {steps} steps of batch {args.batch_size}"
+    recipe = [text for text, used in (
+        (f"started from {Path(args.init_from).name}", args.init_from),
+        ("OASIS segmentation discriminator", args.discriminator == "segmentation"),
+        (f"ICPE off for {args.icpe_drop:.0%} of batches", args.icpe_drop),
+        (f"generator weights averaged (decay {args.ema_decay:g})", args.ema_decay)) if used]
+    return (f"{what}{flips}; {images_seen} images seen in {steps} steps of batch {args.batch_size}"
+            + "".join(f"; {text}" for text in recipe))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -261,14 +310,28 @@ class Trainer:
             raise SystemExit("--precision bf16 is for CUDA; on the CPU train in fp32")
         self.memory_format = torch.channels_last if (cuda and args.channels_last) else torch.contiguous_format
 
-        self.generator = SPADEGenerator(config, spectral=True)
+        self.generator = self.new_generator()
         self.encoder = ConvEncoder(config, spectral=True) if config.use_vae else None
-        self.discriminator = MultiscaleDiscriminator(config.semantic_nc + 3, args.ndf, args.num_d)
+        if args.discriminator == "segmentation":
+            depth = args.d_depth or min(6, int(math.log2(min(config.width, config.height))) - 3)
+            self.discriminator = SegmentationDiscriminator(config.class_count, args.ndf, depth)
+        else:
+            self.discriminator = MultiscaleDiscriminator(config.semantic_nc + 3, args.ndf, args.num_d)
+        if args.init_from:
+            self.init_from(Path(args.init_from))
+        # A plain (not synchronised) copy: it is only updated and run on the main process.
+        self.ema = None
+        if args.ema_decay > 0:
+            average = self.new_generator()
+            average.load_state_dict(self.generator.state_dict())
+            self.ema = GeneratorAverage(average.to(device, memory_format=self.memory_format).eval(), args.ema_decay)
         # Batch statistics over all processes, as the reference's synchronized batch norm (CUDA only).
         if run.enabled and cuda and config.param_free_norm == "batch":
             self.generator = nn.SyncBatchNorm.convert_sync_batchnorm(self.generator)
         for module in self.modules():
             module.to(device, memory_format=self.memory_format)
+        # Which batches train without the distance map: a host-side draw, so no step waits for the device.
+        self.icpe_drops = random.Random(args.seed * 7919 + run.rank)
 
         g_params = list(self.generator.parameters()) + (list(self.encoder.parameters()) if self.encoder else [])
         # fused: one kernel per update on CUDA instead of a loop over parameter groups.
@@ -286,8 +349,28 @@ class Trainer:
         self.step_count = 0
         self.images_seen = 0
 
+    def new_generator(self) -> SPADEGenerator:
+        return SPADEGenerator(self.config, spectral=True, icpe_per_channel=self.args.icpe_per_channel)
+
     def modules(self) -> list[nn.Module]:
         return [m for m in (self.generator, self.encoder, self.discriminator) if m is not None]
+
+    @property
+    def drawing_generator(self) -> nn.Module:
+        """The generator whose pictures are shown and exported: the average where there is one."""
+        return self.ema.model if self.ema else self.generator
+
+    def init_from(self, path: Path) -> None:
+        """Starts the generator and encoder from the weights of a model file of the same architecture."""
+        config, generator, encoder = modelfile.load(path)
+        descriptive = ("training_data", "style_presets")
+        ours, theirs = self.config.to_dict(), config.to_dict()
+        changed = sorted(k for k in ours if k not in descriptive and ours[k] != theirs[k])
+        if changed:
+            raise SystemExit(f"{path}: the model's config differs from the options in {changed}")
+        load_plain_weights(self.generator, generator.state_dict())
+        if self.encoder is not None:
+            load_plain_weights(self.encoder, encoder.state_dict())
 
     def autocast(self):
         if self.autocast_dtype is None:
@@ -306,7 +389,42 @@ class Trainer:
         detached scalar tensors (no host synchronisation)."""
         args = self.args
         seg, real, dist_map = self.inputs(batch)
+        if dist_map is not None and args.icpe_drop > 0 and self.icpe_drops.random() < args.icpe_drop:
+            dist_map = torch.zeros_like(dist_map)
+        segmentation = args.discriminator == "segmentation"
+        labels = batch["labels"]
+        balance = losses.class_balance(labels, self.config.class_count) if segmentation else None
         result = {}
+        if self.step_count < args.d_warmup:
+            with torch.no_grad(), self.autocast():
+                z = reparameterize(*[t.float() for t in self.e(real)]) if self.e is not None else None
+                fake = self.g(seg, dist_map, z)
+        else:
+            fake = self.generator_step(seg, real, dist_map, labels, balance, result)
+        self.discriminator.requires_grad_(True)
+        batch_size = seg.shape[0]
+        with self.autocast():
+            if segmentation:
+                d_loss = self.segmentation_d_loss(real, fake.detach(), labels, balance, result)
+            else:
+                both = torch.cat((torch.cat((seg, fake.detach()), 1), torch.cat((seg, real), 1)), 0)
+                predictions = self.d(both)
+                fake_pred = [[t[:batch_size] for t in scale] for scale in predictions]
+                real_pred = [[t[batch_size:] for t in scale] for scale in predictions]
+                d_loss = losses.hinge_d_loss(real_pred, fake_pred)
+                result["d_hinge"] = d_loss
+        self.opt_d.zero_grad(set_to_none=True)
+        d_loss.backward()
+        self.opt_d.step()
+        self.step_count += 1
+        self.images_seen += batch_size * self.run.world_size
+        return {k: v.detach().float() for k, v in result.items()}
+
+    def generator_step(self, seg: torch.Tensor, real: torch.Tensor, dist_map: torch.Tensor | None,
+                       labels: torch.Tensor, balance: torch.Tensor | None, result: dict) -> torch.Tensor:
+        """One G/E update (the discriminator frozen); records the losses in `result`, updates the average and
+        returns the generated images."""
+        args = self.args
         self.discriminator.requires_grad_(False)
         with self.autocast():
             z = None
@@ -314,13 +432,19 @@ class Trainer:
                 mu, logvar = self.e(real)
                 z = reparameterize(mu.float(), logvar.float())
             fake = self.g(seg, dist_map, z)
-            fake_pred = self.discriminator(torch.cat((seg, fake), 1))
-            with torch.no_grad():
-                real_pred = self.discriminator(torch.cat((seg, real), 1))
-            g_gan = losses.hinge_g_loss(fake_pred)
-            g_feat = losses.feature_matching_loss(real_pred, fake_pred, args.lambda_feat)
-            g_total = g_gan + g_feat
-            result.update(g_gan=g_gan, g_feat=g_feat)
+            if args.discriminator == "segmentation":
+                # OASIS: the generator is rewarded when every pixel of its picture is segmented as its class.
+                g_gan = losses.segmentation_loss(self.discriminator(fake), labels, balance)
+                g_total = g_gan
+                result.update(g_gan=g_gan)
+            else:
+                fake_pred = self.discriminator(torch.cat((seg, fake), 1))
+                with torch.no_grad():
+                    real_pred = self.discriminator(torch.cat((seg, real), 1))
+                g_gan = losses.hinge_g_loss(fake_pred)
+                g_feat = losses.feature_matching_loss(real_pred, fake_pred, args.lambda_feat)
+                g_total = g_gan + g_feat
+                result.update(g_gan=g_gan, g_feat=g_feat)
             if self.e is not None:
                 g_kl = losses.kl_loss(mu, logvar, args.lambda_kld)
                 g_total = g_total + g_kl
@@ -332,29 +456,53 @@ class Trainer:
         self.opt_g.zero_grad(set_to_none=True)
         g_total.backward()
         self.opt_g.step()
+        if self.ema:
+            self.ema.update(self.generator)
+        return fake
 
-        self.discriminator.requires_grad_(True)
-        with self.autocast():
-            both = torch.cat((torch.cat((seg, fake.detach()), 1), torch.cat((seg, real), 1)), 0)
-            predictions = self.d(both)
-            batch_size = seg.shape[0]
-            fake_pred = [[t[:batch_size] for t in scale] for scale in predictions]
-            real_pred = [[t[batch_size:] for t in scale] for scale in predictions]
-            d_loss = losses.hinge_d_loss(real_pred, fake_pred)
-        self.opt_d.zero_grad(set_to_none=True)
-        d_loss.backward()
-        self.opt_d.step()
-        result["d_hinge"] = d_loss
-        self.step_count += 1
-        self.images_seen += batch_size * self.run.world_size
-        return {k: v.detach().float() for k, v in result.items()}
+    def segmentation_d_loss(self, real: torch.Tensor, fake: torch.Tensor, labels: torch.Tensor,
+                            balance: torch.Tensor, result: dict) -> torch.Tensor:
+        """OASIS's discriminator loss: real pixels are segmented as their classes (class-balanced), generated
+        pixels as the fake class, and on a LabelMix of both the logits must be the same mix of the logits on
+        each. One pass over fake, real and mixed images (DDP counts one forward per backward)."""
+        mask = losses.labelmix_mask(labels, self.config.class_count)
+        mixed = mask * real + (1 - mask) * fake
+        fake_logits, real_logits, mixed_logits = self.d(torch.cat((fake, real, mixed), 0)).chunk(3)
+        fake_target = torch.full_like(labels, self.discriminator.fake_class)
+        d_seg = losses.segmentation_loss(real_logits, labels, balance) + losses.segmentation_loss(fake_logits,
+                                                                                                  fake_target)
+        d_labelmix = losses.labelmix_loss(mixed_logits, real_logits, fake_logits, mask, self.args.lambda_labelmix)
+        result.update(d_seg=d_seg, d_labelmix=d_labelmix)
+        return d_seg + d_labelmix
+
+    @torch.no_grad()
+    def recompute_average_statistics(self, stream) -> None:
+        """Batch-norm statistics of the averaged generator, measured on training batches with the style codes
+        the encoder gives them (as in training)."""
+        def forward(model: nn.Module) -> None:
+            seg, real, dist_map = self.inputs({k: v.to(self.device) for k, v in next(stream).items()})
+            with self.autocast():
+                z = None
+                if self.encoder is not None:
+                    mu, logvar = self.encoder(real)
+                    z = reparameterize(mu.float(), logvar.float())
+                model(seg, dist_map, z)
+
+        encoder_training = self.encoder.training if self.encoder else False
+        if self.encoder:
+            self.encoder.eval()
+        self.ema.recompute_batch_norm(forward, self.args.ema_bn_batches)
+        if self.encoder:
+            self.encoder.train(encoder_training)
 
     # Checkpoints ----------------------------------------------------------------------------------------
 
     def state(self) -> dict:
         return {
             "generator": self.generator.state_dict(),
+            "generator_average": self.ema.state_dict() if self.ema else None,
             "encoder": self.encoder.state_dict() if self.encoder else None,
+            "discriminator_kind": self.args.discriminator,
             "discriminator": self.discriminator.state_dict(),
             "opt_g": self.opt_g.state_dict(),
             "opt_d": self.opt_d.state_dict(),
@@ -378,10 +526,19 @@ class Trainer:
         changed = sorted(k for k, v in state["config"].items() if k not in descriptive and ours.get(k) != v)
         if changed:
             raise SystemExit(f"{path}: the checkpoint's model config differs from the options in {changed}")
+        kind = state.get("discriminator_kind", "patch")
+        if kind != self.args.discriminator:
+            raise SystemExit(f"{path}: the checkpoint trained a {kind} discriminator, the options ask for "
+                             f"{self.args.discriminator}")
         self.generator.load_state_dict(state["generator"])
         if self.encoder:
             self.encoder.load_state_dict(state["encoder"])
         self.discriminator.load_state_dict(state["discriminator"])
+        if self.ema:
+            if state.get("generator_average"):
+                self.ema.load_state_dict(state["generator_average"])
+            else:
+                self.ema.model.load_state_dict(self.generator.state_dict())
         self.opt_g.load_state_dict(state["opt_g"])
         self.opt_d.load_state_dict(state["opt_d"])
         self.step_count, self.images_seen = state["step"], state["images_seen"]
@@ -392,8 +549,11 @@ class Trainer:
     @torch.no_grad()
     def sample_grid(self, batch: dict, colours: np.ndarray, path: Path) -> None:
         """PNG, one row per layout: coloured label map | real image | generated with the encoder's code of
-        the real image (or the plain output without an encoder) | generated with a fixed random code."""
-        self.generator.eval()
+        the real image (or the plain output without an encoder) | generated with a fixed random code. The
+        averaged generator draws where there is one."""
+        drawing = self.drawing_generator
+        drawing_training = drawing.training
+        drawing.eval()
         if self.encoder:
             self.encoder.eval()
         seg, real, dist_map = self.inputs(batch)
@@ -401,13 +561,13 @@ class Trainer:
             columns = [real]
             if self.encoder:
                 mu, _ = self.encoder(real)
-                columns.append(self.generator(seg, dist_map, mu.float()))
+                columns.append(drawing(seg, dist_map, mu.float()))
                 generator = torch.Generator(device=self.device).manual_seed(1234)
                 z = torch.randn(real.shape[0], self.config.z_dim, device=self.device, generator=generator)
-                columns.append(self.generator(seg, dist_map, z))
+                columns.append(drawing(seg, dist_map, z))
             else:
-                columns.append(self.generator(seg, dist_map))
-        self.generator.train()
+                columns.append(drawing(seg, dist_map))
+        drawing.train(drawing_training)
         if self.encoder:
             self.encoder.train()
         pictures = [colours[batch["labels"].cpu().numpy()]]
@@ -434,6 +594,36 @@ class Trainer:
             presets[name] = [float(v) for v in mu.float().mean(0).cpu()]
         self.encoder.train()
         return presets
+
+
+POWER_ITERATIONS = 50
+
+
+def load_plain_weights(module: nn.Module, plain: dict[str, torch.Tensor]) -> None:
+    """Loads the weights of a model file (spectral norm folded, see modelfile.fold_spectral_norm) into a
+    training module whose convs carry spectral norm: each folded weight W becomes `weight_orig`, with power-
+    iteration vectors converged on W, so the module's effective weight W / sigma(W) is W again (the folded
+    W has sigma 1)."""
+    state = {}
+    for name, value in module.state_dict().items():
+        base, _, leaf = name.rpartition(".")
+        prefix = base + "." if base else ""
+        if leaf == "weight_orig":
+            state[name] = plain[prefix + "weight"]
+        elif leaf in ("weight_u", "weight_v"):
+            continue
+        elif leaf == "num_batches_tracked":
+            state[name] = torch.zeros_like(value)
+        else:
+            state[name] = plain[name]
+        if leaf == "weight_orig":
+            matrix = state[name].reshape(state[name].shape[0], -1).float()
+            v = F.normalize(torch.ones(matrix.shape[1]), dim=0)
+            for _ in range(POWER_ITERATIONS):
+                u = F.normalize(matrix @ v, dim=0)
+                v = F.normalize(matrix.t() @ u, dim=0)
+            state[prefix + "weight_u"], state[prefix + "weight_v"] = u, v
+    module.load_state_dict(state, strict=True)
 
 
 def semantic_map(labels: torch.Tensor, edges: torch.Tensor, config: ModelConfig) -> torch.Tensor:
@@ -527,6 +717,11 @@ def main(argv: list[str] | None = None) -> dict:
         raise SystemExit("give --time-budget SECONDS and/or --max-steps N")
     if args.style_presets and not (args.vae and args.data == "landscape"):
         raise SystemExit("--style-presets needs the style encoder (--vae) and landscape data")
+    if args.icpe_per_channel and (args.export or args.snapshot_steps or args.init_from):
+        raise SystemExit("--icpe-per-channel models cannot be exported to or loaded from a model file (the format "
+                         "holds one ICPE channel): give --export '' and no --snapshot-steps or --init-from")
+    if not 0.0 <= args.icpe_drop <= 1.0:
+        raise SystemExit(f"--icpe-drop must lie in [0, 1], got {args.icpe_drop}")
     run = Distributed()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
@@ -614,8 +809,10 @@ def train(args, run: Distributed, config: ModelConfig, spec: data.CacheSpec, fol
             trainer.save(checkpoint_path, {"train_seconds": earlier_seconds + time.time() - loop_start})
         if run.main and step in snapshot_steps:
             config.training_data = training_data_text(args, spec, trainer.images_seen, step)
-            modelfile.export(out / f"snapshot_{step:07d}.safetensors", config, trainer.generator, trainer.encoder,
-                             torch.float16 if args.f16 else torch.float32)
+            if trainer.ema:
+                trainer.recompute_average_statistics(stream)
+            modelfile.export(out / f"snapshot_{step:07d}.safetensors", config, trainer.drawing_generator,
+                             trainer.encoder, torch.float16 if args.f16 else torch.float32)
             log.write({"event": "snapshot", "step": step, "images_seen": trainer.images_seen})
     if window.steps:
         log.write(window.record(trainer))
@@ -624,6 +821,8 @@ def train(args, run: Distributed, config: ModelConfig, spec: data.CacheSpec, fol
     summary = {"event": "end", "step": trainer.step_count, "images_seen": trainer.images_seen,
                "train_seconds": round(train_seconds, 2), "session_steps": session_steps}
     if run.main:
+        if trainer.ema:
+            trainer.recompute_average_statistics(stream)
         trainer.save(checkpoint_path, {"train_seconds": train_seconds})
         trainer.sample_grid(fixed, colours, out / "samples" / f"step_{trainer.step_count:07d}.png")
         if args.export:
@@ -631,7 +830,7 @@ def train(args, run: Distributed, config: ModelConfig, spec: data.CacheSpec, fol
                 config.style_presets = trainer.style_presets(args.presets_per_style)
             config.training_data = training_data_text(args, spec, trainer.images_seen, trainer.step_count)
             export_path = out / args.export
-            modelfile.export(export_path, config, trainer.generator, trainer.encoder,
+            modelfile.export(export_path, config, trainer.drawing_generator, trainer.encoder,
                              torch.float16 if args.f16 else torch.float32)
             summary["model"] = str(export_path)
         summary["total_seconds"] = round(time.time() - started, 2)

@@ -36,7 +36,9 @@ for kind in "${kinds[@]}"; do
         status=1
         continue
     fi
-    swift test --skip-build --sanitize="$kind" --scratch-path "$scratch" "${filter[@]}" >"$log" 2>&1
+    # The same OpenBLAS kernels as the product (scripts/blas-kernels.sh), so the parity tests hold their tolerances.
+    kernels=${OPENBLAS_CORETYPE:-$(scripts/blas-kernels.sh "$scratch/debug/clade-paint" 2>>"$log")}
+    ${kernels:+env OPENBLAS_CORETYPE=$kernels} swift test --skip-build --sanitize="$kind" --scratch-path "$scratch" "${filter[@]}" >>"$log" 2>&1
     rc=$?
     stress_out=$(mktemp -d)
     "$scratch/debug/reliability-driver" stress --edits "$STRESS_EDITS" --out "$stress_out" >>"$log" 2>&1

@@ -8,7 +8,14 @@ logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
 swift_status=0
-{ swift build --scratch-path "$scratch" && swift test --scratch-path "$scratch"; } 2>&1 | tee "$logs/swift" || swift_status=$?
+{
+    swift build --scratch-path "$scratch" &&
+        # The parity tests run in-process: give them the OpenBLAS kernels the product runs.
+        if [ -z "${OPENBLAS_CORETYPE:-}" ] && kernels=$(scripts/blas-kernels.sh "$scratch/debug/clade-paint"); then
+            export OPENBLAS_CORETYPE=$kernels
+        fi &&
+        swift test --scratch-path "$scratch"
+} 2>&1 | tee "$logs/swift" || swift_status=$?
 
 python_status=0
 .venv/bin/python -m pytest 2>&1 | tee "$logs/python" || python_status=$?

@@ -12,7 +12,7 @@ import CBLAS
 /// engine's threads takes tile after tile and runs im2col and single-threaded sgemm on its own (the tile stays in
 /// that core's cache); otherwise all threads build a tile and share its product (`MatrixProduct`).
 /// A 1x1 convolution with stride 1 multiplies the input itself, with no copy. 3x3 convolutions with stride 1 and
-/// padding 1 and few weights run as Winograd F(2x2, 3x3) on large maps (`Winograd`).
+/// padding 1 and few weights run as Winograd F(4x4, 3x3) or F(2x2, 3x3) on large maps (`Winograd`).
 public struct Conv2d: Sendable {
     public let weight: Tensor
     public let bias: Tensor?
@@ -24,6 +24,10 @@ public struct Conv2d: Sendable {
     /// Most weights for which a 3x3 convolution also keeps its Winograd form (16/9 of the weights): the wide,
     /// high-resolution layers, where im2col costs most, have few weights; the 1024-channel layers keep im2col.
     static let winogradWeightLimit = 1 << 21
+    /// Most weights for which the Winograd form is F(4x4, 3x3) (36/9 of the weights, 1.8x fewer multiplies than
+    /// F(2x2, 3x3)); between this and `winogradWeightLimit`, F(2x2, 3x3). Keeps the bundled model's up_0 conv_0
+    /// (1.2M weights) at F(2x2) so that peak RSS stays within its limit (docs/performance.md).
+    static let winogradF4WeightLimit = 1 << 20
     /// Fewest output pixels for the Winograd path.
     static let winogradMinimumPixels = 32 * 32
 
@@ -47,7 +51,8 @@ public struct Conv2d: Sendable {
         self.stride = stride
         self.padding = padding
         let isWinogradShape = weight.shape[2] == 3 && weight.shape[3] == 3 && stride == 1 && padding == 1
-        winograd = isWinogradShape && weight.count <= Self.winogradWeightLimit ? Winograd(weight: weight) : nil
+        winograd = isWinogradShape && weight.count <= Self.winogradWeightLimit
+            ? Winograd(weight: weight, tile: weight.count <= Self.winogradF4WeightLimit ? .four : .two) : nil
     }
 
     public var outputChannels: Int { weight.shape[0] }
@@ -114,7 +119,7 @@ public struct Conv2d: Sendable {
                         return
                     }
                     if let winograd, pixels >= winogradMinimumPixels {
-                        let parts = max(1, min(parts, (outH + 1) / 2))
+                        let parts = max(1, min(parts, (outH + winograd.m - 1) / winograd.m))
                         let scratch = workspace.buffer(count: parts * winograd.chunkFloats(width: w, height: h))
                         winograd.accumulate(src, height: h, width: w, into: dst, scratch: scratch, parts: parts)
                         return

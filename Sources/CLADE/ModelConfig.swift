@@ -24,6 +24,8 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     public var classNames: [String]
     public var trainingData: String
     public var stylePresets: [String: [Float]]
+    /// How the edge and ICPE maps are made from data-set label and instance maps; `painted` when the file says nothing.
+    public var conditioning: ConditioningConventions
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case formatVersion = "format_version", architecture, blockNorms = "block_norms", ngf
@@ -31,6 +33,7 @@ public struct ModelConfig: Sendable, Equatable, Codable {
         case containDontcareLabel = "contain_dontcare_label", useInstanceEdges = "use_instance_edges"
         case useICPE = "use_icpe", paramFreeNorm = "param_free_norm", useVAE = "use_vae", zDim = "z_dim"
         case palette, classNames = "class_names", trainingData = "training_data", stylePresets = "style_presets"
+        case conditioning
     }
 
     public init(
@@ -38,7 +41,8 @@ public struct ModelConfig: Sendable, Equatable, Codable {
         numUpsamplingLayers: Upsampling = .normal, width: Int, height: Int, labelNC: Int,
         containDontcareLabel: Bool = false, useInstanceEdges: Bool = false, useICPE: Bool = false,
         paramFreeNorm: ParamFreeNorm = .batch, useVAE: Bool = false, zDim: Int = 256, palette: String,
-        classNames: [String], trainingData: String = "", stylePresets: [String: [Float]] = [:]
+        classNames: [String], trainingData: String = "", stylePresets: [String: [Float]] = [:],
+        conditioning: ConditioningConventions = .painted
     ) {
         self.formatVersion = formatVersion
         self.architecture = architecture
@@ -58,6 +62,7 @@ public struct ModelConfig: Sendable, Equatable, Codable {
         self.classNames = classNames
         self.trainingData = trainingData
         self.stylePresets = stylePresets
+        self.conditioning = conditioning
     }
 
     public init(from decoder: any Decoder) throws {
@@ -80,6 +85,7 @@ public struct ModelConfig: Sendable, Equatable, Codable {
         classNames = try c.decode([String].self, forKey: .classNames)
         trainingData = try c.decodeIfPresent(String.self, forKey: .trainingData) ?? ""
         stylePresets = try c.decodeIfPresent([String: [Float]].self, forKey: .stylePresets) ?? [:]
+        conditioning = try c.decodeIfPresent(ConditioningConventions.self, forKey: .conditioning) ?? .painted
     }
 
     /// Number of x2 upsamplings: 5, 6 or 7.
@@ -180,6 +186,9 @@ extension ModelConfig {
             problems.append("class_names has \(classNames.count) names; the class bank has \(classCount) rows (label_nc \(labelNC)\(containDontcareLabel ? " + dontcare" : ""))")
         }
         if zDim < 1 { problems.append("z_dim is \(zDim); it must be at least 1") }
+        if case .index(let index) = conditioning.icpeIgnoredClass, !(0 ..< classCount).contains(index) {
+            problems.append("conditioning.icpe_ignored_class is \(index); the class bank has rows 0 to \(classCount - 1)")
+        }
         for (name, code) in stylePresets.sorted(by: { $0.key < $1.key }) where code.count != zDim {
             problems.append("style preset '\(name)' has \(code.count) values; z_dim is \(zDim)")
         }

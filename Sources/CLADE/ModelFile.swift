@@ -39,6 +39,8 @@ public struct ModelFile: Sendable {
 
     public let fileName: String
     public let config: ModelConfig
+    /// The codes random styles are drawn from; nil when the file has none (random styles are then N(0, I)).
+    public let styleBank: StyleBank?
     private let tensors: [String: Tensor]
 
     /// Reads and checks the model file at `url`.
@@ -64,7 +66,14 @@ public struct ModelFile: Sendable {
                 problems.append("tensor '\(spec.name)' has dtype \(entry.dtype.rawValue), expected F32, F16 or BF16")
             }
         }
-        for entry in file.entries where !expectedNames.contains(entry.name) && !Self.isIgnored(entry.name) {
+        let bankEntry = file.entry(StyleBank.tensorName)
+        if let bank = bankEntry {
+            problems += Self.styleBankProblems(shape: bank.shape, config: config)
+            if !bank.dtype.isFloat {
+                problems.append("tensor '\(bank.name)' has dtype \(bank.dtype.rawValue), expected F32, F16 or BF16")
+            }
+        }
+        for entry in file.entries where !expectedNames.contains(entry.name) && !Self.isIgnored(entry.name) && entry.name != StyleBank.tensorName {
             problems.append("unexpected tensor '\(entry.name)' \(entry.shape) (not part of this config)")
         }
         guard problems.isEmpty else { throw ModelFileError(file: file.fileName, problems: problems) }
@@ -76,9 +85,11 @@ public struct ModelFile: Sendable {
         self.fileName = file.fileName
         self.config = config
         self.tensors = tensors
+        styleBank = try bankEntry.map { StyleBank(codes: try file.floatTensor($0.name)) }
     }
 
-    /// A model from weights in memory (random weights for benchmarks, converted checkpoints), checked like a file.
+    /// A model from weights in memory (random weights for benchmarks, converted checkpoints), checked like a file; a
+    /// `style_bank` entry becomes the style bank.
     public init(config: ModelConfig, tensors: [String: Tensor], fileName: String = "in-memory model") throws {
         let configProblems = config.problems
         guard configProblems.isEmpty else { throw ModelFileError(file: fileName, problems: configProblems.map { "config: \($0)" }) }
@@ -92,14 +103,27 @@ public struct ModelFile: Sendable {
             if tensor.shape != spec.shape { problems.append("tensor '\(spec.name)' has shape \(tensor.shape), expected \(spec.shape)") }
         }
         let expectedNames = Set(expected.map(\.name))
-        for name in tensors.keys.sorted() where !expectedNames.contains(name) && !Self.isIgnored(name) {
+        let bank = tensors[StyleBank.tensorName]
+        if let bank { problems += Self.styleBankProblems(shape: bank.shape, config: config) }
+        for name in tensors.keys.sorted() where !expectedNames.contains(name) && !Self.isIgnored(name) && name != StyleBank.tensorName {
             problems.append("unexpected tensor '\(name)' \(tensors[name]!.shape) (not part of this config)")
         }
         problems += Self.valueProblems(expected.compactMap { spec in tensors[spec.name].map { (spec.name, $0) } })
         guard problems.isEmpty else { throw ModelFileError(file: fileName, problems: problems) }
         self.fileName = fileName
         self.config = config
-        self.tensors = tensors
+        self.tensors = tensors.filter { $0.key != StyleBank.tensorName }
+        styleBank = bank.map(StyleBank.init(codes:))
+    }
+
+    /// What is wrong with a `style_bank` of `shape` for `config`: it needs a style encoder and must be `[K >= 1, z_dim]`.
+    static func styleBankProblems(shape: [Int], config: ModelConfig) -> [String] {
+        let name = StyleBank.tensorName
+        if !config.useVAE { return ["unexpected tensor '\(name)' \(shape) (a style bank needs a style encoder, use_vae)"] }
+        if shape.count != 2 || shape[0] < 1 || shape[1] != config.zDim {
+            return ["tensor '\(name)' has shape \(shape), expected [K, \(config.zDim)] with K >= 1 (z_dim \(config.zDim))"]
+        }
+        return []
     }
 
     /// Weights that would turn every picture black or into noise without a word: a NaN or infinity anywhere
@@ -136,6 +160,12 @@ public struct ModelFile: Sendable {
             let unknown = Set(object.keys).subtracting(ModelConfig.keys).sorted()
             if !unknown.isEmpty {
                 throw ModelFileError(file: file.fileName, problems: ["config: unknown keys \(unknown.map { "'\($0)'" }.joined(separator: ", "))"])
+            }
+            if let conditioning = object[ModelConfig.CodingKeys.conditioning.rawValue] as? [String: Any] {
+                let unknown = Set(conditioning.keys).subtracting(ConditioningConventions.CodingKeys.allCases.map(\.rawValue)).sorted()
+                if !unknown.isEmpty {
+                    throw ModelFileError(file: file.fileName, problems: ["config: unknown keys in 'conditioning': \(unknown.map { "'\($0)'" }.joined(separator: ", "))"])
+                }
             }
         }
         let config: ModelConfig

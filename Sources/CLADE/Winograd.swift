@@ -1,15 +1,24 @@
 import CBLAS
 
-/// A 3x3 convolution (stride 1, padding 1) by Winograd's minimal filtering F(2x2, 3x3): each 2x2 block of output
-/// pixels comes from a 4x4 input tile with 16 multiplies per input channel instead of 36 (2.25x fewer).
+/// A 3x3 convolution (stride 1, padding 1) by Winograd's minimal filtering F(m x m, 3x3): each m x m block of output
+/// pixels comes from an (m + 2) x (m + 2) input tile. F(2x2, 3x3) takes 16 multiplies per input channel for 4 outputs
+/// (2.25x fewer than direct convolution's 36), F(4x4, 3x3) 36 for 16 (4x fewer).
 ///
 /// With `B`, `G`, `A` of Lavin & Gray (2016): kernel `U = G g G^T`, input tile `V = B^T d B`, output
-/// `Y = A^T (sum over c of U ⊙ V) A`. The sum over input channels is one matrix product per tile position
-/// `ξ` of the 4x4 transform domain: `M[ξ] [out, tiles] = U[ξ] [out, in] x V[ξ] [in, tiles]`.
-/// The transforms hold only ±1 and ±1/2, so the error stays within a few float32 roundings of the direct sum.
+/// `Y = A^T (sum over c of U ⊙ V) A`. The sum over input channels is one matrix product per position `ξ` of the
+/// transform domain: `M[ξ] [out, tiles] = U[ξ] [out, in] x V[ξ] [in, tiles]`.
+/// F(2x2, 3x3)'s transforms hold only ±1 and ±1/2, so its error stays within a few float32 roundings of the direct
+/// sum. F(4x4, 3x3) (points 0, ±1, ±2) has coefficients up to 8 in `A` and 5 in `B` and 1/6 in `G`: its error is some
+/// ten times larger, still far inside the engine's parity tolerance (measured and bounded in WinogradTests).
 ///
-/// - transformedWeights: `U`, `[16, out, in]` (ξ = 4 * row + column of the transform domain).
+/// - transformedWeights: `U`, `[α², out, in]` (ξ = α * row + column of the transform domain, α = m + 2).
 struct Winograd: Sendable {
+    /// Output tile size `m`.
+    enum Tile: Int, Sendable {
+        case two = 2, four = 4
+    }
+
+    let tile: Tile
     let transformedWeights: [Float]
     let outputChannels: Int
     let inputChannels: Int
@@ -20,24 +29,37 @@ struct Winograd: Sendable {
     /// about even.
     static let chunkBudget = 1 << 19
 
+    /// Output tile `m`.
+    var m: Int { tile.rawValue }
+    /// Input tile `α = m + 2`.
+    var alpha: Int { tile.rawValue + 2 }
+    /// Positions of the transform domain, `α²`: one product each.
+    var points: Int { alpha * alpha }
+
     /// - weight: `[out, in, 3, 3]`.
-    init(weight: Tensor) {
+    init(weight: Tensor, tile: Tile = .two) {
         precondition(weight.shape.count == 4 && weight.shape[2] == 3 && weight.shape[3] == 3, "Winograd needs [out, in, 3, 3], got \(weight.shape)")
         let (o, c) = (weight.shape[0], weight.shape[1])
+        self.tile = tile
         outputChannels = o
         inputChannels = c
-        var u = [Float](repeating: 0, count: 16 * o * c)
-        // G = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]].
-        let g: [[Float]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
+        // G in double precision; U is rounded to float once.
+        let g: [[Double]] = switch tile {
+        case .two: [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
+        case .four: [[1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
+                     [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1]]
+        }
+        let alpha = g.count
+        var u = [Float](repeating: 0, count: alpha * alpha * o * c)
         for oc in 0 ..< o * c {
-            let kernel = Array(weight.data[oc * 9 ..< oc * 9 + 9])
-            for i in 0 ..< 4 {
-                for j in 0 ..< 4 {
-                    var sum: Float = 0
+            let kernel = weight.data[oc * 9 ..< oc * 9 + 9].map(Double.init)
+            for i in 0 ..< alpha {
+                for j in 0 ..< alpha {
+                    var sum = 0.0
                     for ky in 0 ..< 3 {
                         for kx in 0 ..< 3 { sum += g[i][ky] * kernel[ky * 3 + kx] * g[j][kx] }
                     }
-                    u[(i * 4 + j) * o * c + oc] = sum
+                    u[(i * alpha + j) * o * c + oc] = Float(sum)
                 }
             }
         }
@@ -50,7 +72,7 @@ struct Winograd: Sendable {
     /// `scratch + worker * chunkFloats`.
     func accumulate(_ input: UnsafePointer<Float>, height h: Int, width w: Int, into output: UnsafeMutablePointer<Float>,
                     scratch: UnsafeMutablePointer<Float>, parts: Int, chunkBudget: Int = chunkBudget) {
-        let tileRows = (h + 1) / 2
+        let tileRows = (h + m - 1) / m
         let chunkRows = self.chunkRows(width: w, height: h, budget: chunkBudget)
         let chunkFloats = self.chunkFloats(width: w, height: h, budget: chunkBudget)
         let chunks = (tileRows + chunkRows - 1) / chunkRows
@@ -66,72 +88,89 @@ struct Winograd: Sendable {
     /// Tile rows per chunk: as many as the budget holds, at least one, and at most an eighth of the map's, so that
     /// the chunks spread over the threads.
     func chunkRows(width w: Int, height h: Int, budget: Int = chunkBudget) -> Int {
-        let tilesPerRow = (w + 1) / 2
-        let perRow = 16 * (inputChannels + outputChannels) * tilesPerRow
-        return max(1, min((h + 1) / 2 / 8, budget / perRow))
+        let tilesPerRow = (w + m - 1) / m
+        let perRow = points * (inputChannels + outputChannels) * tilesPerRow
+        return max(1, min((h + m - 1) / m / 8, budget / perRow))
     }
 
-    /// Floats of one thread's buffer: `V` `[16, in, tiles]`, `M` `[16, out, tiles]`, four transformed rows and
-    /// a row of zeros (the padding above and below the image).
+    /// Floats of one thread's buffer: `V` `[α², in, tiles]`, `M` `[α², out, tiles]`, α transformed rows, a row of
+    /// zeros (the padding above and below the image) and a vector's slack (the vector loads of the last rows).
     func chunkFloats(width w: Int, height h: Int, budget: Int = chunkBudget) -> Int {
-        let tiles = chunkRows(width: w, height: h, budget: budget) * ((w + 1) / 2)
-        return 16 * (inputChannels + outputChannels) * tiles + 4 * (2 * ((w + 1) / 2) + 2) + w
+        let tilesPerRow = (w + m - 1) / m
+        let tiles = chunkRows(width: w, height: h, budget: budget) * tilesPerRow
+        return points * (inputChannels + outputChannels) * tiles + alpha * (m * tilesPerRow + 2) + w + 32
     }
 
-    /// One chunk of tile rows: input transform, 16 products, output transform added onto `output`.
+    /// One chunk of tile rows: input transform, α² products, output transform added onto `output`.
     private func chunk(_ input: UnsafePointer<Float>, height h: Int, width w: Int, tileRows: Range<Int>,
                        weights u: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>,
                        buffer: UnsafeMutablePointer<Float>) {
         let (c, o) = (inputChannels, outputChannels)
-        let tilesPerRow = (w + 1) / 2
+        let tilesPerRow = (w + m - 1) / m
         let tiles = tileRows.count * tilesPerRow
-        let v = buffer, m = buffer + 16 * c * tiles
-        // Four rows of B^T d, padded: column x of the image at index x + 1, zeros at 0 and from w + 1 on.
-        let stripWidth = 2 * tilesPerRow + 2
-        let strip = m + 16 * o * tiles
-        for i in 0 ..< 4 { (strip + i * stripWidth).initialize(repeating: 0, count: stripWidth) }
-        let zeros = strip + 4 * stripWidth
-        zeros.initialize(repeating: 0, count: w)
+        let v = buffer, products = buffer + points * c * tiles
+        // α rows of B^T d, padded: column x of the image at index x + 1, zeros at 0 and from w + 1 on.
+        let stripWidth = m * tilesPerRow + 2
+        let strip = products + points * o * tiles
+        for i in 0 ..< alpha { (strip + i * stripWidth).initialize(repeating: 0, count: stripWidth) }
+        let zeros = strip + alpha * stripWidth
+        zeros.initialize(repeating: 0, count: w + 32)
 
         for channel in 0 ..< c {
             let plane = input + channel * h * w
             for (rowIndex, tileRow) in tileRows.enumerated() {
-                // Rows y0 - 1 ... y0 + 2 of the image, zero outside; columns transformed by B^T first.
-                let y0 = 2 * tileRow
+                // Rows y0 - 1 ... y0 + α - 2 of the image, zero outside; columns transformed by B^T first.
+                let y0 = m * tileRow
                 func row(_ k: Int) -> UnsafePointer<Float> {
                     let y = y0 - 1 + k
                     return y >= 0 && y < h ? plane + y * w : UnsafePointer(zeros)
                 }
-                let (d0, d1, d2, d3) = (row(0), row(1), row(2), row(3))
-                let (t0, t1, t2, t3) = (strip + 1, strip + stripWidth + 1, strip + 2 * stripWidth + 1, strip + 3 * stripWidth + 1)
-                for x in 0 ..< w {
-                    let a = d0[x], b = d1[x], cc = d2[x], d = d3[x]
-                    t0[x] = a - cc
-                    t1[x] = b + cc
-                    t2[x] = cc - b
-                    t3[x] = b - d
-                }
-                // Then across columns by B: tile tx reads padded columns 2tx ... 2tx + 3.
                 let base = rowIndex * tilesPerRow
-                for i in 0 ..< 4 {
-                    let t = strip + i * stripWidth
-                    let target = v + (i * 4) * c * tiles + channel * tiles + base
-                    Self.transformColumns(t, tiles: tilesPerRow, into: target, step: c * tiles)
+                switch tile {
+                case .two:
+                    let (d0, d1, d2, d3) = (row(0), row(1), row(2), row(3))
+                    let (t0, t1, t2, t3) = (strip + 1, strip + stripWidth + 1, strip + 2 * stripWidth + 1, strip + 3 * stripWidth + 1)
+                    for x in 0 ..< w {
+                        let a = d0[x], b = d1[x], cc = d2[x], d = d3[x]
+                        t0[x] = a - cc
+                        t1[x] = b + cc
+                        t2[x] = cc - b
+                        t3[x] = b - d
+                    }
+                    // Then across columns by B: tile tx reads padded columns 2tx ... 2tx + 3.
+                    for i in 0 ..< 4 {
+                        let t = strip + i * stripWidth
+                        let target = v + (i * 4) * c * tiles + channel * tiles + base
+                        Self.transformColumns(t, tiles: tilesPerRow, into: target, step: c * tiles)
+                    }
+                case .four:
+                    Self.transformRows(row, width: w, into: strip + 1, stride: stripWidth)
+                    for i in 0 ..< 6 {
+                        let target = v + (i * 6) * c * tiles + channel * tiles + base
+                        Self.transformColumns6(strip + i * stripWidth, tiles: tilesPerRow, into: target, step: c * tiles)
+                    }
                 }
             }
         }
-        for xi in 0 ..< 16 {
+        for xi in 0 ..< points {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(o), Int32(tiles), Int32(c), 1,
-                        u + xi * o * c, Int32(c), v + xi * c * tiles, Int32(tiles), 0, m + xi * o * tiles, Int32(tiles))
+                        u + xi * o * c, Int32(c), v + xi * c * tiles, Int32(tiles), 0, products + xi * o * tiles, Int32(tiles))
         }
-        // Y = A^T M A with A^T = [[1, 1, 1, 0], [0, 1, -1, -1]], added onto the output.
+        // Y = A^T M A, added onto the output.
         for channel in 0 ..< o {
             let plane = output + channel * h * w
             for (rowIndex, tileRow) in tileRows.enumerated() {
-                let y0 = 2 * tileRow
+                let y0 = m * tileRow
                 let top = plane + y0 * w
-                Self.transformOutput(m + channel * tiles + rowIndex * tilesPerRow, step: o * tiles, tiles: tilesPerRow,
-                                     width: w, onto: top, bottom: y0 + 1 < h ? top + w : nil)
+                let tileProducts = products + channel * tiles + rowIndex * tilesPerRow
+                switch tile {
+                case .two:
+                    Self.transformOutput(tileProducts, step: o * tiles, tiles: tilesPerRow, width: w, onto: top,
+                                         bottom: y0 + 1 < h ? top + w : nil)
+                case .four:
+                    Self.transformOutput6(tileProducts, step: o * tiles, tiles: tilesPerRow, width: w, onto: top,
+                                          rows: min(4, h - y0))
+                }
             }
         }
     }
@@ -203,4 +242,128 @@ struct Winograd: Sendable {
         let raw = UnsafeMutableRawPointer(pointer)
         raw.storeBytes(of: raw.loadUnaligned(as: SIMD16<Float>.self) + pairs, as: SIMD16<Float>.self)
     }
+
+    // F(4x4, 3x3). B^T = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0], [0, -2, -1, 2, 1, 0],
+    // [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]]; A^T = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0],
+    // [0, 1, -1, 8, -8, 1]]. Each is written once, generic over a lane (one float or 8 tiles as a vector).
+
+    /// `B^T d` of six values.
+    @inline(__always)
+    private static func inputTransform<L: WinogradLane>(_ d0: L, _ d1: L, _ d2: L, _ d3: L, _ d4: L, _ d5: L) -> (L, L, L, L, L, L) {
+        let a = d4 - d2, b = d3 - d1
+        return (4 * d0 - 5 * d2 + d4, (d3 + d4) - 4 * (d1 + d2), (d4 - d3) + 4 * (d1 - d2), a + 2 * b, a - 2 * b,
+                4 * d1 - 5 * d3 + d5)
+    }
+
+    /// `A^T m` of six values.
+    @inline(__always)
+    private static func outputTransform<L: WinogradLane>(_ m0: L, _ m1: L, _ m2: L, _ m3: L, _ m4: L, _ m5: L) -> (L, L, L, L) {
+        let sum12 = m1 + m2, difference12 = m1 - m2, sum34 = m3 + m4, difference34 = m3 - m4
+        return (m0 + sum12 + sum34, difference12 + 2 * difference34, sum12 + 4 * sum34, difference12 + 8 * difference34 + m5)
+    }
+
+    /// `B^T d` down the columns of the six image rows `row(0) ... row(5)`, into six rows `stride` apart from `target`.
+    private static func transformRows(_ row: (Int) -> UnsafePointer<Float>, width w: Int, into target: UnsafeMutablePointer<Float>,
+                                      stride: Int) {
+        let d = (row(0), row(1), row(2), row(3), row(4), row(5))
+        var x = 0
+        while x + 8 <= w {
+            let t = inputTransform(SIMD8.load(d.0 + x), .load(d.1 + x), .load(d.2 + x), .load(d.3 + x), .load(d.4 + x), .load(d.5 + x))
+            t.0.store(at: target + x)
+            t.1.store(at: target + stride + x)
+            t.2.store(at: target + 2 * stride + x)
+            t.3.store(at: target + 3 * stride + x)
+            t.4.store(at: target + 4 * stride + x)
+            t.5.store(at: target + 5 * stride + x)
+            x += 8
+        }
+        for x in x ..< w {
+            let t = inputTransform(d.0[x], d.1[x], d.2[x], d.3[x], d.4[x], d.5[x])
+            (target[x], target[stride + x], target[2 * stride + x]) = (t.0, t.1, t.2)
+            (target[3 * stride + x], target[4 * stride + x], target[5 * stride + x]) = (t.3, t.4, t.5)
+        }
+    }
+
+    /// `B^T d` across columns for one row of tiles: tile `tx` reads `t[4tx ..< 4tx + 6]` and writes transform-domain
+    /// column `j` to `target[j * step + tx]`. Eight tiles at a time as vectors (every fourth column picked by the
+    /// load), the rest one by one.
+    private static func transformColumns6(_ t: UnsafeMutablePointer<Float>, tiles: Int, into target: UnsafeMutablePointer<Float>, step: Int) {
+        var tx = 0
+        while tx + 8 <= tiles {
+            let a = UnsafeRawPointer(t + 4 * tx).loadUnaligned(as: SIMD32<Float>.self)
+            let b = UnsafeRawPointer(t + 4 * tx + 4).loadUnaligned(as: SIMD32<Float>.self)
+            let (ae, ao) = (a.evenHalf, a.oddHalf)
+            let p = inputTransform(ae.evenHalf, ao.evenHalf, ae.oddHalf, ao.oddHalf, b.evenHalf.evenHalf, b.oddHalf.evenHalf)
+            p.0.store(at: target + tx)
+            p.1.store(at: target + step + tx)
+            p.2.store(at: target + 2 * step + tx)
+            p.3.store(at: target + 3 * step + tx)
+            p.4.store(at: target + 4 * step + tx)
+            p.5.store(at: target + 5 * step + tx)
+            tx += 8
+        }
+        for tx in tx ..< tiles {
+            let c = t + 4 * tx
+            let p = inputTransform(c[0], c[1], c[2], c[3], c[4], c[5])
+            (target[tx], target[step + tx], target[2 * step + tx]) = (p.0, p.1, p.2)
+            (target[3 * step + tx], target[4 * step + tx], target[5 * step + tx]) = (p.3, p.4, p.5)
+        }
+    }
+
+    /// `A^T M A` for one row of tiles, added onto the first `rows` (1 ... 4) output rows from `top`: tile `tx` reads
+    /// `m[(6i + j) * step + tx]` and writes columns `4tx ..< 4tx + 4` inside `width`. Eight tiles at a time as
+    /// vectors (the four columns interleaved on the store), the rest one by one.
+    private static func transformOutput6(_ m: UnsafeMutablePointer<Float>, step: Int, tiles: Int, width w: Int,
+                                         onto top: UnsafeMutablePointer<Float>, rows: Int) {
+        var tx = 0
+        // Columns of A^T M (one per j) go through a small buffer, then each output row across them by A: the 36
+        // vectors of a block at once would not fit the registers.
+        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 24) { columns in
+            while tx + 8 <= w / 4 {
+                let p = m + tx
+                for j in 0 ..< 6 {
+                    let c = outputTransform(SIMD8.load(p + j * step), .load(p + (6 + j) * step), .load(p + (12 + j) * step),
+                                            .load(p + (18 + j) * step), .load(p + (24 + j) * step), .load(p + (30 + j) * step))
+                    (columns[j], columns[6 + j], columns[12 + j], columns[18 + j]) = c
+                }
+                for r in 0 ..< rows {
+                    let q = columns.baseAddress! + 6 * r
+                    let y = outputTransform(q[0], q[1], q[2], q[3], q[4], q[5])
+                    // Four columns of eight tiles, interleaved onto the row.
+                    let line = top + r * w + 4 * tx
+                    for i in 0 ..< 8 {
+                        line[4 * i] += y.0[i]
+                        line[4 * i + 1] += y.1[i]
+                        line[4 * i + 2] += y.2[i]
+                        line[4 * i + 3] += y.3[i]
+                    }
+                }
+                tx += 8
+            }
+        }
+        for tx in tx ..< tiles {
+            let p = m + tx
+            func column(_ j: Int) -> (Float, Float, Float, Float) {
+                outputTransform(p[j * step], p[(6 + j) * step], p[(12 + j) * step], p[(18 + j) * step], p[(24 + j) * step], p[(30 + j) * step])
+            }
+            let (c0, c1, c2, c3, c4, c5) = (column(0), column(1), column(2), column(3), column(4), column(5))
+            let y = [outputTransform(c0.0, c1.0, c2.0, c3.0, c4.0, c5.0), outputTransform(c0.1, c1.1, c2.1, c3.1, c4.1, c5.1),
+                     outputTransform(c0.2, c1.2, c2.2, c3.2, c4.2, c5.2), outputTransform(c0.3, c1.3, c2.3, c3.3, c4.3, c5.3)]
+            let x = 4 * tx
+            for r in 0 ..< rows {
+                let line = top + r * w
+                for (l, value) in [y[r].0, y[r].1, y[r].2, y[r].3].enumerated() where x + l < w { line[x + l] += value }
+            }
+        }
+    }
 }
+
+/// One lane of the Winograd transforms: a float, or eight tiles as a vector, so each transform is written once.
+protocol WinogradLane {
+    static func + (lhs: Self, rhs: Self) -> Self
+    static func - (lhs: Self, rhs: Self) -> Self
+    static func * (lhs: Float, rhs: Self) -> Self
+}
+
+extension Float: WinogradLane {}
+extension SIMD8: WinogradLane where Scalar == Float {}

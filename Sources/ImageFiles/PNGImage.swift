@@ -16,15 +16,14 @@ public struct PNGImage: Sendable, Equatable {
     }
 
     /// Converts a generator output `[3, H, W]` with values in [-1, 1] (channels R, G, B) to bytes:
-    /// `round((v + 1) * 127.5)`, clamped to 0...255; NaN becomes 0.
-    public init(tensor: Tensor) {
+    /// `(v + 1) * 127.5` clamped to 0...255, rounded (or truncated, as the official code does); NaN becomes 0.
+    public init(tensor: Tensor, quantization: Quantization = .round) {
         precondition(tensor.shape.count == 3 && tensor.shape[0] == 3, "an RGB image tensor is [3, H, W], got \(tensor.shape)")
         let height = tensor.shape[1], width = tensor.shape[2], plane = height * width
         var pixels = [UInt8](repeating: 0, count: plane * 3)
         for channel in 0 ..< 3 {
             for index in 0 ..< plane {
-                let value = (tensor.data[channel * plane + index] + 1) * 127.5
-                pixels[index * 3 + channel] = value.isNaN ? 0 : UInt8(min(max(value, 0), 255).rounded())
+                pixels[index * 3 + channel] = quantization.byte(tensor.data[channel * plane + index])
             }
         }
         self.init(width: width, height: height, pixels: pixels)

@@ -70,7 +70,7 @@ public final class PaintModel: Sendable {
 
     /// The generator's picture for `request`: `[3, request.height, request.width]` in [-1, 1].
     private func draw(_ request: RenderRequest, observer: ((String) -> Void)?, isCancelled: () -> Bool) throws -> Tensor {
-        let input = try request.generatorInput(config: config)
+        let input = try request.generatorInput(model: file)
         return try generator(input, observer: observer.map { observe in { name, _ in observe(name) } }, isCancelled: isCancelled)
     }
 }

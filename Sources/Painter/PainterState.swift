@@ -55,6 +55,16 @@ public final class PainterState {
     /// The largest instance id a save can hold (16-bit instance maps).
     public static let maximumInstance: Int32 = 65535
 
+    /// The preset the painter starts on: `noon`, else the model's first preset by name; a random style for a model
+    /// without presets, `.none` for one without a style encoder.
+    public static let startingPreset = "noon"
+
+    static func startingStyle(model: PaintModel, seedSource: () -> UInt64) -> StyleSelection {
+        guard model.hasStyle else { return .none }
+        if model.config.stylePresets[startingPreset] != nil { return .preset(startingPreset) }
+        return model.presetNames.first.map(StyleSelection.preset) ?? .seed(seedSource())
+    }
+
     /// The grid for a picture: one cell per 8x8 pixels (32x32 for 256x256).
     public static func defaultGrid(width: Int, height: Int) -> (width: Int, height: Int) {
         (max(1, width / 8), max(1, height / 8))
@@ -62,8 +72,8 @@ public final class PainterState {
 
     /// - canvas: the painting to start from (a saved mask, a restored autosave); nil starts from the scene of
     ///   `grid` cells (default: `defaultGrid`).
-    /// - style: the style to start with (checked by the caller: `StyleSelection.styleCode(config:)`); nil draws a
-    ///   random seed (or none, for a model without a style encoder).
+    /// - style: the style to start with (checked by the caller: `StyleSelection.styleCode(config:bank:)`); nil starts
+    ///   on `startingStyle` (the preset noon where the model has it).
     /// - seedSource: draws the seeds of random styles.
     public init(
         model: PaintModel, width: Int? = nil, height: Int? = nil, grid: (width: Int, height: Int)? = nil,
@@ -83,7 +93,7 @@ public final class PainterState {
         largestIssuedInstance = self.canvas.largestInstance
         currentClass = Int32(baseScene.cells.last?.label ?? 0)
         icpe = config.useICPE
-        styleHistory = StyleHistory(style ?? (model.hasStyle ? .seed(seedSource()) : .none))
+        styleHistory = StyleHistory(style ?? Self.startingStyle(model: model, seedSource: seedSource))
         undoHistory = UndoHistory()
         cursorX = self.canvas.gridWidth / 2
         cursorY = self.canvas.gridHeight / 2
@@ -380,7 +390,7 @@ public final class PainterState {
     /// - Throws: `PainterError` when the model has no style encoder or the style does not fit it.
     public func selectStyle(_ style: StyleSelection) throws {
         guard model.hasStyle else { throw PainterError(Self.noStyleMessage) }
-        _ = try style.styleCode(config: model.config)
+        _ = try style.styleCode(config: model.config, bank: model.file.styleBank)
         chooseStyle(style)
     }
 
@@ -466,7 +476,7 @@ public final class PainterState {
         if case .none = record.style {} else if !model.hasStyle {
             throw PainterError("the autosaved painting has a style; this model has no style encoder")
         }
-        _ = try record.style.styleCode(config: model.config)
+        _ = try record.style.styleCode(config: model.config, bank: model.file.styleBank)
         if isPressed { release() }
         if record.canvas.gridWidth != canvas.gridWidth || record.canvas.gridHeight != canvas.gridHeight {
             baseScene = Canvas.scene(width: record.canvas.gridWidth, height: record.canvas.gridHeight, classes: model.config.classNames)

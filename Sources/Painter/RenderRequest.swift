@@ -23,11 +23,11 @@ public struct RenderRequest: Sendable, Equatable {
         self.height = height
     }
 
-    /// The generator's input for a model of `config`.
+    /// The generator's input for `model`.
     /// - Throws: `PainterError` when the style does not fit the model.
-    public func generatorInput(config: ModelConfig) throws -> GeneratorInput {
+    public func generatorInput(model: ModelFile) throws -> GeneratorInput {
         GridConditioning.generatorInput(
-            labels: labels, instances: instances, config: config, width: width, height: height, icpe: icpe,
-            style: try style.styleCode(config: config))
+            labels: labels, instances: instances, config: model.config, width: width, height: height, icpe: icpe,
+            style: try style.styleCode(config: model.config, bank: model.styleBank))
     }
 }

@@ -16,7 +16,8 @@ public struct SessionDocument: Sendable {
         let url = url.standardizedFileURL
         let record = try SessionRecord.read(url)
         let request = try record.renderRequest(recordURL: url, palette: palette, config: config)
-        _ = try record.style.styleCode(config: config)
+        // A check of the preset name and code length, which the style bank does not change.
+        _ = try record.style.styleCode(config: config, bank: nil)
         self.url = url
         self.record = record
         canvas = Canvas(labels: request.labels, instances: request.instances)

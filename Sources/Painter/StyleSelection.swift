@@ -4,21 +4,22 @@ import CLADE
 public enum StyleSelection: Sendable, Equatable, Codable {
     /// The model has no style encoder: the picture follows from the mask alone.
     case none
-    /// `StyleCode.random(seed:count: zDim)`, the same code in Swift and Python (docs/conditioning.md section 5).
+    /// The model's random style of this seed, `StyleCode.random(seed:count:bank:)`: a row of its style bank, or
+    /// N(0, I) without one; the same code in Swift and Python (docs/conditioning.md section 5).
     case seed(UInt64)
     /// A preset named in the model's config (`stylePresets`).
     case preset(String)
     /// An explicit code (`zDim` values), e.g. the encoder's mu for a reference picture named by `source`.
     case code(StyleCode, source: String)
 
-    /// The style code for a model of `config`; nil for `.none`.
+    /// The style code for a model of `config` whose random styles come from `bank` (nil: N(0, I)); nil for `.none`.
     /// - Throws: `PainterError` for a preset the model does not have or a code of the wrong length.
-    public func styleCode(config: ModelConfig) throws -> StyleCode? {
+    public func styleCode(config: ModelConfig, bank: StyleBank?) throws -> StyleCode? {
         switch self {
         case .none:
             return nil
         case .seed(let seed):
-            return StyleCode.random(seed: seed, count: config.zDim)
+            return StyleCode.random(seed: seed, count: config.zDim, bank: bank)
         case .preset(let name):
             guard let values = config.stylePresets[name] else {
                 let names = config.stylePresets.keys.sorted()

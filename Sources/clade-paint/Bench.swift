@@ -145,7 +145,7 @@ extension Bench {
             }
             let median = times.isEmpty ? Double.nan : Bench.median(times)
             var summary: [String: Any] = [
-                "model": path, "threads": threads, "repetitions": times.count, "median_ms": median,
+                "model": path, "threads": threads, "blas_kernels": BLASKernels.current, "repetitions": times.count, "median_ms": median,
                 "size": "\(input.labels.width)x\(input.labels.height)", "scale": scale,
                 "flops": flops, "gflops_per_s": Double(flops) / median / 1e6, "peak_rss_kib": Bench.peakResidentKiB(),
                 "weight_bytes_f32": 4 * ModelFile.expectedTensors(for: config).reduce(0) { $0 + $1.shape.reduce(1, *) },
@@ -205,7 +205,7 @@ extension Bench {
                 if index > 0 { times.append(Bench.milliseconds(clock.now - start)) }
             }
             let median = Bench.median(times)
-            Bench.emit(["m": m, "n": n, "k": k, "threads": threads, "median_ms": median,
+            Bench.emit(["m": m, "n": n, "k": k, "threads": threads, "blas_kernels": BLASKernels.current, "median_ms": median,
                         "gflops_per_s": 2 * Double(m * n * k) / median / 1e6])
         }
     }

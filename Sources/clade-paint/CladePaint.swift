@@ -18,6 +18,7 @@ struct CladePaint: ParsableCommand {
     /// Parses and runs like ArgumentParser's own `main`, but reports a problem with a file in one line,
     /// `clade-paint: error: <file>: <problem>`, with exit status 1.
     static func main() {
+        BLASRelaunch.ifGenericKernels()
         HeapReuse.configure()
         do {
             var command = try parseAsRoot()

@@ -29,6 +29,17 @@ struct Info: ParsableCommand {
         }
     }
 
+    /// `edges instance, ICPE objects class, skipping class 0, at the source size`.
+    static func describe(_ conventions: ConditioningConventions) -> String {
+        let skipped = switch conventions.icpeIgnoredClass {
+        case .none: "none"
+        case .dontcare: "dontcare"
+        case .index(let index): "class \(index)"
+        }
+        return "edges \(conventions.edges.rawValue), ICPE objects \(conventions.icpeObjects.rawValue), skipping \(skipped), "
+            + "at the \(conventions.icpeMapSize.rawValue) size"
+    }
+
     /// The report as text tables.
     static func text(of report: CostReport) -> String {
         let config = report.config
@@ -43,7 +54,8 @@ struct Info: ParsableCommand {
             "  generator      ngf \(config.ngf), \(config.numUpsamplingLayers.rawValue) (\(config.upsamplingCount) upsamplings), "
                 + "\(config.width)x\(config.height) picture from a \(config.headWidth)x\(config.headHeight) head",
             "  classes        \(config.classCount) (label_nc \(config.labelNC)\(dontcare)): \(config.classNames.joined(separator: ", "))",
-            "  conditioning   instance edges \(yesNo(config.useInstanceEdges)), ICPE \(yesNo(config.useICPE))",
+            "  conditioning   instance edges \(yesNo(config.useInstanceEdges)), ICPE \(yesNo(config.useICPE))"
+                + (config.conditioning == .painted ? "" : "; data-set files: \(Self.describe(config.conditioning))"),
             "  style encoder  " + (config.useVAE
                 ? "yes, z_dim \(config.zDim), presets: \(presets.isEmpty ? "none" : presets.joined(separator: ", "))" : "no"),
             "  palette        \(config.palette)",

@@ -7,7 +7,7 @@ import Painter
 ///
 /// A mask at the output size is used as is; a smaller one is a painted grid, upsampled with smooth class
 /// boundaries (`LabelUpsampling`, docs/conditioning.md section 1) together with its instance grid.
-struct MaskInput {
+struct MaskInput: RenderJob {
     let path: String
     let instancesPath: String?
     /// Class ids `[h, w]` as the file holds them.
@@ -44,6 +44,10 @@ struct MaskInput {
 
     /// Whether the mask is a grid smaller than the picture.
     func isGrid(width: Int, height: Int) -> Bool { labels.width != width || labels.height != height }
+
+    func note(width: Int, height: Int) -> String {
+        isGrid(width: width, height: height) ? " (grid \(labels.width)x\(labels.height) upsampled)" : ""
+    }
 
     /// The generator's input for a `width x height` picture, made as the painter makes it (`GridConditioning`), so
     /// a painting saved by the painter renders to the same bytes here.

@@ -111,7 +111,7 @@ struct Paint: ParsableCommand {
             try Self.attributing(to: path) { try SessionDocument(contentsOf: URL(fileURLWithPath: path), palette: palette.palette, config: config) }
         }
         let canvas = try document?.canvas ?? mask.map { try openMask($0, palette: palette.palette, config: config, picture: picture) }
-        let startStyle = try style.flatMap { try Self.startStyle($0, config: config, modelPath: modelPath) }
+        let startStyle = try style.flatMap { try Self.startStyle($0, model: file, modelPath: modelPath) }
         if let styleImage { try InputFile.checkExists(styleImage, kind: "reference picture") }
 
         try CursesTerminal.checkTerminal()
@@ -145,15 +145,15 @@ struct Paint: ParsableCommand {
         }
     }
 
-    /// The style `--style` asks for (nil: a random one, as without the option), checked against the model.
-    private static func startStyle(_ choice: StyleChoice, config: ModelConfig, modelPath: String) throws -> StyleSelection? {
-        guard config.useVAE else {
+    /// The style `--style` asks for (`random`: a fresh seed), checked against the model.
+    private static func startStyle(_ choice: StyleChoice, model: ModelFile, modelPath: String) throws -> StyleSelection {
+        guard model.config.useVAE else {
             throw FileProblem(file: modelPath, problem: "--style: this model has no style encoder; its picture follows from the mask alone")
         }
         // Unknown presets fail here, with the model's list.
-        _ = try choice.resolve(config: config, modelPath: modelPath, seedSource: { 0 })
+        _ = try choice.resolve(model: model, modelPath: modelPath, seedSource: { 0 })
         return switch choice {
-        case .random: nil
+        case .random: .seed(UInt64.random(in: 0 ..< 1_000_000_000))
         case .seed(let seed): .seed(seed)
         case .preset(let name): .preset(name)
         }

@@ -61,6 +61,22 @@ struct Render: ParsableCommand {
     var force = false
 
     @Option(name: .long, help: ArgumentHelp(
+        "The masks are a public data set's own label files (any size, its label values), conditioned as the official SPADE/CLADE test code does.",
+        discussion: "COCO-Stuff 255 and ADE20K 0 become the dontcare class. Pair with --instances as given by the data set.",
+        valueName: "coco|ade20k|cityscapes"))
+    var labels: DataSetLabelFormat?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "An official precomputed ICPE distance map (.npy, the label file's size) for the mask in the same position; needs --labels.",
+        valueName: "dist.npy"))
+    var distances: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp(
+        "How output values become bytes: 'round' (default) or 'truncate' as the official code's tensor2im does.",
+        valueName: "round|truncate"))
+    var quantize: Quantization = .round
+
+    @Option(name: .long, help: ArgumentHelp(
         "A painting saved by the painter: its JSON names the mask, instance map, style, ICPE and size (and the model, unless --model is given).",
         discussion: "Default output: <session name>.render.png in the current folder.", valueName: "painting.json"))
     var session: String?
@@ -71,6 +87,7 @@ struct Render: ParsableCommand {
                 masks.isEmpty ? nil : "mask files", instances.isEmpty ? nil : "--instances", style.map { _ in "--style" },
                 styleImage.map { _ in "--style-image" }, styleCode.map { _ in "--style-code" }, size.map { _ in "--size" },
                 noICPE ? "--no-icpe" : nil, writeStyleCode.map { _ in "--write-style-code" },
+                labels.map { _ in "--labels" }, distances.isEmpty ? nil : "--distances",
             ].compactMap { $0 }
             guard others.isEmpty else {
                 throw ValidationError("--session brings its own mask, instances, style, ICPE and size; drop \(others.joined(separator: ", ")).")
@@ -81,6 +98,12 @@ struct Render: ParsableCommand {
         guard !masks.isEmpty else { throw ValidationError("Give at least one mask file (or --session).") }
         guard instances.isEmpty || instances.count == masks.count else {
             throw ValidationError("Give --instances once per mask (\(masks.count)) or not at all; got \(instances.count).")
+        }
+        guard labels == nil || paletteOption.palette == nil else {
+            throw ValidationError("--palette reads masks; --labels files hold the data set's own label values, drop --palette.")
+        }
+        guard distances.isEmpty || (labels != nil && distances.count == masks.count && !noICPE) else {
+            throw ValidationError("--distances goes with --labels and ICPE on, once per mask (\(masks.count)); got \(distances.count).")
         }
         let styleSources = [style != nil, styleImage != nil, styleCode != nil].filter { $0 }.count
         guard styleSources <= 1 else { throw ValidationError("Give only one of --style, --style-image and --style-code.") }
@@ -99,44 +122,67 @@ struct Render: ParsableCommand {
         try checkOptions(against: config, modelPath: modelPath)
         let picture = size ?? PictureSize(config: config)
         if let problem = picture.problem(for: config) { throw FileProblem(file: modelPath, problem: "--size \(picture.width)x\(picture.height): \(problem)") }
-        let (palette, palettePath) = try paletteOption.loadPalette(for: model, modelPath: modelPath)
+        // Data-set label files hold the data set's own values; only masks are read through the palette.
+        let maskPalette = try labels == nil ? paletteOption.loadPalette(for: model, modelPath: modelPath) : nil
 
         // Everything that can fail is checked before the first file is written.
-        let inputs = masks + instances + [styleImage, styleCode, modelPath, palettePath].compactMap { $0 }
+        let inputs = masks + instances + distances + [styleImage, styleCode, modelPath, maskPalette?.path].compactMap { $0 }
         let plan = try OutputPlan(masks: masks, output: output, inputs: inputs, force: force)
         if let writeStyleCode { try checkStyleCodeOutput(writeStyleCode, plan: plan, inputs: inputs) }
-        let jobs = try masks.enumerated().map { index, mask in
-            try MaskInput(path: mask, instancesPath: instances.isEmpty ? nil : instances[index], palette: palette,
-                          classCount: config.classCount, width: picture.width, height: picture.height)
+        let jobs: [any RenderJob] = try masks.enumerated().map { index, mask in
+            let instancesPath = instances.isEmpty ? nil : instances[index]
+            switch (labels, maskPalette) {
+            case (let labels?, _):
+                return try DataSetMaps(path: mask, instancesPath: instancesPath,
+                                       distancesPath: distances.isEmpty ? nil : distances[index], format: labels)
+            case (nil, let palette?):
+                return try MaskInput(path: mask, instancesPath: instancesPath, palette: palette.palette,
+                                     classCount: config.classCount, width: picture.width, height: picture.height)
+            case (nil, nil):
+                preconditionFailure("the palette is loaded whenever --labels is absent")
+            }
         }
         let chosenStyle = try config.useVAE ? styleCode(model: model, modelPath: modelPath, clock: clock) : nil
 
-        say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
-        if let chosenStyle { say("style: \(chosenStyle.summary)") }
+        Self.say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
+        if let chosenStyle { Self.say("style: \(chosenStyle.summary)") }
         if !instances.isEmpty && !config.useInstanceEdges && !(config.useICPE && !noICPE) {
             FileHandle.standardError.write(Data("clade-paint: note: this model uses neither instance edges nor ICPE here, so the instance maps change nothing\n".utf8))
         }
         if let writeStyleCode, let chosenStyle {
             try StyleCodeFile.write(chosenStyle.code, to: writeStyleCode, force: force)
-            say("style code written to \(writeStyleCode)")
+            Self.say("style code written to \(writeStyleCode)")
         }
 
         let generator = Generator(model: model)
-        for (job, outputPath) in zip(jobs, plan.paths) {
-            let start = clock.now
-            let input = job.generatorInput(config: config, width: picture.width, height: picture.height, icpe: !noICPE, style: chosenStyle?.code)
-            let conditioned = clock.now
-            let image = try FileProblem.attributing(to: job.path) { try generator(input) }
-            let generated = clock.now
-            try FileProblem.attributing(to: outputPath) {
-                try PNGImage(tensor: image).write(to: URL(fileURLWithPath: outputPath), replacing: force)
-            }
-            let written = clock.now
-            let grid = job.isGrid(width: picture.width, height: picture.height) ? " (grid \(job.labels.width)x\(job.labels.height) upsampled)" : ""
-            say("\(job.path) -> \(outputPath): \(picture.width)x\(picture.height)\(grid) in \(Self.milliseconds(written - start)) "
-                + "(conditioning \(Self.milliseconds(conditioned - start)), generator \(Self.milliseconds(generated - conditioned)), "
-                + "write \(Self.milliseconds(written - generated)))")
-        }
+        let outputs = plan.paths, style = chosenStyle?.code, icpe = !noICPE, replacing = force, quantization = quantize
+        let batchStart = clock.now
+        // Conditioning and writing overlap the generator (RenderPipeline); each line reports one picture's stages.
+        let pipeline = RenderPipeline(
+            condition: { index in
+                let start = clock.now
+                let input = jobs[index].generatorInput(config: config, width: picture.width, height: picture.height, icpe: icpe, style: style)
+                return (input: input, conditioning: clock.now - start)
+            },
+            generate: { index, conditioned in
+                let start = clock.now
+                let image = try FileProblem.attributing(to: jobs[index].path) { try generator(conditioned.input) }
+                return (image: image, conditioning: conditioned.conditioning, generator: clock.now - start)
+            },
+            write: { index, generated in
+                let start = clock.now
+                try FileProblem.attributing(to: outputs[index]) {
+                    try PNGImage(tensor: generated.image, quantization: quantization).write(to: URL(fileURLWithPath: outputs[index]), fast: true, replacing: replacing)
+                }
+                let job = jobs[index], written = clock.now - start
+                Self.say("\(job.path) -> \(outputs[index]): \(picture.width)x\(picture.height)\(job.note(width: picture.width, height: picture.height)) in "
+                    + "\(Self.milliseconds(generated.conditioning + generated.generator + written)) "
+                    + "(conditioning \(Self.milliseconds(generated.conditioning)), generator \(Self.milliseconds(generated.generator)), "
+                    + "write \(Self.milliseconds(written)))")
+            })
+        try pipeline.run(count: jobs.count)
+        let seconds = Self.seconds(clock.now - batchStart)
+        Self.say(String(format: "%d pictures in %.2f s: %.2f pictures/s", jobs.count, seconds, Double(jobs.count) / seconds))
     }
 
     /// Draws a saved painting again from its session JSON: the same request the painter rendered, so the same bytes.
@@ -163,13 +209,15 @@ struct Render: ParsableCommand {
         }
         try OutputFile.checkWritable(outputPath, force: force)
         let request = try Self.painterAttributing(to: path) { try record.renderRequest(recordURL: url, palette: palette, config: config) }
-        let input = try Self.painterAttributing(to: path) { try request.generatorInput(config: config) }
-        say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
-        say("style: \(record.style.summary), ICPE \(request.icpe ? "on" : "off")")
+        let input = try Self.painterAttributing(to: path) { try request.generatorInput(model: model) }
+        Self.say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
+        Self.say("style: \(record.style.summary), ICPE \(request.icpe ? "on" : "off")")
         let start = clock.now
         let image = try FileProblem.attributing(to: path) { try Generator(model: model)(input) }
-        try FileProblem.attributing(to: outputPath) { try PNGImage(tensor: image).write(to: URL(fileURLWithPath: outputPath), replacing: force) }
-        say("\(path) -> \(outputPath): \(request.width)x\(request.height) (grid \(request.labels.width)x\(request.labels.height)) in \(Self.milliseconds(clock.now - start))")
+        try FileProblem.attributing(to: outputPath) {
+            try PNGImage(tensor: image, quantization: quantize).write(to: URL(fileURLWithPath: outputPath), replacing: force)
+        }
+        Self.say("\(path) -> \(outputPath): \(request.width)x\(request.height) (grid \(request.labels.width)x\(request.labels.height)) in \(Self.milliseconds(clock.now - start))")
     }
 
     /// Runs `body`, turning the painter's errors (which name their file) into a one-line `FileProblem`.
@@ -197,6 +245,13 @@ struct Render: ParsableCommand {
                 throw FileProblem(file: modelPath, problem: "\(given.joined(separator: ", ")): style options are not available for this model; "
                     + "it has no style encoder (use_vae is false), its picture follows from the mask alone")
             }
+        }
+        if let labels, labels.classCount != config.classCount {
+            throw FileProblem(file: modelPath, problem: "--labels \(labels.rawValue): \(labels.dataSetName) labels need a model with \(labels.classCount) classes; "
+                + "this one has \(config.classCount)")
+        }
+        if !distances.isEmpty && !config.useICPE {
+            throw FileProblem(file: modelPath, problem: "--distances: this model has no ICPE to read a distance map (use_icpe is false)")
         }
         if noICPE && !config.useICPE {
             throw FileProblem(file: modelPath, problem: "--no-icpe: this model has no ICPE to switch off (use_icpe is false)")
@@ -227,11 +282,11 @@ struct Render: ParsableCommand {
             let mu = encoder(reference.tensor).mu
             return (StyleCode(values: mu.data), "encoded from \(styleImage) (\(reference.width)x\(reference.height)) in \(Self.milliseconds(clock.now - start))")
         }
-        return try (style ?? .random).resolve(config: config, modelPath: modelPath) { UInt64.random(in: 0 ..< 1_000_000_000) }
+        return try (style ?? .random).resolve(model: model, modelPath: modelPath) { UInt64.random(in: 0 ..< 1_000_000_000) }
     }
 
     /// Writes a progress line at once (unbuffered), so each picture is reported as it is done, also into a pipe.
-    private func say(_ line: String) {
+    private static func say(_ line: String) {
         FileHandle.standardOutput.write(Data((TerminalText.escaped(line) + "\n").utf8))
     }
 
@@ -242,6 +297,10 @@ struct Render: ParsableCommand {
         if config.useICPE { parts.append("ICPE") }
         if config.useVAE { parts.append("style encoder (z \(config.zDim))") }
         return parts.joined(separator: ", ")
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     static func milliseconds(_ duration: Duration) -> String {

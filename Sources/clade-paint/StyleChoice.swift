@@ -5,7 +5,8 @@ import CLADE
 enum StyleChoice: Equatable, ExpressibleByArgument {
     /// A fresh seed for every run (printed, so the picture can be made again).
     case random
-    /// `StyleCode.random(seed:count:)`, the same code in Swift and Python (docs/conditioning.md section 5).
+    /// The model's random style of this seed, `StyleCode.random(seed:count:bank:)` (a row of its style bank, or
+    /// N(0, I) without one), the same code in Swift and Python (docs/conditioning.md section 5).
     case seed(UInt64)
     /// `config.stylePresets[name]`.
     case preset(String)
@@ -23,15 +24,16 @@ enum StyleChoice: Equatable, ExpressibleByArgument {
         }
     }
 
-    /// The style code this choice stands for with a model of `config`, and a line that says how to get it again.
+    /// The style code this choice stands for with `model`, and a line that says how to get it again.
     /// - seedSource: draws the seed for `.random`.
-    func resolve(config: ModelConfig, modelPath: String, seedSource: () -> UInt64) throws -> (code: StyleCode, summary: String) {
+    func resolve(model: ModelFile, modelPath: String, seedSource: () -> UInt64) throws -> (code: StyleCode, summary: String) {
+        let config = model.config
         switch self {
         case .random:
             let seed = seedSource()
-            return (StyleCode.random(seed: seed, count: config.zDim), "random, seed \(seed) (again: --style \(seed))")
+            return (StyleCode.random(seed: seed, count: config.zDim, bank: model.styleBank), "random, seed \(seed) (again: --style \(seed))")
         case .seed(let seed):
-            return (StyleCode.random(seed: seed, count: config.zDim), "seed \(seed)")
+            return (StyleCode.random(seed: seed, count: config.zDim, bank: model.styleBank), "seed \(seed)")
         case .preset(let name):
             guard let values = config.stylePresets[name] else {
                 let names = config.stylePresets.keys.sorted()

@@ -48,4 +48,29 @@ struct ModelConfigTests {
         #expect(Set(keys) == ModelConfig.keys)
         #expect(try JSONDecoder().decode(ModelConfig.self, from: data) == config)
     }
+
+    @Test("a config without conditioning conventions takes the painter's; official ones round-trip")
+    func conditioningConventions() throws {
+        var config = GeneratorControlTests.config(edges: true)
+        var object = try #require(try JSONSerialization.jsonObject(with: try JSONEncoder().encode(config)) as? [String: Any])
+        object["conditioning"] = nil
+        let old = try JSONDecoder().decode(ModelConfig.self, from: try JSONSerialization.data(withJSONObject: object))
+        #expect(old.conditioning == .painted)
+
+        config.conditioning = .official(rawZeroClass: 0)
+        let data = try JSONEncoder().encode(config)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("\"icpe_ignored_class\":0") && text.contains("\"edges\":\"instance\"") && text.contains("\"icpe_objects\":\"class\""))
+        #expect(try JSONDecoder().decode(ModelConfig.self, from: data) == config)
+        #expect(config.conditioning.ignoredClass(labelNC: 3, containDontcareLabel: false) == 0)
+        #expect(ConditioningConventions.painted.ignoredClass(labelNC: 3, containDontcareLabel: true) == 3)
+        #expect(ConditioningConventions.painted.ignoredClass(labelNC: 3, containDontcareLabel: false) == nil)
+
+        config.conditioning.icpeIgnoredClass = .index(3)
+        #expect(config.problems == ["conditioning.icpe_ignored_class is 3; the class bank has rows 0 to 2"])
+        object["conditioning"] = ["edges": "instance", "icpe_objects": "class", "icpe_ignored_class": "everything", "icpe_map_size": "source"]
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(ModelConfig.self, from: try JSONSerialization.data(withJSONObject: object))
+        }
+    }
 }

@@ -92,6 +92,7 @@ import Testing
         let lines = result.stdout.split(separator: "\n").filter { $0.contains(" -> ") }
         #expect(lines.count == 2)
         #expect(lines.allSatisfy { $0.contains(" ms (conditioning ") && $0.contains("generator ") })
+        #expect(result.stdout.split(separator: "\n").last?.contains(" pictures/s") == true)
     }
 
     @Test func withoutOutputTheSiblingNameInTheCurrentFolderIsUsed() throws {

@@ -86,32 +86,36 @@ import Testing
     @Test func icpeAndStyleKeys() throws {
         let session = try TUIFixtures.session()
         let state = session.state
-        #expect(state.icpe && state.style == .seed(100))
+        // The painter starts on the preset noon; random styles come after it in the history.
+        #expect(state.icpe && state.style == .preset("noon"))
         session.type("i")
         #expect(!state.icpe)
         session.type("ss")
-        #expect(state.style == .seed(102))
-        session.type(",")
         #expect(state.style == .seed(101))
-        session.type(".")
-        #expect(state.style == .seed(102))
+        session.type(",")
+        #expect(state.style == .seed(100))
+        session.type(",")
+        #expect(state.style == .preset("noon"))
+        session.type("..")
+        #expect(state.style == .seed(101))
     }
 
     @Test func thePresetPickerChoosesByArrowsOrNumber() throws {
         let session = try TUIFixtures.session()
         let state = session.state
         session.type("p")
-        #expect(session.dialog == .presets(selected: 0))
-        #expect(session.presetNames == ["dusk", "noon"])
-        session.press(.down, .enter)
-        #expect(session.dialog == nil && state.style == .preset("noon"))
-        session.type("p")
+        // The picker opens on the current preset: noon, the painter's starting style.
         #expect(session.dialog == .presets(selected: 1))
-        session.type("1")
-        #expect(state.style == .preset("dusk"))
+        #expect(session.presetNames == ["dusk", "noon"])
+        session.press(.up, .enter)
+        #expect(session.dialog == nil && state.style == .preset("dusk"))
+        session.type("p")
+        #expect(session.dialog == .presets(selected: 0))
+        session.type("2")
+        #expect(state.style == .preset("noon"))
         session.type("p")
         session.press(.escape)
-        #expect(session.dialog == nil && state.style == .preset("dusk"))
+        #expect(session.dialog == nil && state.style == .preset("noon"))
     }
 
     @Test func aModelWithoutEncoderSaysSoForStyleKeys() throws {

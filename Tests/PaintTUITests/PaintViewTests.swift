@@ -33,7 +33,7 @@ import Testing
             └────────────────┘│                    │
                               │                    │
                               └────────────────────┘
-             brush 1 round │ grass │ ICPE on │ style seed 100 │ queued
+             brush 1 round │ grass │ ICPE on │ style preset noon │ queue
              space paints, 1-9 or the palette (4,4) sky  ? help  q quit
             """)
         // Sky above the horizon (row 5 of 8), grass below; two terminal columns per cell.
@@ -106,13 +106,13 @@ import Testing
         state.renderer?.wait()
         let done = try #require(state.renderer?.latest())
         guard case .done(let result) = done else { Issue.record("render: \(done)"); return }
-        #expect(PaintView.statusLine(state, render: done) == "brush 1 round │ grass │ ICPE on │ style seed 100 │ done in \(Int(result.milliseconds.rounded())) ms")
+        #expect(PaintView.statusLine(state, render: done) == "brush 1 round │ grass │ ICPE on │ style preset noon │ done in \(Int(result.milliseconds.rounded())) ms")
         state.toggleICPE()
         state.newObject()
         state.setBrushSize(3)
         state.press()
         #expect(PaintView.statusLine(state, render: .rendering(progress: 0.4))
-            == "brush 3 round (pen down) │ grass #1 │ ICPE off │ style seed 100 │ rendering 40% │ unsaved")
+            == "brush 3 round (pen down) │ grass #1 │ ICPE off │ style preset noon │ rendering 40% │ unsaved")
         state.release()
         state.selectTool(.fill)
         #expect(PaintView.statusLine(state, render: .failed("out of memory")).hasPrefix("fill │ grass #1 │"))
@@ -147,7 +147,6 @@ import Testing
         session.type("n")
 
         session.type("p")
-        session.press(.down)
         let screen = PaintView.draw(session, width: 80, height: 24, render: .queued, picture: nil, colors: .palette256)
         text = screen.text
         #expect(text.contains("┌ Style presets "))

@@ -320,12 +320,19 @@ import Testing
         #expect(state.renderRequest.style == .seed(103))
     }
 
+    @Test func startsOnThePresetNoonWhenTheModelHasIt() throws {
+        let code = (0 ..< 16).map { Float($0) / 16 }
+        #expect(try makeState(presets: ["sunset": code, "noon": code]).style == .preset("noon"))
+        #expect(try makeState(presets: ["sunset": code, "dusk": code]).style == .preset("dusk"))
+        #expect(try makeState().style == .seed(100))
+    }
+
     @Test func presetsAreChosenByName() throws {
         let code = (0 ..< 16).map { Float($0) / 16 }
         let state = try makeState(presets: ["sunset": code])
         state.selectPreset("sunset")
         #expect(state.style == .preset("sunset"))
-        #expect(try state.renderRequest.generatorInput(config: state.model.config).style == StyleCode(values: code))
+        #expect(try state.renderRequest.generatorInput(model: state.model.file).style == StyleCode(values: code))
         state.selectPreset("noon")
         #expect(state.style == .preset("sunset"))
         #expect(state.statusMessage == "no style preset 'noon'")
@@ -376,9 +383,9 @@ import Testing
         let state = try makeState()
         state.toggleICPE()
         #expect(!state.icpe && !state.renderRequest.icpe)
-        #expect(try state.renderRequest.generatorInput(config: state.model.config).distances == nil)
+        #expect(try state.renderRequest.generatorInput(model: state.model.file).distances == nil)
         state.toggleICPE()
-        #expect(try state.renderRequest.generatorInput(config: state.model.config).distances != nil)
+        #expect(try state.renderRequest.generatorInput(model: state.model.file).distances != nil)
 
         let plain = try makeState(PainterFixtures.plain)
         plain.toggleICPE()

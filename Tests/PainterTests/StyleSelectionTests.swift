@@ -7,17 +7,24 @@ import Testing
     let config = try! PainterFixtures.modelFile(presets: ["dawn": Array(repeating: 0.5, count: 16)]).config
 
     @Test func seedsAreTheEnginesRandomCodes() throws {
-        #expect(try StyleSelection.seed(42).styleCode(config: config) == StyleCode.random(seed: 42, count: 16))
-        #expect(try StyleSelection.none.styleCode(config: config) == nil)
-        #expect(try StyleSelection.preset("dawn").styleCode(config: config) == StyleCode(values: Array(repeating: 0.5, count: 16)))
+        #expect(try StyleSelection.seed(42).styleCode(config: config, bank: nil) == StyleCode.random(seed: 42, count: 16))
+        #expect(try StyleSelection.none.styleCode(config: config, bank: nil) == nil)
+        #expect(try StyleSelection.preset("dawn").styleCode(config: config, bank: nil) == StyleCode(values: Array(repeating: 0.5, count: 16)))
+    }
+
+    @Test func seedsPickFromTheModelsStyleBank() throws {
+        let bank = StyleBank(codes: Tensor(shape: [3, 16], data: (0 ..< 48).map(Float.init)))
+        let code = try #require(try StyleSelection.seed(42).styleCode(config: config, bank: bank))
+        #expect(code == bank.code(seed: 42) && code != StyleCode.random(seed: 42, count: 16))
+        #expect(try StyleSelection.preset("dawn").styleCode(config: config, bank: bank) == StyleCode(values: Array(repeating: 0.5, count: 16)))
     }
 
     @Test func unknownPresetsAndShortCodesAreRefused() {
         #expect(throws: PainterError("no style preset 'noon' in this model; its presets are dawn")) {
-            try StyleSelection.preset("noon").styleCode(config: config)
+            try StyleSelection.preset("noon").styleCode(config: config, bank: nil)
         }
         #expect(throws: PainterError("the style code from a.png has 3 values; the model's z_dim is 16")) {
-            try StyleSelection.code(StyleCode(values: [1, 2, 3]), source: "a.png").styleCode(config: config)
+            try StyleSelection.code(StyleCode(values: [1, 2, 3]), source: "a.png").styleCode(config: config, bank: nil)
         }
     }
 

@@ -97,9 +97,25 @@ def upsample_labels(labels, instances, height, width):
     return chosen.astype(np.int32), chosen_instance.astype(np.int32)
 
 
-def edge_map(labels, instances):
-    """Instance edge map, float32 ``[H, W]``: 1 where the (class, instance) pair differs from a 4-neighbour."""
+EDGE_RULES = ("class_and_instance", "instance")
+OBJECT_RULES = ("class_and_instance", "class")
+
+
+def _check_rule(rule, rules, name):
+    if rule not in rules:
+        raise ValueError(f"{name} must be one of {rules}, got {rule!r}")
+
+
+def edge_map(labels, instances, rule="class_and_instance"):
+    """Instance edge map, float32 ``[H, W]``: 1 where a pixel differs from a 4-neighbour.
+
+    ``rule`` says what differs: ``"class_and_instance"`` the (class, instance) pair (the painter's rule),
+    ``"instance"`` the instance value alone (SPADE's ``get_edges``).
+    """
     labels, instances = _as_pair(labels, instances)
+    _check_rule(rule, EDGE_RULES, "the edge rule")
+    if rule == "instance":
+        labels = np.zeros_like(labels)
     edges = np.zeros(labels.shape, dtype=bool)
     across = (labels[:, 1:] != labels[:, :-1]) | (instances[:, 1:] != instances[:, :-1])
     edges[:, 1:] |= across
@@ -110,13 +126,16 @@ def edge_map(labels, instances):
     return edges.astype(np.float32)
 
 
-def object_components(labels, instances, ignored_class=None):
-    """Objects: 8-connected components of equal (class, instance) pairs.
+def object_components(labels, instances, ignored_class=None, rule="class_and_instance"):
+    """Objects: 8-connected components of equal (class, instance) pairs, or of one class (``rule="class"``).
 
     Returns ``(components, count)``: int64 ``[H, W]`` component numbers in ``0 ..< count`` (numbering is
     arbitrary), with -1 on pixels of ``ignored_class``, which belong to no object.
     """
     labels, instances = _as_pair(labels, instances)
+    _check_rule(rule, OBJECT_RULES, "the object rule")
+    if rule == "class":
+        instances = np.zeros_like(instances)
     height, width = labels.shape
     pixels = height * width
     # One int64 key per (class, instance) pair.
@@ -151,13 +170,13 @@ def object_components(labels, instances, ignored_class=None):
     return components, int(is_object.sum())
 
 
-def distance_map(labels, instances, ignored_class=None):
+def distance_map(labels, instances, ignored_class=None, rule="class_and_instance"):
     """ICPE distance map, float32 ``[2, H, W]``, channels ``[h, w]`` (section 3).
 
-    Per object: offsets from the centroid divided by the object's largest offset on that axis (+1e-5),
-    computed in float64. Pixels of ``ignored_class`` (the dontcare class) are 0.
+    Per object (``rule`` as in ``object_components``): offsets from the centroid divided by the object's largest
+    offset on that axis (+1e-5), computed in float64. Pixels of ``ignored_class`` are 0.
     """
-    components, count = object_components(labels, instances, ignored_class)
+    components, count = object_components(labels, instances, ignored_class, rule)
     height, width = components.shape
     result = np.zeros((2, height, width), dtype=np.float32)
     inside = components >= 0
@@ -197,6 +216,69 @@ def nearest_resize(array, height, width):
     rows = nearest_resize_index(array.shape[-2], height)
     cols = nearest_resize_index(array.shape[-1], width)
     return array[..., rows[:, None], cols[None, :]]
+
+
+def pillow_nearest_index(in_size, out_size):
+    """Source index per output index of Pillow's ``Image.resize(..., Image.NEAREST)`` along one axis (section 6).
+
+    Pillow walks the source in float64: with ``scale = in / out``, index 0 reads ``floor(scale / 2)`` and each next
+    index adds ``scale`` to a running sum. Returns int64 ``[out]``.
+    """
+    if in_size < 1 or out_size < 1:
+        raise ValueError(f"sizes must be positive, got {in_size} -> {out_size}")
+    scale = in_size / out_size
+    position = scale * 0.5
+    source = np.empty(out_size, dtype=np.int64)
+    for index in range(out_size):
+        source[index] = min(int(position), in_size - 1)
+        position += scale
+    return source
+
+
+def pillow_nearest_resize(array, height, width):
+    """Nearest-resizes the last two axes of ``array`` to ``height x width`` as Pillow's NEAREST resize does."""
+    array = np.asarray(array)
+    if array.ndim < 2:
+        raise ValueError(f"pillow_nearest_resize needs [..., H, W], got shape {array.shape}")
+    rows = pillow_nearest_index(array.shape[-2], height)
+    cols = pillow_nearest_index(array.shape[-1], width)
+    return array[..., rows[:, None], cols[None, :]]
+
+
+def ignored_icpe_class(config):
+    """The class index that gets no ICPE encoding under ``config.conditioning``, or None."""
+    ignored = config.conditioning["icpe_ignored_class"]
+    if ignored == "none":
+        return None
+    if ignored == "dontcare":
+        return config.label_nc if config.contain_dontcare_label else None
+    return ignored
+
+
+def data_set_maps(labels, instances, config, height, width, distances=None):
+    """A data set's label and instance maps (any size, class indices) to the generator's maps at ``height x width``,
+    as the official test pipeline makes them under ``config.conditioning`` (section 6).
+
+    Returns ``(labels, edges, distances)``: labels int32 ``[height, width]`` (Pillow's nearest rule), the edge map
+    float32 ``[height, width]`` or None, the distance map float32 ``[2, height, width]`` or None. ``distances``
+    (``[2, h, w]``, the official ``.npy``) replaces the computed distance map.
+    """
+    labels, instances = _as_pair(labels, instances)
+    conventions = config.conditioning
+    picture = pillow_nearest_resize(labels, height, width)
+    picture_instances = pillow_nearest_resize(instances, height, width)
+    edges = edge_map(picture, picture_instances, conventions["edges"]) if config.use_instance_edges else None
+    distance = None
+    if config.use_icpe:
+        ignored = ignored_icpe_class(config)
+        rule = conventions["icpe_objects"]
+        if distances is not None:
+            distance = nearest_resize(np.asarray(distances, dtype=np.float32), height, width)
+        elif conventions["icpe_map_size"] == "source":
+            distance = nearest_resize(distance_map(labels, instances, ignored, rule), height, width)
+        else:
+            distance = distance_map(picture, picture_instances, ignored, rule)
+    return picture, edges, distance
 
 
 def one_hot(labels, classes):

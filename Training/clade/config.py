@@ -11,6 +11,19 @@ NORMS = ("clade", "spade")
 PARAM_FREE_NORMS = ("batch", "instance")
 UPSAMPLING_COUNTS = {"normal": 5, "more": 6, "most": 7}
 CONFIG_KEY = "clade_paint_config"
+# How edge and ICPE maps are made from data-set maps (docs/conditioning.md, section 6). The painter's rules are the
+# default, also for files written before the key existed.
+PAINTED_CONDITIONING = {"edges": "class_and_instance", "icpe_objects": "class_and_instance",
+                        "icpe_ignored_class": "dontcare", "icpe_map_size": "picture"}
+CONDITIONING_CHOICES = {"edges": ("class_and_instance", "instance"), "icpe_objects": ("class_and_instance", "class"),
+                        "icpe_map_size": ("picture", "source")}
+
+
+def official_conditioning(raw_zero_class: int) -> dict:
+    """The official SPADE/CLADE loaders' rules: edges from the instance map alone, ICPE objects are class regions
+    computed on the label file at its own size, and the class of raw label value 0 is not encoded."""
+    return {"edges": "instance", "icpe_objects": "class", "icpe_ignored_class": raw_zero_class,
+            "icpe_map_size": "source"}
 
 _BASE_BLOCKS = ("head_0", "G_middle_0", "G_middle_1", "up_0", "up_1", "up_2", "up_3")
 
@@ -46,6 +59,7 @@ class ModelConfig:
     class_names: list[str]
     training_data: str = ""
     style_presets: dict[str, list[float]] = field(default_factory=dict)
+    conditioning: dict = field(default_factory=lambda: dict(PAINTED_CONDITIONING))
 
     def __post_init__(self) -> None:
         self.validate()
@@ -160,11 +174,29 @@ class ModelConfig:
             if not isinstance(code, list) or len(code) != self.z_dim \
                     or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in code):
                 fail("style_presets", f"entry {name!r} must be {self.z_dim} numbers (z_dim)")
+        self._validate_conditioning(fail)
+
+    def _validate_conditioning(self, fail) -> None:
+        conditioning = self.conditioning
+        if not isinstance(conditioning, dict) or set(conditioning) != set(PAINTED_CONDITIONING):
+            fail("conditioning", f"must be an object with keys {sorted(PAINTED_CONDITIONING)}, got {conditioning!r}")
+        for key, choices in CONDITIONING_CHOICES.items():
+            if conditioning[key] not in choices:
+                fail("conditioning", f"{key} is {conditioning[key]!r}, expected one of {choices}")
+        ignored = conditioning["icpe_ignored_class"]
+        if isinstance(ignored, bool) or not (ignored in ("none", "dontcare") or
+                                             isinstance(ignored, int) and 0 <= ignored < self.class_count):
+            fail("conditioning", f"icpe_ignored_class is {ignored!r}, expected 'none', 'dontcare' or a class index "
+                 f"0 to {self.class_count - 1}")
 
     # JSON ---------------------------------------------------------------------------------------
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        data = dataclasses.asdict(self)
+        # The painter's conventions are the default: files that use them stay as they were before the key existed.
+        if data["conditioning"] == PAINTED_CONDITIONING:
+            del data["conditioning"]
+        return data
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), separators=(",", ":"))
@@ -175,7 +207,7 @@ class ModelConfig:
         if not isinstance(data, dict):
             raise ConfigError(f"{source}: the config must be a JSON object, got {type(data).__name__}")
         known = {f.name for f in dataclasses.fields(cls)}
-        optional = {"training_data", "style_presets"}
+        optional = {"training_data", "style_presets", "conditioning"}
         unknown = sorted(set(data) - known)
         missing = sorted(known - optional - set(data))
         if unknown:
@@ -204,7 +236,8 @@ class ModelConfig:
                use_icpe: bool = False, param_free_norm: str = "batch", use_vae: bool = False,
                z_dim: int = 256, palette: str = "", class_names: list[str] | None = None,
                block_norms: list[str] | None = None, training_data: str = "",
-               style_presets: dict[str, list[float]] | None = None) -> "ModelConfig":
+               style_presets: dict[str, list[float]] | None = None,
+               conditioning: dict | None = None) -> "ModelConfig":
         """A config with the usual defaults: square output, one norm for every block unless `block_norms`
         is given (required for `hybrid`), class names `class_<i>` (+ `dontcare`) unless given."""
         if block_norms is None:
@@ -219,4 +252,5 @@ class ModelConfig:
                    contain_dontcare_label=contain_dontcare_label, use_instance_edges=use_instance_edges,
                    use_icpe=use_icpe, param_free_norm=param_free_norm, use_vae=use_vae, z_dim=z_dim,
                    palette=palette, class_names=list(class_names), training_data=training_data,
-                   style_presets=dict(style_presets or {}))
+                   style_presets=dict(style_presets or {}),
+                   conditioning=dict(conditioning or PAINTED_CONDITIONING))

@@ -1,5 +1,6 @@
 """Model files (docs/model-format.md): one safetensors file holding a generator, its optional style encoder
-under `encoder.`, and the config as JSON in `__metadata__["clade_paint_config"]`."""
+under `encoder.` with an optional style bank (`style_bank`, codes the encoder gave real pictures, from which
+random styles are drawn), and the config as JSON in `__metadata__["clade_paint_config"]`."""
 from __future__ import annotations
 
 import os
@@ -14,6 +15,7 @@ from .config import CONFIG_KEY, ConfigError, ModelConfig
 from .networks import ConvEncoder, SPADEGenerator
 
 ENCODER_PREFIX = "encoder."
+STYLE_BANK = "style_bank"
 DTYPES = {"F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16}
 DTYPE_NAMES = {dtype: name for name, dtype in DTYPES.items()}
 SPECTRAL_SUFFIXES = ("_orig", "_u", "_v")
@@ -65,10 +67,21 @@ def expected_shapes(config: ModelConfig) -> "OrderedDict[str, tuple[int, ...]]":
 def check_tensors(config: ModelConfig, tensors: Mapping[str, tuple[tuple[int, ...], str]]) -> list[str]:
     """Compare a file's tensors (name -> (shape, dtype name)) with the config; one line per problem:
     missing, extra, wrong shape or unsupported dtype. Empty when the file is complete. Batch-norm
-    `num_batches_tracked` counters are ignored (the format drops them)."""
+    `num_batches_tracked` counters are ignored (the format drops them). The optional style bank must be
+    [K >= 1, z_dim] and needs an encoder (use_vae)."""
     expected = expected_shapes(config)
     tensors = _without_batch_counters(tensors)
-    problems = [f"missing tensor {name} {list(shape)}" for name, shape in expected.items() if name not in tensors]
+    problems = []
+    if STYLE_BANK in tensors:
+        shape, dtype = tensors[STYLE_BANK]
+        if not config.use_vae:
+            problems.append(f"extra tensor {STYLE_BANK} {list(shape)} (a style bank needs use_vae)")
+        elif len(shape) != 2 or shape[0] < 1 or shape[1] != config.z_dim:
+            problems.append(f"tensor {STYLE_BANK} has shape {list(shape)}, the config needs [K >= 1, {config.z_dim}]")
+        if dtype not in DTYPES:
+            problems.append(f"tensor {STYLE_BANK} has dtype {dtype}, expected one of {list(DTYPES)}")
+        tensors = {k: v for k, v in tensors.items() if k != STYLE_BANK}
+    problems += [f"missing tensor {name} {list(shape)}" for name, shape in expected.items() if name not in tensors]
     problems += [f"extra tensor {name} {list(tensors[name][0])}" for name in tensors if name not in expected]
     for name, (shape, dtype) in tensors.items():
         if name in expected and tuple(shape) != expected[name]:
@@ -106,9 +119,11 @@ def model_tensors(config: ModelConfig, generator: torch.nn.Module,
 
 
 def export(path: str | os.PathLike, config: ModelConfig, generator: torch.nn.Module,
-           encoder: torch.nn.Module | None = None, dtype: torch.dtype | str = torch.float32) -> None:
+           encoder: torch.nn.Module | None = None, dtype: torch.dtype | str = torch.float32,
+           style_bank: torch.Tensor | None = None) -> None:
     """Write one model file (safetensors, tensors as F32, F16 or BF16) atomically: a temporary file in the
-    same folder, renamed over `path` only when complete. The encoder is required exactly when use_vae."""
+    same folder, renamed over `path` only when complete. The encoder is required exactly when use_vae;
+    `style_bank` [K, z_dim] (optional, needs the encoder) is stored as `style_bank`."""
     path = os.fspath(path)
     config.validate()
     target = _dtype(dtype)
@@ -117,6 +132,8 @@ def export(path: str | os.PathLike, config: ModelConfig, generator: torch.nn.Mod
     if not config.use_vae and encoder is not None:
         raise ModelFileError(f"{path}: an encoder was given but the config has use_vae false")
     tensors = model_tensors(config, generator, encoder)
+    if style_bank is not None:
+        tensors[STYLE_BANK] = torch.as_tensor(style_bank).detach().to("cpu", torch.float32)
     problems = check_tensors(config, {k: (tuple(v.shape), "F32") for k, v in tensors.items()})
     if problems:
         raise ModelFileError(_report(path, problems))
@@ -125,6 +142,30 @@ def export(path: str | os.PathLike, config: ModelConfig, generator: torch.nn.Mod
     try:
         save_file(tensors, temporary, metadata={CONFIG_KEY: config.to_json()})
         os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def write_style_bank(path: str | os.PathLike, bank: torch.Tensor, out: str | os.PathLike | None = None) -> None:
+    """Write the model file at `path` again with `bank` [K, z_dim] as its style bank (replacing any), to `out`
+    (default: `path` itself), atomically. Every other tensor is copied as stored and the metadata is kept, so
+    the pictures do not change; the bank takes the dtype of the file's other tensors."""
+    path = os.fspath(path)
+    out = os.fspath(out) if out is not None else path
+    config = read_config(path)
+    with safe_open(path, framework="pt") as f:
+        metadata = f.metadata()
+        tensors = {name: f.get_tensor(name) for name in f.keys() if name != STYLE_BANK}
+    dtype = next(iter(tensors.values())).dtype
+    tensors[STYLE_BANK] = torch.as_tensor(bank).detach().to("cpu", dtype).contiguous()
+    problems = check_tensors(config, {k: (tuple(v.shape), DTYPE_NAMES[v.dtype]) for k, v in tensors.items()})
+    if problems:
+        raise ModelFileError(_report(path, problems))
+    temporary = f"{out}.tmp-{os.getpid()}"
+    try:
+        save_file(tensors, temporary, metadata=metadata)
+        os.replace(temporary, out)
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
@@ -146,6 +187,19 @@ def read_config(path: str | os.PathLike) -> ModelConfig:
         raise ModelFileError(str(error)) from None
 
 
+def read_style_bank(path: str | os.PathLike) -> torch.Tensor | None:
+    """The style bank of a model file, float32 [K, z_dim], or None when the file has none (random styles are
+    then N(0, I)). The file is checked as `load` checks it."""
+    path = os.fspath(path)
+    config = read_config(path)
+    with safe_open(path, framework="pt") as f:
+        problems = check_tensors(config, {k: (tuple(f.get_slice(k).get_shape()), f.get_slice(k).get_dtype())
+                                          for k in f.keys()})
+        if problems:
+            raise ModelFileError(_report(path, problems))
+        return f.get_tensor(STYLE_BANK).to(torch.float32, copy=True) if STYLE_BANK in f.keys() else None
+
+
 def load(path: str | os.PathLike) -> tuple[ModelConfig, SPADEGenerator, ConvEncoder | None]:
     """Read a model file: (config, generator, encoder or None), both in eval mode with float32 weights.
     Every tensor is checked against the config first; all problems are reported together, by name."""
@@ -163,7 +217,7 @@ def load(path: str | os.PathLike) -> tuple[ModelConfig, SPADEGenerator, ConvEnco
     with torch.device("meta"):
         generator = SPADEGenerator(config)
         encoder = ConvEncoder(config) if config.use_vae else None
-    generator_state = {k: v for k, v in tensors.items() if not k.startswith(ENCODER_PREFIX)}
+    generator_state = {k: v for k, v in tensors.items() if not k.startswith(ENCODER_PREFIX) and k != STYLE_BANK}
     for name in generator.state_dict():
         if name.endswith("num_batches_tracked"):
             generator_state[name] = torch.tensor(0, dtype=torch.long)

@@ -75,16 +75,19 @@ class SPADE(nn.Module):
 
 class ClassAffine(nn.Module):
     """CLADE's class-adaptive affine: per-pixel gamma/beta looked up in the class banks `weight` and `bias`
-    [classes, C]; with ICPE both are scaled by (1 + conv1x1(distance map)) (`dist_conv_w`, `dist_conv_b`)."""
+    [classes, C]; with ICPE both are scaled by (1 + conv1x1(distance map)) (`dist_conv_w`, `dist_conv_b`).
+    The published ICPE conv has one output channel shared by all C; `icpe_per_channel` gives each channel its
+    own (a training experiment: the model file format holds the single channel only)."""
 
-    def __init__(self, classes: int, channels: int, use_icpe: bool):
+    def __init__(self, classes: int, channels: int, use_icpe: bool, icpe_per_channel: bool = False):
         super().__init__()
         self.use_icpe = use_icpe
         self.weight = nn.Parameter(torch.empty(classes, channels))
         self.bias = nn.Parameter(torch.empty(classes, channels))
         if use_icpe:
-            self.dist_conv_w = nn.Conv2d(2, 1, 1)
-            self.dist_conv_b = nn.Conv2d(2, 1, 1)
+            outputs = channels if icpe_per_channel else 1
+            self.dist_conv_w = nn.Conv2d(2, outputs, 1)
+            self.dist_conv_b = nn.Conv2d(2, outputs, 1)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -115,11 +118,12 @@ class SPADELight(nn.Module):
     """CLADE normalisation. With instance edges the edge channel (last channel of seg) bypasses the class
     lookup, goes through `inst_conv` (1x1) and is concatenated, so the output has C + 1 channels."""
 
-    def __init__(self, channels: int, classes: int, param_free_norm: str, use_edges: bool, use_icpe: bool):
+    def __init__(self, channels: int, classes: int, param_free_norm: str, use_edges: bool, use_icpe: bool,
+                 icpe_per_channel: bool = False):
         super().__init__()
         self.use_edges = use_edges
         self.param_free_norm = make_param_free_norm(param_free_norm, channels)
-        self.class_specified_affine = ClassAffine(classes, channels, use_icpe)
+        self.class_specified_affine = ClassAffine(classes, channels, use_icpe, icpe_per_channel)
         if use_edges:
             self.inst_conv = nn.Conv2d(1, 1, 1)
 
@@ -139,7 +143,7 @@ class SPADEResnetBlock(nn.Module):
     learned shortcut conv_s(norm_s(x)) when fin != fout. `norm` is this block's kind ('clade' or 'spade');
     CLADE blocks with edges feed one extra (edge-feature) channel into each conv."""
 
-    def __init__(self, fin: int, fout: int, config: ModelConfig, norm: str):
+    def __init__(self, fin: int, fout: int, config: ModelConfig, norm: str, icpe_per_channel: bool = False):
         super().__init__()
         self.learned_shortcut = fin != fout
         fmiddle = min(fin, fout)
@@ -154,7 +158,7 @@ class SPADEResnetBlock(nn.Module):
                 return SPADE(channels, config.semantic_nc, config.param_free_norm)
             if norm == "clade":
                 return SPADELight(channels, config.class_count, config.param_free_norm,
-                                  config.use_instance_edges, config.use_icpe)
+                                  config.use_instance_edges, config.use_icpe, icpe_per_channel)
             raise ValueError(f"unknown block norm {norm!r}, expected 'clade' or 'spade'")
 
         self.norm_0 = make_norm(fin)
@@ -189,10 +193,13 @@ def init_weights(module: nn.Module, gain: float = INIT_GAIN) -> None:
 class SPADEGenerator(nn.Module):
     """The SPADE/CLADE generator. Head: `fc` (Linear from z with use_vae, else a 3x3 conv on the semantic
     map nearest-downsampled to sh x sw), then residual blocks with nearest x2 upsampling in between,
-    `conv_img` on lrelu, tanh. With `spectral=True` the block convs carry spectral norm (for training)."""
+    `conv_img` on lrelu, tanh. With `spectral=True` the block convs carry spectral norm (for training);
+    `icpe_per_channel` gives every CLADE channel its own ICPE weights (see ClassAffine)."""
 
-    def __init__(self, config: ModelConfig, spectral: bool = False):
+    def __init__(self, config: ModelConfig, spectral: bool = False, icpe_per_channel: bool = False):
         super().__init__()
+        if icpe_per_channel and not config.use_icpe:
+            raise ValueError("per-channel ICPE needs a config with use_icpe")
         self.config = config
         nf = config.ngf
         if config.use_vae:
@@ -200,7 +207,7 @@ class SPADEGenerator(nn.Module):
         else:
             self.fc = nn.Conv2d(config.semantic_nc, 16 * nf, 3, padding=1)
         for name, (fin, fout), norm in zip(config.block_names, config.block_channels, config.block_norms):
-            self.add_module(name, SPADEResnetBlock(fin, fout, config, norm))
+            self.add_module(name, SPADEResnetBlock(fin, fout, config, norm, icpe_per_channel))
         self.conv_img = nn.Conv2d(config.output_channels, 3, 3, padding=1)
         init_weights(self)
         if spectral:

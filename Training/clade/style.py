@@ -1,6 +1,7 @@
-"""Seeded random style codes, the Python twin of Swift's `StyleCode.random(seed:count:)`
-(docs/conditioning.md section 5): SplitMix64 uniforms, Box-Muller in float64 with Python's `math` (the same
-libm as the Swift side), values rounded once to float32."""
+"""Seeded random style codes, the Python twin of Swift's `StyleCode.random(seed:count:)` and
+`StyleCode.random(seed:bank:)` (docs/conditioning.md section 5): SplitMix64 uniforms; Box-Muller in float64
+with Python's `math` (the same libm as the Swift side), values rounded once to float32; or, for a model with a
+style bank, the bank row a seed picks."""
 from __future__ import annotations
 
 import math
@@ -42,3 +43,22 @@ def random_style(seed: int, count: int) -> np.ndarray:
         angle = 2.0 * math.pi * b
         values += [radius * math.cos(angle), radius * math.sin(angle)]
     return np.array(values[:count], dtype=np.float64).astype(np.float32)
+
+
+def bank_style(seed: int, bank: np.ndarray) -> np.ndarray:
+    """The row of a style bank [K, z_dim] that `seed` picks: `floor(u * K)` for the first SplitMix64 uniform u
+    of the seed (exact in float64, so both sides pick the same row). Returns float32 [z_dim]."""
+    bank = np.asarray(bank, dtype=np.float32)
+    if bank.ndim != 2 or bank.shape[0] < 1:
+        raise ValueError(f"a style bank must be [K, z_dim] with K >= 1, got shape {list(bank.shape)}")
+    return bank[int(SplitMix64(seed).uniform() * bank.shape[0])].copy()
+
+
+def sample_style(seed: int, z_dim: int, bank: np.ndarray | None = None) -> np.ndarray:
+    """The random style of `seed` for a model: a row of its style bank when it has one (codes the encoder gave
+    real renders), else `random_style(seed, z_dim)` (N(0, I))."""
+    if bank is None:
+        return random_style(seed, z_dim)
+    if np.shape(bank)[-1] != z_dim:
+        raise ValueError(f"the style bank holds codes of {np.shape(bank)[-1]} values; z_dim is {z_dim}")
+    return bank_style(seed, bank)

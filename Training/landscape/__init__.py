@@ -25,6 +25,14 @@ API (stable; the training and evaluation code use it):
 ``paintify(labels, instances, rng, cells=None) -> (labels, instances)``
     Makes a layout look painted in the app (coarse grid, wobbly strokes, stray dabs, upsampled with the
     app's rule); for training robustness on painted masks. The picture stays the render.
+``landscape.painted``
+    Layouts as a person paints them on the painter's grid: ``painted_layout(seed)`` (random compositions of
+    cells), ``grid_of`` (a layout brought onto the grid), ``painter_grid``, ``upsampled`` (the painter's rule).
+``landscape.cells``
+    ``render_painted(grid, instances, width, height, seed, style, horizon=None) -> Sample``: a painted grid
+    rendered into its cells (trees filling their columns, mountains through their steps with snow along the
+    painted rows, lakes inside their rectangles); ``labels`` / ``instances`` are the grid upsampled as the app
+    does. For training pairs that teach the mapping the app needs.
 ``RENDERER_VERSION``
     Changes whenever a seed renders differently; put it in the key of any cache of renders.
 ``CLASS_NAMES``, ``NUM_CLASSES``, ``COUNTABLE``, ``PALETTE``, ``colourize(labels)``

@@ -27,7 +27,7 @@ def _nearest_grid(labels, instances, gh, gw):
     return labels[np.ix_(rows, cols)].astype(np.int32), instances[np.ix_(rows, cols)].astype(np.int32)
 
 
-def _majority_grid(labels, instances, gh, gw):
+def majority_grid(labels, instances, gh, gw):
     """Each cell takes its most common class, and the most common object of that class inside the cell."""
     h, w = labels.shape
     cell = (_cell_index(h, gh)[:, None] * gw + _cell_index(w, gw)[None, :]).ravel()
@@ -97,7 +97,7 @@ def paintify(labels, instances, rng, cells=None):
     gw = min(max(gw, 2), w)
     gh = min(max(2, int(round(gw * h / w))), h)
     if rng.random() < 0.5:
-        grid, igrid = _majority_grid(labels, instances, gh, gw)
+        grid, igrid = majority_grid(labels, instances, gh, gw)
     else:
         grid, igrid = _nearest_grid(labels, instances, gh, gw)
     grid, igrid = _jag(grid, igrid, rng, rng.uniform(0.0, 0.3))

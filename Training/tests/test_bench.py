@@ -43,3 +43,30 @@ def test_worker_times_each_request_and_writes_the_picture(io_file, tmp_path):
     config = modelfile.read_config(MODEL)
     picture = np.fromfile(out, "<f4")
     assert picture.size == 3 * config.height * config.width and np.abs(picture).max() <= 1
+
+
+def run_worker(io_file, out, engine=None, onnx=None):
+    command = [sys.executable, bench.__file__, "--worker", MODEL, io_file, str(out), "1"]
+    if engine:
+        command += ["--engine", engine, "--onnx", onnx]
+    worker = subprocess.run(command, input="run\n", capture_output=True, text=True, check=True)
+    return json.loads(worker.stdout.splitlines()[-1]), np.fromfile(out, "<f4")
+
+
+def test_onnx_export_is_made_once_and_cached(io_file, tmp_path):
+    pytest.importorskip("onnx")
+    path = bench.export_onnx(MODEL, io_file, str(tmp_path / "cache"))
+    stamp = os.stat(path).st_mtime_ns
+    assert bench.export_onnx(MODEL, io_file, str(tmp_path / "cache")) == path
+    assert os.stat(path).st_mtime_ns == stamp and os.listdir(tmp_path / "cache") == [os.path.basename(path)]
+
+
+@pytest.mark.parametrize("engine", ["onnxruntime", "openvino"])
+def test_peer_runtimes_draw_the_reference_picture(engine, io_file, tmp_path):
+    """The peers run the exported graph: their picture is PyTorch's within the engine parity tolerance."""
+    pytest.importorskip(engine)
+    onnx = bench.export_onnx(MODEL, io_file, str(tmp_path / "cache"))
+    _, reference = run_worker(io_file, tmp_path / "torch.f32")
+    summary, picture = run_worker(io_file, tmp_path / f"{engine}.f32", engine, onnx)
+    assert summary["engine"] == engine and summary["threads"] == 1 and summary["peak_rss_kib"] > 0
+    assert picture.shape == reference.shape and np.abs(picture - reference).max() <= bench.IMAGE_TOLERANCE

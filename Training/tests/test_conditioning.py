@@ -9,14 +9,19 @@ import torch
 import torch.nn.functional as F
 
 from clade.conditioning import (
+    data_set_maps,
     distance_map,
     edge_map,
     nearest_resize,
     nearest_resize_index,
     object_components,
     one_hot,
+    pillow_nearest_index,
+    pillow_nearest_resize,
     upsample_labels,
 )
+from clade.config import ModelConfig, official_conditioning
+from PIL import Image
 
 
 def literal_upsample(grid, ids, height, width):
@@ -225,6 +230,47 @@ def test_objects_are_8_connected_and_split_by_instance():
     instances = np.array([[1, 1, 1, 2, 2, 2]] * 2, dtype=np.int32)
     result = distance_map(labels, instances)
     np.testing.assert_array_equal(result[1][0, :3], result[1][0, 3:])
+
+
+def test_instance_edges_ignore_the_class():
+    labels = np.array([[1, 1, 2, 2], [1, 1, 2, 2]], dtype=np.int32)
+    instances = np.array([[7, 7, 7, 9], [7, 7, 7, 7]], dtype=np.int32)
+    expected = np.array([[0, 0, 1, 1], [0, 0, 0, 1]], dtype=np.float32)
+    np.testing.assert_array_equal(edge_map(labels, instances, "instance"), expected)
+    np.testing.assert_array_equal(edge_map(labels, instances, "instance"), literal_edges(np.zeros_like(labels), instances))
+    with pytest.raises(ValueError, match="the edge rule must be one of"):
+        edge_map(labels, instances, "class")
+
+
+def test_class_regions_join_the_instances_of_one_class():
+    rng = np.random.default_rng(17)
+    labels, instances = random_grid(rng, 13, 19, classes=3, instances=3)
+    by_class = distance_map(labels, instances, ignored_class=0, rule="class")
+    np.testing.assert_array_equal(bits(by_class), bits(literal_distance(labels, np.zeros_like(instances), 0)))
+    components, count = object_components(labels, instances, rule="class")
+    assert count == object_components(labels, np.zeros_like(instances))[1]
+
+
+@pytest.mark.parametrize("in_size", [1, 2, 3, 7, 13, 100, 240, 315, 419, 425, 426, 427, 612, 640, 1024, 2048])
+def test_pillow_nearest_index_matches_pillow(in_size):
+    row = Image.fromarray(np.arange(in_size, dtype=np.int32)[None, :])
+    for out_size in (1, 2, 5, 33, 64, 100, 256, 512, 1000):
+        expected = np.array(row.resize((out_size, 1), Image.NEAREST))[0]
+        np.testing.assert_array_equal(pillow_nearest_index(in_size, out_size), expected)
+
+
+def test_data_set_maps_follow_the_official_pipeline():
+    rng = np.random.default_rng(23)
+    labels, instances = random_grid(rng, 30, 45, classes=4, instances=2)
+    config = ModelConfig.create(label_nc=4, ngf=1, width=32, use_instance_edges=True, use_icpe=True,
+                                conditioning=official_conditioning(0))
+    picture, edges, distances = data_set_maps(labels, instances, config, 32, 32)
+    np.testing.assert_array_equal(picture, np.array(Image.fromarray(labels.astype(np.uint8)).resize((32, 32), Image.NEAREST)))
+    np.testing.assert_array_equal(edges, edge_map(picture, pillow_nearest_resize(instances, 32, 32), "instance"))
+    source = distance_map(labels, instances, ignored_class=0, rule="class")
+    np.testing.assert_array_equal(bits(distances), bits(nearest_resize(source, 32, 32)))
+    given = rng.standard_normal((2, 30, 45)).astype(np.float32)
+    np.testing.assert_array_equal(data_set_maps(labels, instances, config, 32, 32, given)[2], nearest_resize(given, 32, 32))
 
 
 def test_single_pixel_objects_get_zero():

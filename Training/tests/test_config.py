@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from clade.config import ConfigError, ModelConfig
+from clade.config import PAINTED_CONDITIONING, ConfigError, ModelConfig, official_conditioning
 
 DOC_KEYS = ["format_version", "architecture", "block_norms", "ngf", "num_upsampling_layers", "width", "height",
             "label_nc", "contain_dontcare_label", "use_instance_edges", "use_icpe", "param_free_norm", "use_vae",
@@ -18,7 +18,11 @@ def cityscapes_like() -> ModelConfig:
 def test_json_keys_are_the_documented_ones_and_round_trip():
     config = cityscapes_like()
     data = json.loads(config.to_json())
+    # The painter's conditioning conventions are the default and not written; other ones are.
     assert list(data) == DOC_KEYS
+    assert ModelConfig.from_json(config.to_json()) == config
+    config.conditioning = official_conditioning(0)
+    assert list(json.loads(config.to_json())) == DOC_KEYS + ["conditioning"]
     assert ModelConfig.from_json(config.to_json()) == config
 
 
@@ -38,6 +42,8 @@ def test_optional_keys_default():
     del data["training_data"], data["style_presets"]
     config = ModelConfig.from_dict(data)
     assert config.training_data == "" and config.style_presets == {}
+    # Files written before the conventions were part of the config keep the painter's rules.
+    assert config.conditioning == PAINTED_CONDITIONING
 
 
 @pytest.mark.parametrize("change, message", [
@@ -52,6 +58,11 @@ def test_optional_keys_default():
     ({"class_names": ["a"]}, "'class_names' must be 35 strings"),
     ({"param_free_norm": "syncbatch"}, "'param_free_norm' is 'syncbatch'"),
     ({"style_presets": {"dusk": [0.0] * 3}}, "entry 'dusk' must be 256 numbers"),
+    ({"conditioning": {"edges": "instance"}}, "'conditioning' must be an object with keys"),
+    ({"conditioning": {**official_conditioning(0), "edges": "class"}}, "'conditioning' edges is 'class'"),
+    ({"conditioning": official_conditioning(35)}, "'conditioning' icpe_ignored_class is 35, expected 'none', "
+                                                  "'dontcare' or a class index 0 to 34"),
+    ({"conditioning": official_conditioning(True)}, "icpe_ignored_class is True"),
 ])
 def test_validation_names_the_key(change, message):
     data = json.loads(cityscapes_like().to_json())

@@ -28,18 +28,18 @@ def palette_lines(name):
     return lines, comments, [(tuple(int(g) for g in m.groups()[:3]), m.group(4)) for m in entries]
 
 
-@pytest.mark.parametrize("dataset,count,last,source", [
-    ("ade20k", 151, "unknown", "open-mmlab/mmsegmentation mmseg/datasets/ade.py"),
-    ("ade20k-outdoor", 151, "unknown", "tzt101/CLADE data/ade20koutdoor_dataset.py"),
-    ("cityscapes", 35, "license plate", "mcordts/cityscapesScripts cityscapesscripts/helpers/labels.py"),
-    ("coco-stuff", 183, "unlabeled", "NVlabs/SPADE util/coco.py"),
+@pytest.mark.parametrize("dataset,count,index,name,source", [
+    ("ade20k", 151, 0, "unknown", "open-mmlab/mmsegmentation mmseg/datasets/ade.py"),
+    ("ade20k-outdoor", 151, 0, "unknown", "tzt101/CLADE data/ade20koutdoor_dataset.py"),
+    ("cityscapes", 35, -1, "license plate", "mcordts/cityscapesScripts cityscapesscripts/helpers/labels.py"),
+    ("coco-stuff", 183, -1, "unlabeled", "NVlabs/SPADE util/coco.py"),
 ])
-def test_palette_counts_names_colours_and_conventions(dataset, count, last, source):
+def test_palette_counts_names_colours_and_conventions(dataset, count, index, name, source):
     lines, comments, entries = palette_lines(DATASETS[dataset].palette)
     assert lines[0] == "GIMP Palette" and lines[1] == f"Name: {DATASETS[dataset].palette}"
     assert len(entries) == count == DATASETS[dataset].label_nc + DATASETS[dataset].dontcare
     names = [n for _, n in entries]
-    assert len(set(names)) == count and entries[-1][1] == last
+    assert len(set(names)) == count and entries[index][1] == name
     assert len({c for c, _ in entries}) == count
     text = " ".join(comments)
     assert source in text and "index" in text.lower()
@@ -50,8 +50,9 @@ def test_palette_counts_names_colours_and_conventions(dataset, count, last, sour
 
 def test_palette_index_conventions_of_the_loaders():
     ade = [n for _, n in palette_lines("ade20k")[2]]
-    # ADE20K file value k + 1 is class k: 1 = wall, 3 = sky, 150 = flag; 0 (unknown) moves to the end.
-    assert (ade[0], ade[2], ade[149], ade[150]) == ("wall", "sky", "flag", "unknown")
+    # ADE20K file value k is class k (the loaders' shift never reaches the model): 0 = unknown, 1 = wall, 3 = sky,
+    # 150 = flag.
+    assert (ade[0], ade[1], ade[3], ade[150]) == ("unknown", "wall", "sky", "flag")
     assert [n for _, n in palette_lines("ade20k-outdoor")[2]] == ade
     coco = palette_lines("coco-stuff")[2]
     # COCO-Stuff label value k is class k: 0 = person, 156 = sky-other, 181 = wood; 255 becomes index 182.
@@ -124,6 +125,9 @@ def test_conversion_matches_the_original_model(tmp_path, dataset, architecture, 
             converted_config.contain_dontcare_label) == \
         (config.block_norms, config.use_instance_edges, config.use_icpe, config.num_upsampling_layers,
          config.width, config.height, config.contain_dontcare_label)
+    # The official loaders' conditioning rules; raw label 0 is row 0 in every data set (ADE20K's loader keeps raw values).
+    assert converted_config.conditioning == {"edges": "instance", "icpe_objects": "class", "icpe_ignored_class": 0,
+                                             "icpe_map_size": "source"}
     with safe_open(out, framework="pt") as f:
         names = list(f.keys())
     assert not [n for n in names if n.endswith(("_orig", "_u", "_v", "num_batches_tracked"))]

@@ -12,6 +12,7 @@ from clade import modelfile
 from clade.config import ModelConfig
 from clade.networks import ConvEncoder, SPADEGenerator
 from clade.style import random_style
+from landscape.painted import grid_of, painted_layout, upsampled
 
 SIZE = 32
 
@@ -55,6 +56,59 @@ def test_style_codes_are_the_seeded_codes_of_the_swift_side():
     np.testing.assert_array_equal(codes[1].numpy(), random_style(3 * evaluate.STYLE_SEED_STRIDE + 2, 16))
 
 
+def test_style_codes_come_from_the_bank_when_given():
+    bank = np.arange(12, dtype=np.float32).reshape(3, 4)
+    codes = evaluate.style_codes([0, 1, 2], 1, 4, bank)
+    assert all(any(np.array_equal(code, row) for row in bank) for code in codes.numpy())
+
+
+def test_colour_features_are_root_histograms_of_the_pictures():
+    images = torch.full((2, 3, 4, 4), -1.0)
+    images[1, 0] = 1.0  # the second picture is pure red
+    images[1, :, :2] = 1.0  # with a white top half
+    features = evaluate.colour_features(images)
+    levels = evaluate.COLOUR_LEVELS
+    assert features.shape == (2, levels ** 3)
+    assert features[0, 0] == 1 and features[0].sum() == 1
+    red, white = (levels - 1) * levels * levels, levels ** 3 - 1
+    torch.testing.assert_close(features[1, [red, white]], torch.tensor([0.5 ** 0.5, 0.5 ** 0.5]))
+    assert (features ** 2).sum(1).allclose(torch.ones(2))
+
+
+def test_region_features_average_the_bottleneck_over_each_class():
+    bottleneck = torch.zeros(2, 3, 8, 8)
+    bottleneck[:, 0, :4] = 1.0  # channel 0 is 1 on the top half
+    bottleneck[:, 1] = torch.arange(2.0).view(2, 1, 1)  # channel 1 is the picture's number
+    labels = torch.zeros(2, 64, 64, dtype=torch.long)
+    labels[:, 32:] = 1
+    labels[1, 32:, :16] = 2  # 2 columns of cells at 8x8 = 8 cells (too few: REGION_MIN_CELLS is 16)
+    regions = evaluate.region_features(bottleneck, labels, 3)
+    assert regions[0].shape == (2, 3) and regions[1].shape == (2, 3) and regions[2].shape == (0, 3)
+    torch.testing.assert_close(regions[0], torch.tensor([[1.0, 0, 0], [1.0, 1, 0]]))
+    torch.testing.assert_close(regions[1], torch.tensor([[0.0, 0, 0], [0.0, 1, 0]]))
+
+
+def test_region_distances_need_enough_pictures_on_both_sides():
+    rng = np.random.default_rng(0)
+    a = [[torch.from_numpy(rng.normal(size=(20, 4))), torch.zeros(3, 4)]]
+    b = [[torch.from_numpy(rng.normal(size=(20, 4)) + 1), torch.zeros(30, 4)]]
+    result = evaluate.region_distances(a, b, ["x", "y"])
+    assert result["x"]["fd"] > 2 and result["x"]["pictures"] == 20 and result["x"]["real"] == 20
+    assert result["y"] == {"fd": None, "pictures": 3, "real": 30}
+
+
+def test_painted_tracks_are_the_painters_grids_upsampled():
+    compositions = evaluate.painted_layouts("compositions", 3, 64, 32)
+    first = painted_layout(evaluate.data.HELDOUT_SEED_BASE, 8, 4)
+    assert np.array_equal(compositions[0][0], first.labels)
+    grids = evaluate.painted_layouts("painted-grid", 2, 64, 64)
+    layout = landscape.layout_only(evaluate.data.HELDOUT_SEED_BASE + 1, 64, 64)
+    assert all(np.array_equal(x, y) for x, y in zip(grids[1], grid_of(layout.labels, layout.instances, 8, 8)))
+    track = evaluate.grid_track("compositions", compositions, 64, 32, None, torch.device("cpu"))
+    assert track.labels.shape == (3, 32, 64) and track.edges.shape == (3, 1, 32, 64) and track.dist.shape == (3, 2, 32, 64)
+    assert np.array_equal(track.labels[0].numpy(), upsampled(*compositions[0], 64, 32)[0])
+
+
 def tiny_model(path, architecture, use_vae, use_icpe):
     config = ModelConfig.create(architecture=architecture, label_nc=landscape.NUM_CLASSES, ngf=4, width=SIZE,
                                 use_instance_edges=True, use_icpe=use_icpe, use_vae=use_vae, z_dim=8,
@@ -96,10 +150,48 @@ def test_one_command_evaluates_several_models_into_json_markdown_and_pictures(tm
     markdown = (tmp_path / "eval" / "report.md").read_text()
     assert "| icpe | clade | yes |" in markdown and "| SPADE | spade | no |" in markdown
     assert "segmenter's pooled bottleneck features" in markdown and "real renders (ceiling)" in markdown
+    assert "## Every track" in markdown and "## Frechet distance per class region" in markdown
+    assert "| icpe | preset noon |" not in markdown and "| icpe | random N(0, I) |" in markdown
+    assert set(first["tracks"]) == set(evaluate.TRACKS) and report["heldout"]["painter_grid"] == "4x4"
+    for track in first["tracks"].values():
+        assert 0 <= track["miou"] <= 1 and track["segmenter_feature_frechet_distance"] >= 0
+        assert track["icpe_off"]["mean_abs_pixel_change"] >= 0 and "sky" in track["region_frechet_distance"]
+    assert "icpe_off" not in second["tracks"]["procedural"]
     picture = Image.open(tmp_path / "eval" / "comparison.png")
     assert picture.size == (4 * SIZE, 4 * SIZE)
-    assert report["figures"] == ["comparison.png", "styles_icpe.png"]
-    assert Image.open(tmp_path / "eval" / "styles_icpe.png").size == (3 * SIZE, 4 * SIZE)
+    assert report["figures"] == ["comparison.png", "painted_icpe.png", "styles_icpe.png", "painted_SPADE.png"]
+    # Painted-grid and composition layouts, 6 of each in a row, each picture under its mask.
+    assert Image.open(tmp_path / "eval" / "painted_icpe.png").size == (6 * SIZE, 4 * SIZE)
+    assert Image.open(tmp_path / "eval" / "styles_icpe.png").size == (3 * SIZE, 2 * SIZE)
+
+
+def test_a_style_bank_model_draws_its_random_styles_from_the_bank(tmp_path):
+    torch.set_num_threads(1)
+    config, generator = tiny_model(tmp_path / "plain.safetensors", "clade", True, True)
+    config.style_presets = {"noon": [0.0] * config.z_dim}
+    modelfile.export(tmp_path / "bank.safetensors", config, generator, ConvEncoder(config),
+                     style_bank=torch.randn(5, config.z_dim))
+    judge = segmenter.UNet(landscape.NUM_CLASSES, width=4).eval()
+    segmenter.save(tmp_path / "seg.pt", judge, (SIZE, SIZE), list(landscape.CLASS_NAMES), {})
+    report = evaluate.main(["--model", str(tmp_path / "bank.safetensors"), "--segmenter", str(tmp_path / "seg.pt"),
+                            "--out", str(tmp_path / "eval"), "--count", "4", "--styles", "2", "--style-layouts", "3",
+                            "--tracks", "procedural", "--cache-dir", str(tmp_path / "cache"), "--workers", "1"])
+    assert "preset noon" in report["models"][0]["styles"]
+    model = report["models"][0]
+    assert model["random_styles"] == "style bank" and model["style_bank"] == 5
+    assert list(model["tracks"]) == ["procedural"]
+    assert set(model["styles"]) == {"random N(0, I)", "random (style bank)", "preset noon", "presets mean",
+                                    evaluate.REAL_OTHER_STYLE}
+    report = evaluate.main(["--model", str(tmp_path / "bank.safetensors"), "--segmenter", str(tmp_path / "seg.pt"),
+                            "--out", str(tmp_path / "eval2"), "--count", "4", "--styles", "2", "--style-layouts", "3",
+                            "--tracks", "none", "--presets", "none", "--cache-dir", str(tmp_path / "cache"),
+                            "--workers", "1"])
+    model = report["models"][0]
+    assert model["tracks"] == {} and model["miou"] is None
+    assert set(model["styles"]) == {"random N(0, I)", "random (style bank)", evaluate.REAL_OTHER_STYLE}
+    with pytest.raises(SystemExit, match="unknown"):
+        evaluate.main(["--model", str(tmp_path / "bank.safetensors"), "--segmenter", str(tmp_path / "seg.pt"),
+                       "--out", str(tmp_path / "eval"), "--tracks", "painted"])
 
 
 def test_models_of_other_classes_are_refused(tmp_path):

@@ -8,8 +8,8 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 
 from clade.config import ModelConfig
-from clade.modelfile import (ModelFileError, check_tensors, expected_shapes, export, fold_spectral_norm, load,
-                             read_config)
+from clade.modelfile import (STYLE_BANK, ModelFileError, check_tensors, expected_shapes, export, fold_spectral_norm,
+                             load, read_config, read_style_bank, write_style_bank)
 from clade.networks import ConvEncoder, SPADEGenerator, make_semantic
 
 VAE = dict(label_nc=4, ngf=4, width=64, use_instance_edges=True, use_icpe=True, use_vae=True, z_dim=8)
@@ -196,3 +196,42 @@ def test_load_ignores_batch_counters(tmp_path):
     seg, _, _ = example_inputs(config, 4)
     with torch.no_grad():
         assert torch.equal(generator(seg), loaded(seg))
+
+
+def test_style_bank_round_trip_and_rewrite(tmp_path):
+    config = ModelConfig.create(**VAE)
+    generator, encoder = trained_like(config)
+    path = tmp_path / "model.safetensors"
+    export(path, config, generator, encoder, dtype="F16")
+    assert read_style_bank(path) is None
+    bank = torch.randn(5, config.z_dim)
+    write_style_bank(path, bank, tmp_path / "banked.safetensors")
+    assert read_style_bank(path) is None, "the source file stays as it was"
+    stored = read_style_bank(tmp_path / "banked.safetensors")
+    assert torch.equal(stored, bank.half().float()), "the bank takes the file's dtype"
+    with safe_open(path, framework="pt") as a, safe_open(tmp_path / "banked.safetensors", framework="pt") as b:
+        assert a.metadata() == b.metadata()
+        assert set(b.keys()) == set(a.keys()) | {STYLE_BANK}
+        assert all(torch.equal(a.get_tensor(k), b.get_tensor(k)) for k in a.keys())
+    _, loaded, _ = load(tmp_path / "banked.safetensors")
+    seg, dist, z = example_inputs(config, 1)
+    _, original, _ = load(path)
+    with torch.no_grad():
+        assert torch.equal(loaded(seg, dist, z), original(seg, dist, z))
+    export(path, config, generator, encoder, style_bank=bank)
+    assert torch.equal(read_style_bank(path), bank)
+
+
+def test_style_bank_problems_are_named():
+    config = ModelConfig.create(**VAE)
+    shapes = {k: (v, "F32") for k, v in expected_shapes(config).items()}
+    assert check_tensors(config, {**shapes, STYLE_BANK: ((3, config.z_dim), "F32")}) == []
+    assert check_tensors(config, {**shapes, STYLE_BANK: ((3, 5), "F32")}) == [
+        f"tensor style_bank has shape [3, 5], the config needs [K >= 1, {config.z_dim}]"]
+    assert check_tensors(config, {**shapes, STYLE_BANK: ((0, config.z_dim), "I8")}) == [
+        f"tensor style_bank has shape [0, {config.z_dim}], the config needs [K >= 1, {config.z_dim}]",
+        "tensor style_bank has dtype I8, expected one of ['F32', 'F16', 'BF16']"]
+    plain = ModelConfig.create(**PLAIN)
+    plain_shapes = {k: (v, "F32") for k, v in expected_shapes(plain).items()}
+    assert check_tensors(plain, {**plain_shapes, STYLE_BANK: ((3, 8), "F32")}) == [
+        "extra tensor style_bank [3, 8] (a style bank needs use_vae)"]

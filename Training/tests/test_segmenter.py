@@ -6,10 +6,10 @@ import segmenter
 from test_data import folder_spec, write_folder
 
 
-def test_predict_gives_logits_and_pooled_bottleneck_features():
+def test_predict_gives_logits_and_the_bottleneck():
     model = segmenter.UNet(classes=5, width=4).eval()
     logits, features = model.predict(torch.randn(2, 3, 32, 48))
-    assert logits.shape == (2, 5, 32, 48) and features.shape == (2, 32)
+    assert logits.shape == (2, 5, 32, 48) and features.shape == (2, 32, 4, 6)
     torch.testing.assert_close(model(torch.zeros(1, 3, 16, 16)), model.predict(torch.zeros(1, 3, 16, 16))[0])
     with pytest.raises(ValueError, match="multiples of 8"):
         model(torch.zeros(1, 3, 20, 16))

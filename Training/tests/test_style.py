@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from clade.style import SplitMix64, random_style
+from clade.style import SplitMix64, bank_style, random_style, sample_style
 
 
 def test_splitmix64_matches_the_published_test_vectors():
@@ -54,3 +54,22 @@ def test_rejects_bad_arguments():
         random_style(2**64, 3)
     with pytest.raises(ValueError, match="must not be negative"):
         random_style(1, -2)
+
+
+def test_bank_style_picks_the_row_of_the_first_uniform():
+    bank = np.arange(7 * 3, dtype=np.float32).reshape(7, 3)
+    for seed in (0, 1, 42, 2**64 - 1):
+        row = int(SplitMix64(seed).uniform() * 7)
+        np.testing.assert_array_equal(bank_style(seed, bank), bank[row])
+    rows = {int(bank_style(seed, bank)[0]) // 3 for seed in range(200)}
+    assert rows == set(range(7)), "every row is reached"
+
+
+def test_sample_style_uses_the_bank_when_there_is_one():
+    bank = np.ones((4, 6), np.float32)
+    np.testing.assert_array_equal(sample_style(5, 6, None), random_style(5, 6))
+    np.testing.assert_array_equal(sample_style(5, 6, bank), np.ones(6, np.float32))
+    with pytest.raises(ValueError, match="codes of 6 values; z_dim is 8"):
+        sample_style(5, 8, bank)
+    with pytest.raises(ValueError, match=r"\[K, z_dim\] with K >= 1"):
+        bank_style(5, np.ones((0, 6), np.float32))

@@ -5,9 +5,12 @@
 /// twin does, so both sides agree bit for bit.
 public enum DistanceMap {
     /// The distance map of a label map and its instance map (same size), as a tensor `[2, H, W]` with
-    /// channels `[h, w]`. Pixels of `ignoredClass` (the dontcare class) are 0.
-    public static func compute(labels: LabelMap, instances: InstanceMap, ignoredClass: Int32?) -> Tensor {
-        let objects = ObjectComponents(labels: labels, instances: instances, ignoredClass: ignoredClass)
+    /// channels `[h, w]`, over the objects of `rule`. Pixels of `ignoredClass` are 0.
+    public static func compute(
+        labels: LabelMap, instances: InstanceMap, ignoredClass: Int32?,
+        rule: ConditioningConventions.ObjectRule = .classAndInstance
+    ) -> Tensor {
+        let objects = ObjectComponents(labels: labels, instances: instances, ignoredClass: ignoredClass, rule: rule)
         let width = objects.width, height = objects.height, plane = width * height
         var size = [Int](repeating: 0, count: objects.count)
         var rowSum = size, colSum = size

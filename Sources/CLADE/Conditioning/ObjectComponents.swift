@@ -1,5 +1,5 @@
-/// The objects of a label map: 8-connected components of equal (class, instance) pairs
-/// (docs/conditioning.md, section 3).
+/// The objects of a label map: 8-connected components of equal (class, instance) pairs, or of one class whatever
+/// its instances (`ConditioningConventions.ObjectRule`; docs/conditioning.md, section 3).
 ///
 /// Found by one flood fill per object over a preallocated stack, so the cost is linear in the pixel count
 /// with a fixed number of allocations per map.
@@ -12,9 +12,10 @@ public struct ObjectComponents: Sendable, Equatable {
     /// How many objects the map holds.
     public let count: Int
 
-    /// Finds the objects of `labels` and `instances` (same size); pixels of `ignoredClass` (the dontcare
-    /// class) belong to no object.
-    public init(labels: LabelMap, instances: InstanceMap, ignoredClass: Int32? = nil) {
+    /// Finds the objects of `labels` and `instances` (same size) under `rule`; pixels of `ignoredClass` belong to
+    /// no object.
+    public init(labels: LabelMap, instances: InstanceMap, ignoredClass: Int32? = nil,
+                rule: ConditioningConventions.ObjectRule = .classAndInstance) {
         precondition(labels.width == instances.width && labels.height == instances.height,
                      "label map \(labels.width)x\(labels.height) and instance map "
                          + "\(instances.width)x\(instances.height) differ in size")
@@ -22,6 +23,7 @@ public struct ObjectComponents: Sendable, Equatable {
         var numbers = [Int32](repeating: -1, count: width * height)
         var stack = [Int32](repeating: 0, count: width * height)
         var count: Int32 = 0
+        let instancesCount = rule == .classAndInstance
         labels.classes.withUnsafeBufferPointer { cls in
             instances.ids.withUnsafeBufferPointer { ids in
                 numbers.withUnsafeMutableBufferPointer { number in
@@ -39,7 +41,7 @@ public struct ObjectComponents: Sendable, Equatable {
                                     for nx in max(x - 1, 0) ... min(x + 1, width - 1) {
                                         let neighbour = ny * width + nx
                                         if number[neighbour] < 0, cls[neighbour] == objectClass,
-                                           ids[neighbour] == objectInstance {
+                                           !instancesCount || ids[neighbour] == objectInstance {
                                             number[neighbour] = count
                                             stack[top] = Int32(neighbour)
                                             top += 1

@@ -90,4 +90,56 @@ struct ConditioningFixturesTests {
         #expect(resized.shape == [fixture.tensor.shape[0], fixture.height, fixture.width])
         #expect(resized.data.map(\.bitPattern) == fixture.resizedBits)
     }
+
+    @Test(arguments: [ConditioningConventions.DistanceMapSize.source, .picture])
+    func dataSetMapsUnderTheOfficialConventions(mapSize: ConditioningConventions.DistanceMapSize) throws {
+        let fixture = try loadFixture("conditioning-data-set-maps", as: DataSetMapsCase.self)
+        var conventions = ConditioningConventions.official(rawZeroClass: fixture.ignoredClass)
+        conventions.icpeMapSize = mapSize
+        let config = ModelConfig(architecture: .clade, blockNorms: [ModelConfig.Normalization](repeating: .clade, count: 7),
+                                 ngf: 1, width: 32, height: 32, labelNC: 5, useInstanceEdges: true, useICPE: true,
+                                 palette: "x", classNames: ["a", "b", "c", "d", "e"], conditioning: conventions)
+        let source = fixture.source
+        let input = DataSetConditioning.generatorInput(
+            labels: LabelMap(width: source.width, height: source.height, classes: source.labels),
+            instances: InstanceMap(width: source.width, height: source.height, ids: source.instances),
+            config: config, width: fixture.width, height: fixture.height, icpe: true, style: nil)
+        #expect(input.labels.classes == fixture.labels)
+        #expect(input.edges?.data == fixture.edges.map(Float.init))
+        let expected = mapSize == .source ? fixture.distanceBitsSource : fixture.distanceBitsPicture
+        #expect(input.distances?.data.map(\.bitPattern) == expected)
+    }
+
+    @Test func pillowNearestResizeMatchesPillow() throws {
+        let fixture = try loadFixture("conditioning-pillow-nearest", as: PillowNearestCase.self)
+        #expect(!fixture.indices.isEmpty)
+        for pair in fixture.indices {
+            #expect(PillowNearestResize.sourceIndices(inputSize: pair.in, outputSize: pair.out) == pair.source,
+                    "\(pair.in) -> \(pair.out)")
+        }
+    }
+}
+
+/// A data set's maps at their own size and the Python twin's generator maps under the official conventions.
+private struct DataSetMapsCase: Decodable {
+    struct Source: Decodable {
+        let height: Int
+        let width: Int
+        let labels: [Int32]
+        let instances: [Int32]
+    }
+
+    let source: Source
+    let height: Int
+    let width: Int
+    let ignoredClass: Int
+    let labels: [Int32]
+    let edges: [Int]
+    let distanceBitsSource: [UInt32]
+    let distanceBitsPicture: [UInt32]
+}
+
+/// Pillow's own nearest-resize source indices, written by the same script.
+private struct PillowNearestCase: Decodable {
+    let indices: [NearestCase.Indices]
 }

@@ -13,6 +13,16 @@ import CLADE
                                1, 1, 1, 1])
     }
 
+    @Test func theInstanceRuleSeparatesInstanceValuesOnly() {
+        // COCO-Stuff instance maps number polygons over the label map: two classes may share an instance value.
+        let labels = LabelMap(width: 4, height: 2, classes: [1, 1, 2, 2, 1, 1, 2, 2])
+        let instances = InstanceMap(width: 4, height: 2, ids: [7, 7, 7, 9, 7, 7, 7, 7])
+        #expect(EdgeMap.compute(labels: labels, instances: instances, rule: .instance).data == [0, 0, 1, 1,
+                                                                                              0, 0, 0, 1])
+        #expect(EdgeMap.compute(labels: labels, instances: instances).data == [0, 1, 1, 1,
+                                                                               0, 1, 1, 1])
+    }
+
     @Test func uniformMapHasNoEdges() {
         let labels = LabelMap(width: 5, height: 2, classes: [Int32](repeating: 7, count: 10))
         let edges = EdgeMap.compute(labels: labels, instances: InstanceMap(zerosWidth: 5, height: 2))

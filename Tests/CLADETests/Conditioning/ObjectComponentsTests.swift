@@ -22,6 +22,14 @@ import CLADE
         #expect(objects.numbers == [0, 0, 1, 1, 0, 0, 1, 1])
     }
 
+    @Test func theClassRuleJoinsInstancesOfOneClass() {
+        let labels = LabelMap(width: 4, height: 2, classes: [1, 1, 1, 1, 2, 2, 3, 3])
+        let instances = InstanceMap(width: 4, height: 2, ids: [1, 1, 2, 2, 1, 1, 2, 2])
+        let objects = ObjectComponents(labels: labels, instances: instances, ignoredClass: 3, rule: .classRegion)
+        #expect(objects.count == 2)
+        #expect(objects.numbers == [0, 0, 0, 0, 1, 1, -1, -1])
+    }
+
     @Test func ignoredClassBelongsToNoObject() {
         let labels = LabelMap(width: 3, height: 2, classes: [4, 1, 4,
                                                              4, 1, 1])

@@ -1,3 +1,4 @@
+import CLADE
 import Foundation
 import Testing
 
@@ -15,6 +16,11 @@ enum CLI {
         }
         return nil
     }()
+
+    /// The OpenBLAS kernels every `clade-paint` started by a test runs (`OPENBLAS_CORETYPE`): this process's, so that
+    /// pictures from a subprocess compare bit for bit with the engine run here and with each other (`clade-paint`
+    /// would otherwise choose faster kernels of its own where OpenBLAS fell back to generic ones, `BLASRelaunch`).
+    static let kernels = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? BLASKernels.current
 
     /// What one run of the binary did.
     struct Result {
@@ -44,6 +50,7 @@ enum CLI {
         process.currentDirectoryURL = folder
         var env = ProcessInfo.processInfo.environment
         env["CLADE_PAINT_MODEL"] = nil
+        env["OPENBLAS_CORETYPE"] = kernels
         env.merge(environment) { $1 }
         process.environment = env
         process.standardOutput = out
