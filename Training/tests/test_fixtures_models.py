@@ -31,8 +31,8 @@ def layout_of(io, config) -> Layout:
                   arrays["in.instances"], arrays["in.edges"], arrays["in.dist"])
 
 
-def run(model, encoder, config, io, layout):
-    seg, dist = network_inputs(config, [layout])
+def run(model, encoder, config, io, layout, dtype=torch.float32):
+    seg, dist = (t.to(dtype) if t is not None else None for t in network_inputs(config, [layout]))
     z = io["in.z"][None] if config.use_vae else None
     with torch.no_grad():
         image, features = model(seg, dist, z, return_features=True)
@@ -105,12 +105,16 @@ def test_committed_half_size_fixture_reproduces(name):
     assert np.array_equal(labels, layout.labels) and np.array_equal(instances, layout.instances)
     assert np.array_equal(conditioning.edge_map(labels, instances)[None], layout.edges)
     assert np.array_equal(io["in.z"].numpy(), load_file(fixture_files(name)[1])["in.z"].numpy())
-    image, features, _ = run(model, None, config, io, layout)
+    image, _, _ = run(model, None, config, io, layout)
     assert image.shape == (1, 3, height, width)
     assert io["out.fc"].shape[-2:] == (config.sh // 2, config.sw // 2)
-    assert torch.allclose(image[0], io["out.image"], atol=1e-5)
+    # Against the same model in float64: the wide fixture amplifies float32 rounding (its own image is 8.6e-5 from
+    # float64, and the CPU's kernels decide the last bits), so a float32 run on another CPU is no exact reference.
+    image, features, _ = run(model.double(), None, config, {k: v.double() if v.is_floating_point() else v
+                                                            for k, v in io.items()}, layout, dtype=torch.float64)
+    assert torch.allclose(image[0].float(), io["out.image"], atol=2e-4)
     for stage, feature in features.items():
-        assert torch.allclose(feature[0], io[f"out.{stage}"], atol=1e-5, rtol=1e-5), stage
+        assert torch.allclose(feature[0].float(), io[f"out.{stage}"], atol=2e-4, rtol=1e-4), stage
 
 
 def test_fixture_summary_and_budget():
@@ -132,8 +136,16 @@ def test_build_fixture_is_deterministic(tmp_path):
         first = build_fixture(spec, str(tmp_path))
     finally:
         torch.set_num_threads(threads)
-    for path in fixture_files(spec.name):
-        with open(path, "rb") as committed, open(tmp_path / os.path.basename(path), "rb") as fresh:
-            assert committed.read() == fresh.read(), path
+    model_file, io_file = fixture_files(spec.name)
+    with open(model_file, "rb") as committed, open(tmp_path / os.path.basename(model_file), "rb") as fresh:
+        assert committed.read() == fresh.read(), model_file
+    # Inputs exactly; outputs as float32 on this CPU's kernels, whose last bits differ between instruction sets.
+    committed, fresh = load_file(io_file), load_file(tmp_path / os.path.basename(io_file))
+    assert committed.keys() == fresh.keys()
+    for key in committed:
+        if key.startswith("out."):
+            assert torch.allclose(committed[key], fresh[key], atol=1e-5, rtol=1e-5), key
+        else:
+            assert torch.equal(committed[key], fresh[key]), key
     assert first["image_std"] == next(s for s in json.load(open(os.path.join(FOLDER, "model_fixtures.json")))
                                       ["fixtures"] if s["name"] == spec.name)["image_std"]
