@@ -42,8 +42,10 @@ let package = Package(
         .testTarget(name: "CLADETests", dependencies: ["CLADE", "CMalloc"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles"]),
         .testTarget(name: "PainterTests", dependencies: ["Painter"]),
-        .testTarget(name: "PaintTUITests", dependencies: ["PaintTUI"]),
+        // Test support: terminal image sequences (kitty, sixel, iTerm2, tmux passthrough) decoded back into pixels.
+        .target(name: "TerminalImageDecoding", dependencies: ["ImageFiles"], path: "Tests/TerminalImageDecoding"),
+        .testTarget(name: "PaintTUITests", dependencies: ["PaintTUI", "TerminalImageDecoding"]),
         // Runs the built clade-paint binary; depending on it makes `swift test` build it first.
-        .testTarget(name: "CladePaintCLITests", dependencies: ["clade-paint", "CLADE", "ImageFiles"]),
+        .testTarget(name: "CladePaintCLITests", dependencies: ["clade-paint", "CLADE", "ImageFiles", "TerminalImageDecoding"]),
     ]
 )

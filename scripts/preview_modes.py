@@ -121,7 +121,7 @@ def capture(binary, mask, mode_env, folder):
     """Runs the painter on `mask` in a 160x50 tmux pane with `mode_env`; the screen once the picture is done."""
     socket = f"preview-modes-{os.getpid()}"
     env = " ".join(f"{k}={v}" for k, v in mode_env.items())
-    command = (f"cd {folder} && env -u NO_COLOR {env} {binary} --mask {mask} --style fog --threads 2 "
+    command = (f"cd {folder} && env -u NO_COLOR {env} {binary} --mask {mask} --style fog --preview blocks --threads 2 "
                f"--state-dir state --out out")
     tmux = ["tmux", "-L", socket]
     subprocess.run(tmux + ["-f", "/dev/null", "new-session", "-d", "-x", "160", "-y", "50", command], check=True)

@@ -86,6 +86,25 @@ public final class CursesTerminal {
         delscreen(screen)
     }
 
+    /// Writes bytes ncurses knows nothing of (terminal images) after what it has sent, all of them.
+    public func writeRaw(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        fflush(cp_stdout())
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0 && (errno == EINTR || errno == EAGAIN) {
+                    continue
+                } else {
+                    return
+                }
+            }
+        }
+    }
+
     /// The terminal's size in cells.
     public var size: (width: Int, height: Int) {
         var rows: Int32 = 0, columns: Int32 = 0

@@ -8,39 +8,13 @@ public struct HalfBlockPicture: Sendable, Equatable {
     /// Row-major `[height, width]`.
     public let pixels: [RGBColor]
 
-    /// `image` (RGB8) scaled to `width x height`: each pixel the mean of the source pixels it covers (a box
-    /// filter, so a downscaled preview does not shimmer), or the nearest source pixel when enlarging.
+    /// `image` (RGB8) scaled to `width x height` (`PNGImage.scaled`: a box filter, or the nearest pixel when enlarging).
     public init(_ image: PNGImage, width: Int, height: Int) {
         precondition(width > 0 && height > 0, "a preview of \(width)x\(height) pixels")
         precondition(image.width > 0 && image.height > 0 && image.pixels.count == image.width * image.height * 3,
                      "an RGB8 picture of \(image.width)x\(image.height) has \(image.width * image.height * 3) bytes")
-        self.width = width
-        self.height = height
-        var pixels: [RGBColor] = []
-        pixels.reserveCapacity(width * height)
-        func span(_ index: Int, of count: Int, over source: Int) -> Range<Int> {
-            let start = index * source / count
-            return start ..< max(start + 1, (index + 1) * source / count)
-        }
-        for y in 0 ..< height {
-            let rows = span(y, of: height, over: image.height)
-            for x in 0 ..< width {
-                let columns = span(x, of: width, over: image.width)
-                var sum = (0, 0, 0)
-                for sy in rows {
-                    for sx in columns {
-                        let offset = (sy * image.width + sx) * 3
-                        sum.0 += Int(image.pixels[offset])
-                        sum.1 += Int(image.pixels[offset + 1])
-                        sum.2 += Int(image.pixels[offset + 2])
-                    }
-                }
-                let count = rows.count * columns.count
-                // Rounded to nearest.
-                pixels.append(RGBColor(UInt8((sum.0 + count / 2) / count), UInt8((sum.1 + count / 2) / count), UInt8((sum.2 + count / 2) / count)))
-            }
-        }
-        self.pixels = pixels
+        let scaled = image.scaled(width: width, height: height).pixels
+        self.init(width: width, height: height, pixels: (0 ..< width * height).map { RGBColor(scaled[3 * $0], scaled[3 * $0 + 1], scaled[3 * $0 + 2]) })
     }
 
     /// A picture of `pixels` (row-major, `width x height`), e.g. after `PaletteDithering`.

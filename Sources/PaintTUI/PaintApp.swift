@@ -17,11 +17,18 @@ public enum PaintApp {
 
     /// Runs the painter on this terminal until the person quits or a signal arrives; the terminal is restored on
     /// every way out (a crash included, see `TerminalRescue`).
-    public static func run(_ session: PaintSession) throws -> Ending {
+    /// - preview: how to show the picture (nil: ask the terminal, before ncurses takes it; see `TerminalGraphics`).
+    public static func run(_ session: PaintSession, preview: PreviewMode? = nil) throws -> Ending {
         let signals = SignalWatch()
+        try CursesTerminal.checkTerminal()
+        let graphics = TerminalGraphics.detect(preference: preview)
         TerminalRescue.install()
         let terminal = try CursesTerminal()
-        defer { terminal.stop() }
+        var pixels = graphics.mode == .blocks ? nil : PixelPreview(graphics: graphics)
+        defer {
+            if var shown = pixels { terminal.writeRaw(shown.remove()) }
+            terminal.stop()
+        }
         let state = session.state
         state.requestRender()
         var decoder = InputDecoder()
@@ -63,13 +70,24 @@ public enum PaintApp {
             }
             guard changed || repaint else { continue }
             var picture: HalfBlockPicture?
+            // Where a terminal image shows the picture: the panel's inside, unless a dialog or the help covers it.
+            var imageArea: Rect?
             if case .fits(let layout) = session.fit, let result {
-                picture = preview.picture(of: result, width: layout.previewPixelWidth, height: layout.previewPixelHeight,
-                                          colors: terminal.colorMode)
+                if pixels == nil {
+                    picture = preview.picture(of: result, width: layout.previewPixelWidth, height: layout.previewPixelHeight,
+                                              colors: terminal.colorMode)
+                } else if session.dialog == nil {
+                    imageArea = layout.previewArea
+                }
             }
             let screen = PaintView.draw(session, width: size.width, height: size.height, render: status, picture: picture,
-                                        colors: terminal.colorMode)
+                                        colors: terminal.colorMode, imageArea: pixels != nil && result != nil)
+            if let shown = pixels, shown.isShown, imageArea == nil, shown.removalNeedsRepaint { repaint = true }
             terminal.show(screen, repaint: repaint)
+            if var shown = pixels {
+                terminal.writeRaw(shown.update(result: result, area: imageArea, repainted: repaint))
+                pixels = shown
+            }
             changed = false
             repaint = false
         }

@@ -35,8 +35,10 @@ public enum PaintView {
 
     /// The whole screen.
     /// - picture: the newest finished picture scaled to the layout's preview size (nil: none yet).
+    /// - imageArea: a terminal image shows the picture (`PixelPreview`): the panel's inside stays blank.
     public static func draw(
-        _ session: PaintSession, width: Int, height: Int, render: RenderStatus, picture: HalfBlockPicture?, colors: ColorMode
+        _ session: PaintSession, width: Int, height: Int, render: RenderStatus, picture: HalfBlockPicture?, colors: ColorMode,
+        imageArea: Bool = false
     ) -> Screen {
         var screen = Screen(width: width, height: height)
         switch fit(session.state, width: width, height: height) {
@@ -44,7 +46,7 @@ public enum PaintView {
             drawTooSmall(into: &screen, needWidth: needWidth, needHeight: needHeight, grid: session.state.canvas)
         case .fits(let layout):
             drawCanvas(session, layout: layout, colors: colors, into: &screen)
-            drawPreview(layout: layout, render: render, picture: picture, colors: colors, state: session.state, into: &screen)
+            drawPreview(layout: layout, render: render, picture: picture, colors: colors, state: session.state, imageArea: imageArea, into: &screen)
             drawPalette(session, layout: layout, colors: colors, into: &screen)
             drawStatus(session, layout: layout, render: render, into: &screen)
         }
@@ -171,9 +173,11 @@ public enum PaintView {
     }
 
     static func drawPreview(
-        layout: Layout, render: RenderStatus, picture: HalfBlockPicture?, colors: ColorMode, state: PainterState, into screen: inout Screen
+        layout: Layout, render: RenderStatus, picture: HalfBlockPicture?, colors: ColorMode, state: PainterState, imageArea: Bool = false,
+        into screen: inout Screen
     ) {
         screen.box(layout.previewBox, title: "Picture \(state.pictureWidth)x\(state.pictureHeight)", titleStyle: CellStyle(attributes: .bold))
+        if imageArea { return }
         let area = layout.previewArea
         if let picture {
             picture.draw(into: &screen, x: area.x, y: area.y, colors: colors.hasColors)

@@ -62,6 +62,12 @@ struct Paint: ParsableCommand {
         valueName: "policy"))
     var drafts: DraftPolicy = .always
 
+    @Option(name: .long, help: ArgumentHelp(
+        "How the preview shows the picture: auto, kitty, sixel, iterm2 or blocks.",
+        discussion: "auto (the default) asks the terminal before the screen opens (XTVERSION, DA1, cell size in pixels; at most 200 ms) and falls back on TERM, TERM_PROGRAM, KITTY_WINDOW_ID and LC_TERMINAL: the kitty graphics protocol (Unicode placeholders under tmux), iTerm2 inline images, sixel where DA1 lists it, else blocks (half-block characters, every terminal). Under tmux, images need `set -g allow-passthrough on`.",
+        valueName: "mode"))
+    var preview: PreviewPreference = .auto
+
     @Flag(name: .customLong("keys"), help: "Print every key of the painter for this model's palette (a Markdown table) and exit.")
     var printKeys = false
 
@@ -131,7 +137,7 @@ struct Paint: ParsableCommand {
 
         let session = PaintSession(state: state, outputFolder: outFolder, orphans: orphans, recent: RecentSaves(folder: stateFolder),
                                    offerLastSave: session == nil && mask == nil)
-        let ending = try PaintApp.run(session)
+        let ending = try PaintApp.run(session, preview: preview.mode)
         // Let the worker leave its current generator stage before the process exits under it.
         renderer.cancel()
         renderer.wait()
@@ -186,3 +192,10 @@ struct Paint: ParsableCommand {
 }
 
 extension DraftPolicy: ExpressibleByArgument {}
+
+/// `--preview`: a mode, or auto (nil: ask the terminal).
+enum PreviewPreference: String, CaseIterable, ExpressibleByArgument {
+    case auto, kitty, sixel, iterm2, blocks
+
+    var mode: PreviewMode? { PreviewMode(rawValue: rawValue) }
+}

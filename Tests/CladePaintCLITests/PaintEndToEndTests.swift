@@ -158,7 +158,8 @@ struct PaintEndToEndTests {
         let binary = try #require(CLI.binary, "clade-paint binary not found next to the test bundle")
         func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         try? FileManager.default.removeItem(at: scratch.url(exitFile))
-        return "cd \(quoted(scratch.folder.path)) && env -u NO_COLOR \(colors) OPENBLAS_CORETYPE=\(quoted(CLI.kernels)) \(quoted(binary.path)) "
+        // Without the hints of a kitty or iTerm2 the tests may run in, `--preview auto` finds half-blocks in tmux.
+        return "cd \(quoted(scratch.folder.path)) && env -u NO_COLOR -u KITTY_WINDOW_ID -u LC_TERMINAL \(colors) OPENBLAS_CORETYPE=\(quoted(CLI.kernels)) \(quoted(binary.path)) "
             + "--model \(scratch.modelFile) --palette painted.gpl --state-dir \(state) --out \(out) --threads 1 \(arguments); echo $? > \(exitFile)"
     }
 
