@@ -1,4 +1,4 @@
-"""The training losses of SPADE/CLADE (clade-spec.md section 5), and those of the OASIS segmentation
+"""The training losses of SPADE/CLADE (the training setup of the SPADE and CLADE papers), and those of the OASIS segmentation
 discriminator (clade/segmentation_discriminator.py).
 
 PatchGAN outputs come as one list per scale of layer outputs [N, C, h, w], the last being the patch

@@ -47,7 +47,7 @@ extension Bench {
         @Flag(name: .long, help: "Play the script under every draft policy and end with a table of them.")
         var compare = false
 
-        /// The UI thread's budget per action (issue 6).
+        /// The UI thread's budget per action while rendering.
         static let uiLimitMs = 20.0
 
         func validate() throws {

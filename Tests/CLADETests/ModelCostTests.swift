@@ -22,7 +22,7 @@ import Testing
         (Double(cost.generator.parameters) / 1e6, Double(cost.generator.macs) / 1e9)
     }
 
-    /// clade-spec.md section 6: ngf 64, no encoder, counted from the public code. The table gives one decimal;
+    /// The CLADE paper's comparison of SPADE and CLADE (Tan et al., TPAMI 2021): ngf 64, no encoder, counted from the public code. The table gives one decimal;
     /// its Cityscapes SPADE parameter count, 93.1, is 93.048 M rounded twice (93.05, then 93.1), so that cell is
     /// checked at two decimals.
     @Test(arguments: [
@@ -43,7 +43,7 @@ import Testing
         #expect(ModelCost(config: model) == ModelCost(config: model, normalization: .clade))
     }
 
-    /// clade-spec.md section 6's per-layer formulas, for the two norms of head_0 (C = 16 ngf at 8x8).
+    /// The CLADE paper's per-layer parameter and MAC formulas, for the two norms of head_0 (C = 16 ngf at 8x8).
     @Test func normalisationLayersFollowThePerLayerFormulas() throws {
         let model = try config(labelNC: 150, dontcare: true, edges: false)
         let (k, L, C, hw) = (3, 151, 1024, 64)

@@ -1,4 +1,4 @@
-"""The multi-scale PatchGAN discriminator of pix2pixHD / SPADE (clade-spec.md section 5).
+"""The multi-scale PatchGAN discriminator of pix2pixHD / SPADE (the training setup of the SPADE and CLADE papers).
 
 Layouts: the input is the semantic map concatenated with an RGB image, [N, semantic_nc + 3, H, W]. Each scale
 returns the list of its layer outputs [N, C_k, h_k, w_k]; the last entry is the patch prediction [N, 1, h, w],
