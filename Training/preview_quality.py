@@ -139,13 +139,15 @@ def main(argv: list[str] | None = None) -> dict:
     classes = config.class_count
     confusions = {kind: torch.zeros(classes, classes, dtype=torch.int64) for kind in ("full", "draft", "resampled")}
     differences = {kind: {"psnr": [], "mae": []} for kind in ("draft", "resampled")}
+    full_track = evaluate.procedural_track(full_cache)
     for indices in evaluate.batches(len(full_cache), args.batch_size):
-        full = evaluate.generate(generator, config, full_cache, indices, 0, device)
+        codes = evaluate.style_codes(indices, 0, config.z_dim) if config.use_vae else None
+        full = evaluate.generate(generator, config, full_track, indices, codes)
         draft = upscale(draw_draft(generator, config, indices, DRAFT_FACTOR), height, width)
         pictures = {"full": full, "draft": draft, "resampled": resolution_only(full, DRAFT_FACTOR)}
         target = evaluate.resize_labels(full_cache.labels[torch.tensor(indices)].long(), judge)
         for kind, images in pictures.items():
-            prediction, _ = judge(images)
+            prediction, _, _ = judge(images)
             confusions[kind] += evaluate.confusion_matrix(prediction, target, classes, ignored)
             if kind != "full":
                 differences[kind]["psnr"].append(psnr(images, full))
