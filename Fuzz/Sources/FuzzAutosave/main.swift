@@ -18,7 +18,7 @@ FuzzSupport.run { data, count in
     state.press()
     state.selectTool(.eyedropper)
     state.press()
-    _ = try! state.renderRequest.generatorInput(config: state.model.config)
+    _ = try! state.renderRequest.generatorInput(model: state.model.file)
     state.undo()
     return 0
 }
