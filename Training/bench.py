@@ -34,13 +34,11 @@ import numpy as np
 import torch
 from safetensors.numpy import save_file
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from clade import conditioning, modelfile  # noqa: E402
-from clade.config import ModelConfig  # noqa: E402
-from clade.networks import ConvEncoder, SPADEGenerator, make_semantic  # noqa: E402
-from fixtures_models import random_layout, randomize_weights  # noqa: E402
-from landscape.layout import make_layout  # noqa: E402
+from clade import conditioning, modelfile
+from clade.config import ModelConfig
+from clade.networks import ConvEncoder, SPADEGenerator, make_semantic
+from fixtures_models import random_layout, randomize_weights
+from landscape.layout import make_layout
 
 BUNDLED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Models", "landscape.safetensors")
 LAYOUT_SEED = 11
@@ -270,6 +268,7 @@ def render_folder(binary: str, model: str, config: ModelConfig, count: int, thre
     """`clade-paint render` of `count` landscape masks (8-bit grey PNGs of class ids, layout seeds 1000 on) into a
     folder: the wall time of the whole command (model load included) and the pictures per second it reports."""
     import re
+
     from PIL import Image
     masks, pictures = os.path.join(folder, "masks"), os.path.join(folder, "pictures")
     os.makedirs(masks), os.makedirs(pictures)

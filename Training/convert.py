@@ -27,12 +27,9 @@ from dataclasses import dataclass
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from clade.config import (UPSAMPLING_COUNTS, ConfigError, ModelConfig, block_names_for,  # noqa: E402
-                          official_conditioning)
-from clade.modelfile import ModelFileError, export, fold_spectral_norm  # noqa: E402
-from clade.networks import ConvEncoder, SPADEGenerator  # noqa: E402
+from clade.config import UPSAMPLING_COUNTS, ConfigError, ModelConfig, block_names_for, official_conditioning
+from clade.modelfile import ModelFileError, export, fold_spectral_norm
+from clade.networks import ConvEncoder, SPADEGenerator
 
 PALETTE_FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Palettes")
 DATA_PARALLEL_PREFIX = "module."

@@ -46,7 +46,6 @@ import itertools
 import json
 import multiprocessing
 import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,18 +56,16 @@ import torch.nn.functional as F
 from PIL import Image
 from torch.utils.flop_counter import FlopCounterMode
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import data  # noqa: E402
-import landscape  # noqa: E402
-import segmenter as segmenter_module  # noqa: E402
-from clade import modelfile  # noqa: E402
-from clade.conditioning import distance_map, edge_map  # noqa: E402
-from clade.config import ModelConfig  # noqa: E402
-from clade.networks import ConvEncoder, SPADEGenerator, make_semantic  # noqa: E402
-from clade.style import sample_style  # noqa: E402
-from landscape.classes import PALETTE_NAME  # noqa: E402
-from landscape.painted import grid_of, painted_layout, painter_grid, upsampled  # noqa: E402
+import data
+import landscape
+import segmenter as segmenter_module
+from clade import modelfile
+from clade.conditioning import distance_map, edge_map
+from clade.config import ModelConfig
+from clade.networks import ConvEncoder, SPADEGenerator, make_semantic
+from clade.style import sample_style
+from landscape.classes import PALETTE_NAME
+from landscape.painted import grid_of, painted_layout, painter_grid, upsampled
 
 TRACKS = ("procedural", "painted-grid", "compositions")
 STYLE_SEED_STRIDE = 1000

@@ -9,14 +9,11 @@ Captions name seeds and styles.
 
 import argparse
 import os
-import sys
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from landscape import STYLE_PRESETS, colourize, paintify, render_sample, render_with_style  # noqa: E402
+from landscape import STYLE_PRESETS, colourize, paintify, render_sample, render_with_style
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CAPTION = 14

@@ -319,6 +319,7 @@ def make_variant(checkout: str, data_set: DataSet, variant: str, ngf: int, work:
     cases have one), converted. Returns its manifest entry."""
     from models.pix2pix_model import Pix2PixModel
     from util import util
+
     import data
 
     key = f"{data_set.name}-{variant}"

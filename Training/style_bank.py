@@ -15,17 +15,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import data  # noqa: E402
-import landscape  # noqa: E402
-from clade import modelfile  # noqa: E402
+import data
+import landscape
+from clade import modelfile
 
 
 @torch.no_grad()

@@ -27,7 +27,6 @@ import json
 import math
 import os
 import random
-import sys
 import time
 from contextlib import nullcontext
 from pathlib import Path
@@ -40,16 +39,14 @@ from PIL import Image
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import data  # noqa: E402
-import losses  # noqa: E402
-from clade import modelfile  # noqa: E402
-from clade.config import ModelConfig, block_names_for  # noqa: E402
-from clade.discriminator import MultiscaleDiscriminator  # noqa: E402
-from clade.networks import ConvEncoder, SPADEGenerator, reparameterize  # noqa: E402
-from clade.segmentation_discriminator import SegmentationDiscriminator  # noqa: E402
-from ema import GeneratorAverage  # noqa: E402
+import data
+import losses
+from clade import modelfile
+from clade.config import ModelConfig, block_names_for
+from clade.discriminator import MultiscaleDiscriminator
+from clade.networks import ConvEncoder, SPADEGenerator, reparameterize
+from clade.segmentation_discriminator import SegmentationDiscriminator
+from ema import GeneratorAverage
 
 CHECKPOINT_NAME = "checkpoint.pt"
 LOG_NAME = "train.jsonl"

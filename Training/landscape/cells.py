@@ -21,8 +21,8 @@ from scipy import ndimage
 
 from clade.conditioning import object_components, upsample_labels
 
-from .classes import (BUSH, CLOUD, FLOWERS, GRASS, HILL, MOUNTAIN, PATH, ROCK, SAND, SKY, SNOW, TREE, WATER)
-from .layout import CONIFER, DECIDUOUS, Layout, _Canvas, _blobs
+from .classes import BUSH, CLOUD, FLOWERS, GRASS, HILL, MOUNTAIN, PATH, ROCK, SAND, SKY, SNOW, TREE, WATER
+from .layout import CONIFER, DECIDUOUS, Layout, _blobs, _Canvas
 from .noise import Sampler, fbm1d
 from .render import render_layout
 from .sample import Sample, _check_size

@@ -14,8 +14,7 @@ import functools
 import numpy as np
 from scipy import ndimage
 
-from .classes import (BUSH, CLOUD, FLOWERS, GRASS, HILL, MOUNTAIN, NUM_CLASSES, PATH, ROCK, SAND, SKY, SNOW,
-                      TREE, WATER)
+from .classes import BUSH, CLOUD, FLOWERS, GRASS, HILL, MOUNTAIN, NUM_CLASSES, PATH, ROCK, SAND, SKY, SNOW, TREE, WATER
 from .layout import CONIFER
 from .noise import Sampler
 

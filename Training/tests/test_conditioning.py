@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from PIL import Image
 
 from clade.conditioning import (
     data_set_maps,
@@ -21,7 +22,6 @@ from clade.conditioning import (
     upsample_labels,
 )
 from clade.config import ModelConfig, official_conditioning
-from PIL import Image
 
 
 def literal_upsample(grid, ids, height, width):

@@ -12,8 +12,14 @@ from clade.config import ModelConfig
 from clade.modelfile import load
 from clade.networks import ConvEncoder, make_semantic
 from convert import DATASETS, PALETTE_FOLDER, main, palette_names
-from fixtures_models import (CONVERSIONS, network_inputs, public_checkpoint, random_layout, randomize_weights,
-                             style_image)
+from fixtures_models import (
+    CONVERSIONS,
+    network_inputs,
+    public_checkpoint,
+    random_layout,
+    randomize_weights,
+    style_image,
+)
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "CLADETests", "Fixtures")
 SPADE_LAST = "G_middle_1"

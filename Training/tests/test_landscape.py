@@ -1,8 +1,20 @@
 import numpy as np
 import pytest
 
-from landscape import (CLASS_NAMES, COUNTABLE, NUM_CLASSES, PALETTE, STYLE_PRESETS, Style, layout_only, paintify,
-                       read_palette, render_many, render_sample, render_with_style)
+from landscape import (
+    CLASS_NAMES,
+    COUNTABLE,
+    NUM_CLASSES,
+    PALETTE,
+    STYLE_PRESETS,
+    Style,
+    layout_only,
+    paintify,
+    read_palette,
+    render_many,
+    render_sample,
+    render_with_style,
+)
 from landscape.classes import CLOUD, GRASS, MOUNTAIN, ROCK, SKY, SNOW, TREE, WATER, palette_path, palette_text
 from landscape.layout import Layout, ObjectTable
 from landscape.render import render_layout

@@ -8,8 +8,18 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 
 from clade.config import ModelConfig
-from clade.modelfile import (STYLE_BANK, ModelFileError, check_tensors, expected_shapes, export, fold_spectral_norm,
-                             load, read_config, read_style_bank, write_style_bank)
+from clade.modelfile import (
+    STYLE_BANK,
+    ModelFileError,
+    check_tensors,
+    expected_shapes,
+    export,
+    fold_spectral_norm,
+    load,
+    read_config,
+    read_style_bank,
+    write_style_bank,
+)
 from clade.networks import ConvEncoder, SPADEGenerator, make_semantic
 
 VAE = dict(label_nc=4, ngf=4, width=64, use_instance_edges=True, use_icpe=True, use_vae=True, z_dim=8)

@@ -3,8 +3,17 @@ import torch
 import torch.nn.functional as F
 
 from clade.config import ModelConfig
-from clade.networks import (ClassAffine, ConvEncoder, SPADE, SPADEGenerator, SPADELight, SPADEResnetBlock,
-                            make_semantic, reduced_factors, reduction_factor)
+from clade.networks import (
+    SPADE,
+    ClassAffine,
+    ConvEncoder,
+    SPADEGenerator,
+    SPADELight,
+    SPADEResnetBlock,
+    make_semantic,
+    reduced_factors,
+    reduction_factor,
+)
 
 LAYOUTS = {
     "clade_icpe_edges_vae_batch": dict(label_nc=5, ngf=4, width=64, use_instance_edges=True, use_icpe=True,

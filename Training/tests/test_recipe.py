@@ -11,7 +11,6 @@ import data
 import losses
 import train
 from clade import modelfile
-from clade.config import ModelConfig
 from clade.conditioning import upsample_labels
 from clade.networks import ClassAffine, SPADEGenerator, make_semantic
 from clade.segmentation_discriminator import SegmentationDiscriminator

@@ -5,7 +5,7 @@ foreground colour, the lower half its background), next to the picture itself an
 panel matched to the 256 colours without dithering. Usage, after
 `swift build -c release`:
 
-    .venv/bin/python scripts/preview_modes.py [--binary .build/release/clade-paint] [--out docs/preview-modes.png]
+    .venv/bin/python Training/preview_modes.py [--binary .build/release/clade-paint] [--out docs/preview-modes.png]
 
 256-colour numbers are shown with xterm's colours, the eight ANSI colours with the VGA colours most terminals
 default to (the painter assumes the same).
@@ -14,7 +14,6 @@ import argparse
 import os
 import re
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,10 +21,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "Training"))
+from landscape import PALETTE, layout_only
 
-from landscape import PALETTE, layout_only  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 MODES = [  # (label, environment)
     ("true colour", {"TERM": "xterm-256color", "COLORTERM": "truecolor"}),

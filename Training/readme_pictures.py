@@ -2,21 +2,19 @@
 several style presets, one row per layout: mask, then one picture per preset. Usage, after
 `swift build -c release`:
 
-    .venv/bin/python scripts/readme_pictures.py [--binary .build/release/clade-paint] [--out docs/readme-samples.png]
+    .venv/bin/python Training/readme_pictures.py [--binary .build/release/clade-paint] [--out docs/readme-samples.png]
 """
 import argparse
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "Training"))
+from landscape import PALETTE, layout_only
 
-from landscape import PALETTE, layout_only  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SEEDS = [1_000_000_003, 1_000_000_011, 1_000_000_024, 1_000_000_042]
 PRESETS = ["noon", "sunset", "winter", "fog", "dusk"]

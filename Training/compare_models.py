@@ -5,7 +5,7 @@ Evaluation figures come from the committed reports of the run (docs/training-run
 not depend on the weights, so each model's layout is timed with the Swift engine on a random-weight file of the
 same config (the baselines' weights stayed on the GPU machine). Usage, after `swift build -c release`:
 
-    .venv/bin/python scripts/compare_models.py [--binary .build/release/clade-paint] [--repeats 7]
+    .venv/bin/python Training/compare_models.py [--binary .build/release/clade-paint] [--repeats 7]
 """
 import argparse
 import dataclasses
@@ -13,19 +13,17 @@ import json
 import re
 import statistics
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "Training"))
+from clade import modelfile
+from clade.networks import ConvEncoder, SPADEGenerator
+from landscape import PALETTE, layout_only
 
-from clade import modelfile  # noqa: E402
-from clade.networks import ConvEncoder, SPADEGenerator  # noqa: E402
-from landscape import PALETTE, layout_only  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 REPORTS = [ROOT / "docs/training-run/resumed/report.json", ROOT / "docs/training-run/first-run/report.json"]
 
