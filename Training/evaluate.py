@@ -63,6 +63,7 @@ from clade import modelfile
 from clade.conditioning import distance_map, edge_map
 from clade.config import ModelConfig
 from clade.networks import ConvEncoder, SPADEGenerator, make_semantic
+from clade.pictures import write_png
 from clade.style import sample_style
 from landscape.classes import PALETTE_NAME
 from landscape.painted import grid_of, painted_layout, painter_grid, upsampled
@@ -547,12 +548,6 @@ def to_pixels(images: torch.Tensor) -> np.ndarray:
     return ((images.float().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
 
 
-def save_png(pixels: np.ndarray, path: Path) -> None:
-    temporary = path.with_name(path.name + ".tmp.png")
-    Image.fromarray(pixels).save(temporary)
-    os.replace(temporary, path)
-
-
 def _fit(pixels: np.ndarray, height: int, width: int) -> np.ndarray:
     if pixels.shape[:2] == (height, width):
         return pixels
@@ -586,7 +581,7 @@ def comparison_pictures(models: list[tuple[str, dict]], out: Path, args) -> list
             codes = style_codes([index], 0, config.z_dim, bank) if config.use_vae else None
             row.append(_fit(to_pixels(generate(generator, config, track, [index], codes))[0], height, width))
         rows.append(np.concatenate(row, axis=1))
-    save_png(np.concatenate(rows, axis=0), out / "comparison.png")
+    write_png(np.concatenate(rows, axis=0), out / "comparison.png")
     written.append("comparison.png")
     for name, pictures in models:
         config, generator, tracks = pictures["config"], pictures["generator"], pictures["tracks"]
@@ -604,11 +599,11 @@ def comparison_pictures(models: list[tuple[str, dict]], out: Path, args) -> list
                 sheet.append(np.concatenate([np.concatenate(pair, axis=0) for pair in zip(masks, images)], axis=1))
         width = max(part.shape[1] for part in sheet)
         sheet = [np.pad(part, ((0, 0), (0, width - part.shape[1]), (0, 0))) for part in sheet]
-        save_png(np.concatenate(sheet, axis=0), out / f"painted_{name}.png")
+        write_png(np.concatenate(sheet, axis=0), out / f"painted_{name}.png")
         written.append(f"painted_{name}.png")
         if pictures.get("style_rows"):
             file = f"styles_{name}.png"
-            save_png(np.concatenate(pictures["style_rows"], axis=0), out / file)
+            write_png(np.concatenate(pictures["style_rows"], axis=0), out / file)
             written.append(file)
     return written
 

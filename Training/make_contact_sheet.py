@@ -13,6 +13,7 @@ import os
 import numpy as np
 from PIL import Image, ImageDraw
 
+from clade.pictures import write_png
 from landscape import STYLE_PRESETS, colourize, paintify, render_sample, render_with_style
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -71,9 +72,7 @@ def main():
     parser.add_argument("--presets", nargs="+", default=list(DEFAULT_PRESETS), choices=sorted(STYLE_PRESETS))
     args = parser.parse_args()
     sheet = contact_sheet(args.seeds, args.preset_seed, args.presets, args.wide_seed)
-    tmp = args.out + ".tmp.png"
-    Image.fromarray(sheet).save(tmp, optimize=True)
-    os.replace(tmp, args.out)
+    write_png(sheet, args.out, optimize=True)
     print(f"{args.out}: {sheet.shape[1]}x{sheet.shape[0]}, {os.path.getsize(args.out) / 1e6:.2f} MB")
 
 

@@ -49,6 +49,8 @@ import numpy as np
 import torch
 from PIL import Image
 
+from clade.pictures import write_png
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_OUT = os.path.join(HERE, "..", "Tests", "CLADETests", "Fixtures", "official")
 VARIANTS = {
@@ -137,6 +139,11 @@ def distance_file(label_path: str, npy_path: str) -> None:
 def copy_file(source: str, target: str) -> None:
     os.makedirs(os.path.dirname(target), exist_ok=True)
     shutil.copyfile(source, target)
+
+
+def save_png(array: np.ndarray, path: str) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    write_png(array, path)
 
 
 def coco_files(checkout: str, name: str, out: str) -> tuple[str, str]:
@@ -306,11 +313,6 @@ def convert(checkpoint: str, output: str, data_set: DataSet, ngf: int) -> None:
     command = [sys.executable, os.path.join(HERE, "convert.py"), checkpoint, output, "--dataset", data_set.convert_name,
                "--ngf", str(ngf), "--training-data", "official CLADE initialisation, randomised; fixture, not trained"]
     subprocess.run(command, check=True, stdout=sys.stderr)
-
-
-def save_png(array: np.ndarray, path: str) -> None:
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    Image.fromarray(array).save(path)
 
 
 def make_variant(checkout: str, data_set: DataSet, variant: str, ngf: int, work: str, out: str,

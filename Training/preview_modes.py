@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+from clade.pictures import write_png
 from landscape import PALETTE, layout_only
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,7 +168,7 @@ def main() -> None:
         resample = Image.BOX if image.width > size else Image.NEAREST
         sheet.paste(image.resize((size, size), resample), (x, label))
         draw.text((x + 2, 3), name, fill="black")
-    sheet.save(args.out, optimize=True)
+    write_png(sheet, args.out, optimize=True)
     print(f"wrote {args.out}: {', '.join(name for name, _ in panels)}")
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from clade.pictures import write_png
 from landscape import PALETTE, layout_only
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +45,7 @@ def main() -> None:
                            check=True, stdout=subprocess.DEVNULL)
             for row, mask in enumerate(masks):
                 sheet.paste(Image.open(out / mask.name).convert("RGB"), (column * size, row * size))
-    sheet.save(args.out, optimize=True)
+    write_png(sheet, args.out, optimize=True)
     print(f"wrote {args.out}: rows = layouts {args.seeds}, columns = mask, {', '.join(PRESETS)}")
 
 

@@ -35,7 +35,6 @@ import numpy as np
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
-from PIL import Image
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
@@ -45,25 +44,14 @@ from clade import modelfile
 from clade.config import ModelConfig, block_names_for
 from clade.discriminator import MultiscaleDiscriminator
 from clade.networks import ConvEncoder, SPADEGenerator, reparameterize
+from clade.palette import palette_file, read_palette
+from clade.pictures import parse_size, write_png
 from clade.segmentation_discriminator import SegmentationDiscriminator
 from ema import GeneratorAverage
 
 CHECKPOINT_NAME = "checkpoint.pt"
 LOG_NAME = "train.jsonl"
 SAMPLE_ROWS = 6
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """'256x256' or '256' -> (width, height)."""
-    try:
-        parts = [int(p) for p in text.lower().split("x")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"size must be WIDTHxHEIGHT, e.g. 256x256, got {text!r}") from None
-    if len(parts) == 1:
-        parts *= 2
-    if len(parts) != 2 or min(parts) < 1:
-        raise argparse.ArgumentTypeError(f"size must be WIDTHxHEIGHT, e.g. 256x256, got {text!r}")
-    return parts[0], parts[1]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -571,7 +559,7 @@ class Trainer:
         pictures += [((c.float().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
                      for c in columns]
         rows = [np.concatenate([p[i] for p in pictures], axis=1) for i in range(real.shape[0])]
-        save_png(np.concatenate(rows, axis=0), path)
+        write_png(np.concatenate(rows, axis=0), path)
 
     @torch.no_grad()
     def style_presets(self, per_style: int) -> dict[str, list[float]]:
@@ -632,20 +620,11 @@ def semantic_map(labels: torch.Tensor, edges: torch.Tensor, config: ModelConfig)
     return torch.cat((onehot, edges), 1) if config.use_instance_edges else onehot
 
 
-def save_png(pixels: np.ndarray, path: Path) -> None:
-    """uint8 [H, W, 3] -> PNG, written to a temporary file and renamed."""
-    temporary = path.with_name(path.name + ".tmp.png")
-    Image.fromarray(pixels).save(temporary)
-    os.replace(temporary, path)
-
-
 def class_colours(config: ModelConfig) -> np.ndarray:
     """uint8 [classes, 3]: the model's palette (Palettes/<palette>.gpl) where it covers every class, else
     evenly spread hues."""
-    from landscape.classes import read_palette
-
-    path = Path(__file__).resolve().parents[1] / "Palettes" / f"{config.palette}.gpl"
-    if path.is_file():
+    path = palette_file(config.palette)
+    if os.path.isfile(path):
         _, entries = read_palette(path)
         if len(entries) >= config.class_count:
             return np.array([rgb for _, rgb in entries[:config.class_count]], dtype=np.uint8)

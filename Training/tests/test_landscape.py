@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from clade.palette import read_palette
 from landscape import (
     CLASS_NAMES,
     COUNTABLE,
@@ -10,7 +11,6 @@ from landscape import (
     Style,
     layout_only,
     paintify,
-    read_palette,
     render_many,
     render_sample,
     render_with_style,
@@ -111,13 +111,6 @@ def test_palette_file_matches_classes():
     assert len({rgb for _, rgb in entries}) == NUM_CLASSES
     with open(palette_path(), encoding="utf-8") as f:
         assert f.read() == palette_text()
-
-
-def test_palette_errors_name_the_line(tmp_path):
-    bad = tmp_path / "bad.gpl"
-    bad.write_text("GIMP Palette\nName: x\n12 300 4\tsky\n")
-    with pytest.raises(ValueError, match=r"bad.gpl:3"):
-        read_palette(str(bad))
 
 
 def test_styles_change_the_picture_not_the_layout():
