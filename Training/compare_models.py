@@ -60,8 +60,8 @@ def main() -> None:
     for path in REPORTS:
         for model in json.loads(path.read_text())["models"]:
             rows.setdefault(model["name"], model)
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
         masks = []
         for i in range(args.repeats + 1):
             labels = layout_only(2_000_000_000 + i, shipped.width, shipped.height).labels

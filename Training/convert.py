@@ -1,7 +1,8 @@
 """Convert a public SPADE or CLADE generator checkpoint (`*_net_G.pth`) into a clade-paint model file.
 
-    .venv/bin/python Training/convert.py CHECKPOINT OUT.safetensors --dataset ade20k|ade20k-outdoor|cityscapes|coco-stuff
-        [--size WxH] [--upsampling normal|more|most] [--ngf N] [--arch clade|spade|hybrid] [--icpe | --no-icpe]
+    .venv/bin/python Training/convert.py CHECKPOINT OUT.safetensors
+        --dataset ade20k|ade20k-outdoor|cityscapes|coco-stuff [--size WxH] [--upsampling normal|more|most]
+        [--ngf N] [--arch clade|spade|hybrid] [--icpe | --no-icpe]
         [--edges | --no-edges] [--encoder NET_E.pth] [--dtype F32|F16|BF16] [--training-data TEXT]
     (without --dataset: --label-nc, --palette and --size are required, --dontcare optional)
 
@@ -137,7 +138,8 @@ def infer(tensors: Mapping[str, torch.Tensor], path: str) -> Inferred:
             semantic_ncs[block] = tensors[prefix + "mlp_shared.0.weight"].shape[1]
         else:
             raise ConversionError(f"{path}: block {block} has neither a CLADE class bank "
-                                  f"({prefix}class_specified_affine.weight) nor SPADE mlps ({prefix}mlp_shared.0.weight)")
+                                  f"({prefix}class_specified_affine.weight) nor SPADE mlps "
+                                  f"({prefix}mlp_shared.0.weight)")
 
     def agreed(values: dict, what: str):
         distinct = sorted(set(values.values()))

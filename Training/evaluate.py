@@ -108,7 +108,7 @@ def segmentation_scores(confusion: torch.Tensor, class_names: list[str]) -> dict
     return {"miou": float(iou[present].mean()) if present.any() else float("nan"),
             "pixel_accuracy": float(hits.sum() / confusion.sum().clamp(min=1)),
             "per_class_iou": {name: (None if np.isnan(v) else round(float(v), 4))
-                              for name, v in zip(class_names, iou.tolist())}}
+                              for name, v in zip(class_names, iou.tolist(), strict=True)}}
 
 
 def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
@@ -571,7 +571,7 @@ def comparison_pictures(models: list[tuple[str, dict]], out: Path, args) -> list
     rows = []
     for index in range(count):
         row = []
-        for position, (name, pictures) in enumerate(models):
+        for position, (_, pictures) in enumerate(models):
             cache, config, generator = pictures["cache"], pictures["config"], pictures["generator"]
             track, bank = pictures["tracks"][0], pictures["bank"]
             if position == 0:
@@ -596,7 +596,8 @@ def comparison_pictures(models: list[tuple[str, dict]], out: Path, args) -> list
                              else style_codes(indices, 0, config.z_dim, pictures["bank"]))
                 images = to_pixels(generate(generator, config, track, indices, codes))
                 masks = [_mask(track.labels[i].cpu().numpy(), config) for i in indices]
-                sheet.append(np.concatenate([np.concatenate(pair, axis=0) for pair in zip(masks, images)], axis=1))
+                pairs = [np.concatenate(pair, axis=0) for pair in zip(masks, images, strict=True)]
+                sheet.append(np.concatenate(pairs, axis=1))
         width = max(part.shape[1] for part in sheet)
         sheet = [np.pad(part, ((0, 0), (0, width - part.shape[1]), (0, 0))) for part in sheet]
         write_png(np.concatenate(sheet, axis=0), out / f"painted_{name}.png")
@@ -770,7 +771,7 @@ def main(argv: list[str] | None = None) -> dict:
     judge = Judge(args.segmenter, device)
     class_names = judge.record["class_names"]
     configs = [modelfile.read_config(path) for _, path in models]
-    for (_, path), config in zip(models, configs):
+    for (_, path), config in zip(models, configs, strict=True):
         if config.class_names != class_names:
             raise SystemExit(f"{path}: its classes {config.class_names} are not the segmenter's {class_names}")
     ignored = configs[0].label_nc if configs[0].contain_dontcare_label else None

@@ -127,13 +127,14 @@ def capture(binary, mask, mode_env, folder):
     try:
         deadline = time.time() + 120
         while time.time() < deadline:
-            text = subprocess.run(tmux + ["capture-pane", "-p"], capture_output=True, text=True).stdout
+            text = subprocess.run(tmux + ["capture-pane", "-p"], capture_output=True, text=True, check=False).stdout
             if "done in" in text:
-                return subprocess.run(tmux + ["capture-pane", "-p", "-e"], capture_output=True, text=True).stdout
+                return subprocess.run(tmux + ["capture-pane", "-p", "-e"], capture_output=True, text=True,
+                                      check=False).stdout
             time.sleep(0.5)
         raise SystemExit(f"the painter did not finish a picture in 2 minutes ({env}); its screen:\n{text}")
     finally:
-        subprocess.run(tmux + ["kill-server"], capture_output=True)
+        subprocess.run(tmux + ["kill-server"], capture_output=True, check=False)
 
 
 def main() -> None:
@@ -144,8 +145,8 @@ def main() -> None:
     args = parser.parse_args()
     scale, gap, label = 3, 8, 18
     panels = []
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
         mask = Image.fromarray(np.asarray(layout_only(args.seed, 32, 32).labels, dtype=np.uint8), "P")
         mask.putpalette(PALETTE.astype(np.uint8).ravel().tolist())
         mask.save(tmp / "layout.png")

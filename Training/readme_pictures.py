@@ -29,8 +29,8 @@ def main() -> None:
     args = parser.parse_args()
     size = 256
     sheet = Image.new("RGB", (size * (1 + len(PRESETS)), size * len(args.seeds)))
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
         masks = []
         for row, seed in enumerate(args.seeds):
             mask = Image.fromarray(np.asarray(layout_only(seed, size, size).labels, dtype=np.uint8), "P")

@@ -64,7 +64,7 @@ class UNet(nn.Module):
         """(logits [N, classes, H, W], the bottleneck [N, 8w, H/8, W/8]) in one pass."""
         skips = self.encode(image)
         x = skips[-1]
-        for block, skip in zip(self.up, reversed(skips[:-1])):
+        for block, skip in zip(self.up, reversed(skips[:-1]), strict=True):
             x = F.interpolate(x, scale_factor=2, mode="nearest")
             x = block(torch.cat((x, skip), 1))
         return self.head(x), skips[-1]

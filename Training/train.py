@@ -3,9 +3,9 @@
     python Training/train.py --out runs/landscape --size 256x256 --ngf 32 --batch-size 16 --time-budget 420
     torchrun --nproc-per-node 8 Training/train.py ...            (DistributedDataParallel, one GPU per process)
 
-Recipe (the training setup of the SPADE and CLADE papers): hinge GAN loss with a two-scale PatchGAN discriminator, feature matching
-(weight 10 / num_D), KL 0.05 for the encoder, an optional L1 reconstruction term (the data is paired: the
-encoder's code of the real image should reproduce it), Adam with the two time-scale rule (G/E 1e-4, D 4e-4,
+Recipe (the training setup of the SPADE and CLADE papers): hinge GAN loss with a two-scale PatchGAN discriminator,
+feature matching (weight 10 / num_D), KL 0.05 for the encoder, an optional L1 reconstruction term (the data is paired:
+the encoder's code of the real image should reproduce it), Adam with the two time-scale rule (G/E 1e-4, D 4e-4,
 betas (0, 0.9)). bf16 autocast on CUDA. Data: a sample cache built once with all cores (data.py), held on the
 training device, so a step does no host work beyond drawing indices.
 
@@ -168,9 +168,9 @@ class Distributed:
     single process."""
 
     def __init__(self):
-        self.rank = int(os.environ.get("RANK", 0))
-        self.world_size = int(os.environ.get("WORLD_SIZE", 1))
-        self.local_rank = int(os.environ.get("LOCAL_RANK", 0))
+        self.rank = int(os.environ.get("RANK", "0"))
+        self.world_size = int(os.environ.get("WORLD_SIZE", "1"))
+        self.local_rank = int(os.environ.get("LOCAL_RANK", "0"))
 
     @property
     def enabled(self) -> bool:

@@ -48,7 +48,24 @@ from .sample import RENDERER_VERSION, Sample, layout_only, render_many, render_s
 from .style import SEASONS, STYLE_PRESETS, TIMES, WEATHERS, Style, random_style
 
 __all__ = [
-    "CLASS_NAMES", "COUNTABLE", "NUM_CLASSES", "PALETTE", "colourize", "Layout", "paintify", "RENDERER_VERSION",
-    "Sample", "layout_only", "render_many", "render_sample", "render_with_style", "sample_style", "SEASONS",
-    "STYLE_PRESETS", "TIMES", "WEATHERS", "Style", "random_style",
+    "CLASS_NAMES",
+    "COUNTABLE",
+    "NUM_CLASSES",
+    "PALETTE",
+    "RENDERER_VERSION",
+    "SEASONS",
+    "STYLE_PRESETS",
+    "TIMES",
+    "WEATHERS",
+    "Layout",
+    "Sample",
+    "Style",
+    "colourize",
+    "layout_only",
+    "paintify",
+    "random_style",
+    "render_many",
+    "render_sample",
+    "render_with_style",
+    "sample_style",
 ]

@@ -131,7 +131,7 @@ def test_presets_cover_the_named_choices():
     assert {s.weather for s in styles} == set(WEATHERS)
     with pytest.raises(ValueError, match="unknown style preset"):
         render_with_style(0, "midnight")
-    with pytest.raises(ValueError, match="Style.season"):
+    with pytest.raises(ValueError, match=r"Style\.season"):
         Style(season="monsoon")
 
 

@@ -149,11 +149,11 @@ def test_load_rejects_other_dtypes_and_foreign_files(tmp_path):
     tensors["conv_img.bias"] = torch.zeros(3, dtype=torch.float64)
     path = tmp_path / "f64.safetensors"
     write_tensors(path, config, tensors)
-    with pytest.raises(ModelFileError, match="tensor conv_img.bias has dtype F64, expected one of"):
+    with pytest.raises(ModelFileError, match=r"tensor conv_img\.bias has dtype F64, expected one of"):
         load(path)
     bare = tmp_path / "bare.safetensors"
     save_file({"x": torch.zeros(1)}, str(bare))
-    with pytest.raises(ModelFileError, match="no 'clade_paint_config'.*not a clade-paint model"):
+    with pytest.raises(ModelFileError, match=r"no 'clade_paint_config'.*not a clade-paint model"):
         read_config(bare)
     junk = tmp_path / "junk.safetensors"
     junk.write_bytes(struct.pack("<Q", 5) + b"{oops")
@@ -172,7 +172,7 @@ def test_export_refuses_mismatches_and_leaves_no_file(tmp_path):
     with pytest.raises(ModelFileError, match="must carry the style encoder"):
         export(path, config, generator)
     other = ModelConfig.create(**{**VAE, "label_nc": 5})
-    with pytest.raises(ModelFileError, match="class_specified_affine.weight has shape"):
+    with pytest.raises(ModelFileError, match=r"class_specified_affine\.weight has shape"):
         export(path, other, generator, encoder)
     with pytest.raises(ModelFileError, match="unsupported dtype"):
         export(path, config, generator, encoder, dtype="F64")
