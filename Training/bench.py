@@ -37,6 +37,7 @@ from safetensors.numpy import save_file
 from clade import conditioning, modelfile
 from clade.config import ModelConfig
 from clade.networks import ConvEncoder, SPADEGenerator, make_semantic
+from clade.pictures import write_label_png
 from fixtures_models import random_layout, randomize_weights
 from landscape.layout import make_layout
 
@@ -271,14 +272,13 @@ def render_folder(binary: str, model: str, config: ModelConfig, count: int, thre
     folder: the wall time of the whole command (model load included) and the pictures per second it reports."""
     import re
 
-    from PIL import Image
     masks, pictures = os.path.join(folder, "masks"), os.path.join(folder, "pictures")
     os.makedirs(masks), os.makedirs(pictures)
     paths = []
     for index in range(count):
         labels = make_layout(1000 + index, width=config.width, height=config.height).labels % config.class_count
         paths.append(os.path.join(masks, f"mask-{index:03d}.png"))
-        Image.fromarray(labels.astype(np.uint8), mode="L").save(paths[-1])
+        write_label_png(labels, paths[-1])
     start = time.perf_counter()
     result = subprocess.run([binary, "render", "--model", model, "--threads", str(threads), "--style", "7",
                              "-o", pictures] + paths, check=True, capture_output=True, text=True)

@@ -16,11 +16,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import numpy as np
-from PIL import Image
-
 from clade import modelfile
 from clade.networks import ConvEncoder, SPADEGenerator
+from clade.pictures import write_label_png
 from landscape import PALETTE, layout_only
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,10 +63,8 @@ def main() -> None:
         masks = []
         for i in range(args.repeats + 1):
             labels = layout_only(2_000_000_000 + i, shipped.width, shipped.height).labels
-            image = Image.fromarray(np.asarray(labels, dtype=np.uint8), "P")
-            image.putpalette(PALETTE.astype(np.uint8).ravel().tolist())
             masks.append(tmp / f"mask{i}.png")
-            image.save(masks[-1])
+            write_label_png(labels, masks[-1], PALETTE)
         (tmp / "out").mkdir()
         timed = {}
         for name in rows:

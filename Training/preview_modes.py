@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from clade.pictures import write_png
+from clade.pictures import write_label_png, write_png
 from landscape import PALETTE, layout_only
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,9 +147,7 @@ def main() -> None:
     panels = []
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        mask = Image.fromarray(np.asarray(layout_only(args.seed, 32, 32).labels, dtype=np.uint8), "P")
-        mask.putpalette(PALETTE.astype(np.uint8).ravel().tolist())
-        mask.save(tmp / "layout.png")
+        write_label_png(layout_only(args.seed, 32, 32).labels, tmp / "layout.png", PALETTE)
         for name, env in MODES:
             pixels = picture_panel(cells(capture(Path(args.binary).resolve(), tmp / "layout.png", env, tmp)))
             panels.append((f"{name} ({pixels.shape[1]}x{pixels.shape[0]})", Image.fromarray(pixels)))

@@ -9,11 +9,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import numpy as np
 from PIL import Image
 
-from clade.pictures import write_png
-from landscape import PALETTE, layout_only
+from clade.pictures import write_label_png, write_png
+from landscape import PALETTE, colourize, layout_only
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,11 +32,10 @@ def main() -> None:
         tmp = Path(folder)
         masks = []
         for row, seed in enumerate(args.seeds):
-            mask = Image.fromarray(np.asarray(layout_only(seed, size, size).labels, dtype=np.uint8), "P")
-            mask.putpalette(PALETTE.astype(np.uint8).ravel().tolist())
+            labels = layout_only(seed, size, size).labels
             masks.append(tmp / f"layout{row}.png")
-            mask.save(masks[-1])
-            sheet.paste(mask.convert("RGB"), (0, row * size))
+            write_label_png(labels, masks[-1], PALETTE)
+            sheet.paste(Image.fromarray(colourize(labels)), (0, row * size))
         for column, preset in enumerate(PRESETS, start=1):
             out = tmp / preset
             out.mkdir()

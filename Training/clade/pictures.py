@@ -34,3 +34,15 @@ def write_png(picture: np.ndarray | Image.Image, path, optimize: bool = False) -
         if os.path.exists(temporary):
             os.remove(temporary)
         raise
+
+
+def write_label_png(labels: np.ndarray, path, palette: np.ndarray | None = None) -> None:
+    """Writes a map of class ids [H, W] as an 8-bit mask PNG (what `clade-paint render` reads): indexed with the
+    palette's colours (uint8 [classes, 3]) where one is given, else grey."""
+    labels = np.asarray(labels)
+    if labels.size and (labels.min() < 0 or labels.max() > 255):
+        raise ValueError(f"{path}: class ids must lie in 0..255 for an 8-bit mask, got {labels.min()}..{labels.max()}")
+    image = Image.fromarray(labels.astype(np.uint8), "L" if palette is None else "P")
+    if palette is not None:
+        image.putpalette(np.asarray(palette, dtype=np.uint8).ravel().tolist())
+    write_png(image, path)

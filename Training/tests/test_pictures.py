@@ -1,11 +1,11 @@
-"""clade/pictures.py: the --size option's value and PNG files written whole."""
+"""clade/pictures.py: the --size option's value, and PNG files (pictures and masks) written whole."""
 import argparse
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from clade.pictures import parse_size, write_png
+from clade.pictures import parse_size, write_label_png, write_png
 
 
 @pytest.mark.parametrize(("text", "size"), [("512x256", (512, 256)), ("64X32", (64, 32)), ("256", (256, 256))])
@@ -38,3 +38,20 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
         write_png(Image.new("CMYK", (2, 2)), path)  # PNG has no CMYK
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["picture.png"]
+
+
+def test_label_masks_keep_their_class_ids_grey_or_indexed(tmp_path):
+    labels = np.arange(12, dtype=np.int64).reshape(3, 4) % 5
+    palette = np.array([[10 * i, 20 * i, 30 * i] for i in range(5)], np.uint8)
+    write_label_png(labels, tmp_path / "grey.png")
+    write_label_png(labels, tmp_path / "indexed.png", palette)
+    with Image.open(tmp_path / "grey.png") as grey, Image.open(tmp_path / "indexed.png") as indexed:
+        assert grey.mode == "L" and indexed.mode == "P"
+        assert np.array_equal(np.asarray(grey), labels) and np.array_equal(np.asarray(indexed), labels)
+        assert np.array_equal(np.asarray(indexed.getpalette()[:15], np.uint8).reshape(5, 3), palette)
+
+
+def test_a_label_mask_refuses_ids_an_8_bit_mask_cannot_hold(tmp_path):
+    with pytest.raises(ValueError, match=r"big\.png: class ids must lie in 0\.\.255"):
+        write_label_png(np.array([[0, 256]]), tmp_path / "big.png")
+    assert not (tmp_path / "big.png").exists()
