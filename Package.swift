@@ -21,11 +21,9 @@ let package = Package(
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png")]),
         // glibc's malloc tuning, which the Glibc module leaves out.
         .target(name: "CMalloc"),
-        // The hand-written AVX-512 kernel for short matrix products (chosen at run time; ShortProduct.swift).
-        .target(name: "CShortProduct"),
 
         // Pure computation: tensors, layers, generator, encoder, conditioning maps, weights, cost.
-        .target(name: "CLADE", dependencies: ["CBLAS", "CMalloc", "CShortProduct"]),
+        .target(name: "CLADE", dependencies: ["CBLAS", "CMalloc"]),
         // Files people hand the tool: PNG images, label and instance maps, GIMP palettes.
         .target(name: "ImageFiles", dependencies: ["CLADE", "CPNG"]),
         // The painter's state and rules without a terminal: canvas, tools, history, documents, render queue.

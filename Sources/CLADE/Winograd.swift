@@ -1,3 +1,5 @@
+import CBLAS
+
 /// A 3x3 convolution (stride 1, padding 1) by Winograd's minimal filtering F(m x m, 3x3): each m x m block of output
 /// pixels comes from an (m + 2) x (m + 2) input tile. F(2x2, 3x3) takes 16 multiplies per input channel for 4 outputs
 /// (2.25x fewer than direct convolution's 36), F(4x4, 3x3) 36 for 16 (4x fewer).
@@ -151,8 +153,8 @@ struct Winograd: Sendable {
             }
         }
         for xi in 0 ..< points {
-            ShortProduct.multiply(m: o, n: tiles, k: c, a: u + xi * o * c, lda: c, b: v + xi * c * tiles, ldb: tiles,
-                                  c: products + xi * o * tiles, ldc: tiles)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(o), Int32(tiles), Int32(c), 1,
+                        u + xi * o * c, Int32(c), v + xi * c * tiles, Int32(tiles), 0, products + xi * o * tiles, Int32(tiles))
         }
         // Y = A^T M A, added onto the output.
         for channel in 0 ..< o {
