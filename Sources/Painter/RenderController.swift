@@ -7,7 +7,8 @@ import Synchronization
 ///
 /// `submit` returns at once. The worker (a serial DispatchQueue, not a Swift concurrency Task: BLAS work would
 /// block the cooperative pool) takes only the newest waiting request; a full-size render in progress is abandoned
-/// between generator stages as soon as a newer request is submitted (an atomic generation number). With `drafts`
+/// at the generator's next checkpoint (before each block and twice inside it) as soon as a newer request is
+/// submitted (an atomic generation number). With `drafts`
 /// on, each request is drawn twice: first a draft at half size (`PaintModel.renderDraft`), published as the preview,
 /// then, unless a newer request came meanwhile, the full-size picture, published in its place. A draft in progress
 /// is finished and shown even when a newer request came meanwhile (only `cancel` stops it): it costs a quarter of a

@@ -49,7 +49,7 @@ public struct RenderCounts: Sendable, Equatable {
     public var rendered = 0
     /// Drafts finished (each followed by its final picture or abandoned for a newer request).
     public var drafts = 0
-    /// Requests whose render stopped between generator stages (the full-size pass when a newer request came, a
+    /// Requests whose render stopped at a generator checkpoint (the full-size pass when a newer request came, a
     /// draft only on `cancel`), or after the draft because a newer request came.
     public var abandoned = 0
     /// Requests replaced by a newer one (or cancelled) before the worker took them.
