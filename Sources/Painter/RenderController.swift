@@ -8,12 +8,12 @@ import Synchronization
 /// `submit` returns at once. The worker (a serial DispatchQueue, not a Swift concurrency Task: BLAS work would
 /// block the cooperative pool) takes only the newest waiting request; a full-size render in progress is abandoned
 /// at the generator's next checkpoint (before each block and twice inside it) as soon as a newer request is
-/// submitted (an atomic generation number). With `drafts`
-/// on, each request is drawn twice: first a draft at half size (`PaintModel.renderDraft`), published as the preview,
-/// then, unless a newer request came meanwhile, the full-size picture, published in its place. A draft in progress
-/// is finished and shown even when a newer request came meanwhile (only `cancel` stops it): it costs a quarter of a
-/// full render, and abandoning it left a key-repeat stroke (a request every 33 ms) without any picture until the
-/// stroke ended, since no draft of a stroke's request could finish before the next one. The UI polls `latest()`
+/// submitted (an atomic generation number). With `drafts` on, each request is drawn twice: first a draft at half
+/// size (`PaintModel.renderDraft`), published as the preview, then, unless a newer request came meanwhile, the
+/// full-size picture, published in its place. A draft in progress is finished and shown even when a newer request
+/// came meanwhile (only `cancel` stops it): it costs a quarter of a full render, and abandoning it left a key-repeat
+/// stroke (a request every 33 ms) without any picture until the stroke ended, since no draft of a stroke's request
+/// could finish before the next one. The UI polls `latest()`
 /// and `latestResult()`, cheap reads of a Mutex-guarded slot. Each finished picture (draft or final) is written to
 /// the preview PNG atomically, always at the request's full size; a failed preview write is reported by
 /// `previewProblem()`, not as a failed render.
@@ -136,7 +136,7 @@ public final class RenderController: Sendable {
             slot.withLock { slot in
                 if isDraft { slot.counts.drafts += 1 } else { slot.counts.rendered += 1 }
                 slot.previewProblem = previewProblem
-                guard isDraft ? cancellations.load(ordering: .sequentiallyConsistent) == cancelsAtStart : isCurrent(number) else { return }
+                guard isDraft ? !isDraftCancelled() : isCurrent(number) else { return }
                 slot.result = result
                 if isCurrent(number) { slot.status = isDraft ? .refining(draft: result, progress: 0) : .done(result) }
             }
