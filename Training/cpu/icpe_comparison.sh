@@ -89,5 +89,5 @@ while running; do
 done
 wait || true
 while evaluate_ready; do :; done
-"$PY" Training/cpu/icpe_curves.py "$WORK/eval" --out "$WORK/curves.md"
+"$PY" Training/cpu/icpe_curves.py "$WORK/eval" --runs "$WORK" --loss-window "$(( EVERY / 2 ))" --out "$WORK/curves.md"
 stamp "done: $WORK/curves.md"

@@ -23,6 +23,7 @@ TRACKS = ("procedural", "painted-grid", "compositions")
 METRICS = (("miou", "mIoU", 3), ("segmenter_feature_frechet_distance", "FD", 2))
 SETTLE_WINDOW = 3
 SEEDS = ("icpe", "icpe-seed1")
+LOSSES = ("g_l1", "g_feat", "d_hinge")
 COLOURS = ((31, 119, 180), (214, 39, 40), (44, 160, 44), (148, 103, 189), (255, 127, 14), (90, 90, 90))
 
 
@@ -51,6 +52,42 @@ def read_curves(folder: Path) -> tuple[list[int], dict]:
                 for key, value in values.items():
                     curves[run][track].setdefault(key, []).append(value)
     return steps, curves
+
+
+def read_losses(runs: Path, names: list[str], window: int) -> dict:
+    """losses[run][loss] -> {window end step: mean of the logged values in (end - window, end]}, from each run's
+    train.jsonl (logged every few steps, so settling shows between snapshots too)."""
+    losses = {}
+    for name in names:
+        path = runs / name / "train.jsonl"
+        if not path.is_file():
+            continue
+        records = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        windows = {}
+        for record in records:
+            if "step" in record and "event" not in record:
+                end = -(-record["step"] // window) * window
+                for key in LOSSES:
+                    windows.setdefault(key, {}).setdefault(end, []).append(record[key])
+        losses[name] = {key: {end: float(np.mean(v)) for end, v in sorted(by_end.items())}
+                        for key, by_end in windows.items()}
+    return losses
+
+
+def losses_markdown(losses: dict, window: int) -> str:
+    ends = sorted({end for run in losses.values() for by_end in run.values() for end in by_end})
+    lines = ["## Training losses", "",
+             f"Mean of the logged values over each {window}-step window ending at the step shown (train.jsonl): "
+             "g_l1 is the L1 distance of the picture drawn with the encoder's code of the real render to that "
+             "render (lower: closer), g_feat the discriminator feature matching, d_hinge the discriminator's loss.",
+             ""]
+    header = ["run", "loss"] + [str(end) for end in ends]
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for run, by_loss in losses.items():
+        for key in LOSSES:
+            if key in by_loss:
+                lines.append(f"| {run} | {key} | " + " | ".join(fmt(by_loss[key].get(end), 3) for end in ends) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def tail_mean(values: list) -> float | None:
@@ -164,10 +201,15 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("eval", help="folder with step_N/report.json")
     p.add_argument("--out", required=True, help="markdown file; the JSON and PNG go beside it")
+    p.add_argument("--runs", default="", help="folder with RUN/train.jsonl per run: adds the training losses")
+    p.add_argument("--loss-window", type=int, default=200, help="steps per training-loss window")
     args = p.parse_args(argv)
     steps, curves = read_curves(Path(args.eval))
     out = Path(args.out)
-    for path, text in ((out, markdown(steps, curves)),
+    text = markdown(steps, curves)
+    if args.runs:
+        text += "\n" + losses_markdown(read_losses(Path(args.runs), list(curves), args.loss_window), args.loss_window)
+    for path, text in ((out, text),
                        (out.with_suffix(".json"), json.dumps({"steps": steps, "curves": curves}, indent=1) + "\n")):
         temporary = path.with_name(path.name + ".tmp")
         temporary.write_text(text)

@@ -54,3 +54,14 @@ def test_the_command_writes_markdown_json_and_plot(tmp_path):
     assert Image.open(out.with_suffix(".png")).size[0] > 0
     with pytest.raises(SystemExit, match="no step_N/report.json"):
         icpe_curves.main([str(tmp_path / "step_400"), "--out", str(out)])
+
+
+def test_training_losses_are_averaged_per_window_of_steps(tmp_path):
+    (tmp_path / "icpe").mkdir()
+    records = [{"event": "start"}] + [{"step": step, "g_l1": step / 100, "g_feat": 1.0, "d_hinge": 2.0}
+                                      for step in (50, 100, 150, 200, 250)] + [{"event": "snapshot", "step": 200}]
+    (tmp_path / "icpe" / "train.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    losses = icpe_curves.read_losses(tmp_path, ["icpe", "clade"], window=100)
+    assert list(losses) == ["icpe"]
+    assert losses["icpe"]["g_l1"] == pytest.approx({100: 0.75, 200: 1.75, 300: 2.5})
+    assert "| icpe | g_l1 | 0.750 | 1.750 | 2.500 |" in icpe_curves.losses_markdown(losses, 100)
