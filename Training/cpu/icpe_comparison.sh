@@ -44,7 +44,9 @@ snapshot_of() {
     if [[ $name == icpe-per-channel ]]; then echo "$file.generator.pt"; else echo "$file.safetensors"; fi
 }
 
-"$PY" Training/train.py "${common[@]}" --out "$WORK/prepare" --prepare-only > "$WORK/prepare.log" 2>&1
+if [[ -n $RUNS ]]; then
+    "$PY" Training/train.py "${common[@]}" --out "$WORK/prepare" --prepare-only > "$WORK/prepare.log" 2>&1
+fi
 pids=()
 for name in $RUNS; do
     stamp "training $name"
