@@ -13,10 +13,9 @@ Recipe options: `--ema-decay` exports an exponential moving average of the gener
 statistics recomputed for it; `--discriminator segmentation` replaces the PatchGAN and feature matching by the
 OASIS segmentation discriminator with class-balanced cross entropy and LabelMix; `--icpe-drop` feeds a zero
 distance map (the app's "ICPE off") for a share of batches; `--icpe-per-channel` gives ICPE one weight per
-channel (not exportable: the model format holds the published single channel; its snapshots hold the
-generator alone, which evaluate.py reads); `--painted` and `--paint-grid`
-set the share of painted-first layouts and the grid of painted procedural ones (data.py); `--init-from` starts
-from the weights of a model file.
+channel (not exportable: the model format holds the published single channel; its snapshots hold the generator
+alone, clade/snapshot.py, which evaluate.py reads); `--painted` and `--paint-grid` set the share of painted-first
+layouts and the grid of painted procedural ones (data.py); `--init-from` starts from the weights of a model file.
 
 Outputs under --out (rank 0 only): `train.jsonl` (one JSON object per log line), `checkpoint.pt`,
 `samples/step_NNNNNNN.png`, and the model file (`--export`, default `model.safetensors`).
