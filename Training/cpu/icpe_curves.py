@@ -77,9 +77,10 @@ def read_losses(runs: Path, names: list[str], window: int) -> dict:
 def losses_markdown(losses: dict, window: int) -> str:
     ends = sorted({end for run in losses.values() for by_end in run.values() for end in by_end})
     lines = ["## Training losses", "",
-             f"Mean of the logged values over each {window}-step window ending at the step shown (train.jsonl): "
-             "g_l1 is the L1 distance of the picture drawn with the encoder's code of the real render to that "
-             "render (lower: closer), g_feat the discriminator feature matching, d_hinge the discriminator's loss.",
+             (f"Mean of the logged values over each {window}-step window ending at the step shown (train.jsonl): "
+              "g_l1 is the L1 distance of the picture drawn with the encoder's code of the real render to that "
+              "render (lower: closer), g_feat the discriminator feature matching, d_hinge the discriminator's "
+              "loss."),
              ""]
     header = ["run", "loss"] + [str(end) for end in ends]
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -111,9 +112,9 @@ def signed(value, digits: int) -> str:
 def markdown(steps: list[int], curves: dict) -> str:
     runs = list(curves)
     lines = ["# ICPE comparison: score curves", "",
-             f"Snapshots at steps {', '.join(map(str, steps))}; every cell is one evaluate.py score of that run's "
-             f"snapshot. 'Last {SETTLE_WINDOW}': the mean of the last {SETTLE_WINDOW} snapshots; 'spread': their "
-             f"largest minus smallest; 'seeds': |{SEEDS[0]} - {SEEDS[1]}| (the seed noise).", ""]
+             (f"Snapshots at steps {', '.join(map(str, steps))}; every cell is one evaluate.py score of that run's "
+              f"snapshot. 'Last {SETTLE_WINDOW}': the mean of the last {SETTLE_WINDOW} snapshots; 'spread': their "
+              f"largest minus smallest; 'seeds': |{SEEDS[0]} - {SEEDS[1]}| (the seed noise)."), ""]
     for track in TRACKS:
         lines += [f"## {track}", ""]
         header = ["step"] + [f"{run} {label}" for run in runs for _, label, _ in METRICS]
@@ -125,19 +126,20 @@ def markdown(steps: list[int], curves: dict) -> str:
             cells = [fmt(function(curves[run][track][key]), digits) for run in runs for key, _, digits in METRICS]
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
         if all(seed in curves for seed in SEEDS):
-            gaps = {key: [None if a is None or b is None else abs(a - b) for a, b in
-                          zip(curves[SEEDS[0]][track][key], curves[SEEDS[1]][track][key])] for key, _, _ in METRICS}
-            lines += ["", f"Seed noise ({track}), |{SEEDS[0]} - {SEEDS[1]}| per step: " + "; ".join(
-                f"{label} " + ", ".join(fmt(v, digits) for v in gaps[key]) for key, label, digits in METRICS) +
-                f"; of the last-{SETTLE_WINDOW} means: " + ", ".join(
-                f"{label} {fmt(abs(tail_mean(curves[SEEDS[0]][track][key]) - tail_mean(curves[SEEDS[1]][track][key])), digits)}"
-                for key, label, digits in METRICS
-                if tail_mean(curves[SEEDS[0]][track][key]) is not None
-                and tail_mean(curves[SEEDS[1]][track][key]) is not None) + "."]
+            first, second = curves[SEEDS[0]][track], curves[SEEDS[1]][track]
+            gaps = {key: [None if a is None or b is None else abs(a - b) for a, b in zip(first[key], second[key])]
+                    for key, _, _ in METRICS}
+            means = {key: (tail_mean(first[key]), tail_mean(second[key])) for key, _, _ in METRICS}
+            per_step = "; ".join(f"{label} " + ", ".join(fmt(v, digits) for v in gaps[key])
+                                 for key, label, digits in METRICS)
+            of_means = ", ".join(f"{label} {fmt(abs(means[key][0] - means[key][1]), digits)}"
+                                 for key, label, digits in METRICS if None not in means[key])
+            lines += ["", (f"Seed noise ({track}), |{SEEDS[0]} - {SEEDS[1]}| per step: {per_step}; "
+                           f"of the last-{SETTLE_WINDOW} means: {of_means}.")]
         lines.append("")
     lines += ["## ICPE switched off (a zero distance map, the app's ICPE key)", "",
-              "Change in each score when the ICPE-trained model draws without the distance map, and the mean "
-              "absolute pixel change (0..255), at every snapshot.", ""]
+              ("Change in each score when the ICPE-trained model draws without the distance map, and the mean "
+               "absolute pixel change (0..255), at every snapshot."), ""]
     header = ["run", "track"] + [str(step) for step in steps] + [f"last {SETTLE_WINDOW}"]
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for run in runs:
@@ -148,7 +150,8 @@ def markdown(steps: list[int], curves: dict) -> str:
             cells = [f"{fmt(p, 2)} px, mIoU {signed(m, 3)}, FD {signed(f, 2)}" for p, m, f in
                      zip(values["off_pixel_change"], values["off_miou"],
                          values["off_segmenter_feature_frechet_distance"])]
-            last = (f"{fmt(tail_mean(values['off_pixel_change']), 2)} px, mIoU {signed(tail_mean(values['off_miou']), 3)}, "
+            last = (f"{fmt(tail_mean(values['off_pixel_change']), 2)} px, "
+                    f"mIoU {signed(tail_mean(values['off_miou']), 3)}, "
                     f"FD {signed(tail_mean(values['off_segmenter_feature_frechet_distance']), 2)}")
             lines.append(f"| {run} | {track} | " + " | ".join(cells) + f" | {last} |")
     return "\n".join(lines) + "\n"
@@ -176,13 +179,10 @@ def plot(steps: list[int], curves: dict, path: Path) -> None:
             draw.text((left - 40, top + panel_h - 10), fmt(low, digits), fill=(0, 0, 0))
             draw.text((left, top + panel_h + 4), str(x_span[0]), fill=(0, 0, 0))
             draw.text((left + panel_w - 30, top + panel_h + 4), str(x_span[1]), fill=(0, 0, 0))
-
-            def point(step, value):
-                x = left + (step - x_span[0]) / ((x_span[1] - x_span[0]) or 1) * panel_w
-                return x, top + panel_h - (value - low) / (high - low) * panel_h
-
             for index, run in enumerate(runs):
-                points = [point(s, v) for s, v in zip(steps, curves[run][track][key]) if v is not None]
+                points = [(left + (s - x_span[0]) / ((x_span[1] - x_span[0]) or 1) * panel_w,
+                           top + panel_h - (v - low) / (high - low) * panel_h)
+                          for s, v in zip(steps, curves[run][track][key]) if v is not None]
                 colour = COLOURS[index % len(COLOURS)]
                 if len(points) > 1:
                     draw.line(points, fill=colour, width=2)
@@ -206,10 +206,11 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     steps, curves = read_curves(Path(args.eval))
     out = Path(args.out)
-    text = markdown(steps, curves)
+    report = markdown(steps, curves)
     if args.runs:
-        text += "\n" + losses_markdown(read_losses(Path(args.runs), list(curves), args.loss_window), args.loss_window)
-    for path, text in ((out, text),
+        report += "\n" + losses_markdown(read_losses(Path(args.runs), list(curves), args.loss_window),
+                                         args.loss_window)
+    for path, text in ((out, report),
                        (out.with_suffix(".json"), json.dumps({"steps": steps, "curves": curves}, indent=1) + "\n")):
         temporary = path.with_name(path.name + ".tmp")
         temporary.write_text(text)

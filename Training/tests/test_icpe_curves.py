@@ -2,9 +2,8 @@
 import json
 
 import pytest
-from PIL import Image
-
 from cpu import icpe_curves
+from PIL import Image
 
 
 def model(name, miou, fd, off=None):
