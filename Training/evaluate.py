@@ -3,6 +3,9 @@
     python Training/evaluate.py --model runs/icpe/model.safetensors [--model NAME=PATH ...] \\
         --segmenter runs/segmenter.pt --out runs/eval [--count 300]
 
+A model is a model file, or a generator snapshot (`*.generator.pt`, train.py --icpe-per-channel
+--snapshot-steps: the generator alone, random styles N(0, I)).
+
 Three tracks of held-out layouts (seeds from data.HELDOUT_SEED_BASE, disjoint from every training set):
 - procedural: the data set's own layouts at picture size (the layout the real render was made from);
 - painted-grid: the same layouts brought onto the painter's canvas (one cell per 8x8 pixels, 32x32 for
@@ -59,7 +62,7 @@ from torch.utils.flop_counter import FlopCounterMode
 import data
 import landscape
 import segmenter as segmenter_module
-from clade import modelfile
+from clade import modelfile, snapshot
 from clade.conditioning import distance_map, edge_map
 from clade.config import ModelConfig
 from clade.networks import ConvEncoder, SPADEGenerator, make_semantic
@@ -493,12 +496,24 @@ def style_diversity(generator: SPADEGenerator, config: ModelConfig, track: Track
     return {"diversity_l1": round(float(np.mean(l1)), 4), "diversity_features": round(float(np.mean(feats)), 4)}, rows
 
 
+def load_model(path: str) -> tuple[ModelConfig, SPADEGenerator, np.ndarray | None]:
+    """(config, generator, style bank or None) of a model file or of a generator snapshot (clade/snapshot.py:
+    per-channel ICPE, which no model file holds)."""
+    if snapshot.is_snapshot(path):
+        return *snapshot.load(path), None
+    config, generator, _ = modelfile.load(path)
+    bank = modelfile.read_style_bank(path)
+    return config, generator, None if bank is None else bank.numpy()
+
+
+def read_model_config(path: str) -> ModelConfig:
+    return snapshot.read_config(path) if snapshot.is_snapshot(path) else modelfile.read_config(path)
+
+
 def evaluate_model(name: str, path: str, judge: Judge, real: Scores, real_by_style: dict, args,
                    device: torch.device) -> tuple[dict, dict]:
     """Scores of one model file on every track, its styles, and its pictures for the figures."""
-    config, generator, _ = modelfile.load(path)
-    bank = modelfile.read_style_bank(path)
-    bank = None if bank is None else bank.numpy()
+    config, generator, bank = load_model(path)
     generator = generator.to(device)
     ignored = config.label_nc if config.contain_dontcare_label else None
     cache = heldout_cache(args, config.width, config.height, config.class_count, device)
@@ -770,7 +785,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     judge = Judge(args.segmenter, device)
     class_names = judge.record["class_names"]
-    configs = [modelfile.read_config(path) for _, path in models]
+    configs = [read_model_config(path) for _, path in models]
     for (_, path), config in zip(models, configs, strict=True):
         if config.class_names != class_names:
             raise SystemExit(f"{path}: its classes {config.class_names} are not the segmenter's {class_names}")

@@ -13,9 +13,9 @@ Recipe options: `--ema-decay` exports an exponential moving average of the gener
 statistics recomputed for it; `--discriminator segmentation` replaces the PatchGAN and feature matching by the
 OASIS segmentation discriminator with class-balanced cross entropy and LabelMix; `--icpe-drop` feeds a zero
 distance map (the app's "ICPE off") for a share of batches; `--icpe-per-channel` gives ICPE one weight per
-channel (not exportable: the model format holds the published single channel); `--painted` and `--paint-grid`
-set the share of painted-first layouts and the grid of painted procedural ones (data.py); `--init-from` starts
-from the weights of a model file.
+channel (not exportable: the model format holds the published single channel; its snapshots hold the generator
+alone, clade/snapshot.py, which evaluate.py reads); `--painted` and `--paint-grid` set the share of painted-first
+layouts and the grid of painted procedural ones (data.py); `--init-from` starts from the weights of a model file.
 
 Outputs under --out (rank 0 only): `train.jsonl` (one JSON object per log line), `checkpoint.pt`,
 `samples/step_NNNNNNN.png`, and the model file (`--export`, default `model.safetensors`).
@@ -40,7 +40,7 @@ from torch.nn.parallel import DistributedDataParallel
 
 import data
 import losses
-from clade import modelfile
+from clade import modelfile, snapshot
 from clade.config import ModelConfig, block_names_for
 from clade.discriminator import MultiscaleDiscriminator
 from clade.networks import ConvEncoder, SPADEGenerator, reparameterize
@@ -143,7 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--export", default="model.safetensors", help="model file name under --out ('' for none)")
     r.add_argument("--snapshot-steps", default="",
                    help="comma-separated steps at which to also export OUT/snapshot_STEP.safetensors, so runs of "
-                        "different speed can be compared at equal steps")
+                        "different speed can be compared at equal steps (--icpe-per-channel: "
+                        "OUT/snapshot_STEP.generator.pt, the generator alone)")
     r.add_argument("--f16", action="store_true", help="export F16 tensors")
     r.add_argument("--style-presets", action="store_true",
                    help="store encoder codes of landscape STYLE_PRESETS renders in the model")
@@ -693,9 +694,10 @@ def main(argv: list[str] | None = None) -> dict:
         raise SystemExit("give --time-budget SECONDS and/or --max-steps N")
     if args.style_presets and not (args.vae and args.data == "landscape"):
         raise SystemExit("--style-presets needs the style encoder (--vae) and landscape data")
-    if args.icpe_per_channel and (args.export or args.snapshot_steps or args.init_from):
+    if args.icpe_per_channel and (args.export or args.init_from):
         raise SystemExit("--icpe-per-channel models cannot be exported to or loaded from a model file (the format "
-                         "holds one ICPE channel): give --export '' and no --snapshot-steps or --init-from")
+                         "holds one ICPE channel): give --export '' and no --init-from (--snapshot-steps writes "
+                         "generator snapshots that evaluate.py reads)")
     if not 0.0 <= args.icpe_drop <= 1.0:
         raise SystemExit(f"--icpe-drop must lie in [0, 1], got {args.icpe_drop}")
     run = Distributed()
@@ -787,8 +789,12 @@ def train(args, run: Distributed, config: ModelConfig, spec: data.CacheSpec, fol
             config.training_data = training_data_text(args, spec, trainer.images_seen, step)
             if trainer.ema:
                 trainer.recompute_average_statistics(stream)
-            modelfile.export(out / f"snapshot_{step:07d}.safetensors", config, trainer.drawing_generator,
-                             trainer.encoder, torch.float16 if args.f16 else torch.float32)
+            if args.icpe_per_channel:
+                snapshot.save(out / f"snapshot_{step:07d}{snapshot.SUFFIX}", config, trainer.drawing_generator,
+                              icpe_per_channel=True)
+            else:
+                modelfile.export(out / f"snapshot_{step:07d}.safetensors", config, trainer.drawing_generator,
+                                 trainer.encoder, torch.float16 if args.f16 else torch.float32)
             log.write({"event": "snapshot", "step": step, "images_seen": trainer.images_seen})
     if window.steps:
         log.write(window.record(trainer))
