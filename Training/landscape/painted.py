@@ -64,13 +64,14 @@ class PaintedLayout:
     seed: int
 
 
-def painter_grid(width, height):
-    """The painter's default grid for a ``width x height`` picture: one cell per 8x8 pixels."""
-    return max(1, width // PAINTER_CELL), max(1, height // PAINTER_CELL)
+def painter_grid(width, height, cell=PAINTER_CELL):
+    """The painter's grid for a ``width x height`` picture: one cell per ``cell x cell`` pixels (default 8x8, the
+    grid the bundled model was trained with)."""
+    return max(1, width // cell), max(1, height // cell)
 
 
 def upsampled(labels, instances, width, height):
-    """A painted grid at picture size, as the painter conditions the generator (int32 ``[height, width]``)."""
+    """A painted grid at picture size by the class vote, as the training data was made (int32 ``[height, width]``)."""
     return upsample_labels(labels, instances, height, width)
 
 
