@@ -3,9 +3,9 @@
     .venv/bin/python Training/make_upsampling_figure.py --model Models/landscape.safetensors \\
         --out docs/upsampling.png [--grid 32x32] [--methods vote,gaussian,smooth] [--style 3]
 
-The painting is what a person paints on the default canvas: a mountain as a stepped triangle with a snow cap
-(its top rows, the first of them one cell high), a lake as a round blob, a forest of one-cell tree columns beside
-a block of trees, a rock and a cloud. Rows: the label map, then the picture (style seed ``--style``, from the
+The painting (``landscape.painted.demo_painting``) is what a person paints on the default canvas: a mountain as a
+stepped triangle with a snow cap, a lake as a round blob, one-cell tree columns beside a block of trees, a rock and a
+cloud. Rows: the label map, then the picture (style seed ``--style``, from the
 model's style bank), per method; the scene's mask is written beside as ``<out stem>-mask.png``.
 """
 
@@ -25,39 +25,8 @@ from clade.conditioning import distance_map, edge_map  # noqa: E402
 from clade.networks import make_semantic  # noqa: E402
 from clade.style import sample_style  # noqa: E402
 from evaluate import save_png, to_pixels  # noqa: E402
-from landscape.classes import CLOUD, GRASS, MOUNTAIN, ROCK, SKY, SNOW, TREE, WATER  # noqa: E402
+from landscape.painted import demo_painting  # noqa: E402
 from upsampling import CANDIDATES, upsample  # noqa: E402
-
-
-def demo_painting(grid_width, grid_height):
-    """The demo scene on a ``grid_width x grid_height`` canvas: int32 ``(labels, instances)``."""
-    h, w = grid_height, grid_width
-    rows, cols = np.arange(h)[:, None], np.arange(w)[None, :]
-    labels = np.full((h, w), SKY, np.int32)
-    instances = np.zeros((h, w), np.int32)
-    horizon = round(0.56 * h)
-    labels[horizon:] = GRASS
-    # A mountain drawn as a stepped triangle standing on the horizon: one cell wider per row on each side.
-    peak_row, peak_col = round(0.16 * h), round(0.60 * w)
-    mountain = (rows >= peak_row) & (rows < horizon) & (np.abs(cols - peak_col) <= (rows - peak_row))
-    labels[mountain] = MOUNTAIN
-    cap_rows = max(2, round(0.09 * h))
-    labels[mountain & (rows < peak_row + cap_rows)] = SNOW
-    # A cloud bar, a lake blob, a rock.
-    labels[(rows == round(0.08 * h)) & (cols >= round(0.12 * w)) & (cols < round(0.30 * w))] = CLOUD
-    labels[(rows == round(0.08 * h) + 1) & (cols >= round(0.16 * w)) & (cols < round(0.34 * w))] = CLOUD
-    lake = ((rows - 0.76 * h) / (0.10 * h)) ** 2 + ((cols - 0.30 * w) / (0.20 * w)) ** 2 <= 1.0
-    labels[lake] = WATER
-    labels[(rows >= round(0.64 * h)) & (rows < round(0.64 * h) + 2) & (cols >= round(0.62 * w))
-           & (cols < round(0.62 * w) + 2)] = ROCK
-    # Forest: one-cell tree columns every other cell, then a block of trees; each tree its own object.
-    top, bottom = horizon - round(0.06 * h), horizon + round(0.06 * h)
-    for number, col in enumerate(range(round(0.74 * w), round(0.86 * w), 2), start=1):
-        labels[top:bottom, col] = TREE
-        instances[top:bottom, col] = number
-    labels[top + 1:bottom, round(0.88 * w):round(0.97 * w)] = TREE
-    instances[top + 1:bottom, round(0.88 * w):round(0.97 * w)] = 100
-    return labels, instances
 
 
 def parse_grid(text):

@@ -30,6 +30,9 @@ public final class PainterState {
     public private(set) var brushSize = 1
     public var brushShape: BrushShape = .round
     public private(set) var icpe: Bool
+    /// How the grid reaches the picture: the painter's method for new paintings, the recorded one (or the class vote
+    /// where none is recorded) for saved and autosaved ones, so that they keep their pictures.
+    public private(set) var upsampling = LabelUpsampling.Method.painter
     public private(set) var styleHistory: StyleHistory
     public private(set) var undoHistory: UndoHistory
     /// Whether anything changed since the last save (or since the start).
@@ -106,7 +109,7 @@ public final class PainterState {
     /// The request for the picture of the current state.
     public var renderRequest: RenderRequest {
         RenderRequest(labels: canvas.labels, instances: canvas.instances, style: style,
-                      icpe: icpe && model.config.useICPE, width: pictureWidth, height: pictureHeight)
+                      icpe: icpe && model.config.useICPE, width: pictureWidth, height: pictureHeight, upsampling: upsampling)
     }
 
     /// Sends the current state to the renderer (done after every change; call it once at start).
@@ -463,7 +466,7 @@ public final class PainterState {
 
     public var autosaveRecord: AutosaveRecord {
         AutosaveRecord(savedAt: Date(), model: model.path, width: pictureWidth, height: pictureHeight, canvas: canvas,
-                       currentClass: currentClass, style: style, icpe: icpe)
+                       currentClass: currentClass, style: style, icpe: icpe, upsampling: upsampling)
     }
 
     /// Carries on with an autosaved painting: its canvas (as one undo step), class, style and ICPE.
@@ -496,6 +499,7 @@ public final class PainterState {
         currentClass = record.currentClass
         currentInstance = 0
         icpe = record.icpe && model.config.useICPE
+        upsampling = record.upsampling ?? .unrecorded
         if record.style != style { styleHistory.push(record.style) }
         statusMessage = "restored the painting autosaved \(record.savedAt)"
         changed()

@@ -147,7 +147,7 @@ def grid_parts(labels, instances):
     all thin or all not (``thin_cells``), numbered in the order of each part's first cell in row-major order.
     Returns ``(numbers int64 [gh, gw], count)``."""
     thin = thin_cells(labels, instances).astype(np.int32)
-    components, count = object_components(labels, instances * 2 + thin)
+    components, count = object_components(labels * 2 + thin, instances)
     flat = components.ravel()
     first = np.full(count, flat.size, dtype=np.int64)
     np.minimum.at(first, flat, np.arange(flat.size, dtype=np.int64))
