@@ -18,7 +18,7 @@ public struct AutosaveRecord: Sendable, Equatable, Codable {
     public var upsampling: LabelUpsampling.Method?
 
     public init(savedAt: Date, model: String, width: Int, height: Int, canvas: Canvas, currentClass: Int32, style: StyleSelection, icpe: Bool,
-                upsampling: LabelUpsampling.Method?) {
+                upsampling: LabelUpsampling.Method? = nil) {
         self.upsampling = upsampling
         self.savedAt = savedAt
         self.model = model

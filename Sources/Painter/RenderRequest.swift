@@ -16,8 +16,10 @@ public struct RenderRequest: Sendable, Equatable {
     /// How the grid reaches the picture's size.
     public var upsampling: LabelUpsampling.Method
 
+    /// `upsampling` defaults to the method of files that record none, so a request read from such a file draws
+    /// the picture it always drew.
     public init(labels: LabelMap, instances: InstanceMap, style: StyleSelection, icpe: Bool, width: Int, height: Int,
-                upsampling: LabelUpsampling.Method) {
+                upsampling: LabelUpsampling.Method = .unrecorded) {
         self.upsampling = upsampling
         self.labels = labels
         self.instances = instances
