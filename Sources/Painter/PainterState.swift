@@ -26,7 +26,7 @@ public final class PainterState {
     public private(set) var tool: Tool = .brush
     /// The last of brush, line and rectangle chosen: where a class change leaves the fill, eraser or eyedropper for.
     public private(set) var drawingTool: Tool = .brush
-    /// 1 ... 9 cells across.
+    /// 1 ... 9 cells across on the default grid (`brushSizes`).
     public private(set) var brushSize = 1
     public var brushShape: BrushShape = .round
     public private(set) var icpe: Bool
@@ -54,7 +54,12 @@ public final class PainterState {
     private var largestIssuedInstance: Int32 = 0
     private let seedSource: () -> UInt64
 
-    public static let brushSizes = 1 ... 9
+    /// The brush sizes: 1 ... 9 cells on the default grid; on a finer grid the largest reaches as far into the
+    /// picture (1 ... 18 on a 64x64 canvas for 256x256).
+    public var brushSizes: ClosedRange<Int> {
+        let defaultWidth = Self.defaultGrid(width: pictureWidth, height: pictureHeight).width
+        return 1 ... 9 * max(1, canvas.gridWidth / defaultWidth)
+    }
     /// The largest instance id a save can hold (16-bit instance maps).
     public static let maximumInstance: Int32 = 65535
 
@@ -68,9 +73,14 @@ public final class PainterState {
         return model.presetNames.first.map(StyleSelection.preset) ?? .seed(seedSource())
     }
 
-    /// The grid for a picture: one cell per 8x8 pixels (32x32 for 256x256).
-    public static func defaultGrid(width: Int, height: Int) -> (width: Int, height: Int) {
-        (max(1, width / 8), max(1, height / 8))
+    /// Pixels per side of a canvas cell: the default grid's (32x32 for 256x256, what the bundled model was trained
+    /// on), and the finer grid's that the painter takes where the terminal has room for it (64x64 for 256x256).
+    public static let defaultCell = 8
+    public static let fineCell = 4
+
+    /// The grid for a picture: one cell per `cell x cell` pixels.
+    public static func defaultGrid(width: Int, height: Int, cell: Int = defaultCell) -> (width: Int, height: Int) {
+        (max(1, width / cell), max(1, height / cell))
     }
 
     /// - canvas: the painting to start from (a saved mask, a restored autosave); nil starts from the scene of
@@ -163,9 +173,9 @@ public final class PainterState {
         statusMessage = "tool: \(tool.rawValue)"
     }
 
-    /// Sets the brush size, clamped to 1 ... 9.
+    /// Sets the brush size, clamped to `brushSizes`.
     public func setBrushSize(_ size: Int) {
-        brushSize = min(max(size, Self.brushSizes.lowerBound), Self.brushSizes.upperBound)
+        brushSize = min(max(size, brushSizes.lowerBound), brushSizes.upperBound)
         statusMessage = "brush: \(brushSize) \(brushShape.rawValue)"
     }
 
