@@ -1,12 +1,12 @@
 """Side by side: one painting on the painter's canvas upsampled by each candidate, and what the model draws from it.
 
     .venv/bin/python Training/make_upsampling_figure.py --model Models/landscape.safetensors \\
-        --out docs/upsampling.png [--grid 32x32] [--methods vote,gaussian,smooth] [--style 3]
+        --out docs/upsampling.png --style 2 [--grid 32x32] [--methods vote,gaussian,smooth]
 
 The painting (``landscape.painted.demo_painting``) is what a person paints on the default canvas: a mountain as a
 stepped triangle with a snow cap, a lake as a round blob, one-cell tree columns beside a block of trees, a rock and a
 cloud. Rows: the label map, then the picture (style seed ``--style``, from the
-model's style bank), per method; the scene's mask is written beside as ``<out stem>-mask.png``.
+model's style bank), per method.
 """
 
 import argparse
@@ -62,8 +62,6 @@ def main(argv=None):
     row = lambda images: np.concatenate(sum(([image, gap] for image in images), [])[:-1], axis=1)  # noqa: E731
     band = np.full((4, row(masks).shape[1], 3), 255, np.uint8)
     save_png(np.concatenate([row(masks), band, row(pictures)], axis=0), Path(args.out))
-    stem = os.path.splitext(args.out)[0]
-    save_png(landscape.colourize(labels), Path(stem + "-mask.png"))
     print(f"wrote {args.out} ({', '.join(args.methods.split(','))}; grid {grid[0]}x{grid[1]})")
 
 
