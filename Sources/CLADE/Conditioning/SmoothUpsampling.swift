@@ -113,48 +113,81 @@ private struct PartVotes {
     var votes: [Double]
 
     init(parts numbers: [Int32], gridWidth: Int, rows: SplineTaps, cols: SplineTaps) {
-        width = cols.cells.count / cols.taps
-        height = rows.cells.count / rows.taps
-        start = [0]
-        start.reserveCapacity(width * height + 1)
-        parts = []
-        votes = []
-        for y in 0 ..< height {
-            for x in 0 ..< width {
-                let first = parts.count
-                // Row taps outer, column taps inner: the twin's summation order.
-                for rowTap in 0 ..< rows.taps {
-                    let rowCell = rows.cells[y * rows.taps + rowTap] * gridWidth
-                    let rowWeight = rows.weights[y * rows.taps + rowTap]
-                    for colTap in 0 ..< cols.taps {
-                        let part = numbers[rowCell + cols.cells[x * cols.taps + colTap]]
-                        let weight = rowWeight * cols.weights[x * cols.taps + colTap]
-                        if let k = parts[first...].firstIndex(of: part) {
-                            votes[k] += weight
-                        } else {
-                            parts.append(part)
-                            votes.append(weight)
+        let width = cols.cells.count / cols.taps, height = rows.cells.count / rows.taps
+        self.width = width
+        self.height = height
+        var start = [Int](repeating: 0, count: width * height + 1)
+        var parts: [Int32] = []
+        var votes: [Double] = []
+        parts.reserveCapacity(2 * width * height)
+        votes.reserveCapacity(2 * width * height)
+        // One pixel's parts and votes, at most one per tap.
+        var pixelParts = [Int32](repeating: 0, count: rows.taps * cols.taps)
+        var pixelVotes = [Double](repeating: 0, count: rows.taps * cols.taps)
+        numbers.withUnsafeBufferPointer { numbers in
+            rows.cells.withUnsafeBufferPointer { rowCells in
+                rows.weights.withUnsafeBufferPointer { rowWeights in
+                    cols.cells.withUnsafeBufferPointer { colCells in
+                        cols.weights.withUnsafeBufferPointer { colWeights in
+                            for y in 0 ..< height {
+                                for x in 0 ..< width {
+                                    var count = 0
+                                    // Row taps outer, column taps inner: the twin's summation order.
+                                    for rowTap in 0 ..< rows.taps {
+                                        let rowCell = rowCells[y * rows.taps + rowTap] * gridWidth
+                                        let rowWeight = rowWeights[y * rows.taps + rowTap]
+                                        for colTap in 0 ..< cols.taps {
+                                            let part = numbers[rowCell + colCells[x * cols.taps + colTap]]
+                                            let weight = rowWeight * colWeights[x * cols.taps + colTap]
+                                            var k = 0
+                                            while k < count && pixelParts[k] != part { k += 1 }
+                                            if k == count {
+                                                pixelParts[k] = part
+                                                pixelVotes[k] = weight
+                                                count += 1
+                                            } else {
+                                                pixelVotes[k] += weight
+                                            }
+                                        }
+                                    }
+                                    parts.append(contentsOf: pixelParts[0 ..< count])
+                                    votes.append(contentsOf: pixelVotes[0 ..< count])
+                                    start[y * width + x + 1] = parts.count
+                                }
+                            }
                         }
                     }
                 }
-                start.append(parts.count)
             }
         }
+        self.start = start
+        self.parts = parts
+        self.votes = votes
     }
 
     /// Each pixel's part with the largest vote times gain (equal products: the lower part number).
     func assign(gain: [Double], into winners: inout [Int32]) {
-        for pixel in 0 ..< width * height {
-            var best = -Double.infinity
-            var chosen = Int32.max
-            for k in start[pixel] ..< start[pixel + 1] {
-                let score = votes[k] * gain[Int(parts[k])]
-                if score > best || (score == best && parts[k] < chosen) {
-                    best = score
-                    chosen = parts[k]
+        start.withUnsafeBufferPointer { start in
+            parts.withUnsafeBufferPointer { parts in
+                votes.withUnsafeBufferPointer { votes in
+                    gain.withUnsafeBufferPointer { gain in
+                        winners.withUnsafeMutableBufferPointer { winners in
+                            for pixel in 0 ..< width * height {
+                                var best = -Double.infinity
+                                var chosen = Int32.max
+                                for k in start[pixel] ..< start[pixel + 1] {
+                                    let score = votes[k] * gain[Int(parts[k])]
+                                    if score > best || (score == best && parts[k] < chosen) {
+                                        best = score
+                                        chosen = parts[k]
+                                    }
+                                }
+                                winners[pixel] = chosen
+                            }
+                        }
+                    }
                 }
             }
-            winners[pixel] = chosen
         }
     }
 }
