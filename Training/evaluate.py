@@ -536,7 +536,7 @@ def evaluate_model(name: str, path: str, judge: Judge, real: Scores, real_by_sty
                                                         "generation_seconds")})
     result.update({"diversity_l1": None, "diversity_features": None})
     pictures = {"cache": cache, "config": config, "generator": generator, "tracks": tracks, "bank": bank}
-    if config.use_vae:
+    if config.use_vae and args.style_layouts > 0:
         result["styles"] = evaluate_styles(generator, config, tracks[0], bank, judge, real, real_by_style,
                                            own.get("procedural"), args)
         if args.styles > 1:
@@ -748,7 +748,8 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--count", type=int, default=500, help="held-out layouts per track")
     p.add_argument("--styles", type=int, default=4, help="style codes per layout for the diversity measure")
     p.add_argument("--diversity-layouts", type=int, default=32)
-    p.add_argument("--style-layouts", type=int, default=64, help="layouts drawn under every preset")
+    p.add_argument("--style-layouts", type=int, default=64,
+                   help="layouts drawn under every preset (0: no style comparison)")
     p.add_argument("--presets", default=None,
                    help="comma-separated presets to score in the style comparison (default: all; 'none': none)")
     p.add_argument("--tracks", default=",".join(TRACKS),
