@@ -32,7 +32,7 @@ public final class PainterState {
     public private(set) var icpe: Bool
     /// How the grid reaches the picture: the painter's method for new paintings, the recorded one (or the class vote
     /// where none is recorded) for saved and autosaved ones, so that they keep their pictures.
-    public private(set) var upsampling = LabelUpsampling.Method.painter
+    public private(set) var upsampling: LabelUpsampling.Method
     public private(set) var styleHistory: StyleHistory
     public private(set) var undoHistory: UndoHistory
     /// Whether anything changed since the last save (or since the start).
@@ -88,11 +88,15 @@ public final class PainterState {
     /// - style: the style to start with (checked by the caller: `StyleSelection.styleCode(config:bank:)`); nil starts
     ///   on `startingStyle` (the preset noon where the model has it).
     /// - seedSource: draws the seeds of random styles.
+    /// - upsampling: how the grid reaches the picture (a mask opened without its session: the class vote it was
+    ///   drawn with).
     public init(
         model: PaintModel, width: Int? = nil, height: Int? = nil, grid: (width: Int, height: Int)? = nil,
         canvas: Canvas? = nil, renderer: RenderController? = nil, autosave: Autosave? = nil, style: StyleSelection? = nil,
-        seedSource: @escaping () -> UInt64 = { UInt64.random(in: 0 ..< 1_000_000_000) }
+        seedSource: @escaping () -> UInt64 = { UInt64.random(in: 0 ..< 1_000_000_000) },
+        upsampling: LabelUpsampling.Method = .painter
     ) {
+        self.upsampling = upsampling
         let config = model.config
         self.model = model
         pictureWidth = width ?? config.width

@@ -131,7 +131,8 @@ struct Paint: ParsableCommand {
         } : nil
         let state = PainterState(model: model, width: picture.width, height: picture.height,
                                  grid: grid.map { ($0.width, $0.height) } ?? terminalGrid,
-                                 canvas: canvas, renderer: renderer, autosave: autosave, style: document == nil ? startStyle : nil)
+                                 canvas: canvas, renderer: renderer, autosave: autosave, style: document == nil ? startStyle : nil,
+                                 upsampling: mask == nil ? .painter : .unrecorded)
         if let document {
             try Self.attributing(to: document.url.path) { try state.open(document) }
             // Another style than the saved one: a change to the saved painting.

@@ -45,7 +45,7 @@ struct PaintCanvasGridEndToEndTests {
         #expect(classes.filter { $0 == 3 }.count == 16)
     }
 
-    @Test func aPaintingSavedBeforeTheUpsamplingWasRecordedKeepsItsGridAndPicture() throws {
+    @Test func aPaintingSavedBeforeTheUpsamplingWasRecordedKeepsItsGridPictureAndMethod() throws {
         let scratch = try base.scratch()
         try FileManager.default.createDirectory(at: scratch.url("legacy"), withIntermediateDirectories: true)
         for name in LegacySessionTests.files {
@@ -62,5 +62,15 @@ struct PaintCanvasGridEndToEndTests {
         let json = try session(scratch, "out/painting-001.json")
         #expect(json["grid_width"] as? Int == 8 && json["upsampling"] as? String == "vote")
         #expect(try scratch.picture("out/painting-001.png") == scratch.picture("legacy/p-001.png"))
+
+        // Its mask opened alone (no session) is drawn with the class vote as well.
+        let mask = try TmuxPane(width: 160, height: 50, command: try base.painter(scratch, arguments: "--mask legacy/p-001.mask.png --style 7"))
+        try mask.waitForScreen("the opened mask") { $0.contains("Canvas 8x8") && $0.contains("done in ") }
+        try mask.press("w")
+        try mask.waitForScreen("the save") { $0.contains("saved \(scratch.url("out/painting-002.png").path)") }
+        try mask.press("q")
+        #expect(base.exitStatus(scratch) == 0)
+        #expect(try session(scratch, "out/painting-002.json")["upsampling"] as? String == "vote")
+        #expect(try scratch.picture("out/painting-002.png") == scratch.picture("legacy/p-001.png"))
     }
 }
