@@ -36,7 +36,7 @@ import data  # noqa: E402
 import evaluate  # noqa: E402
 from clade import conditioning, modelfile  # noqa: E402
 from clade.config import ModelConfig  # noqa: E402
-from clade.networks import SPADEGenerator, make_semantic, reduced_factors  # noqa: E402
+from clade.networks import SPADEGenerator, make_semantic  # noqa: E402
 
 DRAFT_FACTOR = 2
 
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> dict:
     began = time.time()
 
     config, generator, _ = modelfile.load(args.model)
-    if DRAFT_FACTOR not in reduced_factors(config):
+    if DRAFT_FACTOR not in config.reduction_factors:
         raise SystemExit(f"{args.model}: a {config.width}x{config.height} model with a "
                          f"{config.sw}x{config.sh} head map has no half-size draft")
     judge = evaluate.Judge(args.segmenter, device)

@@ -182,7 +182,7 @@ import Testing
         try expectFailure(scratch, render(scratch, model: "plain.safetensors", ["grid.png", "--size", "100x64", "-o", "out.png"]),
                           file: "plain.safetensors: ", problem: "multiples of 32")
         try expectFailure(scratch, render(scratch, ["grid.png", "--size", "128x128", "-o", "out.png"]),
-                          file: "\(scratch.modelFile): ", problem: "draws only its own size, 64x64")
+                          file: "\(scratch.modelFile): ", problem: "--size: a 128x128 picture: this model starts from a style code (use_vae), so it draws only 64x64, 32x32")
         try expectFailure(scratch, render(scratch, ["grid.png", "--style", "sunset", "-o", "out.png"]),
                           file: "\(scratch.modelFile): ", problem: "no style preset 'sunset'")
     }
