@@ -16,7 +16,7 @@ struct GeneratorTests {
 
     @Test("fixtures at another multiple of 2^n are present")
     func resizedFixturesPresent() {
-        #expect(Fixtures.resizedNames.count >= 2, "expected the resized fixtures of Training/make_fixtures.py in \(Fixtures.folder.path)")
+        #expect(Fixtures.resizedNames.count >= 1, "expected the resized fixtures of Training/make_fixtures.py in \(Fixtures.folder.path)")
     }
 
     /// Every stage (`fc`, each block, `conv_img`) within 1e-4 * max(1, max|ref|), the image within 1e-4.
