@@ -23,7 +23,7 @@ struct Paint: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The canvas in cells. Default: one cell per 8x8 pixels (32x32 for 256x256).", valueName: "WxH"))
     var grid: PictureSize?
 
-    @Option(name: .long, help: ArgumentHelp("The picture size (models without a style encoder). Default: the model's size.", valueName: "WxH"))
+    @Option(name: .long, help: ArgumentHelp("The picture size, one the model draws (docs/model-format.md, \"Picture sizes\"). Default: the model's size.", valueName: "WxH"))
     var size: PictureSize?
 
     @Option(name: .long, help: ArgumentHelp(

@@ -51,7 +51,7 @@ struct Render: ParsableCommand {
     @Flag(name: .customLong("no-icpe"), help: "Switch the intra-class positional encoding off (models with ICPE).")
     var noICPE = false
 
-    @Option(name: .long, help: ArgumentHelp("The picture size: a multiple of 2^n, or for a model with a style encoder its own size divided by a power of two (docs/model-format.md). Default: the model's size.", valueName: "WxH"))
+    @Option(name: .long, help: ArgumentHelp("The picture size, one the model draws (docs/model-format.md, \"Picture sizes\"). Default: the model's size.", valueName: "WxH"))
     var size: PictureSize?
 
     @Option(name: .long, help: ArgumentHelp("OpenBLAS threads. Default: the number of processors.", valueName: "n"))
