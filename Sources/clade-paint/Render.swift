@@ -147,6 +147,9 @@ struct Render: ParsableCommand {
         var style: String
         /// Where `--write-style-code` writes the run's style code.
         var styleCodeOutput: (path: String, code: StyleCode)?
+        /// PNGs compressed little and quickly, for batches; a session's picture is encoded as the painter saves it,
+        /// so the file is the painter's, byte for byte.
+        var fastPNG = true
     }
 
     /// A painting saved by the painter: the same request the painter rendered, so the same bytes.
@@ -166,7 +169,7 @@ struct Render: ParsableCommand {
             _ = try request.style.styleCode(config: config, bank: model.styleBank)
             return request
         }
-        return Batch(sources: [path], requests: [request], outputs: plan.paths, style: record.style.summary)
+        return Batch(sources: [path], requests: [request], outputs: plan.paths, style: record.style.summary, fastPNG: false)
     }
 
     /// Mask files (or a data set's label files) with the options of the command line.
@@ -205,7 +208,7 @@ struct Render: ParsableCommand {
     private func draw(_ batch: Batch, model: ModelFile, clock: ContinuousClock) throws {
         let generator = Generator(model: model)
         let (sources, requests, outputs) = (batch.sources, batch.requests, batch.outputs)
-        let notes = requests.map(note), replacing = force, quantization = quantize
+        let notes = requests.map(note), replacing = force, quantization = quantize, fast = batch.fastPNG
         let batchStart = clock.now
         let pipeline = RenderPipeline(
             condition: { index in
@@ -221,7 +224,7 @@ struct Render: ParsableCommand {
             write: { index, generated in
                 let start = clock.now
                 try FileProblem.attributing(to: outputs[index]) {
-                    try PNGImage(tensor: generated.image, quantization: quantization).write(to: URL(fileURLWithPath: outputs[index]), fast: true, replacing: replacing)
+                    try PNGImage(tensor: generated.image, quantization: quantization).write(to: URL(fileURLWithPath: outputs[index]), fast: fast, replacing: replacing)
                 }
                 let request = requests[index], written = clock.now - start
                 Self.say("\(sources[index]) -> \(outputs[index]): \(request.width)x\(request.height)\(notes[index]) in "

@@ -208,8 +208,8 @@ import Testing
         #expect(try scratch.picture("p-001.render.png") == scratch.picture("options.png"))
     }
 
-    /// What the painter saves (w) and what `render --session` draws from the saved JSON are the same pixels, for a
-    /// grid painted with two objects, ICPE on and a seeded style.
+    /// What the painter saves (w) and what `render --session` draws from the saved JSON are the same file, byte for
+    /// byte, for a grid painted with two objects, ICPE on and a seeded style.
     @Test func aSessionRendersThePictureThePainterSaved() throws {
         let scratch = try Scratch()
         let model = try PaintModel(file: scratch.model(), path: scratch.url(scratch.modelFile).path, palette: Scratch.palette)
@@ -227,6 +227,7 @@ import Testing
         let result = try scratch.run(["render", "--session", files.session.lastPathComponent, "--threads", "1", "-o", "again.png"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try scratch.picture("again.png") == PNGImage.read(files.image))
+        #expect(try Data(contentsOf: scratch.url("again.png")) == Data(contentsOf: files.image))
     }
 
     @Test func theModelNamedInTheSessionIsUsedUnlessOneIsGiven() throws {
