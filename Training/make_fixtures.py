@@ -3,7 +3,8 @@
     .venv/bin/python Training/make_fixtures.py [--out FOLDER]
 
 Deterministic: fixed seeds, one thread, float32 eval mode; rerunning rewrites identical files.
-A summary (sizes, output statistics) goes to FOLDER/model_fixtures.json and stdout.
+A summary (sizes, output statistics) goes to FOLDER/model_fixtures.json and stdout; the picture-size rule's
+verdicts on a table of configs and sizes to FOLDER/size_rule.json (compared with the engine's by ModelConfigTests).
 """
 from __future__ import annotations
 
@@ -56,8 +57,8 @@ def main() -> None:
                   f"{summary['image_std']:.3f}  (another multiple of 2^n)  files {summary['io_bytes'] / 1e6:.2f} MB")
     rule_path = os.path.join(args.out, "size_rule.json")
     with open(rule_path + ".tmp", "w") as f:
-        json.dump(size_rule_cases(), f, indent=1)
-        f.write("\n")
+        # One line per config: the table stays readable in a diff.
+        f.write('{"cases": [\n' + ",\n".join(json.dumps(c) for c in size_rule_cases()["cases"]) + "\n]}\n")
     os.replace(rule_path + ".tmp", rule_path)
     total = sum(s["model_bytes"] + s["io_bytes"] for s in summaries)
     print(f"total {total / 1e6:.2f} MB")
