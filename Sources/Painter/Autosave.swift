@@ -38,7 +38,7 @@ public struct AutosaveRecord: Sendable, Equatable, Codable {
             decoder.dateDecodingStrategy = .iso8601
             return try decoder.decode(AutosaveRecord.self, from: Data(contentsOf: url))
         } catch {
-            throw PainterError("\(url.path): the autosaved painting cannot be read (\(error.localizedDescription)); it is left in place")
+            throw PainterError(file: url.path, "the autosaved painting cannot be read (\(error.localizedDescription)); it is left in place")
         }
     }
 }

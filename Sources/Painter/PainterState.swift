@@ -418,9 +418,7 @@ public final class PainterState {
             statusMessage = Self.noStyleMessage
             throw PainterError(Self.noStyleMessage)
         }
-        let reference = try PNGImage.readReference(url)
-        let mu = encoder(reference.tensor).mu
-        chooseStyle(.code(StyleCode(values: mu.data), source: url.lastPathComponent))
+        chooseStyle(.encoding(try PNGImage.readReference(url), by: encoder, source: url.lastPathComponent))
     }
 
     static let noStyleMessage = "this model has no style encoder: its picture follows from the mask alone"

@@ -59,7 +59,7 @@ public struct RecentSaves: Sendable {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try encoder.encode(contents).write(to: url, options: .atomic)
         } catch {
-            throw PainterError("\(url.path): cannot keep the list of recent saves (\(error.localizedDescription))")
+            throw PainterError(file: url.path, "cannot keep the list of recent saves (\(error.localizedDescription))")
         }
     }
 }

@@ -35,7 +35,7 @@ extension PainterState {
     public func open(_ document: SessionDocument) throws {
         let record = document.record
         guard record.width == pictureWidth && record.height == pictureHeight else {
-            throw PainterError("\(document.url.path): a \(record.width)x\(record.height) picture; this painter draws "
+            throw PainterError(file: document.url.path, "a \(record.width)x\(record.height) picture; this painter draws "
                 + "\(pictureWidth)x\(pictureHeight) (start clade-paint paint --session \(document.url.path) to open it)")
         }
         try restore(AutosaveRecord(savedAt: Date(), model: model.path, width: pictureWidth, height: pictureHeight,

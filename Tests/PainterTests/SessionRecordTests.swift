@@ -116,7 +116,7 @@ import Testing
         let cases: [(String, String)] = [
             (good + "}", ""),
             (good + #", "style_seed": 1, "style_preset": "x"}"#, "give at most one of"),
-            (good.replacingOccurrences(of: #""version": 1"#, with: #""version": 2"#) + "}", "\"version\" is 2"),
+            (good.replacingOccurrences(of: #""version": 1"#, with: #""version": 2"#) + "}", "bad.json: \"version\" is 2"),
             (good.replacingOccurrences(of: #""grid_width": 8"#, with: #""grid_width": 80"#) + "}", "the grid 80x8"),
             (good.replacingOccurrences(of: #""mask": "a.mask.png""#, with: #""mask": "../a.png""#) + "}", "must be a plain name"),
             (good.replacingOccurrences(of: #", "icpe": true"#, with: "") + "}", "the key \"icpe\" is missing"),
@@ -131,8 +131,8 @@ import Testing
                 #expect(try SessionRecord.read(url).style == StyleSelection.none)
             } else {
                 let error = #expect(throws: PainterError.self) { try SessionRecord.read(url) }
-                #expect(error?.problem.hasPrefix(url.relativePath + ": ") == true)
-                #expect(error?.problem.contains(problem) == true, "\(error?.problem ?? "") lacks \(problem)")
+                #expect(error?.file == url.relativePath)
+                #expect(error?.description.contains(problem) == true, "\(error?.description ?? "") lacks \(problem)")
             }
         }
     }
