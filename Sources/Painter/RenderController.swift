@@ -10,13 +10,13 @@ import Synchronization
 /// generator stages as soon as a newer request is submitted (an atomic generation number). With `drafts` on, each
 /// request is drawn twice: first a draft at half size (`PaintModel.renderDraft`), published as the preview, then,
 /// unless a newer request came meanwhile, the full-size picture, published in its place. The UI polls `latest()`
-/// and `latestResult()`, cheap reads of a Mutex-guarded slot. Each finished picture (draft or final) is written to
-/// the preview PNG atomically, always at the request's full size; a failed preview write is reported by
-/// `previewProblem()`, not as a failed render.
+/// and `latestResult()`, cheap reads of a Mutex-guarded slot. Each published picture (draft or final, always at the
+/// request's full size) is then handed to the `previewFile`, which writes it on its own worker: its time is not the
+/// render's, and a failed write is its `problem()`, not a failed render.
 public final class RenderController: Sendable {
     public let model: PaintModel
-    /// Where each finished picture is written; nil writes none.
-    public let previewURL: URL?
+    /// Where each published picture is written; nil writes none.
+    public let previewFile: PreviewFile?
     /// Which requests are drafted at half size before their full-size render (where the size has a draft).
     public let draftPolicy: DraftPolicy
 
@@ -26,8 +26,6 @@ public final class RenderController: Sendable {
         var status: RenderStatus = .idle
         var result: RenderResult?
         var counts = RenderCounts()
-        /// Why the last preview file could not be written, if it could not.
-        var previewProblem: String?
     }
 
     private let queue = DispatchQueue(label: "clade-paint.render", qos: .userInitiated)
@@ -43,7 +41,7 @@ public final class RenderController: Sendable {
         stageObserver: (@Sendable (_ generation: UInt64, _ isDraft: Bool, _ stage: String) -> Void)? = nil
     ) {
         self.model = model
-        self.previewURL = previewURL
+        previewFile = previewURL.map(PreviewFile.init)
         self.draftPolicy = draftPolicy
         self.stageObserver = stageObserver
     }
@@ -83,11 +81,12 @@ public final class RenderController: Sendable {
 
     public func counts() -> RenderCounts { slot.withLock { $0.counts } }
 
-    /// Why the preview file could not be written the last time, if it could not (the picture is shown all the same).
-    public func previewProblem() -> String? { slot.withLock { $0.previewProblem } }
-
-    /// Blocks until the worker has handled every request submitted before the call.
-    public func wait() { queue.sync {} }
+    /// Blocks until the worker has handled every request submitted before the call, and their pictures are in the
+    /// preview file.
+    public func wait() {
+        queue.sync {}
+        previewFile?.wait()
+    }
 
     private func isCurrent(_ number: UInt64) -> Bool { generation.load(ordering: .sequentiallyConsistent) == number }
 
@@ -107,27 +106,21 @@ public final class RenderController: Sendable {
         let start = clock.now
         let stages = Double(model.stageCount)
         let isCancelled = { !self.isCurrent(number) }
-        /// Publishes a finished picture of request `number` (preview file first), unless a newer request came.
+        /// Publishes a finished picture of request `number`, then hands it to the preview file, unless a newer
+        /// request came.
         func publish(_ image: PNGImage, isDraft: Bool) throws -> RenderResult {
             guard isCurrent(number) else { throw CancellationError() }
-            // The preview file is for other programs to watch; a state folder that cannot be written must not cost
-            // the painter its picture.
-            var previewProblem: String?
-            if let previewURL {
-                do { try image.write(to: previewURL, fast: true) } catch { previewProblem = "the preview picture is not written: \(error.localizedDescription)" }
-            }
             let elapsed = clock.now - start
             let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            let result = RenderResult(
-                generation: number, request: request, image: image, isDraft: isDraft, milliseconds: milliseconds, previewURL: previewURL)
-            slot.withLock { slot in
+            let result = RenderResult(generation: number, request: request, image: image, isDraft: isDraft, milliseconds: milliseconds)
+            let published = slot.withLock { slot in
                 if isDraft { slot.counts.drafts += 1 } else { slot.counts.rendered += 1 }
-                slot.previewProblem = previewProblem
-                if isCurrent(number) {
-                    slot.status = isDraft ? .refining(draft: result, progress: 0) : .done(result)
-                    slot.result = result
-                }
+                guard isCurrent(number) else { return false }
+                slot.status = isDraft ? .refining(draft: result, progress: 0) : .done(result)
+                slot.result = result
+                return true
             }
+            if published { previewFile?.write(image) }
             return result
         }
         do {
