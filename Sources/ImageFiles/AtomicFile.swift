@@ -8,28 +8,25 @@ import Glibc
 /// appears whole or not at all. PNG files, JSON (sessions, the autosave, the list of recent saves) and the command
 /// line's outputs all go through it.
 public enum AtomicFile {
-    /// Writes `data` to `url` (`replacing` as in `write(to:replacing:_:)`).
+    /// Writes `data` to `url` (`replacing` as below).
     public static func write(_ data: Data, to url: URL, replacing: Bool = true) throws {
         try write(to: url, replacing: replacing) { temporary in
             let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             guard descriptor >= 0 else {
                 throw ImageFileError(path: url.relativePath, problem: "cannot create the file: \(String(cString: strerror(errno)))")
             }
+            defer { close(descriptor) }
             let written = data.withUnsafeBytes { bytes in
                 var offset = 0
                 while offset < bytes.count {
                     let count = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                    if count < 0 && errno != EINTR { return false }
+                    guard count >= 0 || errno == EINTR else { return false }
                     offset += max(count, 0)
                 }
-                // The data must be on disk before the rename makes the file visible.
+                // The data is on disk before the rename makes the file visible.
                 return fsync(descriptor) == 0
             }
-            let reason = errno
-            let closed = close(descriptor) == 0
-            guard written && closed else {
-                throw ImageFileError(path: url.relativePath, problem: "write error: \(String(cString: strerror(written ? errno : reason)))")
-            }
+            guard written else { throw ImageFileError(path: url.relativePath, problem: "write error: \(String(cString: strerror(errno)))") }
         }
     }
 
@@ -40,7 +37,8 @@ public enum AtomicFile {
     ///   linked into place, which fails if the name was taken meanwhile, so nothing is ever overwritten.
     public static func write(to url: URL, replacing: Bool = true, _ body: (String) throws -> Void) throws {
         try check(url, replacing: replacing)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt64.random(in: 0 ... .max)).tmp").path
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt64.random(in: 0 ... .max)).tmp").path
         do {
             try body(temporary)
         } catch {
