@@ -1,6 +1,7 @@
 import CLADE
 import Dispatch
 import Foundation
+import ImageFiles
 import Synchronization
 
 /// What the autosave keeps of a painting: enough to carry on where it stopped.
@@ -174,7 +175,7 @@ public final class Autosave: Sendable {
         do {
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601
-            try encoder.encode(record).write(to: url, options: .atomic)
+            try AtomicFile.write(encoder.encode(record), to: url)
             waiting.withLock { waiting in
                 waiting.lastError = nil
                 waiting.superseded.removeAll { orphan in superseded.contains { $0 === orphan } }

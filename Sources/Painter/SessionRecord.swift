@@ -112,11 +112,11 @@ public struct SessionRecord: Sendable, Equatable, Codable {
         return nil
     }
 
-    /// Writes the record as pretty JSON, atomically.
+    /// Writes the record as pretty JSON (`AtomicFile`).
     public func write(to url: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(self).write(to: url, options: .atomic)
+        try AtomicFile.write(encoder.encode(self), to: url)
     }
 
     /// The render request the record stands for: the saved mask and instance map (next to `url`, the record's
