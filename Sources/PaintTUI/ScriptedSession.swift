@@ -9,7 +9,7 @@ import Painter
 /// bursts), cursor travel with the pen up, a fill (fill tool, apply, brush back), a brush size change, an undo.
 /// With `everyTool`, half the episodes use the rest of the painter instead: eraser, line and rectangle strokes after
 /// a jump of the cursor, the eyedropper, new objects, redo, random styles and the style history, ICPE, the brush
-/// shape. Every episode ends with the pen up.
+/// shape, clearing. Every episode ends with the pen up.
 public struct ScriptedSession {
     /// One key command and the pause before it.
     public struct Step: Sendable, Equatable {
@@ -61,9 +61,14 @@ public struct ScriptedSession {
         return Array(steps.prefix(count))
     }
 
-    /// Plays the next episode on `session` at once, without the pauses.
+    /// Plays the next episode on `session` at once, without the pauses. What the painter asks is confirmed: a clear
+    /// with y, a large fill with a second press of space.
     public mutating func playEpisode(on session: PaintSession) {
-        for step in nextEpisode() { session.perform(step.command) }
+        for step in nextEpisode() {
+            session.perform(step.command)
+            if session.dialog == .confirm(.clear) { session.handle(.key(.character("y"))) }
+            if session.pendingFill != nil { session.handle(.key(.character(" "))) }
+        }
     }
 
     private static let directions = [(1, 0), (-1, 0), (0, 1), (0, -1)]
@@ -106,7 +111,7 @@ public struct ScriptedSession {
         case 6: return paced(.redo)
         case 7: return paced([.randomStyle, .styleBack, .styleForward][below(3)])
         case 8: return paced(.toggleICPE)
-        default: return paced(.toggleBrushShape)
+        default: return paced(below(8) == 0 ? .clear : .toggleBrushShape)
         }
     }
 }
