@@ -3,6 +3,9 @@
     python Training/evaluate.py --model runs/icpe/model.safetensors [--model NAME=PATH ...] \\
         --segmenter runs/segmenter.pt --out runs/eval [--count 300]
 
+A model is a model file, or a generator snapshot (`*.generator.pt`, train.py --icpe-per-channel
+--snapshot-steps: the generator alone, random styles N(0, I)).
+
 Three tracks of held-out layouts (seeds from data.HELDOUT_SEED_BASE, disjoint from every training set):
 - procedural: the data set's own layouts at picture size (the layout the real render was made from);
 - painted-grid: the same layouts brought onto the painter's canvas (one cell per 8x8 pixels, 32x32 for
@@ -46,7 +49,6 @@ import itertools
 import json
 import multiprocessing
 import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,18 +59,17 @@ import torch.nn.functional as F
 from PIL import Image
 from torch.utils.flop_counter import FlopCounterMode
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import data  # noqa: E402
-import landscape  # noqa: E402
-import segmenter as segmenter_module  # noqa: E402
-from clade import modelfile  # noqa: E402
-from clade.conditioning import distance_map, edge_map  # noqa: E402
-from clade.config import ModelConfig  # noqa: E402
-from clade.networks import ConvEncoder, SPADEGenerator, make_semantic  # noqa: E402
-from clade.style import sample_style  # noqa: E402
-from landscape.classes import PALETTE_NAME  # noqa: E402
-from landscape.painted import grid_of, painted_layout, painter_grid, upsampled  # noqa: E402
+import data
+import landscape
+import segmenter as segmenter_module
+from clade import modelfile, snapshot
+from clade.conditioning import distance_map, edge_map
+from clade.config import ModelConfig
+from clade.networks import ConvEncoder, SPADEGenerator, make_semantic
+from clade.pictures import write_png
+from clade.style import sample_style
+from landscape.classes import PALETTE_NAME
+from landscape.painted import grid_of, painted_layout, painter_grid, upsampled
 
 TRACKS = ("procedural", "painted-grid", "compositions")
 STYLE_SEED_STRIDE = 1000
@@ -110,7 +111,7 @@ def segmentation_scores(confusion: torch.Tensor, class_names: list[str]) -> dict
     return {"miou": float(iou[present].mean()) if present.any() else float("nan"),
             "pixel_accuracy": float(hits.sum() / confusion.sum().clamp(min=1)),
             "per_class_iou": {name: (None if np.isnan(v) else round(float(v), 4))
-                              for name, v in zip(class_names, iou.tolist())}}
+                              for name, v in zip(class_names, iou.tolist(), strict=True)}}
 
 
 def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
@@ -495,12 +496,24 @@ def style_diversity(generator: SPADEGenerator, config: ModelConfig, track: Track
     return {"diversity_l1": round(float(np.mean(l1)), 4), "diversity_features": round(float(np.mean(feats)), 4)}, rows
 
 
+def load_model(path: str) -> tuple[ModelConfig, SPADEGenerator, np.ndarray | None]:
+    """(config, generator, style bank or None) of a model file or of a generator snapshot (clade/snapshot.py:
+    per-channel ICPE, which no model file holds)."""
+    if snapshot.is_snapshot(path):
+        return *snapshot.load(path), None
+    config, generator, _ = modelfile.load(path)
+    bank = modelfile.read_style_bank(path)
+    return config, generator, None if bank is None else bank.numpy()
+
+
+def read_model_config(path: str) -> ModelConfig:
+    return snapshot.read_config(path) if snapshot.is_snapshot(path) else modelfile.read_config(path)
+
+
 def evaluate_model(name: str, path: str, judge: Judge, real: Scores, real_by_style: dict, args,
                    device: torch.device) -> tuple[dict, dict]:
     """Scores of one model file on every track, its styles, and its pictures for the figures."""
-    config, generator, _ = modelfile.load(path)
-    bank = modelfile.read_style_bank(path)
-    bank = None if bank is None else bank.numpy()
+    config, generator, bank = load_model(path)
     generator = generator.to(device)
     ignored = config.label_nc if config.contain_dontcare_label else None
     cache = heldout_cache(args, config.width, config.height, config.class_count, device)
@@ -550,12 +563,6 @@ def to_pixels(images: torch.Tensor) -> np.ndarray:
     return ((images.float().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
 
 
-def save_png(pixels: np.ndarray, path: Path) -> None:
-    temporary = path.with_name(path.name + ".tmp.png")
-    Image.fromarray(pixels).save(temporary)
-    os.replace(temporary, path)
-
-
 def _fit(pixels: np.ndarray, height: int, width: int) -> np.ndarray:
     if pixels.shape[:2] == (height, width):
         return pixels
@@ -579,7 +586,7 @@ def comparison_pictures(models: list[tuple[str, dict]], out: Path, args) -> list
     rows = []
     for index in range(count):
         row = []
-        for position, (name, pictures) in enumerate(models):
+        for position, (_, pictures) in enumerate(models):
             cache, config, generator = pictures["cache"], pictures["config"], pictures["generator"]
             track, bank = pictures["tracks"][0], pictures["bank"]
             if position == 0:
@@ -589,7 +596,7 @@ def comparison_pictures(models: list[tuple[str, dict]], out: Path, args) -> list
             codes = style_codes([index], 0, config.z_dim, bank) if config.use_vae else None
             row.append(_fit(to_pixels(generate(generator, config, track, [index], codes))[0], height, width))
         rows.append(np.concatenate(row, axis=1))
-    save_png(np.concatenate(rows, axis=0), out / "comparison.png")
+    write_png(np.concatenate(rows, axis=0), out / "comparison.png")
     written.append("comparison.png")
     for name, pictures in models:
         config, generator, tracks = pictures["config"], pictures["generator"], pictures["tracks"]
@@ -604,14 +611,15 @@ def comparison_pictures(models: list[tuple[str, dict]], out: Path, args) -> list
                              else style_codes(indices, 0, config.z_dim, pictures["bank"]))
                 images = to_pixels(generate(generator, config, track, indices, codes))
                 masks = [_mask(track.labels[i].cpu().numpy(), config) for i in indices]
-                sheet.append(np.concatenate([np.concatenate(pair, axis=0) for pair in zip(masks, images)], axis=1))
+                pairs = [np.concatenate(pair, axis=0) for pair in zip(masks, images, strict=True)]
+                sheet.append(np.concatenate(pairs, axis=1))
         width = max(part.shape[1] for part in sheet)
         sheet = [np.pad(part, ((0, 0), (0, width - part.shape[1]), (0, 0))) for part in sheet]
-        save_png(np.concatenate(sheet, axis=0), out / f"painted_{name}.png")
+        write_png(np.concatenate(sheet, axis=0), out / f"painted_{name}.png")
         written.append(f"painted_{name}.png")
         if pictures.get("style_rows"):
             file = f"styles_{name}.png"
-            save_png(np.concatenate(pictures["style_rows"], axis=0), out / file)
+            write_png(np.concatenate(pictures["style_rows"], axis=0), out / file)
             written.append(file)
     return written
 
@@ -777,8 +785,8 @@ def main(argv: list[str] | None = None) -> dict:
 
     judge = Judge(args.segmenter, device)
     class_names = judge.record["class_names"]
-    configs = [modelfile.read_config(path) for _, path in models]
-    for (_, path), config in zip(models, configs):
+    configs = [read_model_config(path) for _, path in models]
+    for (_, path), config in zip(models, configs, strict=True):
         if config.class_names != class_names:
             raise SystemExit(f"{path}: its classes {config.class_names} are not the segmenter's {class_names}")
     ignored = configs[0].label_nc if configs[0].contain_dontcare_label else None

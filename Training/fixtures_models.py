@@ -141,9 +141,9 @@ def random_layout(config: ModelConfig, rng: np.random.Generator, factor: int = 1
 
 def network_inputs(config: ModelConfig, layouts: list[Layout]) -> tuple[torch.Tensor, torch.Tensor]:
     """(seg [N, semantic_nc, H, W], dist [N, 2, H, W]) for a batch of layouts."""
-    labels = torch.from_numpy(np.stack([l.labels for l in layouts]))
-    edges = torch.from_numpy(np.stack([l.edges for l in layouts]))
-    dist = torch.from_numpy(np.stack([l.dist for l in layouts]))
+    labels = torch.from_numpy(np.stack([layout.labels for layout in layouts]))
+    edges = torch.from_numpy(np.stack([layout.edges for layout in layouts]))
+    dist = torch.from_numpy(np.stack([layout.dist for layout in layouts]))
     return make_semantic(labels, edges, config), dist
 
 

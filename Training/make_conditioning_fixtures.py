@@ -17,8 +17,8 @@ import tempfile
 
 import numpy as np
 import torch
-from PIL import Image
 import torch.nn.functional as F
+from PIL import Image
 
 from clade.conditioning import data_set_maps, distance_map, edge_map, upsample_labels
 from clade.config import ModelConfig, official_conditioning

@@ -10,14 +10,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from fixtures_models import (CONVERSIONS, FIXTURES, HALF_SIZE, build_conversion_fixture, build_fixture,  # noqa: E402
-                             build_half_size_fixture)
+from fixtures_models import (
+    CONVERSIONS,
+    FIXTURES,
+    HALF_SIZE,
+    build_conversion_fixture,
+    build_fixture,
+    build_half_size_fixture,
+)
 
 DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "CLADETests", "Fixtures")
 

@@ -22,21 +22,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 import time
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import data  # noqa: E402
-import evaluate  # noqa: E402
-from clade import conditioning, modelfile  # noqa: E402
-from clade.config import ModelConfig  # noqa: E402
-from clade.networks import SPADEGenerator, make_semantic, reduced_factors  # noqa: E402
+import data
+import evaluate
+from clade import conditioning, modelfile
+from clade.config import ModelConfig
+from clade.networks import SPADEGenerator, make_semantic, reduced_factors
 
 DRAFT_FACTOR = 2
 

@@ -11,6 +11,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+
 def _as_map(array, name):
     """Returns ``array`` as an int32 ``[H, W]`` map, or raises naming the problem."""
     array = np.asarray(array)

@@ -123,7 +123,7 @@ class ModelConfig:
         def check_type(key: str, kind: type) -> None:
             value = getattr(self, key)
             # bool is an int subclass in Python; the format keeps them apart.
-            if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
                 fail(key, f"must be {kind.__name__}, got {type(value).__name__} {value!r}")
 
         for f in dataclasses.fields(self):
@@ -142,7 +142,7 @@ class ModelConfig:
         names = self.block_names
         if not isinstance(self.block_norms, list) or len(self.block_norms) != len(names):
             fail("block_norms", f"must list one norm per block {names}, got {self.block_norms!r}")
-        for block, norm in zip(names, self.block_norms):
+        for block, norm in zip(names, self.block_norms, strict=True):
             if norm not in NORMS:
                 fail("block_norms", f"gives {norm!r} for {block}, expected one of {NORMS}")
         if self.architecture != "hybrid" and any(n != self.architecture for n in self.block_norms):
@@ -185,7 +185,7 @@ class ModelConfig:
                 fail("conditioning", f"{key} is {conditioning[key]!r}, expected one of {choices}")
         ignored = conditioning["icpe_ignored_class"]
         if isinstance(ignored, bool) or not (ignored in ("none", "dontcare") or
-                                             isinstance(ignored, int) and 0 <= ignored < self.class_count):
+                                             (isinstance(ignored, int) and 0 <= ignored < self.class_count)):
             fail("conditioning", f"icpe_ignored_class is {ignored!r}, expected 'none', 'dontcare' or a class index "
                  f"0 to {self.class_count - 1}")
 

@@ -206,7 +206,7 @@ class SPADEGenerator(nn.Module):
             self.fc = nn.Linear(config.z_dim, 16 * nf * config.sh * config.sw)
         else:
             self.fc = nn.Conv2d(config.semantic_nc, 16 * nf, 3, padding=1)
-        for name, (fin, fout), norm in zip(config.block_names, config.block_channels, config.block_norms):
+        for name, (fin, fout), norm in zip(config.block_names, config.block_channels, config.block_norms, strict=True):
             self.add_module(name, SPADEResnetBlock(fin, fout, config, norm, icpe_per_channel))
         self.conv_img = nn.Conv2d(config.output_channels, 3, 3, padding=1)
         init_weights(self)

@@ -31,8 +31,7 @@ import numpy as np
 
 from clade.conditioning import upsample_labels
 
-from .classes import (BUSH, CLOUD, COUNTABLE, FLOWERS, GRASS, HILL, MOUNTAIN, PATH, ROCK, SAND, SKY, SNOW, TREE,
-                      WATER)
+from .classes import BUSH, CLOUD, COUNTABLE, FLOWERS, GRASS, HILL, MOUNTAIN, PATH, ROCK, SAND, SKY, SNOW, TREE, WATER
 
 PAINTER_CELL = 8  # pixels per grid cell along each side (Swift PainterState.defaultGrid)
 

@@ -3,8 +3,17 @@ import torch
 import torch.nn.functional as F
 
 from clade.config import ModelConfig
-from clade.networks import (ClassAffine, ConvEncoder, SPADE, SPADEGenerator, SPADELight, SPADEResnetBlock,
-                            make_semantic, reduced_factors, reduction_factor)
+from clade.networks import (
+    SPADE,
+    ClassAffine,
+    ConvEncoder,
+    SPADEGenerator,
+    SPADELight,
+    SPADEResnetBlock,
+    make_semantic,
+    reduced_factors,
+    reduction_factor,
+)
 
 LAYOUTS = {
     "clade_icpe_edges_vae_batch": dict(label_nc=5, ngf=4, width=64, use_instance_edges=True, use_icpe=True,
@@ -32,7 +41,7 @@ def doc_tensors(c: ModelConfig) -> dict[str, tuple[int, ...]]:
         out["fc.weight"] = (16 * nf, c.semantic_nc, 3, 3)
         out["fc.bias"] = (16 * nf,)
     widths = [16 * nf, 16 * nf, 16 * nf, 16 * nf, 8 * nf, 4 * nf, 2 * nf, nf, nf // 2]
-    for i, (block, norm) in enumerate(zip(c.block_names, c.block_norms)):
+    for i, (block, norm) in enumerate(zip(c.block_names, c.block_norms, strict=True)):
         fin, fout = widths[i], widths[i + 1]
         fmid = min(fin, fout)
         e = 1 if c.use_instance_edges and norm == "clade" else 0
@@ -122,7 +131,7 @@ def test_forward_shapes_and_features(name):
     assert features["fc"].shape == (2, 16 * config.ngf, config.sh, config.sw)
     extra = 1 if config.num_upsampling_layers != "normal" else 0
     assert features["G_middle_1"].shape[-2:] == (config.sh << (1 + extra), config.sw << (1 + extra))
-    for block, (_, fout) in zip(config.block_names, config.block_channels):
+    for block, (_, fout) in zip(config.block_names, config.block_channels, strict=True):
         assert features[block].shape[1] == fout
     assert features[config.block_names[-1]].shape[-2:] == (config.height, config.width)
     assert torch.equal(image, torch.tanh(features["conv_img"]))

@@ -40,7 +40,7 @@ def test_grid_shape_classes_and_instances(compositions):
 def test_snow_caps_sit_on_mountains_and_trees_are_columns(compositions):
     caps = 0
     for p in compositions:
-        for before, obj in zip([None] + p.objects, p.objects):
+        for before, obj in zip([None] + p.objects, p.objects, strict=False):
             if obj.kind == "cap":
                 caps += 1
                 # The top rows of the peak painted just before it.
