@@ -69,7 +69,8 @@ from clade.networks import ConvEncoder, SPADEGenerator, make_semantic
 from clade.pictures import write_png
 from clade.style import sample_style
 from landscape.classes import PALETTE_NAME
-from landscape.painted import grid_of, painted_layout, painter_grid, upsampled
+from landscape.painted import PAINTER_CELL, grid_of, painted_layout, painter_grid
+from upsampling import CANDIDATES, upsample
 
 TRACKS = ("procedural", "painted-grid", "compositions")
 STYLE_SEED_STRIDE = 1000
@@ -258,10 +259,12 @@ def procedural_track(cache: data.SampleCache) -> Track:
     return Track("procedural", cache.labels.long(), cache.edges[:, None].float(), cache.dist[:, 0].float())
 
 
-def painted_layouts(kind: str, count: int, width: int, height: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Grids on the painter's canvas for a width x height picture: the held-out layouts brought onto it
-    (`painted-grid`) or painted compositions (`compositions`), seeds data.HELDOUT_SEED_BASE + i."""
-    grid_width, grid_height = painter_grid(width, height)
+def painted_layouts(kind: str, count: int, width: int, height: int,
+                    cell: int = PAINTER_CELL) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Grids on the painter's canvas for a width x height picture (one cell per `cell` x `cell` pixels): the held-out
+    layouts brought onto it (`painted-grid`) or painted compositions (`compositions`), seeds
+    data.HELDOUT_SEED_BASE + i."""
+    grid_width, grid_height = painter_grid(width, height, cell)
     seeds = range(data.HELDOUT_SEED_BASE, data.HELDOUT_SEED_BASE + count)
     if kind == "painted-grid":
         layouts = (landscape.layout_only(seed, width, height) for seed in seeds)
@@ -270,11 +273,12 @@ def painted_layouts(kind: str, count: int, width: int, height: int) -> list[tupl
 
 
 def grid_track(name: str, grids: list[tuple[np.ndarray, np.ndarray]], width: int, height: int,
-               ignored: int | None, device: torch.device) -> Track:
-    """Painted grids upsampled to the picture as the painter does, with their edge and distance maps."""
+               ignored: int | None, device: torch.device, upsampling: str = "vote") -> Track:
+    """Painted grids upsampled to the picture by `upsampling` (upsampling.CANDIDATES), with their edge and distance
+    maps."""
     labels, edges, dist = [], [], []
     for grid, igrid in grids:
-        full, instances = upsampled(grid, igrid, width, height)
+        full, instances = upsample(upsampling, grid, igrid, height, width)
         labels.append(full)
         edges.append(edge_map(full, instances))
         dist.append(distance_map(full, instances, ignored))
@@ -518,8 +522,8 @@ def evaluate_model(name: str, path: str, judge: Judge, real: Scores, real_by_sty
     ignored = config.label_nc if config.contain_dontcare_label else None
     cache = heldout_cache(args, config.width, config.height, config.class_count, device)
     tracks = [procedural_track(cache)] + [
-        grid_track(kind, painted_layouts(kind, args.count, config.width, config.height), config.width,
-                   config.height, ignored, device) for kind in TRACKS[1:]]
+        grid_track(kind, painted_layouts(kind, args.count, config.width, config.height, args.cell), config.width,
+                   config.height, ignored, device, args.upsampling) for kind in TRACKS[1:]]
     scored = [track for track in tracks if track.name in args.tracks]
     result = {
         "name": name, "path": str(path),
@@ -545,7 +549,7 @@ def evaluate_model(name: str, path: str, judge: Judge, real: Scores, real_by_sty
                                                         "generation_seconds")})
     result.update({"diversity_l1": None, "diversity_features": None})
     pictures = {"cache": cache, "config": config, "generator": generator, "tracks": tracks, "bank": bank}
-    if config.use_vae:
+    if config.use_vae and args.style_layouts > 0:
         result["styles"] = evaluate_styles(generator, config, tracks[0], bank, judge, real, real_by_style,
                                            own.get("procedural"), args)
         if args.styles > 1:
@@ -752,11 +756,17 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--count", type=int, default=500, help="held-out layouts per track")
     p.add_argument("--styles", type=int, default=4, help="style codes per layout for the diversity measure")
     p.add_argument("--diversity-layouts", type=int, default=32)
-    p.add_argument("--style-layouts", type=int, default=64, help="layouts drawn under every preset")
+    p.add_argument("--style-layouts", type=int, default=64,
+                   help="layouts drawn under every preset (0: no style comparison)")
     p.add_argument("--presets", default=None,
                    help="comma-separated presets to score in the style comparison (default: all; 'none': none)")
     p.add_argument("--tracks", default=",".join(TRACKS),
                    help=f"comma-separated tracks to score, of {', '.join(TRACKS)}, or 'none' (pictures use all)")
+    p.add_argument("--cell", type=int, default=PAINTER_CELL,
+                   help="pixels per side of a painted cell (8: the 32x32 canvas of a 256x256 model, 4: 64x64)")
+    p.add_argument("--upsampling", choices=CANDIDATES, default="vote",
+                   help="how painted grids reach the picture: the engine's class vote or smoothed vote, or the "
+                        "Gaussian class vote (comparison only)")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--cache-dir", default="runs/cache")
     p.add_argument("--workers", type=int, default=0, help="processes for rendering the held-out set (0: all)")
@@ -807,11 +817,11 @@ def main(argv: list[str] | None = None) -> dict:
         pictures.append((name, picture))
         print(json.dumps({k: v for k, v in result.items() if k not in ("per_class_iou", "tracks")}), flush=True)
     figures = comparison_pictures(pictures, out, args)
-    grid = painter_grid(judge.width, judge.height)
+    grid = painter_grid(judge.width, judge.height, args.cell)
     report = {
         "heldout": {"count": args.count, "first_seed": data.HELDOUT_SEED_BASE,
                     "last_seed": data.HELDOUT_SEED_BASE + args.count - 1, "tracks": list(TRACKS),
-                    "painter_grid": f"{grid[0]}x{grid[1]}", "styles": args.styles,
+                    "painter_grid": f"{grid[0]}x{grid[1]}", "upsampling": args.upsampling, "styles": args.styles,
                     "diversity_layouts": args.diversity_layouts, "style_layouts": args.style_layouts,
                     "style_seed_rule": f"layout i, style k: clade/style.py sample_style(i * {STYLE_SEED_STRIDE} + k, "
                                        f"z_dim, the model's style bank or none)"},

@@ -1,3 +1,4 @@
+import CLADE
 import Dispatch
 import Foundation
 import Synchronization
@@ -13,8 +14,12 @@ public struct AutosaveRecord: Sendable, Equatable, Codable {
     public var currentClass: Int32
     public var style: StyleSelection
     public var icpe: Bool
+    /// How the grid reaches the picture; nil in autosaves written before it was recorded (the class vote).
+    public var upsampling: LabelUpsampling.Method?
 
-    public init(savedAt: Date, model: String, width: Int, height: Int, canvas: Canvas, currentClass: Int32, style: StyleSelection, icpe: Bool) {
+    public init(savedAt: Date, model: String, width: Int, height: Int, canvas: Canvas, currentClass: Int32, style: StyleSelection, icpe: Bool,
+                upsampling: LabelUpsampling.Method? = nil) {
+        self.upsampling = upsampling
         self.savedAt = savedAt
         self.model = model
         self.width = width

@@ -13,8 +13,14 @@ public struct RenderRequest: Sendable, Equatable {
     /// The picture size in pixels.
     public var width: Int
     public var height: Int
+    /// How the grid reaches the picture's size.
+    public var upsampling: LabelUpsampling.Method
 
-    public init(labels: LabelMap, instances: InstanceMap, style: StyleSelection, icpe: Bool, width: Int, height: Int) {
+    /// `upsampling` defaults to the method of files that record none, so a request read from such a file draws
+    /// the picture it always drew.
+    public init(labels: LabelMap, instances: InstanceMap, style: StyleSelection, icpe: Bool, width: Int, height: Int,
+                upsampling: LabelUpsampling.Method = .unrecorded) {
+        self.upsampling = upsampling
         self.labels = labels
         self.instances = instances
         self.style = style
@@ -28,6 +34,6 @@ public struct RenderRequest: Sendable, Equatable {
     public func generatorInput(model: ModelFile) throws -> GeneratorInput {
         GridConditioning.generatorInput(
             labels: labels, instances: instances, config: model.config, width: width, height: height, icpe: icpe,
-            style: try style.styleCode(config: model.config, bank: model.styleBank))
+            style: try style.styleCode(config: model.config, bank: model.styleBank), upsampling: upsampling)
     }
 }

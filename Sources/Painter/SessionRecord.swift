@@ -7,10 +7,12 @@ import ImageFiles
 ///
 ///     {"format": "clade-paint session", "version": 1, "model": "/abs/Models/landscape.safetensors",
 ///      "image": "painting-001.png", "mask": "painting-001.mask.png", "instances": "painting-001.instances.png",
-///      "width": 256, "height": 256, "grid_width": 32, "grid_height": 32, "icpe": true,
+///      "width": 256, "height": 256, "grid_width": 32, "grid_height": 32, "icpe": true, "upsampling": "smooth",
 ///      "style_seed": 42 | "style_preset": "sunset" | "style_code": [z_dim numbers], "style_source": "ref.png"}
 ///
 /// At most one of `style_seed`, `style_preset`, `style_code` is present (none: a model without a style encoder).
+/// A file without `upsampling` was saved before the method was recorded and renders with the class vote
+/// (`LabelUpsampling.Method.unrecorded`), as it did then.
 public struct SessionRecord: Sendable, Equatable, Codable {
     public static let formatName = "clade-paint session"
     public static let currentVersion = 1
@@ -33,9 +35,11 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     public var stylePreset: String?
     public var styleCode: [Float]?
     public var styleSource: String?
+    /// The upsampling the picture was drawn with; nil in files saved before it was recorded.
+    public var upsampling: LabelUpsampling.Method?
 
     enum CodingKeys: String, CodingKey {
-        case format, version, model, image, mask, instances, width, height, icpe
+        case format, version, model, image, mask, instances, width, height, icpe, upsampling
         case gridWidth = "grid_width", gridHeight = "grid_height"
         case styleSeed = "style_seed", stylePreset = "style_preset", styleCode = "style_code", styleSource = "style_source"
     }
@@ -53,6 +57,7 @@ public struct SessionRecord: Sendable, Equatable, Codable {
         gridWidth = request.labels.width
         gridHeight = request.labels.height
         icpe = request.icpe
+        upsampling = request.upsampling
         switch request.style {
         case .none: break
         case .seed(let seed): styleSeed = seed
@@ -126,7 +131,8 @@ public struct SessionRecord: Sendable, Equatable, Codable {
             }
         }
         let instanceMap = try InstanceMapFile.read(folder.appendingPathComponent(instances), matching: labels, labelMapPath: maskURL.relativePath)
-        return RenderRequest(labels: labels, instances: instanceMap, style: style, icpe: icpe, width: width, height: height)
+        return RenderRequest(labels: labels, instances: instanceMap, style: style, icpe: icpe, width: width, height: height,
+                             upsampling: upsampling ?? .unrecorded)
     }
 
     private static func describe(_ error: Error) -> String {

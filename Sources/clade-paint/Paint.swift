@@ -20,7 +20,7 @@ struct Paint: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var paletteOption: PaletteOption
 
-    @Option(name: .long, help: ArgumentHelp("The canvas in cells. Default: one cell per 8x8 pixels (32x32 for 256x256).", valueName: "WxH"))
+    @Option(name: .long, help: ArgumentHelp("The canvas in cells. Default: one cell per 4x4 pixels where the terminal has room for it without shrinking the picture (64x64 for 256x256 at 160x50), else one per 8x8 (32x32).", valueName: "WxH"))
     var grid: PictureSize?
 
     @Option(name: .long, help: ArgumentHelp("The picture size (models without a style encoder). Default: the model's size.", valueName: "WxH"))
@@ -124,8 +124,15 @@ struct Paint: ParsableCommand {
         defer { autosave.close() }
         let orphans = OrphanedAutosaves.find(in: stateFolder)
         let renderer = RenderController(model: model, previewURL: stateFolder.appendingPathComponent("preview.png"), draftPolicy: drafts)
-        let state = PainterState(model: model, width: picture.width, height: picture.height, grid: grid.map { ($0.width, $0.height) },
-                                 canvas: canvas, renderer: renderer, autosave: autosave, style: document == nil ? startStyle : nil)
+        // A new painting takes the finer canvas where the terminal has room for it; --grid, masks and sessions bring theirs.
+        let terminalGrid = canvas == nil && grid == nil ? TerminalWindow.columnsAndRows().map { terminal in
+            Layout.canvasGrid(width: terminal.width, height: terminal.height, pictureWidth: picture.width, pictureHeight: picture.height,
+                              paletteWidth: PaintView.paletteWidth(model.entries), classCount: model.entries.count)
+        } : nil
+        let state = PainterState(model: model, width: picture.width, height: picture.height,
+                                 grid: grid.map { ($0.width, $0.height) } ?? terminalGrid,
+                                 canvas: canvas, renderer: renderer, autosave: autosave, style: document == nil ? startStyle : nil,
+                                 upsampling: mask == nil ? .painter : .unrecorded)
         if let document {
             try Self.attributing(to: document.url.path) { try state.open(document) }
             // Another style than the saved one: a change to the saved painting.

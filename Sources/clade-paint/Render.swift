@@ -61,6 +61,12 @@ struct Render: ParsableCommand {
     var force = false
 
     @Option(name: .long, help: ArgumentHelp(
+        "How a mask smaller than the picture (a painted grid) is upsampled: the class vote of the four nearest cells, or the smooth, area-preserving vote the painter uses.",
+        discussion: "Default: vote, what a bare mask was drawn with before the method was recorded; a session (--session) brings its own.",
+        valueName: "vote|smooth"))
+    var upsampling: LabelUpsampling.Method?
+
+    @Option(name: .long, help: ArgumentHelp(
         "The masks are a public data set's own label files (any size, its label values), conditioned as the official SPADE/CLADE test code does.",
         discussion: "COCO-Stuff 255 and ADE20K 0 become the dontcare class. Pair with --instances as given by the data set.",
         valueName: "coco|ade20k|cityscapes"))
@@ -88,9 +94,10 @@ struct Render: ParsableCommand {
                 styleImage.map { _ in "--style-image" }, styleCode.map { _ in "--style-code" }, size.map { _ in "--size" },
                 noICPE ? "--no-icpe" : nil, writeStyleCode.map { _ in "--write-style-code" },
                 labels.map { _ in "--labels" }, distances.isEmpty ? nil : "--distances",
+                upsampling.map { _ in "--upsampling" },
             ].compactMap { $0 }
             guard others.isEmpty else {
-                throw ValidationError("--session brings its own mask, instances, style, ICPE and size; drop \(others.joined(separator: ", ")).")
+                throw ValidationError("--session brings its own mask, instances, style, ICPE, size and upsampling; drop \(others.joined(separator: ", ")).")
             }
             try ThreadCount.validate(threads)
             return
@@ -137,7 +144,8 @@ struct Render: ParsableCommand {
                                        distancesPath: distances.isEmpty ? nil : distances[index], format: labels)
             case (nil, let palette?):
                 return try MaskInput(path: mask, instancesPath: instancesPath, palette: palette.palette,
-                                     classCount: config.classCount, width: picture.width, height: picture.height)
+                                     classCount: config.classCount, width: picture.width, height: picture.height,
+                                     upsampling: upsampling ?? .unrecorded)
             case (nil, nil):
                 preconditionFailure("the palette is loaded whenever --labels is absent")
             }

@@ -208,7 +208,7 @@ import Testing
         let scratch = try Scratch()
         try writeSession(scratch)
         let mixed = try scratch.render(["--session", "p-001.json", "--style", "3"])
-        #expect(mixed.status != 0 && mixed.stderr.contains("--session brings its own mask, instances, style, ICPE and size; drop --style."))
+        #expect(mixed.status != 0 && mixed.stderr.contains("--session brings its own mask, instances, style, ICPE, size and upsampling; drop --style."))
         let missing = try scratch.render(["--session", "nothing.json"])
         #expect(missing.errorLines == ["clade-paint: error: nothing.json: no such session file"])
         let overInput = try scratch.render(["--session", "p-001.json", "-o", "p-001.mask.png"])

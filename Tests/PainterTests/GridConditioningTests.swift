@@ -12,12 +12,15 @@ import Testing
         return canvas
     }
 
-    @Test func upsamplesThenAddsEdgesAndDistances() {
+    @Test(arguments: LabelUpsampling.Method.allCases)
+    func upsamplesThenAddsEdgesAndDistances(method: LabelUpsampling.Method) {
         let canvas = grid()
         let style = StyleCode.random(seed: 5, count: 16)
         let input = GridConditioning.generatorInput(
-            labels: canvas.labels, instances: canvas.instances, config: config, width: 64, height: 64, icpe: true, style: style)
-        let (labels, instances) = LabelUpsampling.upsample(labels: canvas.labels, instances: canvas.instances, width: 64, height: 64)
+            labels: canvas.labels, instances: canvas.instances, config: config, width: 64, height: 64, icpe: true, style: style,
+            upsampling: method)
+        let (labels, instances) = LabelUpsampling.upsample(
+            labels: canvas.labels, instances: canvas.instances, width: 64, height: 64, method: method)
         #expect(input.labels == labels)
         #expect(input.edges == EdgeMap.compute(labels: labels, instances: instances))
         #expect(input.distances == DistanceMap.compute(labels: labels, instances: instances, ignoredClass: nil))
@@ -27,14 +30,17 @@ import Testing
     @Test func icpeOffLeavesTheDistanceMapOut() {
         let canvas = grid()
         let input = GridConditioning.generatorInput(
-            labels: canvas.labels, instances: canvas.instances, config: config, width: 64, height: 64, icpe: false, style: nil)
+            labels: canvas.labels, instances: canvas.instances, config: config, width: 64, height: 64, icpe: false, style: nil,
+            upsampling: .smooth)
         #expect(input.distances == nil && input.edges != nil)
     }
 
-    @Test func aMaskAtPictureSizePassesThrough() {
+    @Test(arguments: LabelUpsampling.Method.allCases)
+    func aMaskAtPictureSizePassesThrough(method: LabelUpsampling.Method) {
         let canvas = Canvas.scene(width: 64, height: 64, classes: PainterFixtures.landscapeNames)
         let input = GridConditioning.generatorInput(
-            labels: canvas.labels, instances: canvas.instances, config: config, width: 64, height: 64, icpe: true, style: nil)
+            labels: canvas.labels, instances: canvas.instances, config: config, width: 64, height: 64, icpe: true, style: nil,
+            upsampling: method)
         #expect(input.labels == canvas.labels)
     }
 }

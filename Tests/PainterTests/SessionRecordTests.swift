@@ -37,7 +37,9 @@ import Testing
         let labels = try LabelMapFile.read(files.mask, palette: palette, classCount: config.classCount)
         let instances = try InstanceMapFile.read(files.instances)
         let width = try #require(json["width"] as? Int), height = try #require(json["height"] as? Int)
-        let (big, bigInstances) = LabelUpsampling.upsample(labels: labels, instances: instances, width: width, height: height)
+        let method = (json["upsampling"] as? String).flatMap(LabelUpsampling.Method.init(rawValue:)) ?? .classVote
+        let (big, bigInstances) = LabelUpsampling.upsample(
+            labels: labels, instances: instances, width: width, height: height, method: method)
         let style: StyleCode?
         if let seed = json["style_seed"] as? UInt64 {
             style = StyleCode.random(seed: seed, count: config.zDim)

@@ -1,5 +1,6 @@
 """Conditioning maps against literal per-pixel readings of docs/conditioning.md, plus their properties."""
 
+import itertools
 import os
 from collections import deque
 
@@ -329,3 +330,54 @@ def test_committed_fixtures_are_current(tmp_path):
         name = os.path.basename(path)
         with open(path, "rb") as fresh, open(os.path.join(committed, name), "rb") as stored:
             assert fresh.read() == stored.read(), f"{name} is stale: rerun Training/make_conditioning_fixtures.py"
+
+
+# --- the smooth upsampling (docs/conditioning.md, section 1b) ---
+
+def test_smooth_upsampling_keeps_a_one_cell_row_at_its_width():
+    labels = np.zeros((16, 16), dtype=np.int32)
+    labels[8] = 3
+    labels[9:] = 1
+    up, _ = upsample_labels(labels, np.zeros_like(labels), 128, 128, "smooth")
+    snow = (up == 3).sum(axis=0)
+    assert snow.min() >= 6 and snow.max() <= 10
+
+
+def test_smooth_upsampling_keeps_every_part_near_its_painted_area():
+    labels = np.full((16, 16), 6, dtype=np.int32)
+    labels[3:5, 3:5] = 4
+    labels[12, 3] = 9
+    for i in range(6):
+        labels[8 + i, 8 + i] = 7
+    up, _ = upsample_labels(labels, np.zeros_like(labels), 128, 128, "smooth")
+    for label, cells in ((4, 4), (9, 1), (7, 6)):
+        assert abs((up == label).sum() - 64 * cells) <= 0.1 * 64 * cells
+
+
+def test_smooth_upsampling_rises_along_a_shallow_slope_without_treads():
+    labels = np.array([[1 if r > c // 3 else 0 for c in range(24)] for r in range(8)], dtype=np.int32)
+    longest = {}
+    for method in ("vote", "smooth"):
+        up, _ = upsample_labels(labels, np.zeros_like(labels), 64, 192, method)
+        sky = (up == 0).sum(axis=0)[24:-24]
+        run = best = 1
+        for a, b in itertools.pairwise(sky):
+            run = run + 1 if a == b else 1
+            best = max(best, run)
+        longest[method] = best
+    assert longest["vote"] >= 12 and longest["smooth"] <= 6
+
+
+def test_smooth_upsampling_passes_other_grids_to_the_class_vote():
+    rng = np.random.default_rng(5)
+    labels = rng.integers(0, 4, (6, 12)).astype(np.int32)
+    instances = rng.integers(0, 2, (6, 12)).astype(np.int32)
+    for height, width in ((6, 12), (4, 8), (4, 24)):
+        smooth = upsample_labels(labels, instances, height, width, "smooth")
+        vote = upsample_labels(labels, instances, height, width)
+        assert all(np.array_equal(a, b) for a, b in zip(smooth, vote, strict=True))
+
+
+def test_upsampling_method_is_checked():
+    with pytest.raises(ValueError, match="upsampling must be one of"):
+        upsample_labels(np.zeros((2, 2), np.int32), np.zeros((2, 2), np.int32), 4, 4, "bicubic")

@@ -111,6 +111,15 @@ def test_painted_tracks_are_the_painters_grids_upsampled():
     assert np.array_equal(track.labels[0].numpy(), upsampled(*compositions[0], 64, 32)[0])
 
 
+def test_painted_tracks_take_the_canvas_and_the_upsampling_asked_for():
+    grids = evaluate.painted_layouts("painted-grid", 1, 64, 64, cell=4)
+    layout = landscape.layout_only(evaluate.data.HELDOUT_SEED_BASE, 64, 64)
+    assert np.array_equal(grids[0][0], grid_of(layout.labels, layout.instances, 16, 16)[0])
+    for method in ("vote", "smooth", "gaussian"):
+        track = evaluate.grid_track("painted-grid", grids, 64, 64, None, torch.device("cpu"), method)
+        assert np.array_equal(track.labels[0].numpy(), evaluate.upsample(method, *grids[0], 64, 64)[0])
+
+
 def tiny_model(path, architecture, use_vae, use_icpe):
     config = ModelConfig.create(architecture=architecture, label_nc=landscape.NUM_CLASSES, ngf=4, width=SIZE,
                                 use_instance_edges=True, use_icpe=use_icpe, use_vae=use_vae, z_dim=8,

@@ -15,6 +15,7 @@ def compositions():
 def test_painter_grid_is_one_cell_per_8x8_pixels():
     assert painter_grid(256, 256) == (32, 32)
     assert painter_grid(512, 256) == (64, 32)
+    assert painter_grid(256, 256, cell=4) == (64, 64)
 
 
 def test_same_seed_same_composition():
