@@ -2,6 +2,7 @@ import CLADE
 import Dispatch
 import Foundation
 import ImageFiles
+import TestSupport
 import Testing
 @testable import Painter
 
