@@ -67,7 +67,7 @@ struct LatencySummary: Codable {
         for (name, statistics, value) in figures {
             lines.append(row(name) { figure($0[keyPath: statistics], $0[keyPath: statistics][keyPath: value]) })
         }
-        lines.append(row("UI thread within \(Int(Bench.LatencyTiming.uiLimitMs)) ms while rendering (the issue's limit)") {
+        lines.append(row("UI thread within \(Int(Bench.LatencyTiming.uiLimitMs)) ms while rendering (the painter's budget)") {
             $0.uiWithinLimit ? "met" : "MISSED"
         })
         lines.append(row("renders: final / drafts / abandoned") { "\($0.renders.rendered) / \($0.renders.drafts) / \($0.renders.abandoned)" })

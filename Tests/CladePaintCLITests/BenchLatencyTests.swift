@@ -103,7 +103,7 @@ import Testing
         #expect(table.contains { $0.hasPrefix("| action to first preview, median | ") })
         #expect(table.contains { $0.hasPrefix("| action to final preview, p95 | ") })
         #expect(table.contains { $0.hasPrefix("| UI thread while rendering, max | ") })
-        let limit = try #require(table.first { $0.hasPrefix("| UI thread within 20 ms while rendering (the issue's limit) | ") })
+        let limit = try #require(table.first { $0.hasPrefix("| UI thread within 20 ms while rendering (the painter's budget) | ") })
         let verdicts = limit.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.dropFirst()
         #expect(verdicts.count == 3 && verdicts.allSatisfy { $0 == "met" || $0 == "MISSED" })
     }
