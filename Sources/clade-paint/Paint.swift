@@ -127,7 +127,7 @@ struct Paint: ParsableCommand {
         let state = PainterState(model: model, width: picture.width, height: picture.height, grid: grid.map { ($0.width, $0.height) },
                                  canvas: canvas, renderer: renderer, autosave: autosave, style: document == nil ? startStyle : nil)
         if let document {
-            try Self.attributing(to: document.url.path) { try state.open(document) }
+            try Self.attributing(to: document.url.path) { try PaintDocument(state).open(document) }
             // Another style than the saved one: a change to the saved painting.
             if let startStyle { try Self.attributing(to: modelPath) { try state.selectStyle(startStyle) } }
         }
@@ -153,7 +153,7 @@ struct Paint: ParsableCommand {
     /// The style `--style` asks for (`random`: a fresh seed), checked against the model.
     private static func startStyle(_ choice: StyleChoice, model: ModelFile, modelPath: String) throws -> StyleSelection {
         guard model.config.useVAE else {
-            throw FileProblem(file: modelPath, problem: "--style: this model has no style encoder; its picture follows from the mask alone")
+            throw FileProblem(file: modelPath, problem: "--style: \(PaintModel.noStyleMessage)")
         }
         // Unknown presets fail here, with the model's list.
         _ = try choice.resolve(model: model, modelPath: modelPath, seedSource: { 0 })

@@ -24,7 +24,7 @@ enum SaveRace {
         var lines = ["autosave \(autosave.url.lastPathComponent)"]
         for _ in 0 ..< saves {
             for _ in 0 ..< editsPerSave { _ = script.step(state) }
-            lines.append("saved \(try state.save(to: outFolder).session.lastPathComponent)")
+            lines.append("saved \(try PaintDocument(state).save(to: outFolder).session.lastPathComponent)")
         }
         for _ in 0 ..< editsAfter { _ = script.step(state) }
         autosave.schedule(state.autosaveRecord)
