@@ -1,5 +1,4 @@
 import CLADE
-import Dispatch
 import Foundation
 import ImageFiles
 import Testing
@@ -469,59 +468,6 @@ import Testing
             return
         }
         #expect(result.request == state.renderRequest)
-    }
-
-    /// The worker is stopped after publishing the draft of the current state: save must draw the full-size
-    /// picture itself rather than take the draft.
-    @Test func saveNeverTakesADraft() throws {
-        let model = try PainterFixtures.model()
-        let entered = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let renderer = RenderController(model: model, previewURL: nil, draftPolicy: .always) { generation, isDraft, stage in
-            if generation == 1 && !isDraft && stage == "fc" {
-                entered.signal()
-                release.wait()
-            }
-        }
-        let state = PainterState(model: model, grid: (16, 16), renderer: renderer, seedSource: PainterFixtures.countingSeeds())
-        state.requestRender()
-        entered.wait()
-        renderer.cancel()
-        release.signal()
-        let folder = try PainterFixtures.temporaryFolder()
-        let files = try PaintDocument(state).save(to: folder)
-        let draft = try #require(renderer.latestResult())
-        #expect(draft.isDraft && draft.request == state.renderRequest)
-        let saved = try PNGImage.read(files.image)
-        #expect(saved == (try model.render(state.renderRequest)))
-        #expect(saved != draft.image)
-    }
-
-    @Test func restoresAnAutosavedPainting() throws {
-        let state = try makeState()
-        state.selectClass(5)
-        state.press()
-        state.release()
-        state.toggleICPE()
-        state.randomStyle()
-        let record = state.autosaveRecord
-
-        let fresh = try makeState()
-        try PaintDocument(fresh).restore(record)
-        #expect(fresh.canvas == state.canvas)
-        #expect(fresh.style == .seed(101) && !fresh.icpe && fresh.currentClass == 5)
-        fresh.undo()
-        #expect(fresh.canvas == fresh.baseScene)
-
-        var foreign = record
-        foreign.canvas = Canvas(width: 4, height: 4, fill: Cell(label: 9))
-        #expect(throws: PainterError.self) { try PaintDocument(fresh).restore(foreign) }
-
-        let small = Canvas(width: 8, height: 4, fill: water)
-        var resized = record
-        resized.canvas = small
-        try PaintDocument(fresh).restore(resized)
-        #expect(fresh.canvas == small && fresh.baseScene.gridWidth == 8 && fresh.undoHistory.undoCount == 0)
     }
 
     @Test func theEyedropperHandsBackToTheToolItInterrupted() throws {
