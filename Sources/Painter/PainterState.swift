@@ -6,8 +6,8 @@ import ImageFiles
 ///
 /// A class used from one thread (the UI loop). Every change to what the picture depends on sends a render
 /// request to `renderer` (when given) and schedules an autosave (when given). One user action is one undo step:
-/// a whole stroke from `press()` to `release()`, one fill, one clear. The shapes themselves are the canvas's
-/// (`CanvasShapes`); saving, opening and restoring the painting are `PaintDocument`'s.
+/// a whole stroke from `press()` to `release()`, one fill, one clear. The canvas draws the shapes
+/// (`Canvas.drawLine`, `fillRectangle`, `fill`); `PaintDocument` saves, opens and restores the painting.
 public final class PainterState {
     public let model: PaintModel
     /// The picture size in pixels.
