@@ -59,7 +59,7 @@ public struct PaintDocument {
             throw PainterError("the autosaved painting has a style; \(PaintModel.noStyleMessage)")
         }
         _ = try record.style.styleCode(config: model.config, bank: model.file.styleBank)
-        state.load(canvas: record.canvas, currentClass: record.currentClass, style: record.style, icpe: record.icpe)
+        state.load(record)
         state.statusMessage = "restored the painting autosaved \(record.savedAt)"
     }
 

@@ -429,18 +429,19 @@ public final class PainterState {
         scheduleAutosave()
     }
 
-    // MARK: Snapshots
+    // MARK: Autosave
 
     public var autosaveRecord: AutosaveRecord {
         AutosaveRecord(savedAt: Date(), model: model.path, width: pictureWidth, height: pictureHeight, canvas: canvas,
                        currentClass: currentClass, style: style, icpe: icpe)
     }
 
-    /// Carries on with another painting (checked against the model by `PaintDocument`): its canvas, current class,
-    /// style and ICPE. A canvas of this grid replaces the current one as one undo step; one of another grid brings
-    /// its own starting scene and a fresh undo history.
-    func load(canvas painting: Canvas, currentClass: Int32, style: StyleSelection, icpe: Bool) {
+    /// Carries on with the painting of `record` (checked against the model by `PaintDocument`): its canvas, current
+    /// class, style and ICPE. A canvas of this grid replaces the current one as one undo step; one of another grid
+    /// brings its own starting scene and a fresh undo history.
+    func load(_ record: AutosaveRecord) {
         if isPressed { release() }
+        let painting = record.canvas
         if painting.gridWidth != canvas.gridWidth || painting.gridHeight != canvas.gridHeight {
             baseScene = Canvas.scene(width: painting.gridWidth, height: painting.gridHeight, classes: model.config.classNames)
             undoHistory = UndoHistory(limit: undoHistory.limit)
@@ -453,10 +454,10 @@ public final class PainterState {
             undoHistory.record(before: before)
         }
         largestIssuedInstance = max(largestIssuedInstance, canvas.largestInstance)
-        self.currentClass = currentClass
+        currentClass = record.currentClass
         currentInstance = 0
-        self.icpe = icpe && model.config.useICPE
-        if style != self.style { styleHistory.push(style) }
+        icpe = record.icpe && model.config.useICPE
+        if record.style != style { styleHistory.push(record.style) }
         changed()
         scheduleAutosave()
     }
