@@ -63,7 +63,8 @@ public final class Generator: Sendable {
     /// Draws the picture for `input`: `[3, H, W]` in [-1, 1].
     ///
     /// - observer: called with each stage's output (`"fc"`, then every block by name, then `"conv_img"` before tanh).
-    /// - isCancelled: checked between blocks; when it returns true the call throws `CancellationError`.
+    /// - isCancelled: checked before each block, twice inside it (after the shortcut and after conv_0) and before
+    ///   conv_img; when it returns true the call throws `CancellationError`.
     /// - Throws: `GeneratorInputError` when the input does not fit the model.
     public func callAsFunction(
         _ input: GeneratorInput, observer: ((String, Tensor) -> Void)? = nil, isCancelled: () -> Bool = { false }
@@ -90,14 +91,16 @@ public final class Generator: Sendable {
         }
         observer?("fc", x)
 
+        func checkpoint() throws { if isCancelled() { throw CancellationError() } }
         for (layout, block) in blocks {
-            if isCancelled() { throw CancellationError() }
+            try checkpoint()
             // The block reads x through the upsampling (ResnetBlock), so the upsampled map is not built here.
             let step = layout.upsampledBefore ? 1 : 0
-            x = block(x, maps.resized(height: x.height << step, width: x.width << step), upsampled: layout.upsampledBefore, workspace: workspace)
+            x = try block(x, maps.resized(height: x.height << step, width: x.width << step), upsampled: layout.upsampledBefore,
+                          workspace: workspace, checkpoint: checkpoint)
             observer?(layout.name, x)
         }
-        if isCancelled() { throw CancellationError() }
+        try checkpoint()
         leakyReLU(&x)
         x = convImg(x, workspace: workspace)
         observer?("conv_img", x)

@@ -84,21 +84,26 @@ public struct ResnetBlock: Sendable {
 
     /// `x` `[fin, H, W]` with `maps` at `H x W` -> `[fout, H, W]`.
     public func callAsFunction(_ x: Tensor, _ maps: SemanticMaps, workspace: Workspace? = nil) -> Tensor {
-        self(x, maps, upsampled: false, workspace: workspace ?? Workspace())
+        self(x, maps, upsampled: false, workspace: workspace ?? Workspace(), checkpoint: {})
     }
 
     /// The block applied to `x` nearest x2 upsampled when `upsampled` (`x` `[fin, H/2, W/2]`, `maps` at `H x W`),
     /// else to `x` `[fin, H, W]`. The norms read `x` through the upsampling, so the upsampled map is only stored
     /// where the block needs it as its residual (no learned shortcut).
-    func callAsFunction(_ x: Tensor, _ maps: SemanticMaps, upsampled: Bool, workspace: Workspace) -> Tensor {
+    /// - checkpoint: called after the shortcut and after conv_0; what it throws ends the block (a render that a newer
+    ///   request replaced stops within a third of a block instead of at the block's end).
+    func callAsFunction(_ x: Tensor, _ maps: SemanticMaps, upsampled: Bool, workspace: Workspace,
+                        checkpoint: () throws -> Void) rethrows -> Tensor {
         // The shortcut is written first; conv_1 then adds the main branch onto it.
         var out = if let shortcut {
             shortcut.conv(shortcut.norm(x, maps, upsampled: upsampled, leakySlope: nil, workspace: workspace), workspace: workspace)
         } else {
             upsampled ? upsampleNearest2x(x) : x
         }
+        try checkpoint()
         var h = norm0(x, maps, upsampled: upsampled, leakySlope: Self.leakySlope, workspace: workspace)
         h = conv0(h, workspace: workspace)
+        try checkpoint()
         h = norm1(h, maps, upsampled: false, leakySlope: Self.leakySlope, workspace: workspace)
         conv1.accumulate(h, into: &out, workspace: workspace)
         return out

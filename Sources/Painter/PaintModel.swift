@@ -50,7 +50,8 @@ public final class PaintModel: Sendable {
 
     /// Draws the picture for `request` on the calling thread.
     /// - observer: called after each stage with the stage's name (`stageCount` calls in all).
-    /// - isCancelled: checked between stages; when it returns true the call throws `CancellationError`.
+    /// - isCancelled: checked before each stage and twice inside each block (`Generator`); when it returns true the
+    ///   call throws `CancellationError`.
     public func render(
         _ request: RenderRequest, observer: ((String) -> Void)? = nil, isCancelled: () -> Bool = { false }
     ) throws -> PNGImage {

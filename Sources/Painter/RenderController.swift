@@ -6,10 +6,14 @@ import Synchronization
 /// Renders pictures on one background worker so the caller never waits: the newest request wins.
 ///
 /// `submit` returns at once. The worker (a serial DispatchQueue, not a Swift concurrency Task: BLAS work would
-/// block the cooperative pool) takes only the newest waiting request; a render in progress is abandoned between
-/// generator stages as soon as a newer request is submitted (an atomic generation number). With `drafts` on, each
-/// request is drawn twice: first a draft at half size (`PaintModel.renderDraft`), published as the preview, then,
-/// unless a newer request came meanwhile, the full-size picture, published in its place. The UI polls `latest()`
+/// block the cooperative pool) takes only the newest waiting request; a full-size render in progress is abandoned
+/// at the generator's next checkpoint (before each block and twice inside it) as soon as a newer request is
+/// submitted (an atomic generation number). With `drafts` on, each request is drawn twice: first a draft at half
+/// size (`PaintModel.renderDraft`), published as the preview, then, unless a newer request came meanwhile, the
+/// full-size picture, published in its place. A draft in progress is finished and shown even when a newer request
+/// came meanwhile (only `cancel` stops it): it costs a quarter of a full render, and abandoning it left a key-repeat
+/// stroke (a request every 33 ms) without any picture until the stroke ended, since no draft of a stroke's request
+/// could finish before the next one. The UI polls `latest()`
 /// and `latestResult()`, cheap reads of a Mutex-guarded slot. Each finished picture (draft or final) is written to
 /// the preview PNG atomically, always at the request's full size; a failed preview write is reported by
 /// `previewProblem()`, not as a failed render.
@@ -33,6 +37,8 @@ public final class RenderController: Sendable {
     private let queue = DispatchQueue(label: "clade-paint.render", qos: .userInitiated)
     /// The generation of the newest request (or cancellation); a render whose number differs is stale.
     private let generation = Atomic<UInt64>(0)
+    /// How many times `cancel` was called: a draft stops only when this changes (changed under the slot's lock).
+    private let cancellations = Atomic<UInt64>(0)
     private let slot = Mutex(Slot())
     private let stageObserver: (@Sendable (_ generation: UInt64, _ isDraft: Bool, _ stage: String) -> Void)?
 
@@ -69,6 +75,7 @@ public final class RenderController: Sendable {
     public func cancel() {
         generation.add(1, ordering: .sequentiallyConsistent)
         slot.withLock { slot in
+            cancellations.add(1, ordering: .sequentiallyConsistent)
             if slot.pending != nil { slot.counts.skipped += 1 }
             slot.pending = nil
             slot.status = .idle
@@ -99,17 +106,23 @@ public final class RenderController: Sendable {
     }
 
     private func work() {
-        guard let (number, request, workerBusy) = slot.withLock({ slot in
+        // The cancellation count is read with the request, under the lock `cancel` takes, so a cancel either finds
+        // the request still waiting or is seen by its draft.
+        guard let (number, request, workerBusy, cancelsAtStart) = slot.withLock({ slot in
             defer { slot.pending = nil }
-            return slot.pending
+            return slot.pending.map { ($0.generation, $0.request, $0.workerBusy, cancellations.load(ordering: .sequentiallyConsistent)) }
         }) else { return }
         let clock = ContinuousClock()
         let start = clock.now
         let stages = Double(model.stageCount)
         let isCancelled = { !self.isCurrent(number) }
-        /// Publishes a finished picture of request `number` (preview file first), unless a newer request came.
+        let isDraftCancelled = { self.cancellations.load(ordering: .sequentiallyConsistent) != cancelsAtStart }
+        /// Publishes a finished picture of request `number` (preview file first): a final picture unless a newer
+        /// request came, a draft unless `cancel` was called. A draft of a request that a newer one replaced is still
+        /// the newest picture there is (the worker takes requests in order); it becomes the shown picture, but the
+        /// status stays the newer request's.
         func publish(_ image: PNGImage, isDraft: Bool) throws -> RenderResult {
-            guard isCurrent(number) else { throw CancellationError() }
+            guard isDraft ? !isDraftCancelled() : isCurrent(number) else { throw CancellationError() }
             // The preview file is for other programs to watch; a state folder that cannot be written must not cost
             // the painter its picture.
             var previewProblem: String?
@@ -123,10 +136,9 @@ public final class RenderController: Sendable {
             slot.withLock { slot in
                 if isDraft { slot.counts.drafts += 1 } else { slot.counts.rendered += 1 }
                 slot.previewProblem = previewProblem
-                if isCurrent(number) {
-                    slot.status = isDraft ? .refining(draft: result, progress: 0) : .done(result)
-                    slot.result = result
-                }
+                guard isDraft ? !isDraftCancelled() : isCurrent(number) else { return }
+                slot.result = result
+                if isCurrent(number) { slot.status = isDraft ? .refining(draft: result, progress: 0) : .done(result) }
             }
             return result
         }
@@ -139,7 +151,7 @@ public final class RenderController: Sendable {
                     done += 1
                     self.report(number) { $0.status = .drafting(progress: min(done / stages, 1)) }
                     self.stageObserver?(number, true, stage)
-                }, isCancelled: isCancelled)
+                }, isCancelled: isDraftCancelled)
                 if let image { draft = try publish(image, isDraft: true) }
             }
             if draft == nil { report(number) { $0.status = .rendering(progress: 0) } }

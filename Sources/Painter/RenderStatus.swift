@@ -49,8 +49,8 @@ public struct RenderCounts: Sendable, Equatable {
     public var rendered = 0
     /// Drafts finished (each followed by its final picture or abandoned for a newer request).
     public var drafts = 0
-    /// Requests whose render (draft or final) stopped between generator stages, or after the draft, because a
-    /// newer request came.
+    /// Requests whose render stopped at a generator checkpoint (the full-size pass when a newer request came, a
+    /// draft only on `cancel`), or after the draft because a newer request came.
     public var abandoned = 0
     /// Requests replaced by a newer one (or cancelled) before the worker took them.
     public var skipped = 0

@@ -213,17 +213,26 @@ struct GeneratorControlTests {
         #expect(try generator(GeneratorInput(labels: Self.labels(), distances: random.tensor([2, 64, 64]))) != off)
     }
 
-    @Test("cancellation between blocks throws and stops the work")
+    @Test("cancellation is checked before each block, twice inside it and before conv_img; it throws and stops the work")
     func cancellation() throws {
         let generator = Generator(model: try ModelFile.random(config: Self.config(), seed: 9))
         var checks = 0
-        var seen: [String] = []
-        #expect(throws: CancellationError.self) {
-            _ = try generator(GeneratorInput(labels: Self.labels()), observer: { name, _ in seen.append(name) }) {
-                checks += 1
-                return checks > 2
+        _ = try generator(GeneratorInput(labels: Self.labels()), isCancelled: {
+            checks += 1
+            return false
+        })
+        #expect(checks == 3 * generator.config.blocks.count + 1)
+        // Check 4 comes before G_middle_0; checks 2 and 3 inside head_0 (after its shortcut, after its conv_0).
+        for (cancelledAt, finished) in [(4, ["fc", "head_0"]), (3, ["fc"]), (2, ["fc"])] {
+            var checks = 0
+            var seen: [String] = []
+            #expect(throws: CancellationError.self) {
+                _ = try generator(GeneratorInput(labels: Self.labels()), observer: { name, _ in seen.append(name) }) {
+                    checks += 1
+                    return checks >= cancelledAt
+                }
             }
+            #expect(checks == cancelledAt && seen == finished)
         }
-        #expect(seen == ["fc", "head_0", "G_middle_0"])
     }
 }

@@ -182,17 +182,49 @@ import Testing
         #expect(seen == expected)
     }
 
-    @Test func aNewerRequestDuringTheDraftWins() throws {
+    @Test func aDraftInProgressIsShownThenTheNewerRequestWins() throws {
+        let folder = try PainterFixtures.temporaryFolder()
+        let preview = folder.appendingPathComponent("p.png")
         let gate = Gate(generation: 1, isDraft: true)
-        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .always, stageObserver: gate.observe)
+        let shownWhenTheNewerStarts = Mutex<(result: RenderResult?, status: RenderStatus)?>(nil)
+        let box = Mutex<RenderController?>(nil)
+        let controller = RenderController(model: model, previewURL: preview, draftPolicy: .always) { generation, isDraft, stage in
+            gate.observe(generation, isDraft, stage)
+            if generation == 2, isDraft, stage == "fc", let controller = box.withLock({ $0 }) {
+                let seen = (controller.latestResult(), controller.latest())
+                shownWhenTheNewerStarts.withLock { $0 = $0 ?? seen }
+            }
+        }
+        box.withLock { $0 = controller }
         controller.submit(request(tree: 0))
         gate.entered.wait()
         controller.submit(request(tree: 1))
         gate.release.signal()
         controller.wait()
+        box.withLock { $0 = nil }
+        // Request 1's draft ran to its end and was shown (and written) although request 2 had come; its full-size
+        // pass was dropped, and the status stayed request 2's.
+        let seen = try #require(shownWhenTheNewerStarts.withLock { $0 })
+        let staleDraft = try #require(seen.result)
+        #expect(staleDraft.isDraft && staleDraft.generation == 1 && staleDraft.request == request(tree: 0))
+        #expect(staleDraft.image == (try model.renderDraft(request(tree: 0))))
+        #expect(seen.status == .drafting(progress: 1 / Double(model.stageCount)))
         let result = try #require(finished(controller))
         #expect(result.generation == 2 && !result.isDraft && result.request == request(tree: 1))
-        #expect(controller.counts() == RenderCounts(rendered: 1, drafts: 1, abandoned: 1))
+        #expect(try PNGImage.read(preview) == result.image)
+        #expect(controller.counts() == RenderCounts(rendered: 1, drafts: 2, abandoned: 1))
+    }
+
+    @Test func cancelStopsTheRunningDraft() throws {
+        let gate = Gate(generation: 1, isDraft: true)
+        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .always, stageObserver: gate.observe)
+        controller.submit(request(tree: 0))
+        gate.entered.wait()
+        controller.cancel()
+        gate.release.signal()
+        controller.wait()
+        #expect(controller.latest() == .idle && controller.latestResult() == nil)
+        #expect(controller.counts() == RenderCounts(abandoned: 1))
     }
 
     @Test func aNewerRequestDuringTheRefinementWins() throws {
