@@ -34,13 +34,12 @@ import numpy as np
 import torch
 from safetensors.numpy import save_file
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from clade import conditioning, modelfile  # noqa: E402
-from clade.config import ModelConfig  # noqa: E402
-from clade.networks import ConvEncoder, SPADEGenerator, make_semantic  # noqa: E402
-from fixtures_models import random_layout, randomize_weights  # noqa: E402
-from landscape.layout import make_layout  # noqa: E402
+from clade import conditioning, modelfile
+from clade.config import ModelConfig
+from clade.networks import ConvEncoder, SPADEGenerator, make_semantic
+from clade.pictures import write_label_png
+from fixtures_models import random_layout, randomize_weights
+from landscape.layout import make_layout
 
 BUNDLED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Models", "landscape.safetensors")
 LAYOUT_SEED = 11
@@ -55,8 +54,8 @@ IMAGE_TOLERANCE = 1e-4
 
 
 def write_input(config: ModelConfig, path: str) -> None:
-    """A landscape layout at the model's size (instances kept, so edges and ICPE are real): in.labels I32 [H, W], in.edges [1, H, W], in.dist [2, H, W],
-    in.z [z_dim] (the tensor names of the parity fixtures)."""
+    """A landscape layout at the model's size (instances kept, so edges and ICPE are real): in.labels I32 [H, W],
+    in.edges [1, H, W], in.dist [2, H, W], in.z [z_dim] (the tensor names of the parity fixtures)."""
     layout = make_layout(LAYOUT_SEED, width=config.width, height=config.height)
     # A model with fewer classes than the landscape set (e.g. a parity fixture) gets the ids wrapped around.
     labels = (layout.labels.astype(np.int32) % config.class_count).astype(np.int32)
@@ -87,9 +86,9 @@ def write_random_model(base: ModelConfig, ngf: int, path: str) -> None:
     generator.train()
     with torch.no_grad():
         layouts = [random_layout(config, rng) for _ in range(2)]
-        seg = make_semantic(torch.from_numpy(np.stack([l.labels for l in layouts])),
-                            torch.from_numpy(np.stack([l.edges for l in layouts])), config)
-        dist = torch.from_numpy(np.stack([l.dist for l in layouts]))
+        seg = make_semantic(torch.from_numpy(np.stack([layout.labels for layout in layouts])),
+                            torch.from_numpy(np.stack([layout.edges for layout in layouts])), config)
+        dist = torch.from_numpy(np.stack([layout.dist for layout in layouts]))
         generator(seg, dist, torch.randn(2, config.z_dim))
     generator.eval()
     modelfile.export(path, config, generator, encoder, dtype="F16")
@@ -104,8 +103,8 @@ def reference_inputs(config: ModelConfig, io_path: str) -> dict[str, torch.Tenso
     from safetensors.numpy import load_file
     io = load_file(io_path)
     labels = torch.from_numpy(io["in.labels"].astype(np.int64))[None]
-    inputs = {"seg": make_semantic(labels, torch.from_numpy(io["in.edges"])[None] if config.use_instance_edges else None,
-                                   config)}
+    edges = torch.from_numpy(io["in.edges"])[None] if config.use_instance_edges else None
+    inputs = {"seg": make_semantic(labels, edges, config)}
     if config.use_icpe:
         inputs["dist"] = torch.from_numpy(io["in.dist"])[None]
     if config.use_vae:
@@ -121,7 +120,7 @@ class NamedInputs(torch.nn.Module):
         self.generator, self.names = generator, names
 
     def forward(self, *tensors: torch.Tensor) -> torch.Tensor:
-        return self.generator(**dict(zip(self.names, tensors)))
+        return self.generator(**dict(zip(self.names, tensors, strict=True)))
 
 
 def export_onnx(model_path: str, io_path: str, cache: str) -> str:
@@ -198,7 +197,8 @@ def worker(model_path: str, io_path: str, out_path: str, threads: int, engine: s
         print(json.dumps({"ms": times[-1]}), flush=True)
     np.ascontiguousarray(image, dtype="<f4").tofile(out_path)
     print(json.dumps({"median_ms": statistics.median(times) if times else float("nan"), "engine": engine,
-                      "threads": torch.get_num_threads() if engine == "torch" else threads, "peak_rss_kib": peak_resident_kib()}), flush=True)
+                      "threads": torch.get_num_threads() if engine == "torch" else threads,
+                      "peak_rss_kib": peak_resident_kib()}), flush=True)
 
 
 def peak_resident_kib() -> int:
@@ -259,7 +259,8 @@ def compare(binary: str, model: str, io: str, threads: int, repeat: int, folder:
 
 
 def run_json(command: list[str]) -> dict:
-    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def mib(n: float) -> str:
@@ -270,14 +271,14 @@ def render_folder(binary: str, model: str, config: ModelConfig, count: int, thre
     """`clade-paint render` of `count` landscape masks (8-bit grey PNGs of class ids, layout seeds 1000 on) into a
     folder: the wall time of the whole command (model load included) and the pictures per second it reports."""
     import re
-    from PIL import Image
+
     masks, pictures = os.path.join(folder, "masks"), os.path.join(folder, "pictures")
     os.makedirs(masks), os.makedirs(pictures)
     paths = []
     for index in range(count):
         labels = make_layout(1000 + index, width=config.width, height=config.height).labels % config.class_count
         paths.append(os.path.join(masks, f"mask-{index:03d}.png"))
-        Image.fromarray(labels.astype(np.uint8), mode="L").save(paths[-1])
+        write_label_png(labels, paths[-1])
     start = time.perf_counter()
     result = subprocess.run([binary, "render", "--model", model, "--threads", str(threads), "--style", "7",
                              "-o", pictures] + paths, check=True, capture_output=True, text=True)
@@ -328,7 +329,8 @@ def main() -> None:
         sgemm = [run_json([args.binary, "bench", "sgemm", "--threads", str(args.threads)])]
         for name, path in models:
             print(f"timing {name} ...", file=sys.stderr, flush=True)
-            rows.append((name, compare(args.binary, path, io, args.threads, args.repeat, folder, peers, args.onnx_cache)))
+            rows.append((name, compare(args.binary, path, io, args.threads, args.repeat, folder, peers,
+                                       args.onnx_cache)))
             sgemm.append(run_json([args.binary, "bench", "sgemm", "--threads", str(args.threads)]))
         norms = run_json([args.binary, "bench", "norms", "--model", args.model, "--input", io,
                           "--threads", str(args.threads), "--repeat", str(args.repeat)])

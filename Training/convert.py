@@ -1,7 +1,8 @@
 """Convert a public SPADE or CLADE generator checkpoint (`*_net_G.pth`) into a clade-paint model file.
 
-    .venv/bin/python Training/convert.py CHECKPOINT OUT.safetensors --dataset ade20k|ade20k-outdoor|cityscapes|coco-stuff
-        [--size WxH] [--upsampling normal|more|most] [--ngf N] [--arch clade|spade|hybrid] [--icpe | --no-icpe]
+    .venv/bin/python Training/convert.py CHECKPOINT OUT.safetensors
+        --dataset ade20k|ade20k-outdoor|cityscapes|coco-stuff [--size WxH] [--upsampling normal|more|most]
+        [--ngf N] [--arch clade|spade|hybrid] [--icpe | --no-icpe]
         [--edges | --no-edges] [--encoder NET_E.pth] [--dtype F32|F16|BF16] [--training-data TEXT]
     (without --dataset: --label-nc, --palette and --size are required, --dontcare optional)
 
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -27,14 +27,12 @@ from dataclasses import dataclass
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clade.config import UPSAMPLING_COUNTS, ConfigError, ModelConfig, block_names_for, official_conditioning
+from clade.modelfile import ModelFileError, export, fold_spectral_norm
+from clade.networks import ConvEncoder, SPADEGenerator
+from clade.palette import PALETTE_FOLDER, PaletteError, palette_file, read_palette
+from clade.pictures import parse_size
 
-from clade.config import (UPSAMPLING_COUNTS, ConfigError, ModelConfig, block_names_for,  # noqa: E402
-                          official_conditioning)
-from clade.modelfile import ModelFileError, export, fold_spectral_norm  # noqa: E402
-from clade.networks import ConvEncoder, SPADEGenerator  # noqa: E402
-
-PALETTE_FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Palettes")
 DATA_PARALLEL_PREFIX = "module."
 
 
@@ -84,13 +82,6 @@ class Inferred:
     edges: bool | None
     use_icpe: bool
     param_free_norm: str
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    match = re.fullmatch(r"(\d+)x(\d+)", text)
-    if not match:
-        raise argparse.ArgumentTypeError(f"size must be WIDTHxHEIGHT, e.g. 512x256, got {text!r}")
-    return int(match.group(1)), int(match.group(2))
 
 
 def read_checkpoint(path: str) -> "OrderedDict[str, torch.Tensor]":
@@ -147,7 +138,8 @@ def infer(tensors: Mapping[str, torch.Tensor], path: str) -> Inferred:
             semantic_ncs[block] = tensors[prefix + "mlp_shared.0.weight"].shape[1]
         else:
             raise ConversionError(f"{path}: block {block} has neither a CLADE class bank "
-                                  f"({prefix}class_specified_affine.weight) nor SPADE mlps ({prefix}mlp_shared.0.weight)")
+                                  f"({prefix}class_specified_affine.weight) nor SPADE mlps "
+                                  f"({prefix}mlp_shared.0.weight)")
 
     def agreed(values: dict, what: str):
         distinct = sorted(set(values.values()))
@@ -185,24 +177,11 @@ def infer(tensors: Mapping[str, torch.Tensor], path: str) -> Inferred:
 
 def palette_names(palette: str, folder: str = PALETTE_FOLDER) -> list[str]:
     """The class names of `Palettes/<palette>.gpl`, in class order."""
-    path = os.path.join(folder, f"{palette}.gpl")
     try:
-        with open(path, encoding="utf-8") as f:
-            lines = f.read().splitlines()
-    except OSError as error:
-        raise ConversionError(f"{path}: cannot read the palette ({error.strerror})") from None
-    if not lines or lines[0].strip() != "GIMP Palette":
-        raise ConversionError(f"{path}:1: not a GIMP palette")
-    names = []
-    for number, line in enumerate(lines[1:], start=2):
-        text = line.strip()
-        if not text or text.startswith("#") or text.startswith("Name:") or text.startswith("Columns:"):
-            continue
-        fields = text.split(None, 3)
-        if len(fields) < 3 or not all(v.isdigit() for v in fields[:3]):
-            raise ConversionError(f"{path}:{number}: expected 'R G B name', got {line!r}")
-        names.append(fields[3].strip() if len(fields) > 3 else "")
-    return names
+        _, entries = read_palette(palette_file(palette, folder))
+    except PaletteError as error:
+        raise ConversionError(str(error)) from None
+    return [name for name, _ in entries]
 
 
 def resolve_config(inferred: Inferred, args: argparse.Namespace, path: str) -> ModelConfig:

@@ -165,8 +165,9 @@ def read_label_map(path: Path, width: int, height: int, classes: int, label_shif
         if picture.mode not in ("L", "P", "I", "I;16"):
             raise DataError(f"{path}: label maps must be single-channel index PNGs, got mode {picture.mode}")
         if picture.size != (width, height):
-            picture = picture.resize((width, height), Image.NEAREST)
-        labels = np.asarray(picture).astype(np.int32)
+            labels = np.asarray(picture.resize((width, height), Image.NEAREST)).astype(np.int32)
+        else:
+            labels = np.asarray(picture).astype(np.int32)
     # With the shift the raw values are 0..classes-1 as well (0 = unknown), so one check covers both.
     bad = np.argwhere((labels < 0) | (labels >= classes))
     if bad.size:

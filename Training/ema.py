@@ -33,7 +33,7 @@ class GeneratorAverage:
     def update(self, live: nn.Module) -> None:
         averaged = list(self.model.parameters())
         torch._foreach_lerp_(averaged, [p.detach() for p in live.parameters()], 1.0 - self.beta())
-        for mine, theirs in zip(self.model.buffers(), live.buffers()):
+        for mine, theirs in zip(self.model.buffers(), live.buffers(), strict=True):
             mine.copy_(theirs)
         self.updates += 1
 
@@ -50,7 +50,7 @@ class GeneratorAverage:
         self.model.train()
         for _ in range(batches):
             forward(self.model)
-        for m, momentum in zip(norms, momenta):
+        for m, momentum in zip(norms, momenta, strict=True):
             m.momentum = momentum
         self.model.eval()
 

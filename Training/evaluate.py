@@ -3,6 +3,9 @@
     python Training/evaluate.py --model runs/icpe/model.safetensors [--model NAME=PATH ...] \\
         --segmenter runs/segmenter.pt --out runs/eval [--count 300]
 
+A model is a model file, or a generator snapshot (`*.generator.pt`, train.py --icpe-per-channel
+--snapshot-steps: the generator alone, random styles N(0, I)).
+
 Three tracks of held-out layouts (seeds from data.HELDOUT_SEED_BASE, disjoint from every training set):
 - procedural: the data set's own layouts at picture size (the layout the real render was made from);
 - painted-grid: the same layouts brought onto the painter's canvas (one cell per 8x8 pixels, 32x32 for
@@ -46,7 +49,6 @@ import itertools
 import json
 import multiprocessing
 import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,18 +59,18 @@ import torch.nn.functional as F
 from PIL import Image
 from torch.utils.flop_counter import FlopCounterMode
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import data  # noqa: E402
-import landscape  # noqa: E402
-import segmenter as segmenter_module  # noqa: E402
-from clade import modelfile  # noqa: E402
-from clade.conditioning import distance_map, edge_map  # noqa: E402
-from clade.config import ModelConfig  # noqa: E402
-from clade.networks import ConvEncoder, SPADEGenerator, make_semantic  # noqa: E402
-from clade.style import sample_style  # noqa: E402
-from landscape.classes import PALETTE_NAME  # noqa: E402
-from landscape.painted import grid_of, painted_layout, painter_grid, upsampled  # noqa: E402
+import data
+import landscape
+import segmenter as segmenter_module
+from clade import modelfile, snapshot
+from clade.conditioning import distance_map, edge_map
+from clade.config import ModelConfig
+from clade.networks import ConvEncoder, SPADEGenerator, make_semantic
+from clade.pictures import write_png
+from clade.style import sample_style
+from landscape.classes import PALETTE_NAME
+from landscape.painted import PAINTER_CELL, grid_of, painted_layout, painter_grid
+from upsampling import CANDIDATES, upsample
 
 TRACKS = ("procedural", "painted-grid", "compositions")
 STYLE_SEED_STRIDE = 1000
@@ -110,7 +112,7 @@ def segmentation_scores(confusion: torch.Tensor, class_names: list[str]) -> dict
     return {"miou": float(iou[present].mean()) if present.any() else float("nan"),
             "pixel_accuracy": float(hits.sum() / confusion.sum().clamp(min=1)),
             "per_class_iou": {name: (None if np.isnan(v) else round(float(v), 4))
-                              for name, v in zip(class_names, iou.tolist())}}
+                              for name, v in zip(class_names, iou.tolist(), strict=True)}}
 
 
 def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
@@ -257,10 +259,12 @@ def procedural_track(cache: data.SampleCache) -> Track:
     return Track("procedural", cache.labels.long(), cache.edges[:, None].float(), cache.dist[:, 0].float())
 
 
-def painted_layouts(kind: str, count: int, width: int, height: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Grids on the painter's canvas for a width x height picture: the held-out layouts brought onto it
-    (`painted-grid`) or painted compositions (`compositions`), seeds data.HELDOUT_SEED_BASE + i."""
-    grid_width, grid_height = painter_grid(width, height)
+def painted_layouts(kind: str, count: int, width: int, height: int,
+                    cell: int = PAINTER_CELL) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Grids on the painter's canvas for a width x height picture (one cell per `cell` x `cell` pixels): the held-out
+    layouts brought onto it (`painted-grid`) or painted compositions (`compositions`), seeds
+    data.HELDOUT_SEED_BASE + i."""
+    grid_width, grid_height = painter_grid(width, height, cell)
     seeds = range(data.HELDOUT_SEED_BASE, data.HELDOUT_SEED_BASE + count)
     if kind == "painted-grid":
         layouts = (landscape.layout_only(seed, width, height) for seed in seeds)
@@ -269,11 +273,12 @@ def painted_layouts(kind: str, count: int, width: int, height: int) -> list[tupl
 
 
 def grid_track(name: str, grids: list[tuple[np.ndarray, np.ndarray]], width: int, height: int,
-               ignored: int | None, device: torch.device) -> Track:
-    """Painted grids upsampled to the picture as the painter does, with their edge and distance maps."""
+               ignored: int | None, device: torch.device, upsampling: str = "vote") -> Track:
+    """Painted grids upsampled to the picture by `upsampling` (upsampling.CANDIDATES), with their edge and distance
+    maps."""
     labels, edges, dist = [], [], []
     for grid, igrid in grids:
-        full, instances = upsampled(grid, igrid, width, height)
+        full, instances = upsample(upsampling, grid, igrid, height, width)
         labels.append(full)
         edges.append(edge_map(full, instances))
         dist.append(distance_map(full, instances, ignored))
@@ -495,18 +500,30 @@ def style_diversity(generator: SPADEGenerator, config: ModelConfig, track: Track
     return {"diversity_l1": round(float(np.mean(l1)), 4), "diversity_features": round(float(np.mean(feats)), 4)}, rows
 
 
+def load_model(path: str) -> tuple[ModelConfig, SPADEGenerator, np.ndarray | None]:
+    """(config, generator, style bank or None) of a model file or of a generator snapshot (clade/snapshot.py:
+    per-channel ICPE, which no model file holds)."""
+    if snapshot.is_snapshot(path):
+        return *snapshot.load(path), None
+    config, generator, _ = modelfile.load(path)
+    bank = modelfile.read_style_bank(path)
+    return config, generator, None if bank is None else bank.numpy()
+
+
+def read_model_config(path: str) -> ModelConfig:
+    return snapshot.read_config(path) if snapshot.is_snapshot(path) else modelfile.read_config(path)
+
+
 def evaluate_model(name: str, path: str, judge: Judge, real: Scores, real_by_style: dict, args,
                    device: torch.device) -> tuple[dict, dict]:
     """Scores of one model file on every track, its styles, and its pictures for the figures."""
-    config, generator, _ = modelfile.load(path)
-    bank = modelfile.read_style_bank(path)
-    bank = None if bank is None else bank.numpy()
+    config, generator, bank = load_model(path)
     generator = generator.to(device)
     ignored = config.label_nc if config.contain_dontcare_label else None
     cache = heldout_cache(args, config.width, config.height, config.class_count, device)
     tracks = [procedural_track(cache)] + [
-        grid_track(kind, painted_layouts(kind, args.count, config.width, config.height), config.width,
-                   config.height, ignored, device) for kind in TRACKS[1:]]
+        grid_track(kind, painted_layouts(kind, args.count, config.width, config.height, args.cell), config.width,
+                   config.height, ignored, device, args.upsampling) for kind in TRACKS[1:]]
     scored = [track for track in tracks if track.name in args.tracks]
     result = {
         "name": name, "path": str(path),
@@ -532,7 +549,7 @@ def evaluate_model(name: str, path: str, judge: Judge, real: Scores, real_by_sty
                                                         "generation_seconds")})
     result.update({"diversity_l1": None, "diversity_features": None})
     pictures = {"cache": cache, "config": config, "generator": generator, "tracks": tracks, "bank": bank}
-    if config.use_vae:
+    if config.use_vae and args.style_layouts > 0:
         result["styles"] = evaluate_styles(generator, config, tracks[0], bank, judge, real, real_by_style,
                                            own.get("procedural"), args)
         if args.styles > 1:
@@ -548,12 +565,6 @@ def evaluate_model(name: str, path: str, judge: Judge, real: Scores, real_by_sty
 def to_pixels(images: torch.Tensor) -> np.ndarray:
     """[N, 3, H, W] in [-1, 1] -> uint8 [N, H, W, 3]."""
     return ((images.float().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
-
-
-def save_png(pixels: np.ndarray, path: Path) -> None:
-    temporary = path.with_name(path.name + ".tmp.png")
-    Image.fromarray(pixels).save(temporary)
-    os.replace(temporary, path)
 
 
 def _fit(pixels: np.ndarray, height: int, width: int) -> np.ndarray:
@@ -579,7 +590,7 @@ def comparison_pictures(models: list[tuple[str, dict]], out: Path, args) -> list
     rows = []
     for index in range(count):
         row = []
-        for position, (name, pictures) in enumerate(models):
+        for position, (_, pictures) in enumerate(models):
             cache, config, generator = pictures["cache"], pictures["config"], pictures["generator"]
             track, bank = pictures["tracks"][0], pictures["bank"]
             if position == 0:
@@ -589,7 +600,7 @@ def comparison_pictures(models: list[tuple[str, dict]], out: Path, args) -> list
             codes = style_codes([index], 0, config.z_dim, bank) if config.use_vae else None
             row.append(_fit(to_pixels(generate(generator, config, track, [index], codes))[0], height, width))
         rows.append(np.concatenate(row, axis=1))
-    save_png(np.concatenate(rows, axis=0), out / "comparison.png")
+    write_png(np.concatenate(rows, axis=0), out / "comparison.png")
     written.append("comparison.png")
     for name, pictures in models:
         config, generator, tracks = pictures["config"], pictures["generator"], pictures["tracks"]
@@ -604,14 +615,15 @@ def comparison_pictures(models: list[tuple[str, dict]], out: Path, args) -> list
                              else style_codes(indices, 0, config.z_dim, pictures["bank"]))
                 images = to_pixels(generate(generator, config, track, indices, codes))
                 masks = [_mask(track.labels[i].cpu().numpy(), config) for i in indices]
-                sheet.append(np.concatenate([np.concatenate(pair, axis=0) for pair in zip(masks, images)], axis=1))
+                pairs = [np.concatenate(pair, axis=0) for pair in zip(masks, images, strict=True)]
+                sheet.append(np.concatenate(pairs, axis=1))
         width = max(part.shape[1] for part in sheet)
         sheet = [np.pad(part, ((0, 0), (0, width - part.shape[1]), (0, 0))) for part in sheet]
-        save_png(np.concatenate(sheet, axis=0), out / f"painted_{name}.png")
+        write_png(np.concatenate(sheet, axis=0), out / f"painted_{name}.png")
         written.append(f"painted_{name}.png")
         if pictures.get("style_rows"):
             file = f"styles_{name}.png"
-            save_png(np.concatenate(pictures["style_rows"], axis=0), out / file)
+            write_png(np.concatenate(pictures["style_rows"], axis=0), out / file)
             written.append(file)
     return written
 
@@ -744,11 +756,17 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--count", type=int, default=500, help="held-out layouts per track")
     p.add_argument("--styles", type=int, default=4, help="style codes per layout for the diversity measure")
     p.add_argument("--diversity-layouts", type=int, default=32)
-    p.add_argument("--style-layouts", type=int, default=64, help="layouts drawn under every preset")
+    p.add_argument("--style-layouts", type=int, default=64,
+                   help="layouts drawn under every preset (0: no style comparison)")
     p.add_argument("--presets", default=None,
                    help="comma-separated presets to score in the style comparison (default: all; 'none': none)")
     p.add_argument("--tracks", default=",".join(TRACKS),
                    help=f"comma-separated tracks to score, of {', '.join(TRACKS)}, or 'none' (pictures use all)")
+    p.add_argument("--cell", type=int, default=PAINTER_CELL,
+                   help="pixels per side of a painted cell (8: the 32x32 canvas of a 256x256 model, 4: 64x64)")
+    p.add_argument("--upsampling", choices=CANDIDATES, default="vote",
+                   help="how painted grids reach the picture: the engine's class vote or smoothed vote, or the "
+                        "Gaussian class vote (comparison only)")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--cache-dir", default="runs/cache")
     p.add_argument("--workers", type=int, default=0, help="processes for rendering the held-out set (0: all)")
@@ -777,8 +795,8 @@ def main(argv: list[str] | None = None) -> dict:
 
     judge = Judge(args.segmenter, device)
     class_names = judge.record["class_names"]
-    configs = [modelfile.read_config(path) for _, path in models]
-    for (_, path), config in zip(models, configs):
+    configs = [read_model_config(path) for _, path in models]
+    for (_, path), config in zip(models, configs, strict=True):
         if config.class_names != class_names:
             raise SystemExit(f"{path}: its classes {config.class_names} are not the segmenter's {class_names}")
     ignored = configs[0].label_nc if configs[0].contain_dontcare_label else None
@@ -799,11 +817,11 @@ def main(argv: list[str] | None = None) -> dict:
         pictures.append((name, picture))
         print(json.dumps({k: v for k, v in result.items() if k not in ("per_class_iou", "tracks")}), flush=True)
     figures = comparison_pictures(pictures, out, args)
-    grid = painter_grid(judge.width, judge.height)
+    grid = painter_grid(judge.width, judge.height, args.cell)
     report = {
         "heldout": {"count": args.count, "first_seed": data.HELDOUT_SEED_BASE,
                     "last_seed": data.HELDOUT_SEED_BASE + args.count - 1, "tracks": list(TRACKS),
-                    "painter_grid": f"{grid[0]}x{grid[1]}", "styles": args.styles,
+                    "painter_grid": f"{grid[0]}x{grid[1]}", "upsampling": args.upsampling, "styles": args.styles,
                     "diversity_layouts": args.diversity_layouts, "style_layouts": args.style_layouts,
                     "style_seed_rule": f"layout i, style k: clade/style.py sample_style(i * {STYLE_SEED_STRIDE} + k, "
                                        f"z_dim, the model's style bank or none)"},

@@ -10,6 +10,9 @@ Per fixture `<name>`:
   `out.conv_img` F32 [3, H, W] (before tanh), `out.image` F32 [3, H, W], `out.mu`, `out.logvar` F32 [z_dim].
 - `<name>.half.io.safetensors` (fixtures in `HALF_SIZE`): the same inputs and outputs for a layout at half the
   model's size drawn with the fixture's style code (the reduced scale of `SPADEGenerator.forward`).
+- `<name>.resized.io.safetensors` (fixtures in `RESIZED`, models without a style encoder): the same for a layout
+  at another multiple of 2^n than the model's size. With the fixtures at the model's size these cover every size
+  class a model draws (`ModelConfig.size_problem`, docs/model-format.md "Picture sizes").
 Expected outputs come from the model as reloaded from its file, so F16/BF16 files are judged by their
 rounded weights, except for the conversion fixtures (`CONVERSIONS`): their model file is converted by
 Training/convert.py from a public-style checkpoint, and their outputs come from that original model, so the
@@ -109,7 +112,18 @@ CONVERSIONS = [
 # model's size (the painter's draft; the fc map average-pooled by 2), on a layout of its own.
 HALF_SIZE = ["clade_icpe_edges_vae_batch", "clade_icpe_vae_instance_wide"]
 HALF_SEED_OFFSET = 500
+# Fixtures without a style encoder that also get `<name>.resized.io.safetensors`: the model drawn at another
+# multiple of 2^n (width, height), wider than its size and less tall, so neither its size nor a reduction of it.
+RESIZED = {"clade_instance": (96, 32)}
 
+# Configs and picture sizes on which both sides must give the same verdict of the picture-size rule, word for word:
+# `size_rule_cases` writes Python's `ModelConfig.size_problem` to size_rule.json, and the Swift test compares
+# `ModelConfig.sizeProblem` with it.
+SIZE_RULE_CONFIGS = [dict(width=64, use_vae=True), dict(width=128, height=64, use_vae=True),
+                     dict(width=256, use_vae=True), dict(width=64),
+                     dict(width=128, height=64, num_upsampling_layers="more")]
+SIZE_RULE_SIZES = [(64, 64), (32, 32), (16, 16), (128, 64), (64, 32), (32, 16), (96, 32), (48, 64), (0, 64),
+                   (64, 192), (128, 128), (8192, 8192), (8224, 32)]
 
 @dataclass
 class Layout:
@@ -122,11 +136,12 @@ class Layout:
     dist: np.ndarray
 
 
-def random_layout(config: ModelConfig, rng: np.random.Generator, factor: int = 1) -> Layout:
-    """A smooth layout of several classes at the model's size divided by `factor`: a coarse random grid (blobs
-    of 2x2 cells mixed with single cells) upsampled by the class vote; classes 0-2 are "things" with instance
-    ids 1-3, the others have id 0."""
-    height, width = config.height // factor, config.width // factor
+def random_layout(config: ModelConfig, rng: np.random.Generator, factor: int = 1,
+                  size: tuple[int, int] | None = None) -> Layout:
+    """A smooth layout of several classes at the model's size divided by `factor` (or at `size`, width x height):
+    a coarse random grid (blobs of 2x2 cells mixed with single cells) upsampled by the class vote; classes 0-2 are
+    "things" with instance ids 1-3, the others have id 0."""
+    width, height = size or (config.width // factor, config.height // factor)
     gh, gw = max(2, height // 8), max(2, width // 8)
     coarse = rng.integers(0, config.class_count, size=((gh + 1) // 2, (gw + 1) // 2))
     grid = np.repeat(np.repeat(coarse, 2, 0), 2, 1)[:gh, :gw]
@@ -141,9 +156,9 @@ def random_layout(config: ModelConfig, rng: np.random.Generator, factor: int = 1
 
 def network_inputs(config: ModelConfig, layouts: list[Layout]) -> tuple[torch.Tensor, torch.Tensor]:
     """(seg [N, semantic_nc, H, W], dist [N, 2, H, W]) for a batch of layouts."""
-    labels = torch.from_numpy(np.stack([l.labels for l in layouts]))
-    edges = torch.from_numpy(np.stack([l.edges for l in layouts]))
-    dist = torch.from_numpy(np.stack([l.dist for l in layouts]))
+    labels = torch.from_numpy(np.stack([layout.labels for layout in layouts]))
+    edges = torch.from_numpy(np.stack([layout.edges for layout in layouts]))
+    dist = torch.from_numpy(np.stack([layout.dist for layout in layouts]))
     return make_semantic(labels, edges, config), dist
 
 
@@ -317,23 +332,49 @@ def build_half_size_fixture(spec: FixtureSpec, folder: str) -> dict:
     """Write `<name>.half.io.safetensors` into `folder` for the model `build_fixture` wrote there: a layout at
     half the model's size, the fixture's seeded style code, the outputs of every stage; returns a summary."""
     config = spec.config()
+    return build_sized_fixture(spec, folder, "half", config.width // 2, config.height // 2)
+
+
+def build_resized_fixture(spec: FixtureSpec, folder: str) -> dict:
+    """Write `<name>.resized.io.safetensors` into `folder` for the model `build_fixture` wrote there: a layout at
+    `RESIZED[name]`, the outputs of every stage; returns a summary."""
+    return build_sized_fixture(spec, folder, "resized", *RESIZED[spec.name])
+
+
+def build_sized_fixture(spec: FixtureSpec, folder: str, kind: str, width: int, height: int) -> dict:
+    """Write `<name>.<kind>.io.safetensors`: a layout at width x height drawn by the model file (with the
+    fixture's seeded style code where it has a style encoder), the outputs of every stage; returns a summary."""
+    config = spec.config()
     _, model, _ = load(os.path.join(folder, f"{spec.name}.model.safetensors"))
     rng = np.random.default_rng(spec.seed + HALF_SEED_OFFSET)
-    layout = random_layout(config, rng, factor=2)
+    layout = random_layout(config, rng, size=(width, height))
     seg, dist = network_inputs(config, [layout])
     tensors = layout_tensors(layout)
-    style_seed = spec.seed * 1000 + 7
-    z = torch.from_numpy(random_style(style_seed, config.z_dim))
-    tensors["in.z"] = z
+    metadata, z = {}, None
+    if config.use_vae:
+        style_seed = spec.seed * 1000 + 7
+        z = torch.from_numpy(random_style(style_seed, config.z_dim))
+        tensors["in.z"] = z
+        metadata["style_seed"] = str(style_seed)
     with torch.no_grad():
-        image, features = model(seg, dist, z[None], return_features=True)
+        image, features = model(seg, dist, None if z is None else z[None], return_features=True)
     for name, feature in features.items():
         tensors[f"out.{name}"] = feature[0]
     tensors["out.image"] = image[0]
-    io_path = os.path.join(folder, f"{spec.name}.half.io.safetensors")
-    write_io(tensors, {"style_seed": str(style_seed)}, io_path)
+    io_path = os.path.join(folder, f"{spec.name}.{kind}.io.safetensors")
+    write_io(tensors, metadata, io_path)
     return {
-        "name": f"{spec.name}.half", "width": config.width // 2, "height": config.height // 2,
-        "image_std": round(float(image.std()), 4), "style_seed": style_seed,
+        "name": f"{spec.name}.{kind}", "width": width, "height": height,
+        "image_std": round(float(image.std()), 4), **{k: int(v) for k, v in metadata.items()},
         "model_bytes": 0, "io_bytes": os.path.getsize(io_path),
     }
+
+
+def size_rule_cases() -> dict:
+    """`{"cases": [{"config": <model file config>, "sizes": [[width, height, problem or None], ...]}, ...]}`."""
+    cases = []
+    for options in SIZE_RULE_CONFIGS:
+        config = ModelConfig.create(label_nc=LABEL_NC, ngf=2, palette="fixture", **options)
+        cases.append({"config": config.to_dict(),
+                      "sizes": [[w, h, config.size_problem(w, h)] for w, h in SIZE_RULE_SIZES]})
+    return {"cases": cases}

@@ -1,5 +1,5 @@
-"""The training losses of SPADE/CLADE (the training setup of the SPADE and CLADE papers), and those of the OASIS segmentation
-discriminator (clade/segmentation_discriminator.py).
+"""The training losses of SPADE/CLADE (the training setup of the SPADE and CLADE papers), and those of the OASIS
+segmentation discriminator (clade/segmentation_discriminator.py).
 
 PatchGAN outputs come as one list per scale of layer outputs [N, C, h, w], the last being the patch
 prediction (see clade/discriminator.py). Segmentation-discriminator outputs are logits [N, classes + 1, H, W]
@@ -13,7 +13,8 @@ import torch.nn.functional as F
 
 def hinge_d_loss(real: list[list[torch.Tensor]], fake: list[list[torch.Tensor]]) -> torch.Tensor:
     """Discriminator hinge loss, mean(relu(1 - D(real))) + mean(relu(1 + D(fake))), averaged over scales."""
-    terms = [F.relu(1 - r[-1].float()).mean() + F.relu(1 + f[-1].float()).mean() for r, f in zip(real, fake)]
+    terms = [F.relu(1 - r[-1].float()).mean() + F.relu(1 + f[-1].float()).mean()
+             for r, f in zip(real, fake, strict=True)]
     return torch.stack(terms).mean()
 
 
@@ -27,8 +28,8 @@ def feature_matching_loss(real: list[list[torch.Tensor]], fake: list[list[torch.
     """L1 between the discriminator's intermediate features on fake and (detached) real images, summed over
     layers and scales, times weight / num_D."""
     total = torch.zeros((), device=fake[0][-1].device)
-    for r, f in zip(real, fake):
-        for real_feature, fake_feature in zip(r[:-1], f[:-1]):
+    for r, f in zip(real, fake, strict=True):
+        for real_feature, fake_feature in zip(r[:-1], f[:-1], strict=True):
             total = total + F.l1_loss(fake_feature.float(), real_feature.detach().float())
     return total * (weight / len(fake))
 

@@ -3,7 +3,9 @@
 Usage: python Training/make_conditioning_fixtures.py [--out Tests/CLADETests/Fixtures]
 
 Each ``conditioning-<case>.json`` holds a painted grid (class ids and instance ids, row-major), the output
-size, the ignored (dontcare) class or null, and the expected label map, instance map, edge map (0/1) and
+size, the ignored (dontcare) class or null, the upsampling (``"upsampling": "smooth"`` in the
+``conditioning-smooth-<case>.json`` files, none: the class vote) and the expected label map, instance map, edge map
+(0/1) and
 distance map (``[2, H, W]`` as float32 bit patterns, so the comparison is exact). ``conditioning-nearest.json``
 holds PyTorch's own nearest-resize source indices and one resized tensor; ``conditioning-pillow-nearest.json``
 Pillow's own nearest-resize source indices; ``conditioning-data-set-maps.json`` a data set's maps at their own size and
@@ -17,11 +19,12 @@ import tempfile
 
 import numpy as np
 import torch
-from PIL import Image
 import torch.nn.functional as F
+from PIL import Image
 
 from clade.conditioning import data_set_maps, distance_map, edge_map, upsample_labels
 from clade.config import ModelConfig, official_conditioning
+from landscape.painted import demo_painting
 
 FORMAT = "clade-paint conditioning fixture 1"
 
@@ -85,18 +88,28 @@ def odd_ratio():
     return "odd-ratio", labels, instances, 24, 20, None
 
 
+def painted_scene():
+    """16x16 -> 128x128: the painted demo scene (snow cap, cloud bars, one-cell tree columns, rock, lake)."""
+    labels, instances = demo_painting(16, 16)
+    return "painted-scene", labels, instances, 128, 128, None
+
+
 CASES = (square_instances, wide_random, diagonal_stroke, dontcare, full_size_islands, odd_ratio)
+# The smooth upsampling (section 1b) of these, as conditioning-smooth-<case>.json.
+SMOOTH_CASES = (square_instances, wide_random, diagonal_stroke, full_size_islands, odd_ratio, painted_scene)
 
 
 def float_bits(array):
     return np.ascontiguousarray(array, dtype=np.float32).view(np.uint32).ravel().tolist()
 
 
-def conditioning_case(name, grid, grid_ids, height, width, ignored):
-    labels, instances = upsample_labels(grid, grid_ids, height, width)
+def conditioning_case(name, grid, grid_ids, height, width, ignored, upsampling="vote"):
+    labels, instances = upsample_labels(grid, grid_ids, height, width, upsampling)
+    smooth = {"upsampling": upsampling} if upsampling != "vote" else {}
     return {
         "format": FORMAT,
-        "name": name,
+        "name": name if upsampling == "vote" else f"{upsampling}-{name}",
+        **smooth,
         "grid": {
             "height": int(grid.shape[0]),
             "width": int(grid.shape[1]),
@@ -195,6 +208,11 @@ def write_fixtures(out):
     written = []
     for make in CASES:
         case = conditioning_case(*make())
+        path = os.path.join(out, f"conditioning-{case['name']}.json")
+        write_json(path, case)
+        written.append(path)
+    for make in SMOOTH_CASES:
+        case = conditioning_case(*make(), upsampling="smooth")
         path = os.path.join(out, f"conditioning-{case['name']}.json")
         write_json(path, case)
         written.append(path)

@@ -9,14 +9,12 @@ Captions name seeds and styles.
 
 import argparse
 import os
-import sys
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from landscape import STYLE_PRESETS, colourize, paintify, render_sample, render_with_style  # noqa: E402
+from clade.pictures import write_png
+from landscape import STYLE_PRESETS, colourize, paintify, render_sample, render_with_style
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CAPTION = 14
@@ -74,9 +72,7 @@ def main():
     parser.add_argument("--presets", nargs="+", default=list(DEFAULT_PRESETS), choices=sorted(STYLE_PRESETS))
     args = parser.parse_args()
     sheet = contact_sheet(args.seeds, args.preset_seed, args.presets, args.wide_seed)
-    tmp = args.out + ".tmp.png"
-    Image.fromarray(sheet).save(tmp, optimize=True)
-    os.replace(tmp, args.out)
+    write_png(sheet, args.out, optimize=True)
     print(f"{args.out}: {sheet.shape[1]}x{sheet.shape[0]}, {os.path.getsize(args.out) / 1e6:.2f} MB")
 
 

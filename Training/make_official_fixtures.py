@@ -49,6 +49,8 @@ import numpy as np
 import torch
 from PIL import Image
 
+from clade.pictures import write_png
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_OUT = os.path.join(HERE, "..", "Tests", "CLADETests", "Fixtures", "official")
 VARIANTS = {
@@ -94,7 +96,7 @@ def import_shims() -> None:
         package.__path__ = list(spec.submodule_search_locations)
         sys.modules["torchvision"] = package
     try:
-        import matplotlib.pyplot  # noqa: F401
+        import matplotlib.pyplot
     except ImportError:
         matplotlib = types.ModuleType("matplotlib")
         matplotlib.pyplot = types.ModuleType("matplotlib.pyplot")
@@ -119,8 +121,9 @@ def official_argv(arguments: list[str]):
 def test_options(data_set: "DataSet", variant: str, ngf: int, dataroot: str, checkpoints: str, results: str):
     norm_mode, add_dist = VARIANTS[variant]
     arguments = ["--name", f"{data_set.name}-{variant}", "--dataset_mode", data_set.mode, "--dataroot", dataroot,
-                 "--checkpoints_dir", checkpoints, "--results_dir", results, "--gpu_ids", "-1", "--norm_mode", norm_mode,
-                 "--ngf", str(ngf), "--which_epoch", "latest", "--batchSize", "1"] + (["--add_dist"] if add_dist else [])
+                 "--checkpoints_dir", checkpoints, "--results_dir", results, "--gpu_ids", "-1",
+                 "--norm_mode", norm_mode, "--ngf", str(ngf), "--which_epoch", "latest", "--batchSize", "1"]
+    arguments += ["--add_dist"] if add_dist else []
     from options.test_options import TestOptions
     with official_argv(arguments), contextlib.redirect_stdout(sys.stderr):
         return TestOptions().parse(), arguments
@@ -139,10 +142,16 @@ def copy_file(source: str, target: str) -> None:
     shutil.copyfile(source, target)
 
 
+def save_png(array: np.ndarray, path: str) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    write_png(array, path)
+
+
 def coco_files(checkout: str, name: str, out: str) -> tuple[str, str]:
     """The repository's COCO-Stuff sample `name` copied into the fixtures: (labels, instances), relative to `out`."""
     for folder in ("val_label", "val_inst"):
-        copy_file(os.path.join(checkout, SAMPLES, folder, name + ".png"), os.path.join(out, "coco", folder, name + ".png"))
+        copy_file(os.path.join(checkout, SAMPLES, folder, name + ".png"),
+                  os.path.join(out, "coco", folder, name + ".png"))
     return f"coco/val_label/{name}.png", f"coco/val_inst/{name}.png"
 
 
@@ -154,7 +163,8 @@ def prepare_coco(checkout: str, dataroot: str, out: str, names: list[str]) -> li
         labels, instances = coco_files(checkout, name, out)
         copy_file(os.path.join(out, labels), os.path.join(dataroot, "val_label", name + ".png"))
         copy_file(os.path.join(out, instances), os.path.join(dataroot, "val_inst", name + ".png"))
-        copy_file(os.path.join(checkout, SAMPLES, "val_img", name + ".jpg"), os.path.join(dataroot, "val_img", name + ".jpg"))
+        copy_file(os.path.join(checkout, SAMPLES, "val_img", name + ".jpg"),
+                  os.path.join(dataroot, "val_img", name + ".jpg"))
         distance_file(os.path.join(out, labels), os.path.join(dataroot, "val_dist", name + ".npy"))
         small = {}
         for key, path, folder in (("labels", labels, "label256"), ("instances", instances, "inst256")):
@@ -308,17 +318,13 @@ def convert(checkpoint: str, output: str, data_set: DataSet, ngf: int) -> None:
     subprocess.run(command, check=True, stdout=sys.stderr)
 
 
-def save_png(array: np.ndarray, path: str) -> None:
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    Image.fromarray(array).save(path)
-
-
 def make_variant(checkout: str, data_set: DataSet, variant: str, ngf: int, work: str, out: str,
                  cases: list[dict]) -> dict:
     """One generator of `data_set`'s configuration: saved, run through `test.py` (and the picture-size track where the
     cases have one), converted. Returns its manifest entry."""
     from models.pix2pix_model import Pix2PixModel
     from util import util
+
     import data
 
     key = f"{data_set.name}-{variant}"
@@ -340,7 +346,8 @@ def make_variant(checkout: str, data_set: DataSet, variant: str, ngf: int, work:
     for case in cases:
         official = f"{key}/test/{case['name']}.png"
         copy_file(os.path.join(pictures, case["picture"] + ".png"), os.path.join(out, official))
-        entries.append({"track": "test", "labels": case["labels"], "instances": case["instances"], "official": official})
+        entries.append({"track": "test", "labels": case["labels"], "instances": case["instances"],
+                        "official": official})
 
     with contextlib.redirect_stdout(sys.stderr):
         model = Pix2PixModel(opt)
@@ -366,8 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=DEFAULT_OUT, help="fixture folder (default: %(default)s)")
     parser.add_argument("--ngf", type=int, default=1, help="generator width; small keeps the files small")
     parser.add_argument("--samples", nargs="+", default=list(DEFAULT_SAMPLES),
-                        help="COCO-Stuff samples in datasets/coco_stuff/val_label (default: %(default)s); the ADE20K and "
-                             "Cityscapes files are made from the first two")
+                        help="COCO-Stuff samples in datasets/coco_stuff/val_label (default: %(default)s); the "
+                             "ADE20K and Cityscapes files are made from the first two")
     parser.add_argument("--runs", nargs="+", default=list(DEFAULT_RUNS), metavar="DATASET:VARIANT",
                         help="data sets (coco, ade20k, cityscapes) and variants (clade-icpe, clade, spade) to write "
                              "(default: %(default)s; SPADE's fixed 128-wide mlps on 184 COCO channels make its file "

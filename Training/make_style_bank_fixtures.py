@@ -1,6 +1,7 @@
 """Writes the style-bank fixture that the Swift tests compare against exactly.
 
-Usage: python Training/make_style_bank_fixtures.py [--out Tests/CLADETests/Fixtures] [--model Models/landscape.safetensors]
+Usage:
+    python Training/make_style_bank_fixtures.py [--out Tests/CLADETests/Fixtures] [--model Models/landscape.safetensors]
 
 ``style-bank.json`` holds a small bank (float32 values), seeds (as decimal strings: they span the whole
 unsigned 64-bit range) and, per seed, the row the rule picks (clade/style.py ``bank_style``: ``floor(u * K)`` for
@@ -26,7 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def picks(bank: np.ndarray) -> dict:
     rows = [int(SplitMix64(seed).uniform() * len(bank)) for seed in SEEDS]
     codes = [bank_style(seed, bank) for seed in SEEDS]
-    assert all(np.array_equal(code, bank[row]) for row, code in zip(rows, codes))
+    assert all(np.array_equal(code, bank[row]) for row, code in zip(rows, codes, strict=True))
     return {"seeds": [str(seed) for seed in SEEDS], "rows": rows,
             "codes": [[float(v) for v in code] for code in codes]}
 

@@ -6,7 +6,7 @@
 On the held-out landscape layouts of evaluate.py (seeds from data.HELDOUT_SEED_BASE, style code 0 of each
 layout), the PyTorch twin draws every layout twice with the same style code: at the model's size, and as the
 painter's draft at half that size: the layout's label and instance maps brought to half size by the painter's
-class vote (docs/conditioning.md section 1, the rule GridConditioning applies to the painted grid), edge and
+class vote (docs/conditioning.md section 1, the rule RenderRequest applies to the painted grid), edge and
 distance maps computed there, the fc map average-pooled (SPADEGenerator.forward); the draft is then upscaled
 bilinearly to full size as the painter's preview does (align_corners=False, no antialiasing). (The landscape
 renderer is not used at half size: its layouts depend on the raster size, so it would draw another layout.)
@@ -22,21 +22,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 import time
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import data  # noqa: E402
-import evaluate  # noqa: E402
-from clade import conditioning, modelfile  # noqa: E402
-from clade.config import ModelConfig  # noqa: E402
-from clade.networks import SPADEGenerator, make_semantic, reduced_factors  # noqa: E402
+import data
+import evaluate
+from clade import conditioning, modelfile
+from clade.config import ModelConfig
+from clade.networks import SPADEGenerator, make_semantic
 
 DRAFT_FACTOR = 2
 
@@ -125,7 +121,7 @@ def main(argv: list[str] | None = None) -> dict:
     began = time.time()
 
     config, generator, _ = modelfile.load(args.model)
-    if DRAFT_FACTOR not in reduced_factors(config):
+    if DRAFT_FACTOR not in config.reduction_factors:
         raise SystemExit(f"{args.model}: a {config.width}x{config.height} model with a "
                          f"{config.sw}x{config.sh} head map has no half-size draft")
     judge = evaluate.Judge(args.segmenter, device)

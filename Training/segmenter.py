@@ -16,7 +16,6 @@ import argparse
 import json
 import math
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -24,9 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import data  # noqa: E402
+import data
 
 FORMAT = "clade-paint-segmenter-1"
 
@@ -67,7 +64,7 @@ class UNet(nn.Module):
         """(logits [N, classes, H, W], the bottleneck [N, 8w, H/8, W/8]) in one pass."""
         skips = self.encode(image)
         x = skips[-1]
-        for block, skip in zip(self.up, reversed(skips[:-1])):
+        for block, skip in zip(self.up, reversed(skips[:-1]), strict=True):
             x = F.interpolate(x, scale_factor=2, mode="nearest")
             x = block(torch.cat((x, skip), 1))
         return self.head(x), skips[-1]

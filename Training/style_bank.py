@@ -15,17 +15,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import data  # noqa: E402
-import landscape  # noqa: E402
-from clade import modelfile  # noqa: E402
+import data
+import landscape
+from clade import modelfile
 
 
 @torch.no_grad()
@@ -54,7 +51,8 @@ def main(argv: list[str] | None = None) -> dict:
         raise SystemExit(f"--count must be at least 1, got {args.count}")
     if args.first_seed < 0 or args.first_seed + args.count > data.HELDOUT_SEED_BASE:
         raise SystemExit(f"seeds {args.first_seed}..{args.first_seed + args.count - 1} must lie in 0.."
-                         f"{data.HELDOUT_SEED_BASE - 1}; the held-out evaluation seeds start at {data.HELDOUT_SEED_BASE}")
+                         f"{data.HELDOUT_SEED_BASE - 1}; the held-out evaluation seeds start at "
+                         f"{data.HELDOUT_SEED_BASE}")
     try:
         config, _, encoder = modelfile.load(args.model)
     except modelfile.ModelFileError as error:

@@ -3,9 +3,9 @@
     python Training/train.py --out runs/landscape --size 256x256 --ngf 32 --batch-size 16 --time-budget 420
     torchrun --nproc-per-node 8 Training/train.py ...            (DistributedDataParallel, one GPU per process)
 
-Recipe (the training setup of the SPADE and CLADE papers): hinge GAN loss with a two-scale PatchGAN discriminator, feature matching
-(weight 10 / num_D), KL 0.05 for the encoder, an optional L1 reconstruction term (the data is paired: the
-encoder's code of the real image should reproduce it), Adam with the two time-scale rule (G/E 1e-4, D 4e-4,
+Recipe (the training setup of the SPADE and CLADE papers): hinge GAN loss with a two-scale PatchGAN discriminator,
+feature matching (weight 10 / num_D), KL 0.05 for the encoder, an optional L1 reconstruction term (the data is paired:
+the encoder's code of the real image should reproduce it), Adam with the two time-scale rule (G/E 1e-4, D 4e-4,
 betas (0, 0.9)). bf16 autocast on CUDA. Data: a sample cache built once with all cores (data.py), held on the
 training device, so a step does no host work beyond drawing indices.
 
@@ -13,9 +13,9 @@ Recipe options: `--ema-decay` exports an exponential moving average of the gener
 statistics recomputed for it; `--discriminator segmentation` replaces the PatchGAN and feature matching by the
 OASIS segmentation discriminator with class-balanced cross entropy and LabelMix; `--icpe-drop` feeds a zero
 distance map (the app's "ICPE off") for a share of batches; `--icpe-per-channel` gives ICPE one weight per
-channel (not exportable: the model format holds the published single channel); `--painted` and `--paint-grid`
-set the share of painted-first layouts and the grid of painted procedural ones (data.py); `--init-from` starts
-from the weights of a model file.
+channel (not exportable: the model format holds the published single channel; its snapshots hold the generator
+alone, clade/snapshot.py, which evaluate.py reads); `--painted` and `--paint-grid` set the share of painted-first
+layouts and the grid of painted procedural ones (data.py); `--init-from` starts from the weights of a model file.
 
 Outputs under --out (rank 0 only): `train.jsonl` (one JSON object per log line), `checkpoint.pt`,
 `samples/step_NNNNNNN.png`, and the model file (`--export`, default `model.safetensors`).
@@ -27,7 +27,6 @@ import json
 import math
 import os
 import random
-import sys
 import time
 from contextlib import nullcontext
 from pathlib import Path
@@ -36,37 +35,23 @@ import numpy as np
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
-from PIL import Image
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import data  # noqa: E402
-import losses  # noqa: E402
-from clade import modelfile  # noqa: E402
-from clade.config import ModelConfig, block_names_for  # noqa: E402
-from clade.discriminator import MultiscaleDiscriminator  # noqa: E402
-from clade.networks import ConvEncoder, SPADEGenerator, reparameterize  # noqa: E402
-from clade.segmentation_discriminator import SegmentationDiscriminator  # noqa: E402
-from ema import GeneratorAverage  # noqa: E402
+import data
+import losses
+from clade import modelfile, snapshot
+from clade.config import ModelConfig, block_names_for
+from clade.discriminator import MultiscaleDiscriminator
+from clade.networks import ConvEncoder, SPADEGenerator, reparameterize
+from clade.palette import palette_file, read_palette
+from clade.pictures import parse_size, write_png
+from clade.segmentation_discriminator import SegmentationDiscriminator
+from ema import GeneratorAverage
 
 CHECKPOINT_NAME = "checkpoint.pt"
 LOG_NAME = "train.jsonl"
 SAMPLE_ROWS = 6
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """'256x256' or '256' -> (width, height)."""
-    try:
-        parts = [int(p) for p in text.lower().split("x")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"size must be WIDTHxHEIGHT, e.g. 256x256, got {text!r}") from None
-    if len(parts) == 1:
-        parts *= 2
-    if len(parts) != 2 or min(parts) < 1:
-        raise argparse.ArgumentTypeError(f"size must be WIDTHxHEIGHT, e.g. 256x256, got {text!r}")
-    return parts[0], parts[1]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -158,7 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--export", default="model.safetensors", help="model file name under --out ('' for none)")
     r.add_argument("--snapshot-steps", default="",
                    help="comma-separated steps at which to also export OUT/snapshot_STEP.safetensors, so runs of "
-                        "different speed can be compared at equal steps")
+                        "different speed can be compared at equal steps (--icpe-per-channel: "
+                        "OUT/snapshot_STEP.generator.pt, the generator alone)")
     r.add_argument("--f16", action="store_true", help="export F16 tensors")
     r.add_argument("--style-presets", action="store_true",
                    help="store encoder codes of landscape STYLE_PRESETS renders in the model")
@@ -183,9 +169,9 @@ class Distributed:
     single process."""
 
     def __init__(self):
-        self.rank = int(os.environ.get("RANK", 0))
-        self.world_size = int(os.environ.get("WORLD_SIZE", 1))
-        self.local_rank = int(os.environ.get("LOCAL_RANK", 0))
+        self.rank = int(os.environ.get("RANK", "0"))
+        self.world_size = int(os.environ.get("WORLD_SIZE", "1"))
+        self.local_rank = int(os.environ.get("LOCAL_RANK", "0"))
 
     @property
     def enabled(self) -> bool:
@@ -574,7 +560,7 @@ class Trainer:
         pictures += [((c.float().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
                      for c in columns]
         rows = [np.concatenate([p[i] for p in pictures], axis=1) for i in range(real.shape[0])]
-        save_png(np.concatenate(rows, axis=0), path)
+        write_png(np.concatenate(rows, axis=0), path)
 
     @torch.no_grad()
     def style_presets(self, per_style: int) -> dict[str, list[float]]:
@@ -635,20 +621,11 @@ def semantic_map(labels: torch.Tensor, edges: torch.Tensor, config: ModelConfig)
     return torch.cat((onehot, edges), 1) if config.use_instance_edges else onehot
 
 
-def save_png(pixels: np.ndarray, path: Path) -> None:
-    """uint8 [H, W, 3] -> PNG, written to a temporary file and renamed."""
-    temporary = path.with_name(path.name + ".tmp.png")
-    Image.fromarray(pixels).save(temporary)
-    os.replace(temporary, path)
-
-
 def class_colours(config: ModelConfig) -> np.ndarray:
     """uint8 [classes, 3]: the model's palette (Palettes/<palette>.gpl) where it covers every class, else
     evenly spread hues."""
-    from landscape.classes import read_palette
-
-    path = Path(__file__).resolve().parents[1] / "Palettes" / f"{config.palette}.gpl"
-    if path.is_file():
+    path = palette_file(config.palette)
+    if os.path.isfile(path):
         _, entries = read_palette(path)
         if len(entries) >= config.class_count:
             return np.array([rgb for _, rgb in entries[:config.class_count]], dtype=np.uint8)
@@ -717,9 +694,10 @@ def main(argv: list[str] | None = None) -> dict:
         raise SystemExit("give --time-budget SECONDS and/or --max-steps N")
     if args.style_presets and not (args.vae and args.data == "landscape"):
         raise SystemExit("--style-presets needs the style encoder (--vae) and landscape data")
-    if args.icpe_per_channel and (args.export or args.snapshot_steps or args.init_from):
+    if args.icpe_per_channel and (args.export or args.init_from):
         raise SystemExit("--icpe-per-channel models cannot be exported to or loaded from a model file (the format "
-                         "holds one ICPE channel): give --export '' and no --snapshot-steps or --init-from")
+                         "holds one ICPE channel): give --export '' and no --init-from (--snapshot-steps writes "
+                         "generator snapshots that evaluate.py reads)")
     if not 0.0 <= args.icpe_drop <= 1.0:
         raise SystemExit(f"--icpe-drop must lie in [0, 1], got {args.icpe_drop}")
     run = Distributed()
@@ -811,8 +789,12 @@ def train(args, run: Distributed, config: ModelConfig, spec: data.CacheSpec, fol
             config.training_data = training_data_text(args, spec, trainer.images_seen, step)
             if trainer.ema:
                 trainer.recompute_average_statistics(stream)
-            modelfile.export(out / f"snapshot_{step:07d}.safetensors", config, trainer.drawing_generator,
-                             trainer.encoder, torch.float16 if args.f16 else torch.float32)
+            if args.icpe_per_channel:
+                snapshot.save(out / f"snapshot_{step:07d}{snapshot.SUFFIX}", config, trainer.drawing_generator,
+                              icpe_per_channel=True)
+            else:
+                modelfile.export(out / f"snapshot_{step:07d}.safetensors", config, trainer.drawing_generator,
+                                 trainer.encoder, torch.float16 if args.f16 else torch.float32)
             log.write({"event": "snapshot", "step": step, "images_seen": trainer.images_seen})
     if window.steps:
         log.write(window.record(trainer))

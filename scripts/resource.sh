@@ -52,7 +52,7 @@ if small_fs "$work/full" 64k; then
     # (The save of this run goes to a folder that does not exist, so it never clears the autosave.)
     rm "$work/full/filler/blob"
     out=$("$driver" save-once --out "$work/nowhere" --state "$work/full/state" --edits 5 --fill "$work/full/filler/blob" 2>&1)
-    check "autosave to a full disk" "$out" "autosave failed: autosave to .*/autosave-[0-9a-f-]*\.json failed: No space left on device" \
+    check "autosave to a full disk" "$out" "autosave failed: autosave to .*/autosave-[0-9a-f-]*\.json failed: write error: No space left on device" \
         "previous autosave intact: true" "save failed: .*no such folder"
     no_leftovers "autosave to a full disk" "$work/full/state"
 

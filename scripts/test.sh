@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test suite (Swift, then Python) even when one fails, prints each runner's summary at the end and
-# exits non-zero if any failed. SCRATCH chooses the Swift build folder (default .build).
+# Runs every test suite (Swift, then Python) and the Python lint (ruff) even when one fails, prints each runner's
+# summary at the end and exits non-zero if any failed. SCRATCH chooses the Swift build folder (default .build).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scratch=${SCRATCH:-.build}
@@ -20,10 +20,16 @@ swift_status=0
 python_status=0
 .venv/bin/python -m pytest 2>&1 | tee "$logs/python" || python_status=$?
 
+# Python lint: the rules of pyproject.toml.
+ruff_status=0
+.venv/bin/ruff check 2>&1 | tee "$logs/ruff" || ruff_status=$?
+
 echo
 echo "== summary =="
 echo "swift: exit $swift_status"
 grep -E "Test run with [0-9]+ tests?|Executed [0-9]+ tests?|error:" "$logs/swift" | awk '!seen[$0]++' | tail -n 4 | sed 's/^/  /'
 echo "pytest: exit $python_status"
 tail -n 1 "$logs/python" | sed 's/^/  /'
-[ "$swift_status" -eq 0 ] && [ "$python_status" -eq 0 ]
+echo "ruff: exit $ruff_status"
+tail -n 1 "$logs/ruff" | sed 's/^/  /'
+[ "$swift_status" -eq 0 ] && [ "$python_status" -eq 0 ] && [ "$ruff_status" -eq 0 ]

@@ -107,19 +107,28 @@ public struct ModelConfig: Sendable, Equatable, Codable {
         return factors
     }
 
+    /// The longest picture side any model draws: a larger picture takes gigabytes while it is drawn, and a damaged
+    /// size must not make the engine try to allocate a picture that cannot exist.
+    public static let largestSide = 8192
+
     /// Why the generator cannot draw a `width x height` picture, or nil when it can: a model with a style encoder
     /// draws its own size divided by one of its `reductionFactors`; other models any positive multiple of
-    /// 2^upsamplingCount.
+    /// 2^upsamplingCount; no side longer than `largestSide`. The PyTorch twin (`ModelConfig.size_problem`) has
+    /// the same rule and words (docs/model-format.md, "Picture sizes").
     public func sizeProblem(width: Int, height: Int) -> String? {
+        let largest = Self.largestSide
+        if width > largest || height > largest {
+            return "a \(width)x\(height) picture: at most \(largest)x\(largest) pixels (a picture that large takes gigabytes while it is drawn)"
+        }
         if useVAE {
             if reductionFactors.contains(where: { width * $0 == self.width && height * $0 == self.height }) { return nil }
             let sizes = reductionFactors.map { "\(self.width / $0)x\(self.height / $0)" }.joined(separator: ", ")
-            return "label map is \(width)x\(height); this model (use_vae) draws \(sizes) "
-                + "(its size divided by a power of two that divides the head map \(headWidth)x\(headHeight))"
+            return "a \(width)x\(height) picture: this model starts from a style code (use_vae), so it draws only \(sizes) "
+                + "(its own size divided by a power of two that divides the head map \(headWidth)x\(headHeight))"
         }
         let step = 1 << upsamplingCount
         guard width >= step, height >= step, width % step == 0, height % step == 0 else {
-            return "label map is \(width)x\(height); width and height must be positive multiples of \(step)"
+            return "a \(width)x\(height) picture: width and height must be positive multiples of \(step) for this model (\(upsamplingCount) upsamplings)"
         }
         return nil
     }

@@ -1,3 +1,5 @@
+import Painter
+
 /// How canvas cells map to terminal cells.
 public enum CanvasZoom: Sendable, Equatable {
     /// One cell is two columns of one row: square on most terminal fonts (cells are about twice as tall as wide).
@@ -88,6 +90,24 @@ public struct Layout: Sendable, Equatable {
         return .tooSmall(
             width: smallest.width + max(paletteWidth, minimumPreviewBox.width),
             height: max(smallest.height, minimumPreviewBox.height + minimumPaletteHeight) + statusRows)
+    }
+
+    /// The canvas grid for a new painting on a terminal of `width x height`: the finer grid (`PainterState.fineCell`
+    /// pixels per cell, 64x64 for 256x256) where it fits and leaves the picture as large as the default grid would,
+    /// else the default grid (`PainterState.defaultCell`; 160x50 takes the finer grid, 80x24 the default).
+    public static func canvasGrid(
+        width: Int, height: Int, pictureWidth: Int, pictureHeight: Int, paletteWidth: Int, classCount: Int
+    ) -> (width: Int, height: Int) {
+        let standard = PainterState.defaultGrid(width: pictureWidth, height: pictureHeight)
+        let fine = PainterState.defaultGrid(width: pictureWidth, height: pictureHeight, cell: PainterState.fineCell)
+        func pictureArea(_ grid: (width: Int, height: Int)) -> Int? {
+            guard case .fits(let layout) = fit(width: width, height: height, gridWidth: grid.width, gridHeight: grid.height,
+                                               pictureWidth: pictureWidth, pictureHeight: pictureHeight,
+                                               paletteWidth: paletteWidth, classCount: classCount) else { return nil }
+            return layout.previewPixelWidth * layout.previewPixelHeight
+        }
+        guard fine != standard, let fineArea = pictureArea(fine) else { return standard }
+        return fineArea >= (pictureArea(standard) ?? 0) ? fine : standard
     }
 
     static func canvasBox(zoom: CanvasZoom, gridWidth: Int, gridHeight: Int) -> Rect {

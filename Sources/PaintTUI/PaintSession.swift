@@ -85,7 +85,7 @@ public final class PaintSession {
     /// problem; the terminal calls it on every turn of its loop. Returns whether the message changed.
     @discardableResult
     public func noticeWriteProblems() -> Bool {
-        guard writeWarnings.update(autosave: state.autosave?.lastError(), preview: state.renderer?.previewProblem()) else { return false }
+        guard writeWarnings.update(autosave: state.autosave?.lastError(), preview: state.renderer?.previewFile?.problem()) else { return false }
         state.statusMessage = writeWarnings.message
         return true
     }

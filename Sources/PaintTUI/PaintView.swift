@@ -28,7 +28,7 @@ public enum PaintView {
     /// The help's last row: the file that always holds the newest picture, then where saves go (as far as it fits).
     static func helpFooter(_ session: PaintSession, width: Int) -> String {
         let saves = "w saves into \(session.outputFolder.path)"
-        guard let preview = session.state.renderer?.previewURL else { return fitted(saves, width: width) }
+        guard let preview = session.state.renderer?.previewFile?.url else { return fitted(saves, width: width) }
         let picture = fitted("newest picture: \(preview.path)", width: width)
         return picture.count + 3 + saves.count <= width ? picture + "   " + saves : picture
     }

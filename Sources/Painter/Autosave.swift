@@ -1,5 +1,7 @@
+import CLADE
 import Dispatch
 import Foundation
+import ImageFiles
 import Synchronization
 
 /// What the autosave keeps of a painting: enough to carry on where it stopped.
@@ -13,8 +15,12 @@ public struct AutosaveRecord: Sendable, Equatable, Codable {
     public var currentClass: Int32
     public var style: StyleSelection
     public var icpe: Bool
+    /// How the grid reaches the picture; nil in autosaves written before it was recorded (the class vote).
+    public var upsampling: LabelUpsampling.Method?
 
-    public init(savedAt: Date, model: String, width: Int, height: Int, canvas: Canvas, currentClass: Int32, style: StyleSelection, icpe: Bool) {
+    public init(savedAt: Date, model: String, width: Int, height: Int, canvas: Canvas, currentClass: Int32, style: StyleSelection, icpe: Bool,
+                upsampling: LabelUpsampling.Method? = nil) {
+        self.upsampling = upsampling
         self.savedAt = savedAt
         self.model = model
         self.width = width
@@ -33,7 +39,7 @@ public struct AutosaveRecord: Sendable, Equatable, Codable {
             decoder.dateDecodingStrategy = .iso8601
             return try decoder.decode(AutosaveRecord.self, from: Data(contentsOf: url))
         } catch {
-            throw PainterError("\(url.path): the autosaved painting cannot be read (\(error.localizedDescription)); it is left in place")
+            throw PainterError(file: url.path, "the autosaved painting cannot be read (\(error.localizedDescription)); it is left in place")
         }
     }
 }
@@ -169,7 +175,7 @@ public final class Autosave: Sendable {
         do {
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601
-            try encoder.encode(record).write(to: url, options: .atomic)
+            try AtomicFile.write(encoder.encode(record), to: url)
             waiting.withLock { waiting in
                 waiting.lastError = nil
                 waiting.superseded.removeAll { orphan in superseded.contains { $0 === orphan } }

@@ -45,7 +45,7 @@ public struct PaintDocument {
         return files
     }
 
-    /// Carries on with an autosaved painting: its canvas (as one undo step), class, style and ICPE.
+    /// Carries on with an autosaved painting: its canvas (as one undo step), class, style, ICPE and upsampling.
     /// - Throws: `PainterError` when the painting does not fit this model.
     public func restore(_ record: AutosaveRecord) throws {
         let classCount = model.config.classCount
@@ -63,17 +63,19 @@ public struct PaintDocument {
         state.statusMessage = "restored the painting autosaved \(record.savedAt)"
     }
 
-    /// Carries on with a saved painting: its canvas (one undo step when the grids match), style and ICPE. The
-    /// painting then counts as saved.
+    /// Carries on with a saved painting: its canvas (one undo step when the grids match), style, ICPE and upsampling
+    /// (the class vote for files that do not record one, so the picture stays the saved one). The painting then counts
+    /// as saved.
     /// - Throws: `PainterError` when its picture size differs from this painter's, or it does not fit the model.
     public func open(_ saved: SessionDocument) throws {
         let record = saved.record
         guard record.width == state.pictureWidth && record.height == state.pictureHeight else {
-            throw PainterError("\(saved.url.path): a \(record.width)x\(record.height) picture; this painter draws "
+            throw PainterError(file: saved.url.path, "a \(record.width)x\(record.height) picture; this painter draws "
                 + "\(state.pictureWidth)x\(state.pictureHeight) (start clade-paint paint --session \(saved.url.path) to open it)")
         }
         try restore(AutosaveRecord(savedAt: Date(), model: model.path, width: state.pictureWidth, height: state.pictureHeight,
-                                   canvas: saved.canvas, currentClass: state.currentClass, style: saved.style, icpe: saved.icpe))
+                                   canvas: saved.canvas, currentClass: state.currentClass, style: saved.style, icpe: saved.icpe,
+                                   upsampling: record.upsampling ?? .unrecorded))
         state.isDirty = false
         state.statusMessage = "opened \(saved.url.path)"
     }

@@ -27,10 +27,13 @@ public final class PainterState {
     public private(set) var tool: Tool = .brush
     /// The last of brush, line and rectangle chosen: where a class change leaves the fill, eraser or eyedropper for.
     public private(set) var drawingTool: Tool = .brush
-    /// 1 ... 9 cells across.
+    /// 1 ... 9 cells across on the default grid (`brushSizes`).
     public private(set) var brushSize = 1
     public var brushShape: BrushShape = .round
     public private(set) var icpe: Bool
+    /// How the grid reaches the picture: the painter's method for new paintings, the recorded one (or the class vote
+    /// where none is recorded) for saved and autosaved ones, so that they keep their pictures.
+    public private(set) var upsampling: LabelUpsampling.Method
     public private(set) var styleHistory: StyleHistory
     public private(set) var undoHistory: UndoHistory
     /// Whether anything changed since the last save (or since the start).
@@ -52,7 +55,12 @@ public final class PainterState {
     private var largestIssuedInstance: Int32 = 0
     private let seedSource: () -> UInt64
 
-    public static let brushSizes = 1 ... 9
+    /// The brush sizes: 1 ... 9 cells on the default grid; on a finer grid the largest reaches as far into the
+    /// picture (1 ... 18 on a 64x64 canvas for 256x256).
+    public var brushSizes: ClosedRange<Int> {
+        let defaultWidth = Self.defaultGrid(width: pictureWidth, height: pictureHeight).width
+        return 1 ... 9 * max(1, canvas.gridWidth / defaultWidth)
+    }
     /// The largest instance id a save can hold (16-bit instance maps).
     public static let maximumInstance: Int32 = 65535
 
@@ -66,9 +74,14 @@ public final class PainterState {
         return model.presetNames.first.map(StyleSelection.preset) ?? .seed(seedSource())
     }
 
-    /// The grid for a picture: one cell per 8x8 pixels (32x32 for 256x256).
-    public static func defaultGrid(width: Int, height: Int) -> (width: Int, height: Int) {
-        (max(1, width / 8), max(1, height / 8))
+    /// Pixels per side of a canvas cell: the default grid's (32x32 for 256x256, what the bundled model was trained
+    /// on), and the finer grid's that the painter takes where the terminal has room for it (64x64 for 256x256).
+    public static let defaultCell = 8
+    public static let fineCell = 4
+
+    /// The grid for a picture: one cell per `cell x cell` pixels.
+    public static func defaultGrid(width: Int, height: Int, cell: Int = defaultCell) -> (width: Int, height: Int) {
+        (max(1, width / cell), max(1, height / cell))
     }
 
     /// - canvas: the painting to start from (a saved mask, a restored autosave); nil starts from the scene of
@@ -76,11 +89,15 @@ public final class PainterState {
     /// - style: the style to start with (checked by the caller: `StyleSelection.styleCode(config:bank:)`); nil starts
     ///   on `startingStyle` (the preset noon where the model has it).
     /// - seedSource: draws the seeds of random styles.
+    /// - upsampling: how the grid reaches the picture (a mask opened without its session: the class vote it was
+    ///   drawn with).
     public init(
         model: PaintModel, width: Int? = nil, height: Int? = nil, grid: (width: Int, height: Int)? = nil,
         canvas: Canvas? = nil, renderer: RenderController? = nil, autosave: Autosave? = nil, style: StyleSelection? = nil,
-        seedSource: @escaping () -> UInt64 = { UInt64.random(in: 0 ..< 1_000_000_000) }
+        seedSource: @escaping () -> UInt64 = { UInt64.random(in: 0 ..< 1_000_000_000) },
+        upsampling: LabelUpsampling.Method = .painter
     ) {
+        self.upsampling = upsampling
         let config = model.config
         self.model = model
         pictureWidth = width ?? config.width
@@ -107,7 +124,7 @@ public final class PainterState {
     /// The request for the picture of the current state.
     public var renderRequest: RenderRequest {
         RenderRequest(labels: canvas.labels, instances: canvas.instances, style: style,
-                      icpe: icpe && model.config.useICPE, width: pictureWidth, height: pictureHeight)
+                      icpe: icpe && model.config.useICPE, width: pictureWidth, height: pictureHeight, upsampling: upsampling)
     }
 
     /// Sends the current state to the renderer (done after every change; call it once at start).
@@ -156,9 +173,9 @@ public final class PainterState {
         statusMessage = "tool: \(tool.rawValue)"
     }
 
-    /// Sets the brush size, clamped to 1 ... 9.
+    /// Sets the brush size, clamped to `brushSizes`.
     public func setBrushSize(_ size: Int) {
-        brushSize = min(max(size, Self.brushSizes.lowerBound), Self.brushSizes.upperBound)
+        brushSize = min(max(size, brushSizes.lowerBound), brushSizes.upperBound)
         statusMessage = "brush: \(brushSize) \(brushShape.rawValue)"
     }
 
@@ -407,9 +424,7 @@ public final class PainterState {
             statusMessage = PaintModel.noStyleMessage
             throw PainterError(PaintModel.noStyleMessage)
         }
-        let reference = try PNGImage.readReference(url)
-        let mu = encoder(reference.tensor).mu
-        chooseStyle(.code(StyleCode(values: mu.data), source: url.lastPathComponent))
+        chooseStyle(.encoding(try PNGImage.readReference(url), by: encoder, source: url.lastPathComponent))
     }
 
     private func requireStyle() -> Bool {
@@ -433,11 +448,11 @@ public final class PainterState {
 
     public var autosaveRecord: AutosaveRecord {
         AutosaveRecord(savedAt: Date(), model: model.path, width: pictureWidth, height: pictureHeight, canvas: canvas,
-                       currentClass: currentClass, style: style, icpe: icpe)
+                       currentClass: currentClass, style: style, icpe: icpe, upsampling: upsampling)
     }
 
     /// Carries on with the painting of `record` (checked against the model by `PaintDocument`): its canvas, current
-    /// class, style and ICPE. A canvas of this grid replaces the current one as one undo step; one of another grid
+    /// class, style, ICPE and upsampling (the class vote where the record has none). A canvas of this grid replaces the current one as one undo step; one of another grid
     /// brings its own starting scene and a fresh undo history.
     func load(_ record: AutosaveRecord) {
         if isPressed { release() }
@@ -457,6 +472,7 @@ public final class PainterState {
         currentClass = record.currentClass
         currentInstance = 0
         icpe = record.icpe && model.config.useICPE
+        upsampling = record.upsampling ?? .unrecorded
         if record.style != style { styleHistory.push(record.style) }
         changed()
         scheduleAutosave()

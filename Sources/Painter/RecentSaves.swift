@@ -1,4 +1,5 @@
 import Foundation
+import ImageFiles
 
 /// The paintings saved lately, newest first, kept in `<state folder>/recent.json` for the painter's open dialog, and
 /// the one to offer at the next start when a run ended by saving and quitting.
@@ -57,9 +58,9 @@ public struct RecentSaves: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try encoder.encode(contents).write(to: url, options: .atomic)
+            try AtomicFile.write(encoder.encode(contents), to: url)
         } catch {
-            throw PainterError("\(url.path): cannot keep the list of recent saves (\(error.localizedDescription))")
+            throw PainterError(file: url.path, "cannot keep the list of recent saves (\(WriteFailure.reason(error)))")
         }
     }
 }

@@ -13,14 +13,14 @@ import Synchronization
 /// full-size picture, published in its place. A draft in progress is finished and shown even when a newer request
 /// came meanwhile (only `cancel` stops it): it costs a quarter of a full render, and abandoning it left a key-repeat
 /// stroke (a request every 33 ms) without any picture until the stroke ended, since no draft of a stroke's request
-/// could finish before the next one. The UI polls `latest()`
-/// and `latestResult()`, cheap reads of a Mutex-guarded slot. Each finished picture (draft or final) is written to
-/// the preview PNG atomically, always at the request's full size; a failed preview write is reported by
-/// `previewProblem()`, not as a failed render.
+/// could finish before the next one. The UI polls `latest()` and `latestResult()`, cheap reads of a Mutex-guarded
+/// slot. Each published picture (draft or final, always at the request's full size) is then handed to the
+/// `previewFile`, which writes it on its own worker: its time is not the render's, and a failed write is its
+/// `problem()`, not a failed render.
 public final class RenderController: Sendable {
     public let model: PaintModel
-    /// Where each finished picture is written; nil writes none.
-    public let previewURL: URL?
+    /// Where each published picture is written; nil writes none.
+    public let previewFile: PreviewFile?
     /// Which requests are drafted at half size before their full-size render (where the size has a draft).
     public let draftPolicy: DraftPolicy
 
@@ -30,8 +30,6 @@ public final class RenderController: Sendable {
         var status: RenderStatus = .idle
         var result: RenderResult?
         var counts = RenderCounts()
-        /// Why the last preview file could not be written, if it could not.
-        var previewProblem: String?
     }
 
     private let queue = DispatchQueue(label: "clade-paint.render", qos: .userInitiated)
@@ -49,7 +47,7 @@ public final class RenderController: Sendable {
         stageObserver: (@Sendable (_ generation: UInt64, _ isDraft: Bool, _ stage: String) -> Void)? = nil
     ) {
         self.model = model
-        self.previewURL = previewURL
+        previewFile = previewURL.map(PreviewFile.init)
         self.draftPolicy = draftPolicy
         self.stageObserver = stageObserver
     }
@@ -90,11 +88,12 @@ public final class RenderController: Sendable {
 
     public func counts() -> RenderCounts { slot.withLock { $0.counts } }
 
-    /// Why the preview file could not be written the last time, if it could not (the picture is shown all the same).
-    public func previewProblem() -> String? { slot.withLock { $0.previewProblem } }
-
-    /// Blocks until the worker has handled every request submitted before the call.
-    public func wait() { queue.sync {} }
+    /// Blocks until the worker has handled every request submitted before the call, and their pictures are in the
+    /// preview file.
+    public func wait() {
+        queue.sync {}
+        previewFile?.wait()
+    }
 
     private func isCurrent(_ number: UInt64) -> Bool { generation.load(ordering: .sequentiallyConsistent) == number }
 
@@ -117,29 +116,23 @@ public final class RenderController: Sendable {
         let stages = Double(model.stageCount)
         let isCancelled = { !self.isCurrent(number) }
         let isDraftCancelled = { self.cancellations.load(ordering: .sequentiallyConsistent) != cancelsAtStart }
-        /// Publishes a finished picture of request `number` (preview file first): a final picture unless a newer
-        /// request came, a draft unless `cancel` was called. A draft of a request that a newer one replaced is still
-        /// the newest picture there is (the worker takes requests in order); it becomes the shown picture, but the
-        /// status stays the newer request's.
+        /// Publishes a finished picture of request `number`, then hands it to the preview file: a final picture unless
+        /// a newer request came, a draft unless `cancel` was called. A draft of a request that a newer one replaced is
+        /// still the newest picture there is (the worker takes requests in order); it becomes the shown picture, but
+        /// the status stays the newer request's.
         func publish(_ image: PNGImage, isDraft: Bool) throws -> RenderResult {
             guard isDraft ? !isDraftCancelled() : isCurrent(number) else { throw CancellationError() }
-            // The preview file is for other programs to watch; a state folder that cannot be written must not cost
-            // the painter its picture.
-            var previewProblem: String?
-            if let previewURL {
-                do { try image.write(to: previewURL, fast: true) } catch { previewProblem = "the preview picture is not written: \(error.localizedDescription)" }
-            }
             let elapsed = clock.now - start
             let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            let result = RenderResult(
-                generation: number, request: request, image: image, isDraft: isDraft, milliseconds: milliseconds, previewURL: previewURL)
-            slot.withLock { slot in
+            let result = RenderResult(generation: number, request: request, image: image, isDraft: isDraft, milliseconds: milliseconds)
+            let published = slot.withLock { slot in
                 if isDraft { slot.counts.drafts += 1 } else { slot.counts.rendered += 1 }
-                slot.previewProblem = previewProblem
-                guard isDraft ? !isDraftCancelled() : isCurrent(number) else { return }
+                guard isDraft ? !isDraftCancelled() : isCurrent(number) else { return false }
                 slot.result = result
                 if isCurrent(number) { slot.status = isDraft ? .refining(draft: result, progress: 0) : .done(result) }
+                return true
             }
+            if published { previewFile?.write(image) }
             return result
         }
         do {

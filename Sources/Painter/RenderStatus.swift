@@ -10,19 +10,16 @@ public struct RenderResult: Sendable, Equatable {
     public let image: PNGImage
     /// Whether this is the reduced-size draft of the request (its final picture follows unless a newer request came).
     public let isDraft: Bool
-    /// Wall time from the worker taking the request to the picture being ready (preview file included; for a final
-    /// picture after a draft, the draft's time included).
+    /// Wall time from the worker taking the request to the picture being ready (for a final picture after a draft,
+    /// the draft's time included; the preview file is written afterwards, `PreviewFile`).
     public let milliseconds: Double
-    /// The preview PNG written for this picture, when the controller writes one.
-    public let previewURL: URL?
 
-    public init(generation: UInt64, request: RenderRequest, image: PNGImage, isDraft: Bool, milliseconds: Double, previewURL: URL?) {
+    public init(generation: UInt64, request: RenderRequest, image: PNGImage, isDraft: Bool, milliseconds: Double) {
         self.generation = generation
         self.request = request
         self.image = image
         self.isDraft = isDraft
         self.milliseconds = milliseconds
-        self.previewURL = previewURL
     }
 }
 

@@ -52,7 +52,7 @@ public struct SaveClaim: Sendable {
                 written.append(writer.url)
             } catch {
                 for url in written + [files.claim] { unlink(url.path) }
-                throw PainterError("\(writer.url.relativePath): \(WriteFailure.reason(error)); nothing of this save was kept")
+                throw PainterError(file: writer.url.relativePath, "\(WriteFailure.reason(error)); nothing of this save was kept")
             }
         }
         unlink(files.claim.path)

@@ -1,4 +1,5 @@
 import CLADE
+import ImageFiles
 
 /// Which style code the picture is drawn with.
 public enum StyleSelection: Sendable, Equatable, Codable {
@@ -33,6 +34,11 @@ public enum StyleSelection: Sendable, Equatable, Codable {
             }
             return code
         }
+    }
+
+    /// The style of a reference picture: the style encoder's mu, named by `source`.
+    public static func encoding(_ reference: PNGImage, by encoder: StyleEncoder, source: String) -> StyleSelection {
+        .code(StyleCode(values: encoder(reference.tensor).mu.data), source: source)
     }
 
     /// A short line for the status bar: `seed 42`, `preset sunset`, `from ref.png`, `none`.

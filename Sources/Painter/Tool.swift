@@ -20,7 +20,7 @@ public enum BrushShape: String, Sendable, CaseIterable, Codable {
     case round
     case square
 
-    /// The cell offsets `(dx, dy)` a brush of `size` (1 ... 9) covers around its centre.
+    /// The cell offsets `(dx, dy)` a brush of `size` (1 or more) covers around its centre.
     ///
     /// Even sizes extend one cell further to the right and down than to the left and up. Two cells across cannot be
     /// round, so the round brush of size 2 is the plus of size 3 (the smallest disc larger than one cell) rather

@@ -2,6 +2,7 @@ import ArgumentParser
 import CBLAS
 import CLADE
 import Foundation
+import ImageFiles
 
 /// `clade-paint bench`: timings of the engine, one JSON object per line, for `make bench` (Training/bench.py) to
 /// set beside PyTorch. Each measurement prints what it ran, so a line read alone says what it means.
@@ -141,7 +142,7 @@ extension Bench {
             }
             if let output {
                 let bytes = image.data.withUnsafeBufferPointer { Data(buffer: $0) }
-                try FileProblem.attributing(to: output) { try bytes.write(to: URL(fileURLWithPath: output), options: .atomic) }
+                try FileProblem.attributing(to: output) { try AtomicFile.write(bytes, to: URL(fileURLWithPath: output)) }
             }
             let median = times.isEmpty ? Double.nan : Bench.median(times)
             var summary: [String: Any] = [

@@ -85,6 +85,7 @@ extension Bench {
             let script = Script(actions: actions, intervalMs: intervalMs, seed: seed, classCount: model.config.classCount)
 
             let run = try Replay(session: session, renderer: renderer).play(script)
+            renderer.wait()  // the last picture into the preview file too
             autosave.clear()
 
             let mode = policy.rawValue

@@ -1,6 +1,7 @@
 import CLADE
 import Foundation
 import ImageFiles
+import Painter
 
 /// A problem with one file the command was handed or asked to write, told in one line:
 /// `clade-paint: error: <file>: <problem>`.
@@ -28,8 +29,8 @@ struct FileProblem: Error, Equatable, CustomStringConvertible {
         return "\(problems.count) problems: \(shown)" + (rest > 0 ? "; and \(rest) more" : "")
     }
 
-    /// Runs `body`, turning the errors of the engine and of ImageFiles into a `FileProblem` about `path`.
-    /// ImageFiles' errors already name their file (with the pixel or line) and keep that name.
+    /// Runs `body`, turning the errors of the engine, the painter and ImageFiles into a `FileProblem` about `path`.
+    /// The painter's and ImageFiles' errors that name their file (with the key, pixel or line) keep that name.
     static func attributing<T>(to path: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
@@ -37,6 +38,8 @@ struct FileProblem: Error, Equatable, CustomStringConvertible {
             throw error
         } catch let error as ImageFileError {
             throw FileProblem(file: location(of: error), problem: error.problem)
+        } catch let error as PainterError {
+            throw FileProblem(file: error.file ?? path, problem: error.detail)
         } catch let error as SafeTensorsError {
             throw FileProblem(file: path, problem: error.problem)
         } catch let error as ModelFileError {

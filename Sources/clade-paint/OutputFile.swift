@@ -11,22 +11,14 @@ enum OutputFile {
     /// folder exists, is a folder and is writable, and `path` is not a folder, link, device or other special file.
     static func checkWritable(_ path: String, force: Bool) throws {
         let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent()
-        let folderName = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) else {
-            throw FileProblem(file: path, problem: "cannot write: the folder \(folderName) does not exist")
-        }
-        guard isFolder.boolValue else {
-            throw FileProblem(file: path, problem: "cannot write: \(folderName) is not a folder")
-        }
-        if let problem = AtomicFile.destinationProblem(url.path, replacing: force) {
+        do { try AtomicFile.check(url, replacing: force) } catch let error as ImageFileError {
             // An existing regular file: render never overwrites unless told to.
-            let replaceable = !force && AtomicFile.destinationProblem(url.path, replacing: true) == nil
-            throw FileProblem(file: path, problem: "cannot write: \(problem)" + (replaceable ? "; give --force to replace it" : ""))
+            let replaceable = AtomicFile.destinationProblem(url.path, replacing: force) == AtomicFile.existingFile
+            throw FileProblem(file: path, problem: error.problem + (replaceable ? "; give --force to replace it" : ""))
         }
+        let folder = url.deletingLastPathComponent()
         guard access(folder.path, W_OK) == 0 else {
-            throw FileProblem(file: path, problem: "cannot write: the folder \(folderName) is not writable (\(String(cString: strerror(errno))))")
+            throw FileProblem(file: path, problem: "cannot write: the folder \(folder.relativePath) is not writable (\(String(cString: strerror(errno))))")
         }
     }
 
@@ -41,17 +33,5 @@ enum OutputFile {
         var status = stat()
         guard stat(path, &status) == 0 else { return nil }
         return [UInt64(status.st_dev), UInt64(status.st_ino)]
-    }
-
-    /// Writes `data` to a temporary file next to `path` and moves it onto `path`; on failure nothing is left.
-    static func write(_ data: Data, to path: String, force: Bool) throws {
-        try checkWritable(path, force: force)
-        try FileProblem.attributing(to: path) {
-            try AtomicFile.write(to: URL(fileURLWithPath: path), replacing: force) { temporary in
-                guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-                    throw ImageFileError(path: path, problem: "cannot write the file")
-                }
-            }
-        }
     }
 }

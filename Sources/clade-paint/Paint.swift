@@ -20,10 +20,10 @@ struct Paint: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var paletteOption: PaletteOption
 
-    @Option(name: .long, help: ArgumentHelp("The canvas in cells. Default: one cell per 8x8 pixels (32x32 for 256x256).", valueName: "WxH"))
+    @Option(name: .long, help: ArgumentHelp("The canvas in cells. Default: one cell per 4x4 pixels where the terminal has room for it without shrinking the picture (64x64 for 256x256 at 160x50), else one per 8x8 (32x32).", valueName: "WxH"))
     var grid: PictureSize?
 
-    @Option(name: .long, help: ArgumentHelp("The picture size (models without a style encoder). Default: the model's size.", valueName: "WxH"))
+    @Option(name: .long, help: ArgumentHelp("The picture size, one the model draws (docs/model-format.md, \"Picture sizes\"). Default: the model's size.", valueName: "WxH"))
     var size: PictureSize?
 
     @Option(name: .long, help: ArgumentHelp(
@@ -87,28 +87,27 @@ struct Paint: ParsableCommand {
     func run() throws {
         _ = BLASThreads.configure(threads ?? ProcessInfo.processInfo.activeProcessorCount)
         if let session { try InputFile.checkExists(session, kind: "session file") }
-        let record = try session.map { path in try Self.attributing(to: path) { try SessionRecord.read(URL(fileURLWithPath: path)) } }
+        let record = try session.map { path in try FileProblem.attributing(to: path) { try SessionRecord.read(URL(fileURLWithPath: path)) } }
         // A saved painting is opened with the model it was made with, unless another is named.
         var modelOptions = modelOptions
         if let record, modelOptions.model == nil { modelOptions.model = record.model }
         let (file, modelPath) = try modelOptions.loadModel()
         let config = file.config
         let picture = size ?? record.map { PictureSize(width: $0.width, height: $0.height) } ?? PictureSize(config: config)
-        if let problem = picture.problem(for: config) {
-            let source = size == nil && record != nil ? "the session's size" : "--size"
-            throw FileProblem(file: modelPath, problem: "\(source) \(picture.width)x\(picture.height): \(problem)")
+        if let problem = config.sizeProblem(width: picture.width, height: picture.height) {
+            throw FileProblem(file: modelPath, problem: "\(size == nil && record != nil ? "the session's size" : "--size"): \(problem)")
         }
         if let grid, grid.width > picture.width || grid.height > picture.height {
             throw ValidationError("--grid \(grid.width)x\(grid.height) has more cells than the picture has pixels (\(picture.width)x\(picture.height))")
         }
         let palette = try paletteOption.loadPalette(for: file, modelPath: modelPath)
-        let model = try Self.attributing(to: palette.path) { try PaintModel(file: file, path: modelPath, palette: palette.palette) }
+        let model = try FileProblem.attributing(to: palette.path) { try PaintModel(file: file, path: modelPath, palette: palette.palette) }
         if printKeys {
             print(KeyBindings(palette: model.entries, hasStyle: model.hasStyle).markdown)
             return
         }
         let document = try session.map { path in
-            try Self.attributing(to: path) { try SessionDocument(contentsOf: URL(fileURLWithPath: path), palette: palette.palette, config: config) }
+            try FileProblem.attributing(to: path) { try SessionDocument(contentsOf: URL(fileURLWithPath: path), palette: palette.palette, config: config) }
         }
         let canvas = try document?.canvas ?? mask.map { try openMask($0, palette: palette.palette, config: config, picture: picture) }
         let startStyle = try style.flatMap { try Self.startStyle($0, model: file, modelPath: modelPath) }
@@ -124,15 +123,22 @@ struct Paint: ParsableCommand {
         defer { autosave.close() }
         let orphans = OrphanedAutosaves.find(in: stateFolder)
         let renderer = RenderController(model: model, previewURL: stateFolder.appendingPathComponent("preview.png"), draftPolicy: drafts)
-        let state = PainterState(model: model, width: picture.width, height: picture.height, grid: grid.map { ($0.width, $0.height) },
-                                 canvas: canvas, renderer: renderer, autosave: autosave, style: document == nil ? startStyle : nil)
+        // A new painting takes the finer canvas where the terminal has room for it; --grid, masks and sessions bring theirs.
+        let terminalGrid = canvas == nil && grid == nil ? TerminalWindow.columnsAndRows().map { terminal in
+            Layout.canvasGrid(width: terminal.width, height: terminal.height, pictureWidth: picture.width, pictureHeight: picture.height,
+                              paletteWidth: PaintView.paletteWidth(model.entries), classCount: model.entries.count)
+        } : nil
+        let state = PainterState(model: model, width: picture.width, height: picture.height,
+                                 grid: grid.map { ($0.width, $0.height) } ?? terminalGrid,
+                                 canvas: canvas, renderer: renderer, autosave: autosave, style: document == nil ? startStyle : nil,
+                                 upsampling: mask == nil ? .painter : .unrecorded)
         if let document {
-            try Self.attributing(to: document.url.path) { try PaintDocument(state).open(document) }
+            try FileProblem.attributing(to: document.url.path) { try PaintDocument(state).open(document) }
             // Another style than the saved one: a change to the saved painting.
-            if let startStyle { try Self.attributing(to: modelPath) { try state.selectStyle(startStyle) } }
+            if let startStyle { try FileProblem.attributing(to: modelPath) { try state.selectStyle(startStyle) } }
         }
         if let styleImage {
-            try Self.attributing(to: styleImage) { try state.setStyleFromImage(URL(fileURLWithPath: styleImage)) }
+            try FileProblem.attributing(to: styleImage) { try state.setStyleFromImage(URL(fileURLWithPath: styleImage)) }
         }
 
         let session = PaintSession(state: state, outputFolder: outFolder, orphans: orphans, recent: RecentSaves(folder: stateFolder),
@@ -155,13 +161,10 @@ struct Paint: ParsableCommand {
         guard model.config.useVAE else {
             throw FileProblem(file: modelPath, problem: "--style: \(PaintModel.noStyleMessage)")
         }
+        let selection = choice.selection { UInt64.random(in: 0 ..< 1_000_000_000) }
         // Unknown presets fail here, with the model's list.
-        _ = try choice.resolve(model: model, modelPath: modelPath, seedSource: { 0 })
-        return switch choice {
-        case .random: .seed(UInt64.random(in: 0 ..< 1_000_000_000))
-        case .seed(let seed): .seed(seed)
-        case .preset(let name): .preset(name)
-        }
+        _ = try FileProblem.attributing(to: modelPath) { try selection.styleCode(config: model.config, bank: model.styleBank) }
+        return selection
     }
 
     /// The canvas of a saved mask and its instance map (given, or found next to a `.mask.png`), at most the picture's
@@ -170,7 +173,7 @@ struct Paint: ParsableCommand {
         try InputFile.checkExists(path, kind: "mask file")
         if let instances { try InputFile.checkExists(instances, kind: "instance map file") }
         // The size is checked from the header, before a huge mask is decoded.
-        return try Self.attributing(to: path) {
+        return try FileProblem.attributing(to: path) {
             try Canvas.read(mask: URL(fileURLWithPath: path), instances: instances.map { URL(fileURLWithPath: $0) },
                             palette: palette, classCount: config.classCount) { header in
                 guard header.width <= picture.width && header.height <= picture.height else {
@@ -178,15 +181,6 @@ struct Paint: ParsableCommand {
                         + "a mask to paint on is a grid at most the picture's size")
                 }
             }
-        }
-    }
-
-    /// Runs `body`, turning the painter's errors into a `FileProblem` about `path` (others as `FileProblem.attributing`).
-    private static func attributing<T>(to path: String, _ body: () throws -> T) throws -> T {
-        do {
-            return try FileProblem.attributing(to: path, body)
-        } catch let error as PainterError {
-            throw FileProblem(file: path, problem: error.problem)
         }
     }
 }

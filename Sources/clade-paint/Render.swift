@@ -51,7 +51,7 @@ struct Render: ParsableCommand {
     @Flag(name: .customLong("no-icpe"), help: "Switch the intra-class positional encoding off (models with ICPE).")
     var noICPE = false
 
-    @Option(name: .long, help: ArgumentHelp("The picture size (models without a style encoder). Default: the model's size.", valueName: "WxH"))
+    @Option(name: .long, help: ArgumentHelp("The picture size, one the model draws (docs/model-format.md, \"Picture sizes\"). Default: the model's size.", valueName: "WxH"))
     var size: PictureSize?
 
     @Option(name: .long, help: ArgumentHelp("OpenBLAS threads. Default: the number of processors.", valueName: "n"))
@@ -59,6 +59,12 @@ struct Render: ParsableCommand {
 
     @Flag(name: .long, help: "Replace existing output files (pictures, --write-style-code); without it render refuses to overwrite.")
     var force = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "How a mask smaller than the picture (a painted grid) is upsampled: the class vote of the four nearest cells, or the smooth, area-preserving vote the painter uses.",
+        discussion: "Default: vote, what a bare mask was drawn with before the method was recorded; a session (--session) brings its own.",
+        valueName: "vote|smooth"))
+    var upsampling: LabelUpsampling.Method?
 
     @Option(name: .long, help: ArgumentHelp(
         "The masks are a public data set's own label files (any size, its label values), conditioned as the official SPADE/CLADE test code does.",
@@ -88,9 +94,10 @@ struct Render: ParsableCommand {
                 styleImage.map { _ in "--style-image" }, styleCode.map { _ in "--style-code" }, size.map { _ in "--size" },
                 noICPE ? "--no-icpe" : nil, writeStyleCode.map { _ in "--write-style-code" },
                 labels.map { _ in "--labels" }, distances.isEmpty ? nil : "--distances",
+                upsampling.map { _ in "--upsampling" },
             ].compactMap { $0 }
             guard others.isEmpty else {
-                throw ValidationError("--session brings its own mask, instances, style, ICPE and size; drop \(others.joined(separator: ", ")).")
+                throw ValidationError("--session brings its own mask, instances, style, ICPE, size and upsampling; drop \(others.joined(separator: ", ")).")
             }
             try ThreadCount.validate(threads)
             return
@@ -113,15 +120,71 @@ struct Render: ParsableCommand {
     func run() throws {
         let clock = ContinuousClock()
         let threadCount = BLASThreads.configure(threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        if let session { return try renderSession(session, clock: clock, threadCount: threadCount) }
-
+        if let session { try InputFile.checkExists(session, kind: "session file") }
+        let record = try session.map { path in try FileProblem.attributing(to: path) { try SessionRecord.read(URL(fileURLWithPath: path)) } }
+        // A saved painting is drawn with the model it was made with, unless another is named.
+        var modelOptions = modelOptions
+        if let record, modelOptions.model == nil { modelOptions.model = record.model }
         let loadStart = clock.now
         let (model, modelPath) = try modelOptions.loadModel()
         let loadTime = clock.now - loadStart
+        let batch = try record.map { try sessionBatch($0, path: session!, model: model, modelPath: modelPath) }
+            ?? maskBatch(model: model, modelPath: modelPath, clock: clock)
+
+        let config = model.config
+        Self.say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
+        let icpe = batch.requests.first?.icpe ?? true
+        let style = [config.useVAE ? batch.style : nil, config.useICPE ? "ICPE \(icpe ? "on" : "off")" : nil].compactMap { $0 }
+        if !style.isEmpty { Self.say("style: \(style.joined(separator: ", "))") }
+        if let (path, code) = batch.styleCodeOutput {
+            try StyleCodeFile.write(code, to: path, force: force)
+            Self.say("style code written to \(path)")
+        }
+        try draw(batch, model: model, clock: clock)
+    }
+
+    /// The pictures of one run, read and checked before the first is drawn: a render request per input, where each
+    /// picture goes, and how the style was chosen.
+    private struct Batch {
+        /// The file each request was read from, as the person named it (a mask, a label file or a session file).
+        var sources: [String]
+        var requests: [RenderRequest]
+        var outputs: [String]
+        /// How the style was chosen, for the progress line.
+        var style: String
+        /// Where `--write-style-code` writes the run's style code.
+        var styleCodeOutput: (path: String, code: StyleCode)?
+        /// PNGs compressed little and quickly, for batches; a session's picture is encoded as the painter saves it,
+        /// so the file is the painter's, byte for byte.
+        var fastPNG = true
+    }
+
+    /// A painting saved by the painter: the same request the painter rendered, so the same bytes.
+    private func sessionBatch(_ record: SessionRecord, path: String, model: ModelFile, modelPath: String) throws -> Batch {
+        let config = model.config
+        // Before the mask is read and anything allocated for the picture.
+        if let problem = config.sizeProblem(width: record.width, height: record.height) {
+            throw FileProblem(file: path, problem: "\(modelPath) cannot draw the painting: \(problem)")
+        }
+        let (palette, palettePath) = try paletteOption.loadPalette(for: model, modelPath: modelPath)
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent()
+        let inputs = [path, modelPath, palettePath] + [record.mask, record.instances].map { folder.appendingPathComponent($0).path }
+        let plan = try OutputPlan(masks: [path], output: output, inputs: inputs, force: force)
+        let request = try FileProblem.attributing(to: path) {
+            let request = try record.renderRequest(recordURL: url, palette: palette, config: config)
+            _ = try request.style.styleCode(config: config, bank: model.styleBank)
+            return request
+        }
+        return Batch(sources: [path], requests: [request], outputs: plan.paths, style: record.style.summary, fastPNG: false)
+    }
+
+    /// Mask files (or a data set's label files) with the options of the command line.
+    private func maskBatch(model: ModelFile, modelPath: String, clock: ContinuousClock) throws -> Batch {
         let config = model.config
         try checkOptions(against: config, modelPath: modelPath)
         let picture = size ?? PictureSize(config: config)
-        if let problem = picture.problem(for: config) { throw FileProblem(file: modelPath, problem: "--size \(picture.width)x\(picture.height): \(problem)") }
+        if let problem = config.sizeProblem(width: picture.width, height: picture.height) { throw FileProblem(file: modelPath, problem: "--size: \(problem)") }
         // Data-set label files hold the data set's own values; only masks are read through the palette.
         let maskPalette = try labels == nil ? paletteOption.loadPalette(for: model, modelPath: modelPath) : nil
 
@@ -129,108 +192,67 @@ struct Render: ParsableCommand {
         let inputs = masks + instances + distances + [styleImage, styleCode, modelPath, maskPalette?.path].compactMap { $0 }
         let plan = try OutputPlan(masks: masks, output: output, inputs: inputs, force: force)
         if let writeStyleCode { try checkStyleCodeOutput(writeStyleCode, plan: plan, inputs: inputs) }
-        let jobs: [any RenderJob] = try masks.enumerated().map { index, mask in
+        let (style, summary) = try config.useVAE ? chooseStyle(model: model, modelPath: modelPath, clock: clock) : (.none, "none")
+        let code = try FileProblem.attributing(to: modelPath) { try style.styleCode(config: config, bank: model.styleBank) }
+        let requests = try masks.enumerated().map { index, mask in
             let instancesPath = instances.isEmpty ? nil : instances[index]
-            switch (labels, maskPalette) {
-            case (let labels?, _):
-                return try DataSetMaps(path: mask, instancesPath: instancesPath,
-                                       distancesPath: distances.isEmpty ? nil : distances[index], format: labels)
-            case (nil, let palette?):
-                return try MaskInput(path: mask, instancesPath: instancesPath, palette: palette.palette,
-                                     classCount: config.classCount, width: picture.width, height: picture.height)
-            case (nil, nil):
-                preconditionFailure("the palette is loaded whenever --labels is absent")
+            if let labels {
+                return try RenderRequest(labels: mask, format: labels, instancesPath: instancesPath, distancesPath: distances.isEmpty ? nil : distances[index],
+                                         style: style, icpe: !noICPE, width: picture.width, height: picture.height)
             }
+            return try RenderRequest(mask: mask, instancesPath: instancesPath, palette: maskPalette!.palette, classCount: config.classCount,
+                                     style: style, icpe: !noICPE, width: picture.width, height: picture.height,
+                                     upsampling: upsampling ?? .unrecorded)
         }
-        let chosenStyle = try config.useVAE ? styleCode(model: model, modelPath: modelPath, clock: clock) : nil
-
-        Self.say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
-        if let chosenStyle { Self.say("style: \(chosenStyle.summary)") }
         if !instances.isEmpty && !config.useInstanceEdges && !(config.useICPE && !noICPE) {
             FileHandle.standardError.write(Data("clade-paint: note: this model uses neither instance edges nor ICPE here, so the instance maps change nothing\n".utf8))
         }
-        if let writeStyleCode, let chosenStyle {
-            try StyleCodeFile.write(chosenStyle.code, to: writeStyleCode, force: force)
-            Self.say("style code written to \(writeStyleCode)")
-        }
+        return Batch(sources: masks, requests: requests, outputs: plan.paths, style: summary,
+                     styleCodeOutput: writeStyleCode.flatMap { path in code.map { (path, $0) } })
+    }
 
+    /// Draws the batch: conditioning and writing overlap the generator (RenderPipeline); each line reports one
+    /// picture's stages.
+    private func draw(_ batch: Batch, model: ModelFile, clock: ContinuousClock) throws {
         let generator = Generator(model: model)
-        let outputs = plan.paths, style = chosenStyle?.code, icpe = !noICPE, replacing = force, quantization = quantize
+        let (sources, requests, outputs) = (batch.sources, batch.requests, batch.outputs)
+        let notes = requests.map(note), replacing = force, quantization = quantize, fast = batch.fastPNG
         let batchStart = clock.now
-        // Conditioning and writing overlap the generator (RenderPipeline); each line reports one picture's stages.
         let pipeline = RenderPipeline(
             condition: { index in
                 let start = clock.now
-                let input = jobs[index].generatorInput(config: config, width: picture.width, height: picture.height, icpe: icpe, style: style)
+                let input = try FileProblem.attributing(to: sources[index]) { try requests[index].generatorInput(model: model) }
                 return (input: input, conditioning: clock.now - start)
             },
             generate: { index, conditioned in
                 let start = clock.now
-                let image = try FileProblem.attributing(to: jobs[index].path) { try generator(conditioned.input) }
+                let image = try FileProblem.attributing(to: sources[index]) { try generator(conditioned.input) }
                 return (image: image, conditioning: conditioned.conditioning, generator: clock.now - start)
             },
             write: { index, generated in
                 let start = clock.now
                 try FileProblem.attributing(to: outputs[index]) {
-                    try PNGImage(tensor: generated.image, quantization: quantization).write(to: URL(fileURLWithPath: outputs[index]), fast: true, replacing: replacing)
+                    try PNGImage(tensor: generated.image, quantization: quantization).write(to: URL(fileURLWithPath: outputs[index]), fast: fast, replacing: replacing)
                 }
-                let job = jobs[index], written = clock.now - start
-                Self.say("\(job.path) -> \(outputs[index]): \(picture.width)x\(picture.height)\(job.note(width: picture.width, height: picture.height)) in "
+                let request = requests[index], written = clock.now - start
+                Self.say("\(sources[index]) -> \(outputs[index]): \(request.width)x\(request.height)\(notes[index]) in "
                     + "\(Self.milliseconds(generated.conditioning + generated.generator + written)) "
                     + "(conditioning \(Self.milliseconds(generated.conditioning)), generator \(Self.milliseconds(generated.generator)), "
                     + "write \(Self.milliseconds(written)))")
             })
-        try pipeline.run(count: jobs.count)
+        try pipeline.run(count: requests.count)
         let seconds = Self.seconds(clock.now - batchStart)
-        Self.say(String(format: "%d pictures in %.2f s: %.2f pictures/s", jobs.count, seconds, Double(jobs.count) / seconds))
+        Self.say(String(format: "%d pictures in %.2f s: %.2f pictures/s", requests.count, seconds, Double(requests.count) / seconds))
     }
 
-    /// Draws a saved painting again from its session JSON: the same request the painter rendered, so the same bytes.
-    private func renderSession(_ path: String, clock: ContinuousClock, threadCount: Int) throws {
-        try InputFile.checkExists(path, kind: "session file")
-        let url = URL(fileURLWithPath: path)
-        let record = try Self.painterAttributing(to: path) { try SessionRecord.read(url) }
-        var options = modelOptions
-        if options.model == nil { options.model = record.model }
-        let loadStart = clock.now
-        let (model, modelPath) = try options.loadModel()
-        let loadTime = clock.now - loadStart
-        let config = model.config
-        // Before the mask is read and anything allocated for the picture.
-        if let problem = PictureSize(width: record.width, height: record.height).problem(for: config) {
-            throw FileProblem(file: path, problem: "the painting is \(record.width)x\(record.height) pixels, which \(modelPath) cannot draw: \(problem)")
-        }
-        let (palette, palettePath) = try paletteOption.loadPalette(for: model, modelPath: modelPath)
-        let outputPath = output ?? OutputPlan.stem(of: path) + ".render.png"
-        let folder = url.deletingLastPathComponent()
-        let inputs = [path, modelPath, palettePath] + [record.mask, record.instances].map { folder.appendingPathComponent($0).path }
-        if OutputFile.isInput(outputPath, inputs: inputs) {
-            throw FileProblem(file: outputPath, problem: "the picture would replace an input file")
-        }
-        try OutputFile.checkWritable(outputPath, force: force)
-        let request = try Self.painterAttributing(to: path) { try record.renderRequest(recordURL: url, palette: palette, config: config) }
-        let input = try Self.painterAttributing(to: path) { try request.generatorInput(model: model) }
-        Self.say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
-        Self.say("style: \(record.style.summary), ICPE \(request.icpe ? "on" : "off")")
-        let start = clock.now
-        let image = try FileProblem.attributing(to: path) { try Generator(model: model)(input) }
-        try FileProblem.attributing(to: outputPath) {
-            try PNGImage(tensor: image, quantization: quantize).write(to: URL(fileURLWithPath: outputPath), replacing: force)
-        }
-        Self.say("\(path) -> \(outputPath): \(request.width)x\(request.height) (grid \(request.labels.width)x\(request.labels.height)) in \(Self.milliseconds(clock.now - start))")
-    }
-
-    /// Runs `body`, turning the painter's errors (which name their file) into a one-line `FileProblem`.
-    private static func painterAttributing<T>(to path: String, _ body: () throws -> T) throws -> T {
-        do {
-            return try FileProblem.attributing(to: path, body)
-        } catch let error as PainterError {
-            let problem = error.problem
-            // Most of the painter's messages start with the file they are about.
-            if let colon = problem.range(of: ": "), problem[..<colon.lowerBound].hasSuffix(".json") || problem[..<colon.lowerBound].hasSuffix(".png") {
-                throw FileProblem(file: String(problem[..<colon.lowerBound]), problem: String(problem[colon.upperBound...]))
-            }
-            throw FileProblem(file: path, problem: problem)
+    /// What the progress line says about the maps beyond the picture's size ("" when nothing).
+    private func note(_ request: RenderRequest) -> String {
+        switch request.conditioning {
+        case .paintedGrid:
+            request.labels.width == request.width && request.labels.height == request.height
+                ? "" : " (grid \(request.labels.width)x\(request.labels.height) upsampled)"
+        case .dataSet(let distances):
+            " (\(labels?.dataSetName ?? "data set") labels \(request.labels.width)x\(request.labels.height)\(distances == nil ? "" : ", official distance map"))"
         }
     }
 
@@ -268,21 +290,25 @@ struct Render: ParsableCommand {
         try OutputFile.checkWritable(path, force: force)
     }
 
-    /// The style code for a model with a style encoder, from whichever option was given (random by default).
-    private func styleCode(model: ModelFile, modelPath: String, clock: ContinuousClock) throws -> (code: StyleCode, summary: String) {
-        let config = model.config
+    /// The style for a model with a style encoder, from whichever option was given (random by default), and how it
+    /// was chosen.
+    private func chooseStyle(model: ModelFile, modelPath: String, clock: ContinuousClock) throws -> (StyleSelection, String) {
         if let styleCode {
-            return (try StyleCodeFile.read(styleCode, zDim: config.zDim), "from \(styleCode)")
+            return (.code(try StyleCodeFile.read(styleCode, zDim: model.config.zDim), source: styleCode), "from \(styleCode)")
         }
         if let styleImage {
             try InputFile.checkExists(styleImage, kind: "reference picture")
             let reference = try FileProblem.attributing(to: styleImage) { try PNGImage.readReference(URL(fileURLWithPath: styleImage)) }
             let start = clock.now
             let encoder = try FileProblem.attributing(to: modelPath) { try StyleEncoder(model: model) }
-            let mu = encoder(reference.tensor).mu
-            return (StyleCode(values: mu.data), "encoded from \(styleImage) (\(reference.width)x\(reference.height)) in \(Self.milliseconds(clock.now - start))")
+            let style = StyleSelection.encoding(reference, by: encoder, source: styleImage)
+            return (style, "encoded from \(styleImage) (\(reference.width)x\(reference.height)) in \(Self.milliseconds(clock.now - start))")
         }
-        return try (style ?? .random).resolve(model: model, modelPath: modelPath) { UInt64.random(in: 0 ..< 1_000_000_000) }
+        let style = (self.style ?? .random).selection { UInt64.random(in: 0 ..< 1_000_000_000) }
+        if self.style == nil || self.style == .random, case .seed(let seed) = style {
+            return (style, "random, seed \(seed) (again: --style \(seed))")
+        }
+        return (style, style.summary)
     }
 
     /// Writes a progress line at once (unbuffered), so each picture is reported as it is done, also into a pipe.

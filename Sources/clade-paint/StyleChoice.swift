@@ -1,5 +1,5 @@
 import ArgumentParser
-import CLADE
+import Painter
 
 /// The value of `--style`: a random style code, one from a given seed, or a preset named in the model's config.
 enum StyleChoice: Equatable, ExpressibleByArgument {
@@ -24,23 +24,12 @@ enum StyleChoice: Equatable, ExpressibleByArgument {
         }
     }
 
-    /// The style code this choice stands for with `model`, and a line that says how to get it again.
-    /// - seedSource: draws the seed for `.random`.
-    func resolve(model: ModelFile, modelPath: String, seedSource: () -> UInt64) throws -> (code: StyleCode, summary: String) {
-        let config = model.config
+    /// The style this choice stands for; `seedSource` draws the seed for `.random`.
+    func selection(seedSource: () -> UInt64) -> StyleSelection {
         switch self {
-        case .random:
-            let seed = seedSource()
-            return (StyleCode.random(seed: seed, count: config.zDim, bank: model.styleBank), "random, seed \(seed) (again: --style \(seed))")
-        case .seed(let seed):
-            return (StyleCode.random(seed: seed, count: config.zDim, bank: model.styleBank), "seed \(seed)")
-        case .preset(let name):
-            guard let values = config.stylePresets[name] else {
-                let names = config.stylePresets.keys.sorted()
-                let known = names.isEmpty ? "the model has no style presets" : "its presets are \(names.joined(separator: ", "))"
-                throw FileProblem(file: modelPath, problem: "no style preset '\(name)': \(known); --style also takes 'random' or a seed (a whole number)")
-            }
-            return (StyleCode(values: values), "preset '\(name)'")
+        case .random: .seed(seedSource())
+        case .seed(let seed): .seed(seed)
+        case .preset(let name): .preset(name)
         }
     }
 }

@@ -1,5 +1,6 @@
 import CLADE
 import Foundation
+import ImageFiles
 
 /// A style code as a JSON file: a plain array of the z values, `[0.12, -1.5, ...]` (length `z_dim`).
 ///
@@ -54,6 +55,7 @@ enum StyleCodeFile {
         if let index = code.values.firstIndex(where: { !$0.isFinite }) {
             throw FileProblem(file: path, problem: "cannot write the style code: value \(index) is \(code.values[index]), which JSON cannot hold")
         }
-        try OutputFile.write(Data(text(of: code).utf8), to: path, force: force)
+        try OutputFile.checkWritable(path, force: force)
+        try FileProblem.attributing(to: path) { try AtomicFile.write(Data(text(of: code).utf8), to: URL(fileURLWithPath: path), replacing: force) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ImageFiles
 import Painter
 
 /// Two (or more) painters on one state folder and one output folder, saving as fast as they can
@@ -33,7 +34,7 @@ enum SaveRace {
         renderer.cancel()
         renderer.wait()
         autosave.close()
-        try (lines.joined(separator: "\n") + "\n").write(to: log, atomically: true, encoding: .utf8)
+        try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: log)
     }
 
     /// `--seeds a,b --logs la,lb --state DIR --out DIR`: every save is there, whole and consistent, each holding the

@@ -14,6 +14,11 @@ struct GeneratorTests {
         #expect(Fixtures.halfSizeNames.count >= 2, "expected the half-size fixtures of Training/make_fixtures.py in \(Fixtures.folder.path)")
     }
 
+    @Test("fixtures at another multiple of 2^n are present")
+    func resizedFixturesPresent() {
+        #expect(Fixtures.resizedNames.count >= 1, "expected the resized fixtures of Training/make_fixtures.py in \(Fixtures.folder.path)")
+    }
+
     /// Every stage (`fc`, each block, `conv_img`) within 1e-4 * max(1, max|ref|), the image within 1e-4.
     @Test("matches the PyTorch reference at every block", arguments: Fixtures.names)
     func parity(name: String) throws {
@@ -28,6 +33,16 @@ struct GeneratorTests {
         let labels = try Fixtures.labels(io)
         #expect(labels.width * 2 == model.config.width && labels.height * 2 == model.config.height)
         try checkParity(name: "\(name) (half)", model: model, io: io)
+    }
+
+    /// A model without a style encoder at another multiple of 2^n than its size: the head reads the map at 1/2^n.
+    @Test("matches the PyTorch reference at another multiple of 2^n", arguments: Fixtures.resizedNames)
+    func resizedParity(name: String) throws {
+        let model = try Fixtures.model(name)
+        let io = try Fixtures.resizedIO(name)
+        let labels = try Fixtures.labels(io)
+        #expect(!model.config.useVAE && (labels.width != model.config.width || labels.height != model.config.height))
+        try checkParity(name: "\(name) (\(labels.width)x\(labels.height))", model: model, io: io)
     }
 
     func checkParity(name: String, model: ModelFile, io: SafeTensorsFile) throws {
@@ -66,6 +81,11 @@ struct GeneratorTests {
     @Test("from the painted grid to the half-size picture, all in Swift", arguments: Fixtures.halfSizeNames)
     func halfSizeEndToEnd(name: String) throws {
         try checkEndToEnd(name: "\(name) (half)", model: try Fixtures.model(name), io: try Fixtures.halfSizeIO(name))
+    }
+
+    @Test("from the painted grid to a picture at another multiple of 2^n, all in Swift", arguments: Fixtures.resizedNames)
+    func resizedEndToEnd(name: String) throws {
+        try checkEndToEnd(name: "\(name) (resized)", model: try Fixtures.model(name), io: try Fixtures.resizedIO(name))
     }
 
     func checkEndToEnd(name: String, model: ModelFile, io: SafeTensorsFile) throws {
@@ -153,7 +173,7 @@ struct GeneratorControlTests {
     func otherSizes() throws {
         let generator = Generator(model: try ModelFile.random(config: Self.config(), seed: 3))
         #expect(try generator(GeneratorInput(labels: Self.labels(width: 96, height: 32))).shape == [3, 32, 96])
-        #expect(inputProblem(generator, GeneratorInput(labels: Self.labels(width: 48, height: 64))) == "label map is 48x64; width and height must be positive multiples of 32")
+        #expect(inputProblem(generator, GeneratorInput(labels: Self.labels(width: 48, height: 64))) == "a 48x64 picture: width and height must be positive multiples of 32 for this model (5 upsamplings)")
     }
 
     @Test("style models need a style code of z_dim values at their size")
@@ -181,9 +201,9 @@ struct GeneratorControlTests {
         }
         #expect(fc.map(\.shape) == [[32, 1, 2], [32, 2, 4]])
         #expect(fc[0] == averagePool(fc[1], by: 2))
-        let expected = "this model (use_vae) draws 128x64, 64x32 (its size divided by a power of two that divides the head map 4x2)"
+        let expected = "this model starts from a style code (use_vae), so it draws only 128x64, 64x32 (its own size divided by a power of two that divides the head map 4x2)"
         for (width, height) in [(32, 16), (64, 64), (96, 48), (256, 128)] {
-            #expect(inputProblem(generator, GeneratorInput(labels: Self.labels(width: width, height: height), style: style)) == "label map is \(width)x\(height); \(expected)")
+            #expect(inputProblem(generator, GeneratorInput(labels: Self.labels(width: width, height: height), style: style)) == "a \(width)x\(height) picture: \(expected)")
         }
     }
 

@@ -23,6 +23,39 @@ struct ModelConfigTests {
         #expect(most.blocks.last!.name == "up_4" && most.blocks.last!.outputChannels == 2 && most.headWidth == 2 && most.headHeight == 1)
     }
 
+    /// The picture-size rule in the words of the PyTorch twin (`ModelConfig.size_problem`), from size_rule.json
+    /// written by Training/make_fixtures.py: the same sizes are drawn and refused on both sides.
+    @Test("the picture-size rule is the PyTorch twin's")
+    func sizeRuleMatchesPython() throws {
+        struct Case: Decodable {
+            let config: ModelConfig
+            let sizes: [[SizeVerdict]]
+        }
+        enum SizeVerdict: Decodable {
+            case number(Int), problem(String?)
+            init(from decoder: any Decoder) throws {
+                let value = try decoder.singleValueContainer()
+                if let number = try? value.decode(Int.self) { self = .number(number) } else { self = .problem(try value.decode(String?.self)) }
+            }
+        }
+        struct Rule: Decodable { let cases: [Case] }
+        let data = try Data(contentsOf: Fixtures.folder.appendingPathComponent("size_rule.json"))
+        let rule = try JSONDecoder().decode(Rule.self, from: data)
+        #expect(rule.cases.count >= 5)
+        var drawn = 0
+        for ruleCase in rule.cases {
+            for size in ruleCase.sizes {
+                guard case .number(let width) = size[0], case .number(let height) = size[1], case .problem(let expected) = size[2] else {
+                    Issue.record("size_rule.json: a size is [width, height, problem or null]")
+                    continue
+                }
+                #expect(ruleCase.config.sizeProblem(width: width, height: height) == expected, "\(width)x\(height)")
+                if expected == nil { drawn += 1 }
+            }
+        }
+        #expect(drawn > 0 && drawn < rule.cases.count * rule.cases[0].sizes.count)
+    }
+
     @Test("inconsistent configs list every problem")
     func problems() {
         var config = GeneratorControlTests.config()

@@ -1,6 +1,7 @@
 import CLADE
 import Foundation
 import ImageFiles
+import Painter
 import Testing
 @testable import clade_paint
 
@@ -13,6 +14,18 @@ import Testing
         let io = try scratch.io()
         try scratch.writeMask(try scratch.labelMap("in.grid_labels", io: io), to: "grid.png")
         return scratch
+    }
+
+    /// The painter's errors keep the file and place they name; one about no file is about the file the command
+    /// was working on.
+    @Test func painterErrorsKeepTheirFileAndPlace() {
+        let record = PainterError(file: "saves/p-001.json", place: .key("version"), "is 2; this clade-paint reads version 1")
+        #expect(throws: FileProblem(file: "saves/p-001.json", problem: "\"version\" is 2; this clade-paint reads version 1")) {
+            try FileProblem.attributing(to: "other.json") { () throws -> Void in throw record }
+        }
+        #expect(throws: FileProblem(file: "m.safetensors", problem: "no style preset 'x' in this model (it has none)")) {
+            try FileProblem.attributing(to: "m.safetensors") { () throws -> Void in throw PainterError("no style preset 'x' in this model (it has none)") }
+        }
     }
 
     /// Runs `arguments` and checks the failure: one error line naming `file` and containing `problem`,
@@ -182,7 +195,7 @@ import Testing
         try expectFailure(scratch, render(scratch, model: "plain.safetensors", ["grid.png", "--size", "100x64", "-o", "out.png"]),
                           file: "plain.safetensors: ", problem: "multiples of 32")
         try expectFailure(scratch, render(scratch, ["grid.png", "--size", "128x128", "-o", "out.png"]),
-                          file: "\(scratch.modelFile): ", problem: "draws only its own size, 64x64")
+                          file: "\(scratch.modelFile): ", problem: "--size: a 128x128 picture: this model starts from a style code (use_vae), so it draws only 64x64, 32x32")
         try expectFailure(scratch, render(scratch, ["grid.png", "--style", "sunset", "-o", "out.png"]),
                           file: "\(scratch.modelFile): ", problem: "no style preset 'sunset'")
     }

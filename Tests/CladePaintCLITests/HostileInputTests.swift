@@ -90,7 +90,7 @@ extension FileProblemTests {
         }
         try RenderSessionTests().writeSession(scratch)
         try expectFailure(scratch, ["render", "--session", "p-001.json", "-o", "Palettes/fixture.gpl", "--force"],
-                          file: "Palettes/fixture.gpl: ", problem: "the picture would replace an input file")
+                          file: "Palettes/fixture.gpl: ", problem: "the output would replace an input file")
         #expect(try String(contentsOf: scratch.url("Palettes/fixture.gpl"), encoding: .utf8) == Scratch.gpl(Scratch.palette))
     }
 
@@ -143,14 +143,14 @@ extension FileProblemTests {
         try FileManager.default.copyItem(at: Scratch.fixtures.appendingPathComponent("clade_instance.model.safetensors"),
                                          to: scratch.url("plain.safetensors"))
         try expectFailure(scratch, render(scratch, model: "plain.safetensors", ["grid.png", "--size", "65536x65536", "-o", "out.png"]),
-                          file: "plain.safetensors: ", problem: "--size 65536x65536: at most 8192x8192 pixels")
+                          file: "plain.safetensors: ", problem: "--size: a 65536x65536 picture: at most 8192x8192 pixels")
         try expectFailure(scratch, render(scratch, model: "plain.safetensors", ["grid.png", "--size", "65536x32", "-o", "out.png"]),
                           file: "plain.safetensors: ", problem: "at most 8192x8192 pixels")
         // The session's size is checked before its mask is read: the mask is not even there.
         try RenderSessionTests().writeSession(scratch, width: 128)
         try FileManager.default.removeItem(at: scratch.url("p-001.mask.png"))
         try expectFailure(scratch, ["render", "--session", "p-001.json", "--threads", "1"],
-                          file: "p-001.json: ", problem: "the painting is 128x64 pixels, which \(scratch.url(scratch.modelFile).path) cannot draw: this model starts from a style code")
+                          file: "p-001.json: ", problem: "\(scratch.url(scratch.modelFile).path) cannot draw the painting: a 128x64 picture: this model starts from a style code")
     }
 
     /// One NaN in a weight drew an all-black picture with exit status 0.

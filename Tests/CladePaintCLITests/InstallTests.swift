@@ -60,7 +60,8 @@ import Testing
         if TmuxPane.tmux != nil {
             let pane = try TmuxPane(width: 160, height: 40, command: "cd '\(elsewhere.path)' && env -u NO_COLOR TERM=xterm-256color '\(installed.path)' "
                 + "--state-dir state --out out --threads 1")
-            try pane.waitForScreen("the first picture") { $0.contains("done in ") && $0.contains("Canvas 8x8") }
+            // The finer canvas (4x4 pixels per cell): 160x40 has room for it.
+            try pane.waitForScreen("the first picture") { $0.contains("done in ") && $0.contains("Canvas 16x16") }
             try pane.press("w")
             try pane.waitForScreen("the save") { $0.contains("saved \(elsewhere.appendingPathComponent("out/painting-001.png").path)") }
             try pane.press("q")

@@ -124,7 +124,7 @@ final class TmuxPane {
 }
 
 /// The painter as a person uses it: the built binary in a real terminal (tmux), driven by keys and mouse reports,
-/// checked on the screen and in the files it writes. Uses a small fixture model (64x64 pictures, 8x8 canvas).
+/// checked on the screen and in the files it writes. Uses a small fixture model (64x64 pictures, an 8x8 canvas unless a test gives another).
 @Suite(.enabled(if: TmuxPane.tmux != nil, "tmux is not installed (scripts/setup.sh installs it): the painter's end-to-end tests need a terminal"))
 struct PaintEndToEndTests {
     /// The fixture's six classes with key hints (the painter selects them with the capital letters).
@@ -153,12 +153,16 @@ struct PaintEndToEndTests {
     /// (tmux's own record of it is not reliable when the test runner started the tmux server).
     /// - arguments: more options for the painter, as shell words.
     /// - colors: the terminal's colour settings.
+    /// - grid: the canvas of a new painting (`--grid`), 8x8 where the tests count cells; nil lets the painter choose.
     func painter(_ scratch: Scratch, arguments: String = "", colors: String = "TERM=xterm-256color COLORTERM=",
-                 state: String = "state", out: String = "out", exitFile: String = "exit-status") throws -> String {
+                 state: String = "state", out: String = "out", exitFile: String = "exit-status", grid: String? = "8x8") throws -> String {
         let binary = try #require(CLI.binary, "clade-paint binary not found next to the test bundle")
         func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         try? FileManager.default.removeItem(at: scratch.url(exitFile))
         // Without the hints of a kitty or iTerm2 the tests may run in, `--preview auto` finds half-blocks in tmux.
+        // Masks, sessions and --grid bring their own canvas.
+        let opensItsOwnGrid = ["--grid", "--mask", "--session"].contains { arguments.contains($0) }
+        let arguments = opensItsOwnGrid ? arguments : grid.map { "--grid \($0) " + arguments } ?? arguments
         return "cd \(quoted(scratch.folder.path)) && env -u NO_COLOR -u KITTY_WINDOW_ID -u LC_TERMINAL \(colors) OPENBLAS_CORETYPE=\(quoted(CLI.kernels)) \(quoted(binary.path)) "
             + "--model \(scratch.modelFile) --palette painted.gpl --state-dir \(state) --out \(out) --threads 1 \(arguments); echo $? > \(exitFile)"
     }

@@ -48,6 +48,24 @@ struct PaintImagePreviewEndToEndTests {
         #expect(events.hasSuffix("TddTd"), "kitty transmissions (T) and deletes (d) in order: \(events)")
     }
 
+    /// Under tmux: iTerm2 inline images through the passthrough; the last one carries the newest picture as PNG,
+    /// scaled to the panel's pixels exactly as the other protocols scale it.
+    @Test func iTerm2ThroughTmux() throws {
+        let run = try recordedRun(mode: "iterm2")
+        let opened = try GraphicsDecoders.unwrapTmux(run.raw)
+        let head = Array("\u{1B}]1337;File=".utf8)
+        let starts = opened.indices.dropLast(head.count).filter { opened[$0 ..< $0 + head.count].elementsEqual(head) }
+        #expect(starts.count >= 2)  // before and after the help
+        let start = try #require(starts.last)
+        let end = try #require(opened[start...].firstIndex(of: 0x07))
+        let sent = try GraphicsDecoders.iTerm2(Array(opened[start ... end]))
+        let exact = sent.image == run.picture.scaled(width: sent.image.width, height: sent.image.height)
+        #expect(exact, "the last iTerm2 image (\(sent.image.width)x\(sent.image.height)) is not the newest picture scaled")
+        #expect(sent.image.width >= run.picture.width)
+        #expect(sent.keys["inline"] == "1" && sent.keys["preserveAspectRatio"] == "0")
+        #expect(Int(sent.keys["width"] ?? "") ?? 0 > 0 && Int(sent.keys["height"] ?? "") ?? 0 > 0)
+    }
+
     /// Under tmux 3.3 (no sixel of its own): sixel through the passthrough; the picture at the shown size, its
     /// colours from a palette of at most 256 that follows the picture.
     @Test func sixelThroughTmux() throws {

@@ -43,7 +43,7 @@ import Testing
         result = try paint(scratch, ["--mask", "missing.png"])
         #expect(result.errorLines == ["clade-paint: error: missing.png: no such mask file"])
         result = try paint(scratch, ["--size", "128x128"])
-        #expect(result.stderr.contains("draws only its own size, 64x64"))
+        #expect(result.stderr.contains("--size: a 128x128 picture: this model starts from a style code (use_vae), so it draws only 64x64, 32x32"))
         try scratch.writeMask(LabelMap(width: 80, height: 8, classes: [Int32](repeating: 1, count: 640)), to: "wide.png")
         result = try paint(scratch, ["--mask", "wide.png"])
         #expect(result.errorLines == ["clade-paint: error: wide.png: the mask is 80x8; the picture is 64x64: a mask to paint on is a grid at most the picture's size"])
@@ -95,7 +95,7 @@ import Testing
         #expect(result.errorLines == ["clade-paint: error: huge.png: the mask is 32000x32000; the picture is 64x64: a mask to paint on is a grid at most the picture's size"])
         try FileManager.default.copyItem(at: Scratch.fixtures.appendingPathComponent("clade_instance.model.safetensors"), to: scratch.url("plain.safetensors"))
         result = try scratch.run(["paint", "--model", "plain.safetensors", "--size", "65536x65536", "--state-dir", "state"])
-        #expect(result.errorLines == ["clade-paint: error: plain.safetensors: --size 65536x65536: at most 8192x8192 pixels (a 8192x8192 picture takes gigabytes while it is drawn)"])
+        #expect(result.errorLines == ["clade-paint: error: plain.safetensors: --size: a 65536x65536 picture: at most 8192x8192 pixels (a picture that large takes gigabytes while it is drawn)"])
         #expect(mkfifo(scratch.url("pipe.png").path, 0o600) == 0)
         let (piped, opened) = try watchingFIFO(scratch.url("pipe.png").path) { try paint(scratch, ["--style-image", "pipe.png"]) }
         #expect(!opened)

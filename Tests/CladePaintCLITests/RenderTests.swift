@@ -1,6 +1,7 @@
 import CLADE
 import Foundation
 import ImageFiles
+import Painter
 import Testing
 @testable import clade_paint
 
@@ -125,7 +126,7 @@ import Testing
         try bytes.write(to: scratch.url("preset.safetensors"))
         let result = try scratch.run(["render", "grid.png", "--model", "preset.safetensors", "--style", "dusk", "-o", "out.png"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("style: preset 'dusk'"))
+        #expect(result.stdout.contains("style: preset dusk"))
         let model = try ModelFile(contentsOf: scratch.url("preset.safetensors"))
         #expect(try differingBytes(scratch.picture("out.png").pixels, enginePicture(model: model, labels: grid.labels, style: StyleCode(values: preset))) == 0)
     }
@@ -152,6 +153,19 @@ import Testing
         let picture = try scratch.picture("out.png")
         #expect(picture.width == 128 && picture.height == 96)
         #expect(differingBytes(picture.pixels, try enginePicture(model: scratch.model(), labels: grid.labels, width: 128, height: 96, style: nil)) == 0)
+    }
+
+    /// A model with a style encoder draws its size divided by a power of two that divides the head map (the
+    /// painter's draft scale), the same rule as the engine's and the PyTorch twin's.
+    @Test func sizeOptionDrawsAStyleModelsReducedSize() throws {
+        let scratch = try Scratch()
+        let grid = try writeGrid(scratch)
+        let result = try scratch.render(["grid.png", "--size", "32x32", "--style", "4", "-o", "out.png"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let picture = try scratch.picture("out.png")
+        #expect(picture.width == 32 && picture.height == 32)
+        let expected = try enginePicture(model: scratch.model(), labels: grid.labels, width: 32, height: 32, style: .random(seed: 4, count: 16))
+        #expect(differingBytes(picture.pixels, expected) == 0)
     }
 
     @Test func paletteOptionReadsRGBMasksInItsColours() throws {
@@ -188,10 +202,32 @@ import Testing
         let session = try scratch.run(["render", "--session", "p-001.json", "--threads", "1"])
         #expect(session.status == 0, "\(session.stderr)")
         #expect(session.stdout.contains("style: seed 42, ICPE off"))
-        #expect(session.stdout.contains("p-001.json -> p-001.render.png: 64x64 (grid 8x8)"))
+        #expect(session.stdout.contains("p-001.json -> p-001.render.png: 64x64 (grid 8x8 upsampled)"))
         let options = try scratch.render(["p-001.mask.png", "--instances", "p-001.instances.png", "--style", "42", "--no-icpe", "-o", "options.png"])
         #expect(options.status == 0, "\(options.stderr)")
         #expect(try scratch.picture("p-001.render.png") == scratch.picture("options.png"))
+    }
+
+    /// What the painter saves (w) and what `render --session` draws from the saved JSON are the same file, byte for
+    /// byte, for a grid painted with two objects, ICPE on and a seeded style.
+    @Test func aSessionRendersThePictureThePainterSaved() throws {
+        let scratch = try Scratch()
+        let model = try PaintModel(file: scratch.model(), path: scratch.url(scratch.modelFile).path, palette: Scratch.palette)
+        let state = PainterState(model: model, grid: (16, 8), style: .seed(1234))
+        state.selectClass(2)
+        state.selectTool(.rectangle)
+        for (from, to) in [((1, 1), (5, 6)), ((6, 2), (9, 7))] {
+            state.newObject()
+            state.setCursor(x: from.0, y: from.1)
+            state.press()
+            state.drag(to: to.0, y: to.1)
+            state.release()
+        }
+        let files = try PaintDocument(state).save(to: scratch.folder, name: "painted")
+        let result = try scratch.run(["render", "--session", files.session.lastPathComponent, "--threads", "1", "-o", "again.png"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try scratch.picture("again.png") == PNGImage.read(files.image))
+        #expect(try Data(contentsOf: scratch.url("again.png")) == Data(contentsOf: files.image))
     }
 
     @Test func theModelNamedInTheSessionIsUsedUnlessOneIsGiven() throws {
@@ -208,11 +244,11 @@ import Testing
         let scratch = try Scratch()
         try writeSession(scratch)
         let mixed = try scratch.render(["--session", "p-001.json", "--style", "3"])
-        #expect(mixed.status != 0 && mixed.stderr.contains("--session brings its own mask, instances, style, ICPE and size; drop --style."))
+        #expect(mixed.status != 0 && mixed.stderr.contains("--session brings its own mask, instances, style, ICPE, size and upsampling; drop --style."))
         let missing = try scratch.render(["--session", "nothing.json"])
         #expect(missing.errorLines == ["clade-paint: error: nothing.json: no such session file"])
         let overInput = try scratch.render(["--session", "p-001.json", "-o", "p-001.mask.png"])
-        #expect(overInput.errorLines == ["clade-paint: error: p-001.mask.png: the picture would replace an input file"])
+        #expect(overInput.errorLines == ["clade-paint: error: p-001.mask.png: the output would replace an input file"])
         try scratch.write("{\"format\": \"something else\"}", to: "other.json")
         let other = try scratch.render(["--session", "other.json"])
         #expect(other.status == 1 && other.errorLines.count == 1 && other.stderr.hasPrefix("clade-paint: error: other.json: "))

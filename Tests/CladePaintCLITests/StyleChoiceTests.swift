@@ -1,4 +1,5 @@
 import CLADE
+import Painter
 import Testing
 @testable import clade_paint
 
@@ -16,25 +17,20 @@ import Testing
         #expect(StyleChoice(argument: "") == nil)
     }
 
-    @Test func resolvesToStyleCodes() throws {
-        let model = try ModelFile.random(config: config, seed: 1)
-        let random = try StyleChoice.random.resolve(model: model, modelPath: "m") { 77 }
-        #expect(random.code == StyleCode.random(seed: 77, count: 4))
-        #expect(random.summary == "random, seed 77 (again: --style 77)")
-        #expect(try StyleChoice.seed(77).resolve(model: model, modelPath: "m") { 0 }.code == random.code)
-        #expect(try StyleChoice.preset("dusk").resolve(model: model, modelPath: "m") { 0 }.code == StyleCode(values: [1, 2, 3, 4]))
-        #expect(throws: FileProblem(file: "m", problem: "no style preset 'dawn': its presets are dusk; --style also takes 'random' or a seed (a whole number)")) {
-            try StyleChoice.preset("dawn").resolve(model: model, modelPath: "m") { 0 }
-        }
+    @Test func standsForAPainterStyle() {
+        #expect(StyleChoice.random.selection { 77 } == .seed(77))
+        #expect(StyleChoice.seed(3).selection { 77 } == .seed(3))
+        #expect(StyleChoice.preset("dusk").selection { 77 } == .preset("dusk"))
     }
 
+    /// `render` and `paint` draw the painter's style for a choice, random styles from the model's style bank.
     @Test func randomStylesComeFromTheModelsStyleBank() throws {
         let plain = try ModelFile.random(config: config, seed: 1)
         var tensors = Dictionary(uniqueKeysWithValues: ModelFile.expectedTensors(for: config).map { ($0.name, plain[$0.name]) })
         tensors[StyleBank.tensorName] = Tensor(shape: [5, 4], data: (0 ..< 20).map(Float.init))
         let model = try ModelFile(config: config, tensors: tensors)
         let bank = try #require(model.styleBank)
-        #expect(try StyleChoice.random.resolve(model: model, modelPath: "m") { 77 }.code == bank.code(seed: 77))
-        #expect(try StyleChoice.seed(3).resolve(model: model, modelPath: "m") { 0 }.code == bank.code(seed: 3))
+        #expect(try StyleChoice.random.selection { 77 }.styleCode(config: config, bank: model.styleBank) == bank.code(seed: 77))
+        #expect(try StyleChoice.preset("dusk").selection { 0 }.styleCode(config: config, bank: model.styleBank) == StyleCode(values: [1, 2, 3, 4]))
     }
 }

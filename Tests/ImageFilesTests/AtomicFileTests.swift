@@ -23,6 +23,19 @@ import Testing
         }
     }
 
+    @Test func writesDataWholeAndReplacesOnlyWhenAsked() throws {
+        try withTemporaryFolder { folder throws in
+            let url = folder.appendingPathComponent("record.json")
+            try AtomicFile.write(Data("first".utf8), to: url, replacing: false)
+            #expect(try String(contentsOf: url, encoding: .utf8) == "first")
+            #expect(errorText { try AtomicFile.write(Data("second".utf8), to: url, replacing: false) }
+                == "\(url.path): cannot write: a file of that name exists")
+            try AtomicFile.write(Data(), to: url)
+            #expect(try Data(contentsOf: url).isEmpty)
+            #expect(try folderContents(folder) == ["record.json"])
+        }
+    }
+
     @Test func removesTheTemporaryFileWhenTheRenameFails() throws {
         try withTemporaryFolder { folder throws in
             let url = folder.appendingPathComponent("taken")

@@ -104,3 +104,20 @@ import Testing
         #expect(layout.paletteClass(atX: area.x - 1, y: area.y, current: 12, classCount: 13) == nil)
     }
 }
+
+@Suite struct CanvasGridTests {
+    /// The landscape model's numbers: 256x256 pictures, 13 classes, the palette panel as wide as PaintView makes it.
+    func grid(_ width: Int, _ height: Int) -> (width: Int, height: Int) {
+        Layout.canvasGrid(width: width, height: height, pictureWidth: 256, pictureHeight: 256, paletteWidth: 18, classCount: 13)
+    }
+
+    @Test func aRoomyTerminalTakesTheFinerGrid() {
+        #expect(grid(160, 50) == (64, 64))
+    }
+
+    @Test func aSmallTerminalKeepsTheDefaultGrid() {
+        // The 64x64 canvas needs 66x34 cells even as half-blocks.
+        #expect(grid(80, 24) == (32, 32))
+        #expect(grid(100, 30) == (32, 32))
+    }
+}

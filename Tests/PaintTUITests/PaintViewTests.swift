@@ -119,7 +119,7 @@ import Testing
         #expect(PaintView.renderSummary(.failed("out of memory")) == "render failed: out of memory")
         #expect(PaintView.renderSummary(.idle) == "idle")
         #expect(PaintView.renderSummary(.drafting(progress: 0.25)) == "drafting 25%")
-        let draft = RenderResult(generation: 3, request: state.renderRequest, image: result.image, isDraft: true, milliseconds: 51.6, previewURL: nil)
+        let draft = RenderResult(generation: 3, request: state.renderRequest, image: result.image, isDraft: true, milliseconds: 51.6)
         #expect(PaintView.renderSummary(.refining(draft: draft, progress: 0.5)) == "draft in 52 ms, refining 50%")
 
         let plain = try TUIFixtures.state(TUIFixtures.plain)

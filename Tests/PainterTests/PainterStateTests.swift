@@ -64,8 +64,21 @@ import Testing
         let state = try makeState()
         state.setBrushSize(0)
         #expect(state.brushSize == 1)
-        state.setBrushSize(12)
-        #expect(state.brushSize == 9)
+        // 16x16 cells for 64x64 pictures is the finer canvas: brushes up to 18 cells.
+        state.setBrushSize(40)
+        #expect(state.brushSize == 18)
+    }
+
+    @Test func aFinerCanvasHasBrushesThatReachAsFar() throws {
+        // The fixture model draws 64x64: 8x8 cells by default, 16x16 on the finer canvas.
+        let model = try PainterFixtures.model()
+        let standard = PainterState(model: model, seedSource: PainterFixtures.countingSeeds())
+        let fine = PainterState(model: model, grid: PainterState.defaultGrid(width: 64, height: 64, cell: PainterState.fineCell),
+                                seedSource: PainterFixtures.countingSeeds())
+        #expect(standard.canvas.gridWidth == 8 && fine.canvas.gridWidth == 16)
+        #expect(standard.brushSizes == 1 ... 9 && fine.brushSizes == 1 ... 18)
+        fine.setBrushSize(30)
+        #expect(fine.brushSize == 18)
     }
 
     @Test func brushStrokeHasNoGapsAndIsOneUndoStep() throws {

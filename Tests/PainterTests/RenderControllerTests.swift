@@ -45,7 +45,8 @@ import Testing
         controller.wait()
         let result = try #require(finished(controller))
         #expect(result.generation == generation && result.request == request(tree: 2))
-        #expect(result.milliseconds > 0 && result.previewURL == preview)
+        #expect(result.milliseconds > 0 && controller.previewFile?.url == preview)
+        // `wait()` covers the preview file's own worker: the file holds the published picture.
         #expect(try PNGImage.read(preview) == result.image)
         #expect(result.image == (try model.render(request(tree: 2))))
         #expect(controller.latestResult() == result)
@@ -54,14 +55,21 @@ import Testing
     }
 
     @Test func aPreviewThatCannotBeWrittenStillShowsThePicture() throws {
-        let preview = try PainterFixtures.temporaryFolder().appendingPathComponent("gone/preview.png")
+        let folder = try PainterFixtures.temporaryFolder().appendingPathComponent("gone")
+        let preview = folder.appendingPathComponent("preview.png")
         let controller = RenderController(model: model, previewURL: preview)
         controller.submit(request(tree: 2))
         controller.wait()
         let result = try #require(finished(controller))
         #expect(result.image == (try model.render(request(tree: 2))))
         #expect(controller.counts().failed == 0)
-        #expect(controller.previewProblem()?.hasPrefix("the preview picture is not written: \(preview.path): ") == true)
+        #expect(controller.previewFile?.problem()?.hasPrefix("the preview picture is not written: \(preview.path): ") == true)
+        // Once the folder is there, the next picture is written and the problem is gone.
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+        controller.submit(request(tree: 3))
+        controller.wait()
+        #expect(controller.previewFile?.problem() == nil)
+        #expect(try PNGImage.read(preview) == (try model.render(request(tree: 3))))
     }
 
     @Test func theNewestRequestWins() throws {
@@ -153,6 +161,7 @@ import Testing
         controller.submit(request(tree: 2))
         gate.entered.wait()
         // The full-size pass is held in its first stage: the draft is the shown picture and the preview file.
+        controller.previewFile?.wait()
         let draft = try #require(controller.latestResult())
         #expect(draft.isDraft && draft.generation == 1 && draft.request == request(tree: 2))
         #expect(draft.image == (try model.renderDraft(request(tree: 2))))

@@ -61,7 +61,7 @@ import Testing
         let foundation = try #require(throws: PainterError.self) {
             try json.write([(json.files.session, { try Data("{}".utf8).write(to: missing, options: .atomic) })])
         }
-        #expect(foundation.problem == "\(json.files.session.path): No such file or directory; nothing of this save was kept")
+        #expect(foundation.file == json.files.session.path && foundation.problem == "No such file or directory; nothing of this save was kept")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 

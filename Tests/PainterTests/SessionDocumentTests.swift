@@ -34,6 +34,24 @@ import Testing
         #expect(fresh.renderRequest == saved.renderRequest)
     }
 
+    @Test func theUpsamplingIsRecordedAndFilesWithoutItKeepTheClassVote() throws {
+        let (saved, files) = try savedPainting()
+        #expect(saved.upsampling == .painter && saved.renderRequest.upsampling == .smooth)
+        #expect(try SessionRecord.read(files.session).upsampling == .smooth)
+
+        // The same file as written before the method was recorded.
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: files.session)) as? [String: Any])
+        json["upsampling"] = nil
+        try JSONSerialization.data(withJSONObject: json).write(to: files.session)
+        let document = try SessionDocument(contentsOf: files.session, palette: saved.model.palette, config: saved.model.config)
+        let fresh = try PainterState(model: saved.model, grid: (16, 16), seedSource: PainterFixtures.countingSeeds(from: 500))
+        try PaintDocument(fresh).open(document)
+        #expect(fresh.upsampling == .classVote && fresh.renderRequest.upsampling == .classVote)
+        // Saved again, it says so, and draws what it drew.
+        let again = try PaintDocument(fresh).save(to: PainterFixtures.temporaryFolder())
+        #expect(try SessionRecord.read(again.session).upsampling == .classVote)
+    }
+
     @Test func aPaintingOfAnotherSizeOrAMissingMaskIsRefusedByName() throws {
         let (saved, files) = try savedPainting()
         let document = try SessionDocument(contentsOf: files.session, palette: saved.model.palette, config: saved.model.config)

@@ -37,7 +37,9 @@ import Testing
         let labels = try LabelMapFile.read(files.mask, palette: palette, classCount: config.classCount)
         let instances = try InstanceMapFile.read(files.instances)
         let width = try #require(json["width"] as? Int), height = try #require(json["height"] as? Int)
-        let (big, bigInstances) = LabelUpsampling.upsample(labels: labels, instances: instances, width: width, height: height)
+        let method = (json["upsampling"] as? String).flatMap(LabelUpsampling.Method.init(rawValue:)) ?? .classVote
+        let (big, bigInstances) = LabelUpsampling.upsample(
+            labels: labels, instances: instances, width: width, height: height, method: method)
         let style: StyleCode?
         if let seed = json["style_seed"] as? UInt64 {
             style = StyleCode.random(seed: seed, count: config.zDim)
@@ -114,7 +116,7 @@ import Testing
         let cases: [(String, String)] = [
             (good + "}", ""),
             (good + #", "style_seed": 1, "style_preset": "x"}"#, "give at most one of"),
-            (good.replacingOccurrences(of: #""version": 1"#, with: #""version": 2"#) + "}", "\"version\" is 2"),
+            (good.replacingOccurrences(of: #""version": 1"#, with: #""version": 2"#) + "}", "bad.json: \"version\" is 2"),
             (good.replacingOccurrences(of: #""grid_width": 8"#, with: #""grid_width": 80"#) + "}", "the grid 80x8"),
             (good.replacingOccurrences(of: #""mask": "a.mask.png""#, with: #""mask": "../a.png""#) + "}", "must be a plain name"),
             (good.replacingOccurrences(of: #", "icpe": true"#, with: "") + "}", "the key \"icpe\" is missing"),
@@ -129,8 +131,8 @@ import Testing
                 #expect(try SessionRecord.read(url).style == StyleSelection.none)
             } else {
                 let error = #expect(throws: PainterError.self) { try SessionRecord.read(url) }
-                #expect(error?.problem.hasPrefix(url.relativePath + ": ") == true)
-                #expect(error?.problem.contains(problem) == true, "\(error?.problem ?? "") lacks \(problem)")
+                #expect(error?.file == url.relativePath)
+                #expect(error?.description.contains(problem) == true, "\(error?.description ?? "") lacks \(problem)")
             }
         }
     }

@@ -11,6 +11,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+
 def _as_map(array, name):
     """Returns ``array`` as an int32 ``[H, W]`` map, or raises naming the problem."""
     array = np.asarray(array)
@@ -46,8 +47,10 @@ def _vote_axis(grid_size, size):
     return near, far, den - fraction, fraction
 
 
-def upsample_labels(labels, instances, height, width):
-    """Upsamples a painted grid to ``height x width`` by a bilinear class vote of the four nearest cells.
+def upsample_labels(labels, instances, height, width, method="vote"):
+    """Upsamples a painted grid to ``height x width``: ``method`` ``"vote"``, a bilinear class vote of the four
+    nearest cells (section 1a), or ``"smooth"``, the area-preserving smoothed object vote (section 1b, used where
+    the grid is smaller than the picture on both axes; otherwise the class vote).
 
     ``labels`` and ``instances`` are integer ``[gh, gw]`` grids. Returns ``(labels, instances)``, both int32
     ``[height, width]``. A grid already at that size comes back unchanged.
@@ -55,7 +58,11 @@ def upsample_labels(labels, instances, height, width):
     labels, instances = _as_pair(labels, instances)
     if height < 1 or width < 1:
         raise ValueError(f"output size must be positive, got {height}x{width}")
+    if method not in UPSAMPLINGS:
+        raise ValueError(f"the upsampling must be one of {UPSAMPLINGS}, got {method!r}")
     grid_h, grid_w = labels.shape
+    if method == "smooth" and grid_h <= height and grid_w <= width and (grid_h, grid_w) != (height, width):
+        return smooth_upsample_labels(labels, instances, height, width)
     row_near, row_far, row_w_near, row_w_far = _vote_axis(grid_h, height)
     col_near, col_far, col_w_near, col_w_far = _vote_axis(grid_w, width)
 
@@ -95,6 +102,106 @@ def upsample_labels(labels, instances, height, width):
         chosen_instance = np.where(heavier, ids[k], chosen_instance)
         heaviest = np.where(heavier, weights[k], heaviest)
     return chosen.astype(np.int32), chosen_instance.astype(np.int32)
+
+
+UPSAMPLINGS = ("vote", "smooth")
+SMOOTH_KERNEL_CELLS = 2.0  # the cubic B-spline's stretch: sigma = 2 / sqrt(3) = 1.15 cells
+SMOOTH_ROUNDS = 16  # rounds of the per-part area balance
+SMOOTH_ROUNDS_PER_STEP = 4  # rounds between halvings of the balance's step exponent
+
+
+def _spline_axis(grid_size, size):
+    """Per output index along one axis: the ``2 * reach`` cells (clamped to the grid) around it and their float64
+    weights, a cubic B-spline stretched to ``SMOOTH_KERNEL_CELLS`` (section 1b). Returns ``(cells, weights)``,
+    each ``[taps, size]``."""
+    reach = int(2 * SMOOTH_KERNEL_CELLS)
+    position = np.arange(size, dtype=np.int64)
+    num = (2 * position + 1) * grid_size - size
+    den = 2 * size
+    centre = num.astype(np.float64) / np.float64(den)
+    first = num // den
+    cells, weights = [], []
+    for offset in range(1 - reach, reach + 1):
+        cell = first + offset
+        x = np.abs(centre - cell.astype(np.float64)) / SMOOTH_KERNEL_CELLS
+        inner = ((3.0 * x - 6.0) * x) * x + 4.0
+        rest = 2.0 - x
+        outer = (rest * rest) * rest
+        weights.append(np.where(x < 1.0, inner, np.where(x < 2.0, outer, 0.0)))
+        cells.append(np.clip(cell, 0, grid_size - 1))
+    return np.stack(cells), np.stack(weights)
+
+
+def thin_cells(labels, instances):
+    """Cells of one-cell rows and columns, bool ``[gh, gw]``: a cell whose (class, instance) differs from both its
+    neighbours above and below, or from both its neighbours left and right (outside the grid counts as equal)."""
+    key = (labels.astype(np.int64) << 32) | (instances.astype(np.int64) & 0xFFFFFFFF)
+    padded = np.pad(key, 1, mode="edge")
+    centre = padded[1:-1, 1:-1]
+    across_rows = (padded[:-2, 1:-1] != centre) & (padded[2:, 1:-1] != centre)
+    across_cols = (padded[1:-1, :-2] != centre) & (padded[1:-1, 2:] != centre)
+    return across_rows | across_cols
+
+
+def grid_parts(labels, instances):
+    """The parts of a painted grid that keep their area: 8-connected cells of one (class, instance) pair that are
+    all thin or all not (``thin_cells``), numbered in the order of each part's first cell in row-major order.
+    Returns ``(numbers int64 [gh, gw], count)``."""
+    thin = thin_cells(labels, instances).astype(np.int32)
+    components, count = object_components(labels * 2 + thin, instances)
+    flat = components.ravel()
+    first = np.full(count, flat.size, dtype=np.int64)
+    np.minimum.at(first, flat, np.arange(flat.size, dtype=np.int64))
+    order = np.empty(count, dtype=np.int64)
+    order[np.argsort(first, kind="stable")] = np.arange(count, dtype=np.int64)
+    return order[components], count
+
+
+def smooth_upsample_labels(labels, instances, height, width):
+    """The smooth, area-preserving upsampling of a painted grid (section 1b), int32 ``(labels, instances)``.
+
+    The grid is cut into parts (``grid_parts``: painted objects, with their one-cell rows and columns apart). Each
+    part votes at each pixel with the sum over its cells of a cubic B-spline weight stretched to
+    ``SMOOTH_KERNEL_CELLS`` cells, times the part's gain; the pixel takes the class and instance of the part with the
+    largest weighted vote. The gains are balanced in ``SMOOTH_ROUNDS`` rounds so that every
+    part keeps about the area it was painted with: a one-cell row or column keeps its width, where a plain smoothed
+    vote lets the wider neighbours take it over.
+    """
+    grid_h, grid_w = labels.shape
+    numbers, count = grid_parts(labels, instances)
+    part_class = np.zeros(count, dtype=np.int32)
+    part_instance = np.zeros(count, dtype=np.int32)
+    part_class[numbers.ravel()] = labels.ravel()
+    part_instance[numbers.ravel()] = instances.ravel()
+    cells = np.bincount(numbers.ravel(), minlength=count).astype(np.int64)
+    target = (cells * (height * width)).astype(np.float64) / np.float64(grid_h * grid_w)
+
+    row_cells, row_weights = _spline_axis(grid_h, height)
+    col_cells, col_weights = _spline_axis(grid_w, width)
+    # votes[k, y, x]: part k's vote, summed over the window in row-major tap order (the Swift order).
+    votes = np.zeros((count, height, width), dtype=np.float64)
+    ys = np.arange(height)[:, None]
+    xs = np.arange(width)[None, :]
+    for row_tap in range(row_cells.shape[0]):
+        row_number = numbers[row_cells[row_tap]]
+        for col_tap in range(col_cells.shape[0]):
+            number = row_number[:, col_cells[col_tap]]
+            votes[number, ys, xs] += row_weights[row_tap][:, None] * col_weights[col_tap][None, :]
+
+    def assign(gain):
+        # The part with the largest weighted vote (equal votes: the lower part number).
+        return np.argmax(votes * gain[:, None, None], axis=0)
+
+    gain = np.ones(count, dtype=np.float64)
+    for round_number in range(SMOOTH_ROUNDS):
+        area = np.bincount(assign(gain).ravel(), minlength=count).astype(np.float64)
+        step = np.clip(target / np.maximum(area, 1.0), 0.25, 4.0)
+        # Ever smaller steps (square root, fourth root, ...) so that neighbours that trade pixels settle.
+        for _ in range(1 + round_number // SMOOTH_ROUNDS_PER_STEP):
+            step = np.sqrt(step)
+        gain = gain * step
+    winner = assign(gain)
+    return part_class[winner], part_instance[winner]
 
 
 EDGE_RULES = ("class_and_instance", "instance")

@@ -37,6 +37,10 @@ def block_names_for(num_upsampling_layers: str) -> list[str]:
     return list(_BASE_BLOCKS) + (["up_4"] if num_upsampling_layers == "most" else [])
 
 
+# The longest picture side any model draws: a larger picture takes gigabytes while it is drawn.
+LARGEST_SIDE = 8192
+
+
 @dataclass
 class ModelConfig:
     """One generator (and optional style encoder); field names are the JSON keys of the model file."""
@@ -109,6 +113,37 @@ class ModelConfig:
         """Channels entering conv_img: ngf, or ngf / 2 after `up_4`."""
         return self.block_channels[-1][1]
 
+    # Picture sizes (the rule of docs/model-format.md, "Picture sizes"; ModelConfig.sizeProblem in Swift) ---------
+
+    @property
+    def reduction_factors(self) -> list[int]:
+        """The factors 1, 2, 4 ... by which a model with a style encoder draws a smaller picture: the powers of two
+        that divide the head map, whose fc(z) map the generator then average-pools by the factor."""
+        factors = [1]
+        while self.sh % (factors[-1] * 2) == 0 and self.sw % (factors[-1] * 2) == 0:
+            factors.append(factors[-1] * 2)
+        return factors
+
+    def size_problem(self, width: int, height: int) -> str | None:
+        """Why the generator cannot draw a width x height picture, or None when it can: a model with a style
+        encoder draws its own size divided by one of its `reduction_factors`; other models any positive multiple
+        of 2^upsampling_count; no side longer than LARGEST_SIDE."""
+        if width > LARGEST_SIDE or height > LARGEST_SIDE:
+            return (f"a {width}x{height} picture: at most {LARGEST_SIDE}x{LARGEST_SIDE} pixels (a picture that "
+                    f"large takes gigabytes while it is drawn)")
+        if self.use_vae:
+            if any(width * f == self.width and height * f == self.height for f in self.reduction_factors):
+                return None
+            sizes = ", ".join(f"{self.width // f}x{self.height // f}" for f in self.reduction_factors)
+            return (f"a {width}x{height} picture: this model starts from a style code (use_vae), so it draws only "
+                    f"{sizes} (its own size divided by a power of two that divides the head map "
+                    f"{self.sw}x{self.sh})")
+        step = 1 << self.upsampling_count
+        if width < step or height < step or width % step or height % step:
+            return (f"a {width}x{height} picture: width and height must be positive multiples of {step} for this "
+                    f"model ({self.upsampling_count} upsamplings)")
+        return None
+
     def block_norm(self, block: str) -> str:
         """The normalisation (`clade` or `spade`) of a residual block, by name."""
         return self.block_norms[self.block_names.index(block)]
@@ -123,7 +158,7 @@ class ModelConfig:
         def check_type(key: str, kind: type) -> None:
             value = getattr(self, key)
             # bool is an int subclass in Python; the format keeps them apart.
-            if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
                 fail(key, f"must be {kind.__name__}, got {type(value).__name__} {value!r}")
 
         for f in dataclasses.fields(self):
@@ -142,7 +177,7 @@ class ModelConfig:
         names = self.block_names
         if not isinstance(self.block_norms, list) or len(self.block_norms) != len(names):
             fail("block_norms", f"must list one norm per block {names}, got {self.block_norms!r}")
-        for block, norm in zip(names, self.block_norms):
+        for block, norm in zip(names, self.block_norms, strict=True):
             if norm not in NORMS:
                 fail("block_norms", f"gives {norm!r} for {block}, expected one of {NORMS}")
         if self.architecture != "hybrid" and any(n != self.architecture for n in self.block_norms):
@@ -185,7 +220,7 @@ class ModelConfig:
                 fail("conditioning", f"{key} is {conditioning[key]!r}, expected one of {choices}")
         ignored = conditioning["icpe_ignored_class"]
         if isinstance(ignored, bool) or not (ignored in ("none", "dontcare") or
-                                             isinstance(ignored, int) and 0 <= ignored < self.class_count):
+                                             (isinstance(ignored, int) and 0 <= ignored < self.class_count)):
             fail("conditioning", f"icpe_ignored_class is {ignored!r}, expected 'none', 'dontcare' or a class index "
                  f"0 to {self.class_count - 1}")
 

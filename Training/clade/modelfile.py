@@ -32,7 +32,7 @@ def fold_spectral_norm(state_dict: Mapping[str, torch.Tensor]) -> "OrderedDict[s
     [out, -1]. Other entries pass through in order."""
     folded: OrderedDict[str, torch.Tensor] = OrderedDict()
     for name, tensor in state_dict.items():
-        if name.endswith("_u") or name.endswith("_v"):
+        if name.endswith(("_u", "_v")):
             if name[:-2] + "_orig" in state_dict:
                 continue
         if name.endswith("_orig"):

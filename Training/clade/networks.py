@@ -36,26 +36,6 @@ def nearest_resize(x: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
     return F.interpolate(x, size=size, mode="nearest")
 
 
-def reduction_factor(config: ModelConfig, height: int, width: int) -> int:
-    """The factor f = 2^k (k >= 0) by which a height x width picture is smaller than the model's size, where the
-    model can draw it: f must divide the head map (sh x sw). ValueError otherwise, listing the sizes it draws."""
-    factor = config.height // height if height > 0 else 0
-    if (factor >= 1 and factor & (factor - 1) == 0 and height * factor == config.height
-            and width * factor == config.width and config.sh % factor == 0 and config.sw % factor == 0):
-        return factor
-    sizes = [f"{config.width // f}x{config.height // f}" for f in reduced_factors(config)]
-    raise ValueError(f"semantic map is {width}x{height}; this model draws {', '.join(sizes)} "
-                     f"(its size divided by a power of two that divides the head map {config.sw}x{config.sh})")
-
-
-def reduced_factors(config: ModelConfig) -> list[int]:
-    """Every factor 1, 2, 4 ... that `reduction_factor` accepts for this model."""
-    factors = [1]
-    while config.sh % (factors[-1] * 2) == 0 and config.sw % (factors[-1] * 2) == 0:
-        factors.append(factors[-1] * 2)
-    return factors
-
-
 class SPADE(nn.Module):
     """SPADE normalisation: out = xhat * (1 + gamma(seg)) + beta(seg), gamma/beta from a small conv net
     on the nearest-resized semantic map [N, semantic_nc, H, W]."""
@@ -206,7 +186,7 @@ class SPADEGenerator(nn.Module):
             self.fc = nn.Linear(config.z_dim, 16 * nf * config.sh * config.sw)
         else:
             self.fc = nn.Conv2d(config.semantic_nc, 16 * nf, 3, padding=1)
-        for name, (fin, fout), norm in zip(config.block_names, config.block_channels, config.block_norms):
+        for name, (fin, fout), norm in zip(config.block_names, config.block_channels, config.block_norms, strict=True):
             self.add_module(name, SPADEResnetBlock(fin, fout, config, norm, icpe_per_channel))
         self.conv_img = nn.Conv2d(config.output_channels, 3, 3, padding=1)
         init_weights(self)
@@ -225,16 +205,19 @@ class SPADEGenerator(nn.Module):
     def forward(self, seg: torch.Tensor, dist: torch.Tensor | None = None, z: torch.Tensor | None = None,
                 return_features: bool = False):
         """seg [N, semantic_nc, H, W], dist [N, 2, H, W] (ICPE models), z [N, z_dim] (use_vae; drawn from
-        N(0, I) when None). H x W is the model's size or that size reduced by 2^k (`reduction_factor`): with
-        use_vae the fc map is then average-pooled by 2^k, so the same z draws the same picture at a smaller
-        scale. Returns the image [N, 3, H, W], and with `return_features` also a dict of every stage's output:
-        "fc" [N, 16ngf, sh / 2^k, sw / 2^k], each block name, "conv_img" (before tanh)."""
+        N(0, I) when None). H x W is a size the model draws (`ModelConfig.size_problem`): with use_vae the model's
+        size reduced by 2^k, the fc map then average-pooled by 2^k, so the same z draws the same picture at a
+        smaller scale; without, any multiple of 2^upsampling_count, the head reading the map nearest-resized to
+        H x W / 2^upsampling_count. Returns the image [N, 3, H, W], and with `return_features` also a dict of
+        every stage's output: "fc" [N, 16ngf, H / 2^n, W / 2^n], each block name, "conv_img" (before tanh)."""
         config = self.config
         if seg.dim() != 4 or seg.shape[1] != config.semantic_nc:
-            raise ValueError(f"semantic map must be [N, {config.semantic_nc}, H, W] with H x W the model's size "
-                             f"{config.height}x{config.width} or a reduced size, got {list(seg.shape)}")
-        factor = reduction_factor(config, seg.shape[2], seg.shape[3])
+            raise ValueError(f"semantic map must be [N, {config.semantic_nc}, H, W] with H x W a size the model "
+                             f"draws, got {list(seg.shape)}")
         size = tuple(seg.shape[2:])
+        problem = config.size_problem(size[1], size[0])
+        if problem is not None:
+            raise ValueError(problem)
         if config.use_icpe and (dist is None or tuple(dist.shape) != (seg.shape[0], 2) + size):
             raise ValueError(f"ICPE model: distance map must be [N, 2, {size[0]}, {size[1]}], "
                              f"got {None if dist is None else list(dist.shape)}")
@@ -243,10 +226,12 @@ class SPADEGenerator(nn.Module):
             if z is None:
                 z = torch.randn(seg.shape[0], config.z_dim, dtype=seg.dtype, device=seg.device)
             x = self.fc(z).view(-1, 16 * config.ngf, config.sh, config.sw)
+            factor = config.height // size[0]
             if factor > 1:
                 x = F.avg_pool2d(x, factor)
         else:
-            x = self.fc(nearest_resize(seg, (config.sh // factor, config.sw // factor)))
+            step = 1 << config.upsampling_count
+            x = self.fc(nearest_resize(seg, (size[0] // step, size[1] // step)))
         features["fc"] = x
         for name, upsample in self.upsample_before().items():
             if upsample:

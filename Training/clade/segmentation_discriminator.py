@@ -80,6 +80,6 @@ class SegmentationDiscriminator(nn.Module):
             x = block(x)
             skips.append(x)
         x = self.up[0](skips[-1])
-        for block, skip in zip(self.up[1:], reversed(skips[:-1])):
+        for block, skip in zip(self.up[1:], reversed(skips[:-1]), strict=True):
             x = block(torch.cat((x, skip), 1))
         return self.head(F.leaky_relu(x, LEAKY_SLOPE))

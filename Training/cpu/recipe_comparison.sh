@@ -52,9 +52,8 @@ stamp "evaluating the six recipes"
 # steps from the baseline's weights with averaging, on the baseline's data or on the painted-first data.
 stamp "checks: seed 1, live against averaged weights, fine-tuning with and without painted-first data"
 "$PY" Training/train.py "${common[@]}" --seed 1 --out "$WORK/baseline-seed1" > "$WORK/baseline-seed1.log" 2>&1
-"$PY" - "$WORK" <<'PYTHON'
+PYTHONPATH=Training "$PY" - "$WORK" <<'PYTHON'
 import sys, torch
-sys.path.insert(0, "Training")
 from clade import modelfile
 from clade.networks import ConvEncoder, SPADEGenerator
 work = sys.argv[1]

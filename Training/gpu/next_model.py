@@ -22,8 +22,8 @@ In this order, against one deadline (default 570 s after the start), each stage 
 
 OUT receives at most 8 files of at most 15 MiB (the device's limits are 8 files of 16 MiB): candidate.safetensors
 split into parts (join with `cat candidate.safetensors.part-* > candidate.safetensors`; its sha256 is in
-verdict.json), verdict.json, results.tgz (split the same way where larger). The rehearsal runs every stage at a tiny size on
-the CPU, with a tiny model trained first standing in for the shipped one and a tiny segmenter as the judge.
+verdict.json), verdict.json, results.tgz (split the same way where larger). The rehearsal runs every stage at a tiny
+size on the CPU, with a tiny model trained first standing in for the shipped one and a tiny segmenter as the judge.
 """
 from __future__ import annotations
 
@@ -75,12 +75,13 @@ class Plan:
 
 
 GPU = Plan(size="256x256", ngf=32, z_dim=128, batch=32, cache=8000, icpe_size="128x128", icpe_batch=32,
-           icpe_cache=4000, icpe_seconds=110.0, snapshot_every=100, eval_count=200, style_layouts=16, diversity_layouts=32,
-           presets_per_style=16, d_warmup=100, style_bank=384)
+           icpe_cache=4000, icpe_seconds=110.0, snapshot_every=100, eval_count=200, style_layouts=16,
+           diversity_layouts=32, presets_per_style=16, d_warmup=100, style_bank=384)
 REHEARSAL = Plan(size="64x64", ngf=4, z_dim=8, batch=2, cache=24, icpe_size="64x64", icpe_batch=2, icpe_cache=16,
-                 icpe_seconds=12.0, snapshot_every=2, eval_count=4, style_layouts=2, diversity_layouts=2, presets_per_style=1,
-                 d_warmup=2, style_bank=4, extra=["--ndf", "8", "--threads", "1", "--workers", "2"], export_reserve=40.0,
-                 eval_reserve=150.0, icpe_eval_reserve=120.0, pack_reserve=10.0, ship_cap=20.0)
+                 icpe_seconds=12.0, snapshot_every=2, eval_count=4, style_layouts=2, diversity_layouts=2,
+                 presets_per_style=1, d_warmup=2, style_bank=4,
+                 extra=["--ndf", "8", "--threads", "1", "--workers", "2"], export_reserve=40.0, eval_reserve=150.0,
+                 icpe_eval_reserve=120.0, pack_reserve=10.0, ship_cap=20.0)
 
 # The recipe of the candidate (see Models/landscape.md, "Recipe comparison").
 RECIPE = ["--ema-decay", "0.999", "--icpe-drop", "0.2", "--painted", "0.35", "--paintify", "0.35",
@@ -179,7 +180,8 @@ def verdict(report: dict, candidate: str, current: str) -> dict:
 def verdict_markdown(result: dict) -> str:
     lines = ["# Candidate against the shipped model", "",
              f"A track is won with a {result['rule']}. Ships: **{'yes' if result['ships'] else 'no'}**.", "",
-             "| track | mIoU candidate | mIoU shipped | FD candidate | FD shipped | wins |", "|---|---|---|---|---|---|"]
+             "| track | mIoU candidate | mIoU shipped | FD candidate | FD shipped | wins |",
+             "|---|---|---|---|---|---|"]
     for track, t in result["tracks"].items():
         lines.append(f"| {track} | {t['candidate']['miou']:.3f} | {t['current']['miou']:.3f} | "
                      f"{t['candidate']['fd']:.3f} | {t['current']['fd']:.3f} | {'yes' if t['wins'] else 'no'} |")
@@ -229,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     run.say(f"plan {'rehearsal' if args.rehearsal else 'GPU'}: {plan}")
     machine = subprocess.run("nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader; nproc; "
                              f"{args.python} -c 'import torch; print(\"torch\", torch.__version__)'", shell=True,
-                             capture_output=True, text=True)
+                             capture_output=True, text=True, check=False)
     (run.work / "machine.txt").write_text(machine.stdout + machine.stderr)
     run.say("machine: " + " | ".join(machine.stdout.split("\n")))
 
@@ -249,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     caches = ([("cache", ship)] if "ship" in stages else []) + ([("cache-icpe", icpe_common)] if "icpe" in stages
                                                                else [])
     for name, options in caches:
-        if not run.finish(name, run.start(name, "train.py", [*options, "--out", str(run.work / name), "--prepare-only"])):
+        preparing = run.start(name, "train.py", [*options, "--out", str(run.work / name), "--prepare-only"])
+        if not run.finish(name, preparing):
             return 1
 
     # 2. The candidate, with the GPU to itself.

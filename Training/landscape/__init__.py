@@ -41,14 +41,31 @@ API (stable; the training and evaluation code use it):
 Sizes: 256x256 and 512x256 (width x height) are the data set's sizes; any size from 32x32 works.
 """
 
-from .classes import CLASS_NAMES, COUNTABLE, NUM_CLASSES, PALETTE, colourize, read_palette
+from .classes import CLASS_NAMES, COUNTABLE, NUM_CLASSES, PALETTE, colourize
 from .layout import Layout
 from .paintify import paintify
 from .sample import RENDERER_VERSION, Sample, layout_only, render_many, render_sample, render_with_style, sample_style
 from .style import SEASONS, STYLE_PRESETS, TIMES, WEATHERS, Style, random_style
 
 __all__ = [
-    "CLASS_NAMES", "COUNTABLE", "NUM_CLASSES", "PALETTE", "colourize", "read_palette", "Layout", "paintify",
-    "RENDERER_VERSION", "Sample", "layout_only", "render_many", "render_sample", "render_with_style", "sample_style", "SEASONS",
-    "STYLE_PRESETS", "TIMES", "WEATHERS", "Style", "random_style",
+    "CLASS_NAMES",
+    "COUNTABLE",
+    "NUM_CLASSES",
+    "PALETTE",
+    "RENDERER_VERSION",
+    "SEASONS",
+    "STYLE_PRESETS",
+    "TIMES",
+    "WEATHERS",
+    "Layout",
+    "Sample",
+    "Style",
+    "colourize",
+    "layout_only",
+    "paintify",
+    "random_style",
+    "render_many",
+    "render_sample",
+    "render_with_style",
+    "sample_style",
 ]

@@ -21,8 +21,8 @@ from scipy import ndimage
 
 from clade.conditioning import object_components, upsample_labels
 
-from .classes import (BUSH, CLOUD, FLOWERS, GRASS, HILL, MOUNTAIN, PATH, ROCK, SAND, SKY, SNOW, TREE, WATER)
-from .layout import CONIFER, DECIDUOUS, Layout, _Canvas, _blobs
+from .classes import BUSH, CLOUD, FLOWERS, GRASS, HILL, MOUNTAIN, PATH, ROCK, SAND, SKY, SNOW, TREE, WATER
+from .layout import CONIFER, DECIDUOUS, Layout, _blobs, _Canvas
 from .noise import Sampler, fbm1d
 from .render import render_layout
 from .sample import Sample, _check_size
@@ -258,7 +258,7 @@ def _cloud(r, mask, box):
     pr = np.maximum(height * r.rng.uniform(0.5, 0.75, n) * bell, min(width / n, height) * 0.6)
     py = y1 - pr * r.rng.uniform(0.75, 0.95, n)
     inside = np.full(np.broadcast(ys, xs).shape, 9.0, np.float32)
-    for px0, py0, pr0 in zip(px, py, pr):
+    for px0, py0, pr0 in zip(px, py, pr, strict=True):
         inside = np.minimum(inside, ((xs - px0) ** 2 + (ys - py0) ** 2 * 1.3) / (pr0 * pr0))
     ragged = r.noise.at("puff", ys, xs, scale=2.0)
     shape = (inside < 1.0 + 0.25 * ragged) & (ys < y1 - 0.5 + ragged)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from clade.palette import palette_file
+
 
 @dataclass(frozen=True)
 class LandscapeClass:
@@ -52,8 +54,7 @@ PALETTE = np.array([c.colour for c in CLASSES], dtype=np.uint8)
 
 def palette_path():
     """The path of ``Palettes/landscape.gpl`` in this checkout."""
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return os.path.join(root, "Palettes", PALETTE_NAME + ".gpl")
+    return palette_file(PALETTE_NAME)
 
 
 def palette_text():
@@ -68,38 +69,6 @@ def palette_text():
     lines += [f"# key: {c.key} {c.name}" for c in CLASSES]
     lines += [f"{r:3d} {g:3d} {b:3d}\t{c.name}" for c in CLASSES for r, g, b in [c.colour]]
     return "\n".join(lines) + "\n"
-
-
-def read_palette(path):
-    """Reads a GIMP palette file. Returns ``(name, [(name, (r, g, b)), ...])`` in file order.
-
-    Raises ``ValueError`` naming the file and line for anything that is not a valid palette line.
-    """
-    with open(path, encoding="utf-8") as f:
-        lines = f.read().splitlines()
-    if not lines or lines[0].strip() != "GIMP Palette":
-        raise ValueError(f"{path}:1: expected 'GIMP Palette'")
-    name, entries = None, []
-    for number, line in enumerate(lines[1:], start=2):
-        text = line.strip()
-        if not text or text.startswith("#"):
-            continue
-        if text.startswith("Name:"):
-            name = text[5:].strip()
-            continue
-        if text.startswith("Columns:"):
-            continue
-        fields = text.split(None, 3)
-        if len(fields) < 3:
-            raise ValueError(f"{path}:{number}: expected 'R G B name', got {line!r}")
-        try:
-            rgb = tuple(int(v) for v in fields[:3])
-        except ValueError:
-            raise ValueError(f"{path}:{number}: colour values must be integers, got {line!r}") from None
-        if any(v < 0 or v > 255 for v in rgb):
-            raise ValueError(f"{path}:{number}: colour values must be in 0..255, got {line!r}")
-        entries.append((fields[3].strip() if len(fields) > 3 else "", rgb))
-    return name, entries
 
 
 def write_palette(path=None):

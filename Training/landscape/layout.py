@@ -121,7 +121,7 @@ class _Canvas:
 
     def table(self):
         rows = [(0, 0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0)] + self.objects
-        cols = list(zip(*rows))
+        cols = list(zip(*rows, strict=True))
         ints = {0, 1}
         arrays = [np.array(c, np.int32 if i in ints else np.float32) for i, c in enumerate(cols)]
         return ObjectTable(*arrays)
@@ -181,7 +181,7 @@ def _clouds(c, rng, noise):
             continue
         where, ys, xs = box
         inside = np.zeros(np.broadcast(ys, xs).shape, np.float32) + 9.0
-        for x0, y0, r in zip(px, py, pr):
+        for x0, y0, r in zip(px, py, pr, strict=True):
             inside = np.minimum(inside, ((xs - x0) ** 2 + (ys - y0) ** 2 * 1.4) / (r * r))
         ragged = noise.at("puff", ys, xs, scale=2.0)
         mask = (inside < 1.0 + 0.25 * ragged) & (ys < base + 1.5 * ragged)
@@ -258,7 +258,7 @@ def _hills(c, rng, sea):
         box = c.box(np.min(top), np.max(bottom) + 1, 0, c.w)
         if box is None:
             continue
-        where, ys, xs = box
+        where, ys, _ = box
         mask = (ys >= top[None, :]) & (ys < bottom[None, :])
         depth = c.ground_depth(bottom)[None, :] + np.zeros_like(ys)
         c.paint(where, mask, HILL, 0, depth=depth)
@@ -401,7 +401,7 @@ def _objects(c, rng, noise, water):
 def _blobs(ys, xs, px, py, rx, ry):
     """Smallest normalised squared distance to a set of ellipses, on a box's grids."""
     best = np.full(np.broadcast(ys, xs).shape, 9.0, np.float32)
-    for x0, y0, ax, ay in zip(px, py, rx, ry):
+    for x0, y0, ax, ay in zip(px, py, rx, ry, strict=True):
         best = np.minimum(best, ((xs - x0) / ax) ** 2 + ((ys - y0) / ay) ** 2)
     return best
 

@@ -31,8 +31,7 @@ import numpy as np
 
 from clade.conditioning import upsample_labels
 
-from .classes import (BUSH, CLOUD, COUNTABLE, FLOWERS, GRASS, HILL, MOUNTAIN, PATH, ROCK, SAND, SKY, SNOW, TREE,
-                      WATER)
+from .classes import BUSH, CLOUD, COUNTABLE, FLOWERS, GRASS, HILL, MOUNTAIN, PATH, ROCK, SAND, SKY, SNOW, TREE, WATER
 
 PAINTER_CELL = 8  # pixels per grid cell along each side (Swift PainterState.defaultGrid)
 
@@ -64,13 +63,14 @@ class PaintedLayout:
     seed: int
 
 
-def painter_grid(width, height):
-    """The painter's default grid for a ``width x height`` picture: one cell per 8x8 pixels."""
-    return max(1, width // PAINTER_CELL), max(1, height // PAINTER_CELL)
+def painter_grid(width, height, cell=PAINTER_CELL):
+    """The painter's grid for a ``width x height`` picture: one cell per ``cell x cell`` pixels (default 8x8, the
+    grid the bundled model was trained with)."""
+    return max(1, width // cell), max(1, height // cell)
 
 
 def upsampled(labels, instances, width, height):
-    """A painted grid at picture size, as the painter conditions the generator (int32 ``[height, width]``)."""
+    """A painted grid at picture size by the class vote, as the training data was made (int32 ``[height, width]``)."""
     return upsample_labels(labels, instances, height, width)
 
 
@@ -91,6 +91,40 @@ def grid_of(labels, instances, grid_width, grid_height):
     grid, igrid = majority_grid(labels, instances, grid_height, grid_width)
     countable = np.isin(grid, sorted(COUNTABLE))
     return grid.astype(np.int32), np.where(countable, igrid, 0).astype(np.int32)
+
+
+def demo_painting(grid_width, grid_height):
+    """A scene as a person paints it on a ``grid_width x grid_height`` canvas, with the thin structures an upsampling
+    must keep: a stepped mountain whose snow cap starts with a one-cell row, a cloud of two one-cell bars, a round
+    lake, a 2x2 rock, one-cell tree columns (each its own object) beside a block of trees. int32
+    ``(labels, instances)``; the figure of docs/upsampling.png and the smooth-upsampling fixtures use it."""
+    h, w = grid_height, grid_width
+    rows, cols = np.arange(h)[:, None], np.arange(w)[None, :]
+    labels = np.full((h, w), SKY, np.int32)
+    instances = np.zeros((h, w), np.int32)
+    horizon = round(0.56 * h)
+    labels[horizon:] = GRASS
+    # A mountain drawn as a stepped triangle standing on the horizon: one cell wider per row on each side.
+    peak_row, peak_col = round(0.16 * h), round(0.60 * w)
+    mountain = (rows >= peak_row) & (rows < horizon) & (np.abs(cols - peak_col) <= (rows - peak_row))
+    labels[mountain] = MOUNTAIN
+    cap_rows = max(2, round(0.09 * h))
+    labels[mountain & (rows < peak_row + cap_rows)] = SNOW
+    # A cloud bar, a lake blob, a rock.
+    labels[(rows == round(0.08 * h)) & (cols >= round(0.12 * w)) & (cols < round(0.30 * w))] = CLOUD
+    labels[(rows == round(0.08 * h) + 1) & (cols >= round(0.16 * w)) & (cols < round(0.34 * w))] = CLOUD
+    lake = ((rows - 0.76 * h) / (0.10 * h)) ** 2 + ((cols - 0.30 * w) / (0.20 * w)) ** 2 <= 1.0
+    labels[lake] = WATER
+    labels[(rows >= round(0.64 * h)) & (rows < round(0.64 * h) + 2) & (cols >= round(0.62 * w))
+           & (cols < round(0.62 * w) + 2)] = ROCK
+    # Forest: one-cell tree columns every other cell, then a block of trees; each tree its own object.
+    top, bottom = horizon - round(0.06 * h), horizon + round(0.06 * h)
+    for number, col in enumerate(range(round(0.74 * w), round(0.86 * w), 2), start=1):
+        labels[top:bottom, col] = TREE
+        instances[top:bottom, col] = number
+    labels[top + 1:bottom, round(0.88 * w):round(0.97 * w)] = TREE
+    instances[top + 1:bottom, round(0.88 * w):round(0.97 * w)] = 100
+    return labels, instances
 
 
 class _Grid:

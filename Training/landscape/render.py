@@ -14,8 +14,7 @@ import functools
 import numpy as np
 from scipy import ndimage
 
-from .classes import (BUSH, CLOUD, FLOWERS, GRASS, HILL, MOUNTAIN, NUM_CLASSES, PATH, ROCK, SAND, SKY, SNOW,
-                      TREE, WATER)
+from .classes import BUSH, CLOUD, FLOWERS, GRASS, HILL, MOUNTAIN, NUM_CLASSES, PATH, ROCK, SAND, SKY, SNOW, TREE, WATER
 from .layout import CONIFER
 from .noise import Sampler
 
@@ -244,7 +243,7 @@ def _grass_colour(s, ys, xs, n):
     if s.season == 3:
         frost = np.clip(0.1 + 0.6 * patches + 0.2 * blades, 0, 1)[:, None] * 0.5
         albedo = albedo * (1 - frost) + _FROST * frost
-    lx, ly, lz = s.light.light
+    _, ly, lz = s.light.light
     ndotl = ly * 0.85 + lz * 0.3 + 0.22 * blades * detail
     return s.lit(albedo, ndotl, 0.85 + 0.15 * blades * detail), g
 
@@ -294,7 +293,7 @@ def _path(s, idx):
     dirt = n.at("fbm", ys, xs, scale=zoom * 1.5) * 0.6 + n.at("fine", ys, xs, scale=zoom) * 0.4
     pebbles = np.clip(n.at("leaf", ys, xs, scale=zoom * 2.0) - 1.2, 0.0, 1.0)
     albedo = _PATH[s.season] * (1 + 0.12 * dirt + 0.4 * pebbles)[:, None]
-    lx, ly, lz = s.light.light
+    _, ly, lz = s.light.light
     return s.lit(albedo, ly * 0.85 + lz * 0.3 + 0.1 * dirt, 0.9)
 
 
@@ -375,7 +374,7 @@ def _tree(s, idx):
     trunk = ys > o.cy[inst] + o.ry[inst] * 0.92
     if trunk.any():
         side = np.sign(xs[trunk] - o.cx[inst][trunk] + 0.01)
-        lx, ly, lz = s.light.light
+        lx, _, lz = s.light.light
         bark = 1 + 0.2 * n.at("vstreak", ys[trunk], xs[trunk], 3.0)
         col[trunk] = s.lit(_TRUNK * bark[:, None], side * lx * 0.6 + lz * 0.5 + 0.1, 0.7)
     return col
@@ -386,7 +385,7 @@ def _bush(s, idx):
     n = s.noise(BUSH)
     inst = s.instances[idx]
     leaf_scale = np.clip(10.0 / s.obj.rx[inst], 1.0, 3.0)
-    ndotl, occlusion, clumps, _, _ = _foliage(s, ys, xs, inst, n, leaf_scale)
+    ndotl, occlusion, _, _, _ = _foliage(s, ys, xs, inst, n, leaf_scale)
     albedo = _BUSH[s.season] * s.green_shift * (1 + 0.15 * s.obj.tone[inst][:, None])
     if s.season == 2:
         albedo = albedo * (1 + 0.25 * s.obj.tone[inst][:, None] * _c(0.3, 0.6, 0.0))

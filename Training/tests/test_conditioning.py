@@ -1,5 +1,6 @@
 """Conditioning maps against literal per-pixel readings of docs/conditioning.md, plus their properties."""
 
+import itertools
 import os
 from collections import deque
 
@@ -7,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from PIL import Image
 
 from clade.conditioning import (
     data_set_maps,
@@ -21,7 +23,6 @@ from clade.conditioning import (
     upsample_labels,
 )
 from clade.config import ModelConfig, official_conditioning
-from PIL import Image
 
 
 def literal_upsample(grid, ids, height, width):
@@ -33,7 +34,10 @@ def literal_upsample(grid, ids, height, width):
         den = 2 * size
         first = num // den
         fraction = num - first * den
-        clamp = lambda i: min(max(i, 0), grid_size - 1)  # noqa: E731
+
+        def clamp(i):
+            return min(max(i, 0), grid_size - 1)
+
         return (clamp(first), den - fraction), (clamp(first + 1), fraction)
 
     labels = np.zeros((height, width), dtype=np.int32)
@@ -237,7 +241,8 @@ def test_instance_edges_ignore_the_class():
     instances = np.array([[7, 7, 7, 9], [7, 7, 7, 7]], dtype=np.int32)
     expected = np.array([[0, 0, 1, 1], [0, 0, 0, 1]], dtype=np.float32)
     np.testing.assert_array_equal(edge_map(labels, instances, "instance"), expected)
-    np.testing.assert_array_equal(edge_map(labels, instances, "instance"), literal_edges(np.zeros_like(labels), instances))
+    np.testing.assert_array_equal(edge_map(labels, instances, "instance"),
+                                  literal_edges(np.zeros_like(labels), instances))
     with pytest.raises(ValueError, match="the edge rule must be one of"):
         edge_map(labels, instances, "class")
 
@@ -247,7 +252,7 @@ def test_class_regions_join_the_instances_of_one_class():
     labels, instances = random_grid(rng, 13, 19, classes=3, instances=3)
     by_class = distance_map(labels, instances, ignored_class=0, rule="class")
     np.testing.assert_array_equal(bits(by_class), bits(literal_distance(labels, np.zeros_like(instances), 0)))
-    components, count = object_components(labels, instances, rule="class")
+    _, count = object_components(labels, instances, rule="class")
     assert count == object_components(labels, np.zeros_like(instances))[1]
 
 
@@ -265,12 +270,14 @@ def test_data_set_maps_follow_the_official_pipeline():
     config = ModelConfig.create(label_nc=4, ngf=1, width=32, use_instance_edges=True, use_icpe=True,
                                 conditioning=official_conditioning(0))
     picture, edges, distances = data_set_maps(labels, instances, config, 32, 32)
-    np.testing.assert_array_equal(picture, np.array(Image.fromarray(labels.astype(np.uint8)).resize((32, 32), Image.NEAREST)))
+    nearest = Image.fromarray(labels.astype(np.uint8)).resize((32, 32), Image.NEAREST)
+    np.testing.assert_array_equal(picture, np.array(nearest))
     np.testing.assert_array_equal(edges, edge_map(picture, pillow_nearest_resize(instances, 32, 32), "instance"))
     source = distance_map(labels, instances, ignored_class=0, rule="class")
     np.testing.assert_array_equal(bits(distances), bits(nearest_resize(source, 32, 32)))
     given = rng.standard_normal((2, 30, 45)).astype(np.float32)
-    np.testing.assert_array_equal(data_set_maps(labels, instances, config, 32, 32, given)[2], nearest_resize(given, 32, 32))
+    np.testing.assert_array_equal(data_set_maps(labels, instances, config, 32, 32, given)[2],
+                                  nearest_resize(given, 32, 32))
 
 
 def test_single_pixel_objects_get_zero():
@@ -300,7 +307,7 @@ def test_one_hot():
     assert result.shape == (3, 2, 2) and result.dtype == np.float32
     np.testing.assert_array_equal(result.argmax(axis=0), labels)
     assert (result.sum(axis=0) == 1).all()
-    with pytest.raises(ValueError, match="outside 0..1"):
+    with pytest.raises(ValueError, match=r"outside 0\.\.1"):
         one_hot(labels, 2)
 
 
@@ -323,3 +330,54 @@ def test_committed_fixtures_are_current(tmp_path):
         name = os.path.basename(path)
         with open(path, "rb") as fresh, open(os.path.join(committed, name), "rb") as stored:
             assert fresh.read() == stored.read(), f"{name} is stale: rerun Training/make_conditioning_fixtures.py"
+
+
+# --- the smooth upsampling (docs/conditioning.md, section 1b) ---
+
+def test_smooth_upsampling_keeps_a_one_cell_row_at_its_width():
+    labels = np.zeros((16, 16), dtype=np.int32)
+    labels[8] = 3
+    labels[9:] = 1
+    up, _ = upsample_labels(labels, np.zeros_like(labels), 128, 128, "smooth")
+    snow = (up == 3).sum(axis=0)
+    assert snow.min() >= 6 and snow.max() <= 10
+
+
+def test_smooth_upsampling_keeps_every_part_near_its_painted_area():
+    labels = np.full((16, 16), 6, dtype=np.int32)
+    labels[3:5, 3:5] = 4
+    labels[12, 3] = 9
+    for i in range(6):
+        labels[8 + i, 8 + i] = 7
+    up, _ = upsample_labels(labels, np.zeros_like(labels), 128, 128, "smooth")
+    for label, cells in ((4, 4), (9, 1), (7, 6)):
+        assert abs((up == label).sum() - 64 * cells) <= 0.1 * 64 * cells
+
+
+def test_smooth_upsampling_rises_along_a_shallow_slope_without_treads():
+    labels = np.array([[1 if r > c // 3 else 0 for c in range(24)] for r in range(8)], dtype=np.int32)
+    longest = {}
+    for method in ("vote", "smooth"):
+        up, _ = upsample_labels(labels, np.zeros_like(labels), 64, 192, method)
+        sky = (up == 0).sum(axis=0)[24:-24]
+        run = best = 1
+        for a, b in itertools.pairwise(sky):
+            run = run + 1 if a == b else 1
+            best = max(best, run)
+        longest[method] = best
+    assert longest["vote"] >= 12 and longest["smooth"] <= 6
+
+
+def test_smooth_upsampling_passes_other_grids_to_the_class_vote():
+    rng = np.random.default_rng(5)
+    labels = rng.integers(0, 4, (6, 12)).astype(np.int32)
+    instances = rng.integers(0, 2, (6, 12)).astype(np.int32)
+    for height, width in ((6, 12), (4, 8), (4, 24)):
+        smooth = upsample_labels(labels, instances, height, width, "smooth")
+        vote = upsample_labels(labels, instances, height, width)
+        assert all(np.array_equal(a, b) for a, b in zip(smooth, vote, strict=True))
+
+
+def test_upsampling_method_is_checked():
+    with pytest.raises(ValueError, match="upsampling must be one of"):
+        upsample_labels(np.zeros((2, 2), np.int32), np.zeros((2, 2), np.int32), 4, 4, "bicubic")

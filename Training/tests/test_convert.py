@@ -12,8 +12,14 @@ from clade.config import ModelConfig
 from clade.modelfile import load
 from clade.networks import ConvEncoder, make_semantic
 from convert import DATASETS, PALETTE_FOLDER, main, palette_names
-from fixtures_models import (CONVERSIONS, network_inputs, public_checkpoint, random_layout, randomize_weights,
-                             style_image)
+from fixtures_models import (
+    CONVERSIONS,
+    network_inputs,
+    public_checkpoint,
+    random_layout,
+    randomize_weights,
+    style_image,
+)
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "CLADETests", "Fixtures")
 SPADE_LAST = "G_middle_1"
@@ -22,9 +28,9 @@ SPADE_LAST = "G_middle_1"
 def palette_lines(name):
     with open(os.path.join(PALETTE_FOLDER, f"{name}.gpl"), encoding="utf-8") as f:
         lines = f.read().splitlines()
-    comments = [l[1:].strip() for l in lines if l.startswith("#")]
-    entries = [re.match(r"\s*(\d+)\s+(\d+)\s+(\d+)\s+(.+)$", l) for l in lines[1:]
-               if l.strip() and not l.startswith(("#", "Name:", "Columns:"))]
+    comments = [line[1:].strip() for line in lines if line.startswith("#")]
+    entries = [re.match(r"\s*(\d+)\s+(\d+)\s+(\d+)\s+(.+)$", line) for line in lines[1:]
+               if line.strip() and not line.startswith(("#", "Name:", "Columns:"))]
     return lines, comments, [(tuple(int(g) for g in m.groups()[:3]), m.group(4)) for m in entries]
 
 
@@ -125,7 +131,8 @@ def test_conversion_matches_the_original_model(tmp_path, dataset, architecture, 
             converted_config.contain_dontcare_label) == \
         (config.block_norms, config.use_instance_edges, config.use_icpe, config.num_upsampling_layers,
          config.width, config.height, config.contain_dontcare_label)
-    # The official loaders' conditioning rules; raw label 0 is row 0 in every data set (ADE20K's loader keeps raw values).
+    # The official loaders' conditioning rules; raw label 0 is row 0 in every data set (ADE20K's loader keeps raw
+    # values).
     assert converted_config.conditioning == {"edges": "instance", "icpe_objects": "class", "icpe_ignored_class": 0,
                                              "icpe_map_size": "source"}
     with safe_open(out, framework="pt") as f:
@@ -191,7 +198,7 @@ def test_mismatches_are_clear_errors(tmp_path, capsys, options, message):
     out = tmp_path / "model.safetensors"
     assert main([checkpoint, str(out)] + options) == 1
     error = capsys.readouterr().err
-    assert re.search(message, error) and checkpoint in error or "without --dataset" in error, error
+    assert (re.search(message, error) and checkpoint in error) or "without --dataset" in error, error
     assert not out.exists() and os.listdir(tmp_path) == ["best_net_G.pth"]
 
 

@@ -125,7 +125,7 @@ def test_colour_annotations_are_rejected(tmp_path):
 def test_images_without_label_maps_are_named(tmp_path):
     root = write_folder(tmp_path / "ade", count=2)
     (root / "annotations" / "img_1.png").unlink()
-    with pytest.raises(data.DataError, match="img_1.png"):
+    with pytest.raises(data.DataError, match=r"img_1\.png"):
         data.folder_pairs(root)
 
 

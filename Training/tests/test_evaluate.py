@@ -103,10 +103,21 @@ def test_painted_tracks_are_the_painters_grids_upsampled():
     assert np.array_equal(compositions[0][0], first.labels)
     grids = evaluate.painted_layouts("painted-grid", 2, 64, 64)
     layout = landscape.layout_only(evaluate.data.HELDOUT_SEED_BASE + 1, 64, 64)
-    assert all(np.array_equal(x, y) for x, y in zip(grids[1], grid_of(layout.labels, layout.instances, 8, 8)))
+    expected = grid_of(layout.labels, layout.instances, 8, 8)
+    assert all(np.array_equal(x, y) for x, y in zip(grids[1], expected, strict=True))
     track = evaluate.grid_track("compositions", compositions, 64, 32, None, torch.device("cpu"))
-    assert track.labels.shape == (3, 32, 64) and track.edges.shape == (3, 1, 32, 64) and track.dist.shape == (3, 2, 32, 64)
+    assert track.labels.shape == (3, 32, 64) and track.edges.shape == (3, 1, 32, 64)
+    assert track.dist.shape == (3, 2, 32, 64)
     assert np.array_equal(track.labels[0].numpy(), upsampled(*compositions[0], 64, 32)[0])
+
+
+def test_painted_tracks_take_the_canvas_and_the_upsampling_asked_for():
+    grids = evaluate.painted_layouts("painted-grid", 1, 64, 64, cell=4)
+    layout = landscape.layout_only(evaluate.data.HELDOUT_SEED_BASE, 64, 64)
+    assert np.array_equal(grids[0][0], grid_of(layout.labels, layout.instances, 16, 16)[0])
+    for method in ("vote", "smooth", "gaussian"):
+        track = evaluate.grid_track("painted-grid", grids, 64, 64, None, torch.device("cpu"), method)
+        assert np.array_equal(track.labels[0].numpy(), evaluate.upsample(method, *grids[0], 64, 64)[0])
 
 
 def tiny_model(path, architecture, use_vae, use_icpe):
@@ -126,7 +137,7 @@ def tiny_model(path, architecture, use_vae, use_icpe):
 
 def test_one_command_evaluates_several_models_into_json_markdown_and_pictures(tmp_path):
     torch.set_num_threads(1)
-    icpe, icpe_generator = tiny_model(tmp_path / "icpe.safetensors", "clade", True, True)
+    _, icpe_generator = tiny_model(tmp_path / "icpe.safetensors", "clade", True, True)
     tiny_model(tmp_path / "spade.safetensors", "spade", False, False)
     judge = segmenter.UNet(landscape.NUM_CLASSES, width=4).eval()
     segmenter.save(tmp_path / "seg.pt", judge, (SIZE, SIZE), list(landscape.CLASS_NAMES), {"data": "untrained"})

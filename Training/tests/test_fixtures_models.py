@@ -11,7 +11,7 @@ from safetensors.torch import load_file
 from clade import conditioning
 from clade.modelfile import load
 from clade.style import random_style
-from fixtures_models import CONVERSIONS, FIXTURES, HALF_SIZE, Layout, build_fixture, network_inputs
+from fixtures_models import CONVERSIONS, FIXTURES, HALF_SIZE, RESIZED, Layout, build_fixture, network_inputs
 
 FOLDER = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "CLADETests", "Fixtures")
 SIZE_BUDGET = 15_000_000
@@ -23,6 +23,10 @@ def fixture_files(name):
 
 def half_size_file(name):
     return os.path.join(FOLDER, f"{name}.half.io.safetensors")
+
+
+def resized_file(name):
+    return os.path.join(FOLDER, f"{name}.resized.io.safetensors")
 
 
 def layout_of(io, config) -> Layout:
@@ -117,13 +121,37 @@ def test_committed_half_size_fixture_reproduces(name):
         assert torch.allclose(feature[0].float(), io[f"out.{stage}"], atol=2e-4, rtol=1e-4), stage
 
 
+@pytest.mark.parametrize("name", RESIZED)
+def test_committed_resized_fixture_reproduces(name):
+    """A model without a style encoder at another multiple of 2^n: the conditioning of its own grid, every stage."""
+    config, model, _ = load(fixture_files(name)[0])
+    io = load_file(resized_file(name))
+    layout = layout_of(io, config)
+    width, height = RESIZED[name]
+    assert config.size_problem(width, height) is None and (width, height) != (config.width, config.height)
+    labels, instances = conditioning.upsample_labels(layout.grid_labels, layout.grid_instances, height, width)
+    assert np.array_equal(labels, layout.labels) and np.array_equal(instances, layout.instances)
+    assert np.array_equal(conditioning.edge_map(labels, instances)[None], layout.edges)
+    step = 1 << config.upsampling_count
+    assert io["out.fc"].shape[-2:] == (height // step, width // step)
+    # In float64, as the half-size fixtures: the CPU's float32 kernels decide the last bits.
+    image, features, _ = run(model.double(), None, config, {k: v.double() if v.is_floating_point() else v
+                                                            for k, v in io.items()}, layout, dtype=torch.float64)
+    assert image.shape == (1, 3, height, width)
+    assert torch.allclose(image[0].float(), io["out.image"], atol=2e-4)
+    for stage, feature in features.items():
+        assert torch.allclose(feature[0].float(), io[f"out.{stage}"], atol=2e-4, rtol=1e-4), stage
+
+
 def test_fixture_summary_and_budget():
     with open(os.path.join(FOLDER, "model_fixtures.json")) as f:
         summary = json.load(f)
     assert [s["name"] for s in summary["fixtures"]] == ([s.name for s in FIXTURES + CONVERSIONS]
-                                                        + [f"{name}.half" for name in HALF_SIZE])
+                                                        + [f"{name}.half" for name in HALF_SIZE]
+                                                        + [f"{name}.resized" for name in RESIZED])
     sizes = (sum(os.path.getsize(p) for s in FIXTURES + CONVERSIONS for p in fixture_files(s.name))
-             + sum(os.path.getsize(half_size_file(name)) for name in HALF_SIZE))
+             + sum(os.path.getsize(half_size_file(name)) for name in HALF_SIZE)
+             + sum(os.path.getsize(resized_file(name)) for name in RESIZED))
     assert sizes == summary["total_bytes"] and sizes < SIZE_BUDGET
     assert {"F16", "BF16", "F32"} == {s.dtype for s in FIXTURES}
 

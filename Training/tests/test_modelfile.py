@@ -8,8 +8,18 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 
 from clade.config import ModelConfig
-from clade.modelfile import (STYLE_BANK, ModelFileError, check_tensors, expected_shapes, export, fold_spectral_norm,
-                             load, read_config, read_style_bank, write_style_bank)
+from clade.modelfile import (
+    STYLE_BANK,
+    ModelFileError,
+    check_tensors,
+    expected_shapes,
+    export,
+    fold_spectral_norm,
+    load,
+    read_config,
+    read_style_bank,
+    write_style_bank,
+)
 from clade.networks import ConvEncoder, SPADEGenerator, make_semantic
 
 VAE = dict(label_nc=4, ngf=4, width=64, use_instance_edges=True, use_icpe=True, use_vae=True, z_dim=8)
@@ -139,11 +149,11 @@ def test_load_rejects_other_dtypes_and_foreign_files(tmp_path):
     tensors["conv_img.bias"] = torch.zeros(3, dtype=torch.float64)
     path = tmp_path / "f64.safetensors"
     write_tensors(path, config, tensors)
-    with pytest.raises(ModelFileError, match="tensor conv_img.bias has dtype F64, expected one of"):
+    with pytest.raises(ModelFileError, match=r"tensor conv_img\.bias has dtype F64, expected one of"):
         load(path)
     bare = tmp_path / "bare.safetensors"
     save_file({"x": torch.zeros(1)}, str(bare))
-    with pytest.raises(ModelFileError, match="no 'clade_paint_config'.*not a clade-paint model"):
+    with pytest.raises(ModelFileError, match=r"no 'clade_paint_config'.*not a clade-paint model"):
         read_config(bare)
     junk = tmp_path / "junk.safetensors"
     junk.write_bytes(struct.pack("<Q", 5) + b"{oops")
@@ -162,7 +172,7 @@ def test_export_refuses_mismatches_and_leaves_no_file(tmp_path):
     with pytest.raises(ModelFileError, match="must carry the style encoder"):
         export(path, config, generator)
     other = ModelConfig.create(**{**VAE, "label_nc": 5})
-    with pytest.raises(ModelFileError, match="class_specified_affine.weight has shape"):
+    with pytest.raises(ModelFileError, match=r"class_specified_affine\.weight has shape"):
         export(path, other, generator, encoder)
     with pytest.raises(ModelFileError, match="unsupported dtype"):
         export(path, config, generator, encoder, dtype="F64")

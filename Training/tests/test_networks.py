@@ -3,8 +3,15 @@ import torch
 import torch.nn.functional as F
 
 from clade.config import ModelConfig
-from clade.networks import (ClassAffine, ConvEncoder, SPADE, SPADEGenerator, SPADELight, SPADEResnetBlock,
-                            make_semantic, reduced_factors, reduction_factor)
+from clade.networks import (
+    SPADE,
+    ClassAffine,
+    ConvEncoder,
+    SPADEGenerator,
+    SPADELight,
+    SPADEResnetBlock,
+    make_semantic,
+)
 
 LAYOUTS = {
     "clade_icpe_edges_vae_batch": dict(label_nc=5, ngf=4, width=64, use_instance_edges=True, use_icpe=True,
@@ -32,7 +39,7 @@ def doc_tensors(c: ModelConfig) -> dict[str, tuple[int, ...]]:
         out["fc.weight"] = (16 * nf, c.semantic_nc, 3, 3)
         out["fc.bias"] = (16 * nf,)
     widths = [16 * nf, 16 * nf, 16 * nf, 16 * nf, 8 * nf, 4 * nf, 2 * nf, nf, nf // 2]
-    for i, (block, norm) in enumerate(zip(c.block_names, c.block_norms)):
+    for i, (block, norm) in enumerate(zip(c.block_names, c.block_norms, strict=True)):
         fin, fout = widths[i], widths[i + 1]
         fmid = min(fin, fout)
         e = 1 if c.use_instance_edges and norm == "clade" else 0
@@ -122,7 +129,7 @@ def test_forward_shapes_and_features(name):
     assert features["fc"].shape == (2, 16 * config.ngf, config.sh, config.sw)
     extra = 1 if config.num_upsampling_layers != "normal" else 0
     assert features["G_middle_1"].shape[-2:] == (config.sh << (1 + extra), config.sw << (1 + extra))
-    for block, (_, fout) in zip(config.block_names, config.block_channels):
+    for block, (_, fout) in zip(config.block_names, config.block_channels, strict=True):
         assert features[block].shape[1] == fout
     assert features[config.block_names[-1]].shape[-2:] == (config.height, config.width)
     assert torch.equal(image, torch.tanh(features["conv_img"]))
@@ -268,7 +275,7 @@ def test_generator_rejects_wrong_inputs():
     seg = torch.zeros(1, config.semantic_nc, 64, 64)
     with pytest.raises(ValueError, match="distance map"):
         g(seg)
-    with pytest.raises(ValueError, match="semantic map is 64x32; this model draws 64x64, 32x32 "):
+    with pytest.raises(ValueError, match=r"a 64x32 picture: this model starts from a style code .* 64x64, 32x32 "):
         g(torch.zeros(1, config.semantic_nc, 32, 64), torch.zeros(1, 2, 32, 64))
     with pytest.raises(ValueError, match=r"semantic map must be \[N, 6, H, W\]"):
         g(torch.zeros(1, 3, 64, 64), torch.zeros(1, 2, 64, 64))
@@ -278,12 +285,26 @@ def test_generator_rejects_wrong_inputs():
 
 def test_reduction_factors_divide_the_head_map():
     wide = ModelConfig.create(**LAYOUTS["spade_vae_wide"])  # 128x64, head 4x2
-    assert reduced_factors(wide) == [1, 2]
-    assert reduction_factor(wide, 64, 128) == 1 and reduction_factor(wide, 32, 64) == 2
+    assert wide.reduction_factors == [1, 2]
+    assert wide.size_problem(128, 64) is None and wide.size_problem(64, 32) is None
     for height, width in [(16, 32), (32, 128), (48, 96), (0, 0), (128, 256)]:
-        with pytest.raises(ValueError, match=f"semantic map is {width}x{height}; this model draws 128x64, 64x32 "):
-            reduction_factor(wide, height, width)
-    assert reduced_factors(ModelConfig.create(label_nc=2, ngf=2, width=256)) == [1, 2, 4, 8]
+        assert "draws only 128x64, 64x32 " in wide.size_problem(width, height)
+    assert ModelConfig.create(label_nc=2, ngf=2, width=256).reduction_factors == [1, 2, 4, 8]
+
+
+def test_models_without_style_encoder_draw_any_multiple_of_two_to_the_n():
+    plain = ModelConfig.create(label_nc=2, ngf=2, width=64)  # 5 upsamplings: multiples of 32
+    for width, height in [(64, 64), (32, 32), (96, 32), (32, 8192), (8192, 8192)]:
+        assert plain.size_problem(width, height) is None
+    assert "positive multiples of 32" in plain.size_problem(48, 64)
+    assert "positive multiples of 32" in plain.size_problem(0, 64)
+    assert "at most 8192x8192" in plain.size_problem(8224, 32)
+    torch.manual_seed(3)
+    g = SPADEGenerator(plain).eval()
+    with torch.no_grad():
+        assert g(torch.zeros(1, plain.semantic_nc, 32, 96)).shape == (1, 3, 32, 96)
+        with pytest.raises(ValueError, match="a 48x64 picture: width and height must be positive multiples of 32"):
+            g(torch.zeros(1, plain.semantic_nc, 64, 48))
 
 
 def test_reduced_scale_average_pools_the_fc_map():

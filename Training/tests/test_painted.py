@@ -15,6 +15,7 @@ def compositions():
 def test_painter_grid_is_one_cell_per_8x8_pixels():
     assert painter_grid(256, 256) == (32, 32)
     assert painter_grid(512, 256) == (64, 32)
+    assert painter_grid(256, 256, cell=4) == (64, 64)
 
 
 def test_same_seed_same_composition():
@@ -40,7 +41,7 @@ def test_grid_shape_classes_and_instances(compositions):
 def test_snow_caps_sit_on_mountains_and_trees_are_columns(compositions):
     caps = 0
     for p in compositions:
-        for before, obj in zip([None] + p.objects, p.objects):
+        for before, obj in zip([None] + p.objects, p.objects, strict=False):
             if obj.kind == "cap":
                 caps += 1
                 # The top rows of the peak painted just before it.

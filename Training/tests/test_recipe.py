@@ -8,10 +8,10 @@ import torch
 from torch import nn
 
 import data
+import evaluate
 import losses
 import train
-from clade import modelfile
-from clade.config import ModelConfig
+from clade import modelfile, snapshot
 from clade.conditioning import upsample_labels
 from clade.networks import ClassAffine, SPADEGenerator, make_semantic
 from clade.segmentation_discriminator import SegmentationDiscriminator
@@ -182,6 +182,33 @@ def test_per_channel_icpe_trains_but_is_not_exported(tmp_path):
     out = tmp_path / "b"
     run(out, tmp_path / "cache", "--max-steps", "2", "--icpe-per-channel", "--export", "", "--sample-every", "0")
     assert all(w.shape[0] > 1 for w in icpe_weights(out))
+
+
+def test_per_channel_icpe_snapshots_draw_as_the_trained_generator(tmp_path):
+    out = tmp_path / "out"
+    run(out, tmp_path / "cache", "--max-steps", "2", "--icpe-per-channel", "--export", "", "--sample-every", "0",
+        "--snapshot-steps", "2")
+    path = out / f"snapshot_0000002{snapshot.SUFFIX}"
+    config, generator, bank = evaluate.load_model(str(path))
+    assert bank is None and evaluate.read_model_config(str(path)) == config
+    trained = SPADEGenerator(config, spectral=True, icpe_per_channel=True)
+    trained.load_state_dict(torch.load(out / train.CHECKPOINT_NAME, weights_only=False)["generator"])
+    labels = torch.randint(0, config.class_count, (2, SIZE, SIZE))
+    seg, dist = make_semantic(labels, (labels % 2).float(), config), torch.rand(2, 2, SIZE, SIZE) * 2 - 1
+    z = torch.randn(2, config.z_dim)
+    with torch.no_grad():
+        torch.testing.assert_close(generator(seg, dist, z), trained.eval()(seg, dist, z), atol=1e-5, rtol=1e-4)
+
+
+def test_a_generator_snapshot_that_is_not_one_is_refused_by_name(tmp_path):
+    wrong = tmp_path / f"wrong{snapshot.SUFFIX}"
+    torch.save({"format": "something else"}, wrong)
+    with pytest.raises(modelfile.ModelFileError, match=f"{wrong}: not a generator snapshot"):
+        snapshot.load(wrong)
+    broken = tmp_path / f"broken{snapshot.SUFFIX}"
+    broken.write_bytes(b"not a torch file")
+    with pytest.raises(modelfile.ModelFileError, match=f"{broken}: not a readable generator snapshot"):
+        snapshot.read_config(broken)
 
 
 # Starting from a model file ----------------------------------------------------------------------------------

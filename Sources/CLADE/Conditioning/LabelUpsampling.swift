@@ -1,17 +1,34 @@
-/// Painted grid -> label map with smooth class boundaries (docs/conditioning.md, section 1).
+/// Painted grid -> label map (docs/conditioning.md, section 1), by one of two methods.
 ///
-/// Each output pixel takes the class that wins an integer bilinear vote of its four nearest grid cells, so a
-/// coarse staircase becomes a rounded boundary instead of square blocks. A grid already at the output size
-/// passes through unchanged (the vote then gives all weight to the pixel's own cell).
+/// `classVote`: each output pixel takes the class that wins an integer bilinear vote of its four nearest grid cells,
+/// so a coarse staircase becomes a rounded boundary instead of square blocks (the stair steps stay visible).
+/// `smooth`: the smoothed, area-preserving vote of the grid's parts (`SmoothUpsampling`), without stair steps and
+/// keeping one-cell rows and columns; it applies where the grid is smaller than the output on both axes, other grids
+/// take the class vote. A grid already at the output size passes through unchanged with either method.
 public enum LabelUpsampling {
+    /// How a painted grid reaches the picture; the raw value is what saved sessions record.
+    public enum Method: String, Sendable, Codable, CaseIterable {
+        case classVote = "vote"
+        case smooth
+
+        /// The method of files saved before the method was recorded.
+        public static let unrecorded = Method.classVote
+        /// The method new paintings use.
+        public static let painter = Method.smooth
+    }
+
     /// Upsamples a grid of class ids and its instance grid (both `[gh, gw]`) to `[height, width]`.
     public static func upsample(
-        labels: LabelMap, instances: InstanceMap, width: Int, height: Int
+        labels: LabelMap, instances: InstanceMap, width: Int, height: Int, method: Method = .classVote
     ) -> (labels: LabelMap, instances: InstanceMap) {
         precondition(labels.width == instances.width && labels.height == instances.height,
                      "label grid \(labels.width)x\(labels.height) and instance grid "
                          + "\(instances.width)x\(instances.height) differ in size")
         precondition(width > 0 && height > 0, "output size \(width)x\(height) is not positive")
+        if method == .smooth, labels.width <= width, labels.height <= height,
+           labels.width != width || labels.height != height {
+            return SmoothUpsampling.upsample(labels: labels, instances: instances, width: width, height: height)
+        }
         let rows = AxisVotes(gridSize: labels.height, size: height)
         let cols = AxisVotes(gridSize: labels.width, size: width)
         let gridWidth = labels.width

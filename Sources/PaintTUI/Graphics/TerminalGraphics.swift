@@ -64,12 +64,12 @@ public struct TerminalGraphics: Sendable, Equatable {
         if preference == .blocks { return TerminalGraphics(mode: .blocks) }
         let tmux = environment["TMUX"].map { !$0.isEmpty } ?? false
         let replies = ask(queries(throughTmux: tmux), timeoutMilliseconds: timeoutMilliseconds)
-        var size = winsize()
-        let known = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0
+        let window = TerminalWindow.size()
         var graphics = choose(preference: preference, replies: replies, environment: environment,
-                              terminalSize: known ? (Int(size.ws_col), Int(size.ws_row)) : nil)
+                              terminalSize: window.map { (Int($0.ws_col), Int($0.ws_row)) })
         // The kernel's idea of the window in pixels, where the terminal keeps it up to date.
-        if replies.cellPixels == nil, replies.windowPixels == nil, known, size.ws_xpixel > 0, size.ws_ypixel > 0, size.ws_col > 0, size.ws_row > 0 {
+        if replies.cellPixels == nil, replies.windowPixels == nil, let size = window, size.ws_xpixel > 0, size.ws_ypixel > 0,
+           size.ws_col > 0, size.ws_row > 0 {
             graphics.cellWidth = Int(size.ws_xpixel) / Int(size.ws_col)
             graphics.cellHeight = Int(size.ws_ypixel) / Int(size.ws_row)
         }

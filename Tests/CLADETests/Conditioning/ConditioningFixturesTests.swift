@@ -17,6 +17,8 @@ private struct ConditioningCase: Decodable {
     let height: Int
     let width: Int
     let ignoredClass: Int32?
+    /// The upsampling; absent: the class vote.
+    let upsampling: LabelUpsampling.Method?
     let labels: [Int32]
     let instances: [Int32]
     /// Edge map, 0 or 1 per pixel, `[H, W]`.
@@ -57,14 +59,17 @@ private func loadFixture<T: Decodable>(_ name: String, as type: T.Type) throws -
 @Suite("Conditioning maps agree with the Python twin bit for bit")
 struct ConditioningFixturesTests {
     @Test(arguments: ["square-instances", "wide-random", "diagonal-stroke", "dontcare", "full-size-islands",
-                      "odd-ratio"])
+                      "odd-ratio", "smooth-square-instances", "smooth-wide-random", "smooth-diagonal-stroke",
+                      "smooth-full-size-islands", "smooth-odd-ratio", "smooth-painted-scene"])
     func upsamplingEdgesAndDistances(caseName: String) throws {
         let fixture = try loadFixture("conditioning-\(caseName)", as: ConditioningCase.self)
         let grid = LabelMap(width: fixture.grid.width, height: fixture.grid.height, classes: fixture.grid.labels)
         let gridIds = InstanceMap(width: fixture.grid.width, height: fixture.grid.height, ids: fixture.grid.instances)
 
+        // Both methods match the twin exactly: every step is integer or float64 arithmetic in one order.
         let (labels, instances) = LabelUpsampling.upsample(
-            labels: grid, instances: gridIds, width: fixture.width, height: fixture.height)
+            labels: grid, instances: gridIds, width: fixture.width, height: fixture.height,
+            method: fixture.upsampling ?? .classVote)
         #expect(labels == LabelMap(width: fixture.width, height: fixture.height, classes: fixture.labels))
         #expect(instances == InstanceMap(width: fixture.width, height: fixture.height, ids: fixture.instances))
 

@@ -20,13 +20,22 @@ enum Fixtures {
     }
 
     /// Names of the fixtures that also have `<name>.half.io.safetensors` (the model drawn at half its size), sorted.
-    static var halfSizeNames: [String] {
+    static var halfSizeNames: [String] { names(drawnAt: "half") }
+
+    /// Names of the fixtures that also have `<name>.resized.io.safetensors` (a model without a style encoder drawn
+    /// at another multiple of 2^n than its size), sorted.
+    static var resizedNames: [String] { names(drawnAt: "resized") }
+
+    static func halfSizeIO(_ name: String) throws -> SafeTensorsFile { try io(name, drawnAt: "half") }
+    static func resizedIO(_ name: String) throws -> SafeTensorsFile { try io(name, drawnAt: "resized") }
+
+    private static func names(drawnAt size: String) -> [String] {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return names.filter { files.contains("\($0).half.io.safetensors") }
+        return names.filter { files.contains("\($0).\(size).io.safetensors") }
     }
 
-    static func halfSizeIO(_ name: String) throws -> SafeTensorsFile {
-        try SafeTensorsFile(contentsOf: folder.appendingPathComponent("\(name).half.io.safetensors"))
+    private static func io(_ name: String, drawnAt size: String) throws -> SafeTensorsFile {
+        try SafeTensorsFile(contentsOf: folder.appendingPathComponent("\(name).\(size).io.safetensors"))
     }
 
     static func modelURL(_ name: String) -> URL { folder.appendingPathComponent("\(name).model.safetensors") }

@@ -9,7 +9,7 @@ struct PixelPreviewTests {
     static func result(_ generation: UInt64, isDraft: Bool = false) throws -> RenderResult {
         let state = try TUIFixtures.state()
         return RenderResult(generation: generation, request: state.renderRequest, image: PreviewEncoderTests.gradient(width: 64, height: 64),
-                            isDraft: isDraft, milliseconds: 1, previewURL: nil)
+                            isDraft: isDraft, milliseconds: 1)
     }
 
     @Test func placesThePictureOnWholeCells() {

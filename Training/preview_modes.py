@@ -5,7 +5,7 @@ foreground colour, the lower half its background), next to the picture itself an
 panel matched to the 256 colours without dithering. Usage, after
 `swift build -c release`:
 
-    .venv/bin/python scripts/preview_modes.py [--binary .build/release/clade-paint] [--out docs/preview-modes.png]
+    .venv/bin/python Training/preview_modes.py [--binary .build/release/clade-paint] [--out docs/preview-modes.png]
 
 256-colour numbers are shown with xterm's colours, the eight ANSI colours with the VGA colours most terminals
 default to (the painter assumes the same).
@@ -14,7 +14,6 @@ import argparse
 import os
 import re
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,10 +21,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "Training"))
+from clade.pictures import write_label_png, write_png
+from landscape import PALETTE, layout_only
 
-from landscape import PALETTE, layout_only  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 MODES = [  # (label, environment)
     ("true colour", {"TERM": "xterm-256color", "COLORTERM": "truecolor"}),
@@ -128,13 +127,14 @@ def capture(binary, mask, mode_env, folder):
     try:
         deadline = time.time() + 120
         while time.time() < deadline:
-            text = subprocess.run(tmux + ["capture-pane", "-p"], capture_output=True, text=True).stdout
+            text = subprocess.run(tmux + ["capture-pane", "-p"], capture_output=True, text=True, check=False).stdout
             if "done in" in text:
-                return subprocess.run(tmux + ["capture-pane", "-p", "-e"], capture_output=True, text=True).stdout
+                return subprocess.run(tmux + ["capture-pane", "-p", "-e"], capture_output=True, text=True,
+                                      check=False).stdout
             time.sleep(0.5)
         raise SystemExit(f"the painter did not finish a picture in 2 minutes ({env}); its screen:\n{text}")
     finally:
-        subprocess.run(tmux + ["kill-server"], capture_output=True)
+        subprocess.run(tmux + ["kill-server"], capture_output=True, check=False)
 
 
 def main() -> None:
@@ -145,11 +145,9 @@ def main() -> None:
     args = parser.parse_args()
     scale, gap, label = 3, 8, 18
     panels = []
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        mask = Image.fromarray(np.asarray(layout_only(args.seed, 32, 32).labels, dtype=np.uint8), "P")
-        mask.putpalette(PALETTE.astype(np.uint8).ravel().tolist())
-        mask.save(tmp / "layout.png")
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        write_label_png(layout_only(args.seed, 32, 32).labels, tmp / "layout.png", PALETTE)
         for name, env in MODES:
             pixels = picture_panel(cells(capture(Path(args.binary).resolve(), tmp / "layout.png", env, tmp)))
             panels.append((f"{name} ({pixels.shape[1]}x{pixels.shape[0]})", Image.fromarray(pixels)))
@@ -169,7 +167,7 @@ def main() -> None:
         resample = Image.BOX if image.width > size else Image.NEAREST
         sheet.paste(image.resize((size, size), resample), (x, label))
         draw.text((x + 2, 3), name, fill="black")
-    sheet.save(args.out, optimize=True)
+    write_png(sheet, args.out, optimize=True)
     print(f"wrote {args.out}: {', '.join(name for name, _ in panels)}")
 
 

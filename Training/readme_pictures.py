@@ -2,21 +2,19 @@
 several style presets, one row per layout: mask, then one picture per preset. Usage, after
 `swift build -c release`:
 
-    .venv/bin/python scripts/readme_pictures.py [--binary .build/release/clade-paint] [--out docs/readme-samples.png]
+    .venv/bin/python Training/readme_pictures.py [--binary .build/release/clade-paint] [--out docs/readme-samples.png]
 """
 import argparse
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "Training"))
+from clade.pictures import write_label_png, write_png
+from landscape import PALETTE, colourize, layout_only
 
-from landscape import PALETTE, layout_only  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SEEDS = [1_000_000_003, 1_000_000_011, 1_000_000_024, 1_000_000_042]
 PRESETS = ["noon", "sunset", "winter", "fog", "dusk"]
@@ -30,15 +28,14 @@ def main() -> None:
     args = parser.parse_args()
     size = 256
     sheet = Image.new("RGB", (size * (1 + len(PRESETS)), size * len(args.seeds)))
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
         masks = []
         for row, seed in enumerate(args.seeds):
-            mask = Image.fromarray(np.asarray(layout_only(seed, size, size).labels, dtype=np.uint8), "P")
-            mask.putpalette(PALETTE.astype(np.uint8).ravel().tolist())
+            labels = layout_only(seed, size, size).labels
             masks.append(tmp / f"layout{row}.png")
-            mask.save(masks[-1])
-            sheet.paste(mask.convert("RGB"), (0, row * size))
+            write_label_png(labels, masks[-1], PALETTE)
+            sheet.paste(Image.fromarray(colourize(labels)), (0, row * size))
         for column, preset in enumerate(PRESETS, start=1):
             out = tmp / preset
             out.mkdir()
@@ -46,7 +43,7 @@ def main() -> None:
                            check=True, stdout=subprocess.DEVNULL)
             for row, mask in enumerate(masks):
                 sheet.paste(Image.open(out / mask.name).convert("RGB"), (column * size, row * size))
-    sheet.save(args.out, optimize=True)
+    write_png(sheet, args.out, optimize=True)
     print(f"wrote {args.out}: rows = layouts {args.seeds}, columns = mask, {', '.join(PRESETS)}")
 
 

@@ -5,7 +5,7 @@ Evaluation figures come from the committed reports of the run (docs/training-run
 not depend on the weights, so each model's layout is timed with the Swift engine on a random-weight file of the
 same config (the baselines' weights stayed on the GPU machine). Usage, after `swift build -c release`:
 
-    .venv/bin/python scripts/compare_models.py [--binary .build/release/clade-paint] [--repeats 7]
+    .venv/bin/python Training/compare_models.py [--binary .build/release/clade-paint] [--repeats 7]
 """
 import argparse
 import dataclasses
@@ -13,19 +13,15 @@ import json
 import re
 import statistics
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
-from PIL import Image
+from clade import modelfile
+from clade.networks import ConvEncoder, SPADEGenerator
+from clade.pictures import write_label_png
+from landscape import PALETTE, layout_only
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "Training"))
-
-from clade import modelfile  # noqa: E402
-from clade.networks import ConvEncoder, SPADEGenerator  # noqa: E402
-from landscape import PALETTE, layout_only  # noqa: E402
 
 REPORTS = [ROOT / "docs/training-run/resumed/report.json", ROOT / "docs/training-run/first-run/report.json"]
 
@@ -62,15 +58,13 @@ def main() -> None:
     for path in REPORTS:
         for model in json.loads(path.read_text())["models"]:
             rows.setdefault(model["name"], model)
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
         masks = []
         for i in range(args.repeats + 1):
             labels = layout_only(2_000_000_000 + i, shipped.width, shipped.height).labels
-            image = Image.fromarray(np.asarray(labels, dtype=np.uint8), "P")
-            image.putpalette(PALETTE.astype(np.uint8).ravel().tolist())
             masks.append(tmp / f"mask{i}.png")
-            image.save(masks[-1])
+            write_label_png(labels, masks[-1], PALETTE)
         (tmp / "out").mkdir()
         timed = {}
         for name in rows:
