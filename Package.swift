@@ -37,15 +37,17 @@ let package = Package(
         ]),
         // Stress and crash-safety drivers (scripts/stress.sh, scripts/crash.sh): PainterState + RenderController
         // under thousands of edits, and a painter that is killed at random moments.
-        .executableTarget(name: "reliability-driver", dependencies: ["CLADE", "ImageFiles", "Painter", "PaintTUI"]),
+        .executableTarget(name: "reliability-driver", dependencies: ["CLADE", "ImageFiles", "Painter", "PaintTUI", "TestSupport"]),
 
-        .testTarget(name: "CLADETests", dependencies: ["CLADE", "CMalloc"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles"]),
-        .testTarget(name: "PainterTests", dependencies: ["Painter"]),
+        // Test support: the checkout's fixtures (found once), the fixture models and palette, a named-pipe watcher.
+        .target(name: "TestSupport", dependencies: ["CLADE", "ImageFiles"], path: "Tests/TestSupport"),
         // Test support: terminal image sequences (kitty, sixel, iTerm2, tmux passthrough) decoded back into pixels.
         .target(name: "TerminalImageDecoding", dependencies: ["ImageFiles"], path: "Tests/TerminalImageDecoding"),
-        .testTarget(name: "PaintTUITests", dependencies: ["PaintTUI", "TerminalImageDecoding"]),
+        .testTarget(name: "CLADETests", dependencies: ["CLADE", "CMalloc", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles"]),
+        .testTarget(name: "PainterTests", dependencies: ["Painter", "TestSupport"]),
+        .testTarget(name: "PaintTUITests", dependencies: ["PaintTUI", "TerminalImageDecoding", "TestSupport"]),
         // Runs the built clade-paint binary; depending on it makes `swift test` build it first.
-        .testTarget(name: "CladePaintCLITests", dependencies: ["clade-paint", "CLADE", "ImageFiles", "TerminalImageDecoding"]),
+        .testTarget(name: "CladePaintCLITests", dependencies: ["clade-paint", "CLADE", "ImageFiles", "TerminalImageDecoding", "TestSupport"]),
     ]
 )

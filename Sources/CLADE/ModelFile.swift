@@ -18,17 +18,6 @@ public struct ModelFileError: Error, Equatable, CustomStringConvertible, Localiz
     public var errorDescription: String? { description }
 }
 
-/// The name and shape of one tensor a model file must hold.
-public struct TensorSpec: Sendable, Equatable {
-    public let name: String
-    public let shape: [Int]
-
-    public init(_ name: String, _ shape: [Int]) {
-        self.name = name
-        self.shape = shape
-    }
-}
-
 /// A clade-paint model: its config and its weights, checked against each other (see `docs/model-format.md`).
 ///
 /// Weights keep PyTorch's layouts and names (`head_0.conv_0.weight [fmiddle, fin(+1), 3, 3]` ...) and are held as
@@ -51,41 +40,14 @@ public struct ModelFile: Sendable {
     /// Reads the config from the file's metadata and checks every tensor against it.
     public init(safeTensors file: SafeTensorsFile) throws {
         let config = try Self.config(of: file)
-        var problems: [String] = []
-        let expected = Self.expectedTensors(for: config)
-        let expectedNames = Set(expected.map(\.name))
-        for spec in expected {
-            guard let entry = file.entry(spec.name) else {
-                problems.append("missing tensor '\(spec.name)' \(spec.shape)")
-                continue
-            }
-            if entry.shape != spec.shape {
-                problems.append("tensor '\(spec.name)' has shape \(entry.shape), expected \(spec.shape)")
-            }
-            if !entry.dtype.isFloat {
-                problems.append("tensor '\(spec.name)' has dtype \(entry.dtype.rawValue), expected F32, F16 or BF16")
-            }
-        }
-        let bankEntry = file.entry(StyleBank.tensorName)
-        if let bank = bankEntry {
-            problems += Self.styleBankProblems(shape: bank.shape, config: config)
-            if !bank.dtype.isFloat {
-                problems.append("tensor '\(bank.name)' has dtype \(bank.dtype.rawValue), expected F32, F16 or BF16")
-            }
-        }
-        for entry in file.entries where !expectedNames.contains(entry.name) && !Self.isIgnored(entry.name) && entry.name != StyleBank.tensorName {
-            problems.append("unexpected tensor '\(entry.name)' \(entry.shape) (not part of this config)")
+        var problems = Self.shapeProblems(file.entries.map { ($0.name, $0.shape) }, config: config)
+        let kept = Set(Self.expectedTensors(for: config).map(\.name) + [StyleBank.tensorName])
+        for entry in file.entries where kept.contains(entry.name) && !entry.dtype.isFloat {
+            problems.append("tensor '\(entry.name)' has dtype \(entry.dtype.rawValue), expected F32, F16 or BF16")
         }
         guard problems.isEmpty else { throw ModelFileError(file: file.fileName, problems: problems) }
-
-        var tensors: [String: Tensor] = [:]
-        for spec in expected { tensors[spec.name] = try file.floatTensor(spec.name) }
-        let valueProblems = Self.valueProblems(expected.map { ($0.name, tensors[$0.name]!) })
-        guard valueProblems.isEmpty else { throw ModelFileError(file: file.fileName, problems: valueProblems) }
-        self.fileName = file.fileName
-        self.config = config
-        self.tensors = tensors
-        styleBank = try bankEntry.map { StyleBank(codes: try file.floatTensor($0.name)) }
+        let tensors = try file.entries.filter { kept.contains($0.name) }.map { ($0.name, try file.floatTensor($0.name)) }
+        try self.init(config: config, tensors: Dictionary(uniqueKeysWithValues: tensors), fileName: file.fileName)
     }
 
     /// A model from weights in memory (random weights for benchmarks, converted checkpoints), checked like a file; a
@@ -93,27 +55,31 @@ public struct ModelFile: Sendable {
     public init(config: ModelConfig, tensors: [String: Tensor], fileName: String = "in-memory model") throws {
         let configProblems = config.problems
         guard configProblems.isEmpty else { throw ModelFileError(file: fileName, problems: configProblems.map { "config: \($0)" }) }
-        var problems: [String] = []
-        let expected = Self.expectedTensors(for: config)
-        for spec in expected {
-            guard let tensor = tensors[spec.name] else {
-                problems.append("missing tensor '\(spec.name)' \(spec.shape)")
-                continue
-            }
-            if tensor.shape != spec.shape { problems.append("tensor '\(spec.name)' has shape \(tensor.shape), expected \(spec.shape)") }
-        }
-        let expectedNames = Set(expected.map(\.name))
-        let bank = tensors[StyleBank.tensorName]
-        if let bank { problems += Self.styleBankProblems(shape: bank.shape, config: config) }
-        for name in tensors.keys.sorted() where !expectedNames.contains(name) && !Self.isIgnored(name) && name != StyleBank.tensorName {
-            problems.append("unexpected tensor '\(name)' \(tensors[name]!.shape) (not part of this config)")
-        }
-        problems += Self.valueProblems(expected.compactMap { spec in tensors[spec.name].map { (spec.name, $0) } })
+        var problems = Self.shapeProblems(tensors.map { ($0.key, $0.value.shape) }, config: config)
+        problems += Self.valueProblems(Self.expectedTensors(for: config).compactMap { spec in tensors[spec.name].map { (spec.name, $0) } })
         guard problems.isEmpty else { throw ModelFileError(file: fileName, problems: problems) }
         self.fileName = fileName
         self.config = config
         self.tensors = tensors.filter { $0.key != StyleBank.tensorName }
-        styleBank = bank.map(StyleBank.init(codes:))
+        styleBank = tensors[StyleBank.tensorName].map(StyleBank.init(codes:))
+    }
+
+    /// Every tensor missing, of the wrong shape or not part of `config` among tensors of these names and shapes,
+    /// each named with its key (unexpected ones in name order).
+    static func shapeProblems(_ shapes: [(name: String, shape: [Int])], config: ModelConfig) -> [String] {
+        let given = Dictionary(shapes, uniquingKeysWith: { first, _ in first })
+        let expected = expectedTensors(for: config)
+        var problems: [String] = expected.compactMap { spec in
+            guard let shape = given[spec.name] else { return "missing tensor '\(spec.name)' \(spec.shape)" }
+            return shape == spec.shape ? nil : "tensor '\(spec.name)' has shape \(shape), expected \(spec.shape)"
+        }
+        if let bank = given[StyleBank.tensorName] { problems += styleBankProblems(shape: bank, config: config) }
+        let expectedNames = Set(expected.map(\.name))
+        for (name, shape) in shapes.sorted(by: { $0.name < $1.name })
+        where !expectedNames.contains(name) && !isIgnored(name) && name != StyleBank.tensorName {
+            problems.append("unexpected tensor '\(name)' \(shape) (not part of this config)")
+        }
+        return problems
     }
 
     /// What is wrong with a `style_bank` of `shape` for `config`: it needs a style encoder and must be `[K >= 1, z_dim]`.
@@ -196,69 +162,6 @@ public struct ModelFile: Sendable {
 
     /// Every tensor a model with `config` holds, in the order of `docs/model-format.md`.
     public static func expectedTensors(for config: ModelConfig) -> [TensorSpec] {
-        var specs: [TensorSpec] = []
-        let headChannels = 16 * config.ngf
-        if config.useVAE {
-            let features = headChannels * config.headHeight * config.headWidth
-            specs += [TensorSpec("fc.weight", [features, config.zDim]), TensorSpec("fc.bias", [features])]
-        } else {
-            specs += [TensorSpec("fc.weight", [headChannels, config.semanticNC, 3, 3]), TensorSpec("fc.bias", [headChannels])]
-        }
-        for block in config.blocks {
-            let b = block.name
-            let e = config.useInstanceEdges && block.norm == .clade ? 1 : 0
-            let (fin, fmid, fout) = (block.inputChannels, block.middleChannels, block.outputChannels)
-            specs += [
-                TensorSpec("\(b).conv_0.weight", [fmid, fin + e, 3, 3]), TensorSpec("\(b).conv_0.bias", [fmid]),
-                TensorSpec("\(b).conv_1.weight", [fout, fmid + e, 3, 3]), TensorSpec("\(b).conv_1.bias", [fout]),
-            ]
-            if block.learnedShortcut { specs.append(TensorSpec("\(b).conv_s.weight", [fout, fin + e, 1, 1])) }
-            var norms = [("norm_0", fin), ("norm_1", fmid)]
-            if block.learnedShortcut { norms.append(("norm_s", fin)) }
-            for (norm, channels) in norms {
-                specs += normTensors("\(b).\(norm)", channels: channels, kind: block.norm, config: config)
-            }
-        }
-        let finalChannels = config.blocks.last!.outputChannels
-        specs += [TensorSpec("conv_img.weight", [3, finalChannels, 3, 3]), TensorSpec("conv_img.bias", [3])]
-        if config.useVAE {
-            let ndf = config.ngf
-            let widths = [3, ndf, 2 * ndf, 4 * ndf, 8 * ndf, 8 * ndf, 8 * ndf]
-            for layer in 1...6 {
-                specs.append(TensorSpec("encoder.layer\(layer).0.weight", [widths[layer], widths[layer - 1], 3, 3]))
-            }
-            for head in ["fc_mu", "fc_var"] {
-                specs += [TensorSpec("encoder.\(head).weight", [config.zDim, 8 * ndf * 16]), TensorSpec("encoder.\(head).bias", [config.zDim])]
-            }
-        }
-        return specs
-    }
-
-    private static func normTensors(_ n: String, channels: Int, kind: ModelConfig.Normalization, config: ModelConfig) -> [TensorSpec] {
-        var specs: [TensorSpec] = []
-        if config.paramFreeNorm == .batch {
-            specs += [TensorSpec("\(n).param_free_norm.running_mean", [channels]), TensorSpec("\(n).param_free_norm.running_var", [channels])]
-        }
-        switch kind {
-        case .clade:
-            let a = "\(n).class_specified_affine"
-            specs += [TensorSpec("\(a).weight", [config.classCount, channels]), TensorSpec("\(a).bias", [config.classCount, channels])]
-            if config.useICPE {
-                for conv in ["dist_conv_w", "dist_conv_b"] {
-                    specs += [TensorSpec("\(a).\(conv).weight", [1, 2, 1, 1]), TensorSpec("\(a).\(conv).bias", [1])]
-                }
-            }
-            if config.useInstanceEdges {
-                specs += [TensorSpec("\(n).inst_conv.weight", [1, 1, 1, 1]), TensorSpec("\(n).inst_conv.bias", [1])]
-            }
-        case .spade:
-            let hidden = SPADENorm.hiddenChannels
-            specs += [
-                TensorSpec("\(n).mlp_shared.0.weight", [hidden, config.semanticNC, 3, 3]), TensorSpec("\(n).mlp_shared.0.bias", [hidden]),
-                TensorSpec("\(n).mlp_gamma.weight", [channels, hidden, 3, 3]), TensorSpec("\(n).mlp_gamma.bias", [channels]),
-                TensorSpec("\(n).mlp_beta.weight", [channels, hidden, 3, 3]), TensorSpec("\(n).mlp_beta.bias", [channels]),
-            ]
-        }
-        return specs
+        config.layerGroups.flatMap { ($0.layers + $0.normalization).flatMap(\.tensors) }
     }
 }

@@ -83,6 +83,9 @@ public final class RenderController: Sendable {
     /// Where the newest request stands.
     public func latest() -> RenderStatus { slot.withLock { $0.status } }
 
+    /// The generation of the newest request (or cancellation), as `submit` returned it.
+    public func newestGeneration() -> UInt64 { generation.load(ordering: .sequentiallyConsistent) }
+
     /// The newest finished picture (it stays while a newer request renders, for the preview panel).
     public func latestResult() -> RenderResult? { slot.withLock { $0.result } }
 

@@ -41,7 +41,7 @@ public enum RenderStatus: Sendable, Equatable {
 }
 
 /// What the worker did with the requests so far.
-public struct RenderCounts: Sendable, Equatable {
+public struct RenderCounts: Sendable, Equatable, Codable {
     /// Final pictures finished.
     public var rendered = 0
     /// Drafts finished (each followed by its final picture or abandoned for a newer request).

@@ -71,7 +71,18 @@ struct Bench: ParsableCommand {
 
     /// One JSON object on one line, keys sorted.
     static func emit(_ object: [String: Any]) {
-        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        printLine(try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+    }
+
+    /// One JSON object on one line, keys sorted and in snake case.
+    static func emit(_ value: some Encodable) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        printLine(try! encoder.encode(value))
+    }
+
+    private static func printLine(_ data: Data) {
         // FileHandle writes unbuffered, so a driver reading the pipe sees each line at once.
         FileHandle.standardOutput.write(data + Data("\n".utf8))
     }

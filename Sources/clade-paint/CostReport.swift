@@ -79,35 +79,21 @@ struct CostReport: Encodable {
         model = modelPath
         self.config = config
         variants = [
-            Self.variant("model", ModelCost(config: config), norms: config.blockNorms, config: config),
-            Self.variant("spade", spade, norms: Array(repeating: .spade, count: blocks), config: config),
-            Self.variant("clade", clade, norms: Array(repeating: .clade, count: blocks), config: config),
+            Self.variant("model", ModelCost(config: config), norms: config.blockNorms),
+            Self.variant("spade", spade, norms: Array(repeating: .spade, count: blocks)),
+            Self.variant("clade", clade, norms: Array(repeating: .clade, count: blocks)),
         ]
         cladeOverSpade = Ratio(clade.generator, over: spade.generator)
     }
 
-    /// The feature size of every group of `config`, in `ModelCost`'s order (`fc`, the blocks, `conv_img`, `encoder`).
-    static func featureSizes(_ config: ModelConfig) -> [String: String] {
-        var (width, height) = (config.headWidth, config.headHeight)
-        var sizes = ["fc": "\(width)x\(height)"]
-        for block in config.blocks {
-            if block.upsampledBefore { (width, height) = (2 * width, 2 * height) }
-            sizes[block.name] = "\(width)x\(height)"
-        }
-        sizes["conv_img"] = "\(width)x\(height)"
-        sizes[ModelCost.encoderName] = "\(StyleEncoder.inputSize)x\(StyleEncoder.inputSize)"
-        return sizes
-    }
-
-    private static func variant(_ name: String, _ cost: ModelCost, norms: [ModelConfig.Normalization], config: ModelConfig) -> Variant {
-        let sizes = featureSizes(config)
+    private static func variant(_ name: String, _ cost: ModelCost, norms: [ModelConfig.Normalization]) -> Variant {
         let generatorGroups = cost.groups.filter { $0.name != ModelCost.encoderName }
         let normalization = generatorGroups.reduce(ModelCost.Count.zero) { $0 + $1.normalization }
         let base = generatorGroups.reduce(ModelCost.Count.zero) { $0 + $1.layers }
         return Variant(
             name: name, blockNorms: norms.map(\.rawValue),
             groups: cost.groups.map {
-                Group(name: $0.name, size: sizes[$0.name] ?? "", layers: Amount($0.layers),
+                Group(name: $0.name, size: "\($0.width)x\($0.height)", layers: Amount($0.layers),
                       normalization: Amount($0.normalization), total: Amount($0.total))
             },
             generator: Amount(cost.generator), generatorNormalization: Amount(normalization),

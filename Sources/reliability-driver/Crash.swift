@@ -1,14 +1,15 @@
 import CLADE
 import Foundation
 import ImageFiles
+import PaintTUI
 import Painter
 
 /// A painter to be killed at random moments (scripts/crash.sh), and the check that runs after each kill; one painter
 /// alone, or two on one state folder and one output folder.
 ///
-/// A painter logs `autosave <file>` once its autosave file is claimed, applies `EditScript` actions in batches, and
-/// after each batch flushes the autosave and appends `batch <n> <steps>` to its log (one write(2), so a kill leaves
-/// whole lines); every few batches it saves and appends `saved <n> <steps>`. The check replays each painter's script
+/// A painter logs `autosave <file>` once its autosave file is claimed, plays `ScriptedSession` episodes in batches,
+/// and after each batch flushes the autosave and appends `batch <n> <episodes>` to its log (one write(2), so a kill
+/// leaves whole lines); every few batches it saves and appends `saved <n> <episodes>`. The check replays each painter's script
 /// and demands: its autosave file (or, when a save has cleared it, one of the saves) holds a canvas the script reached
 /// no earlier than the last logged batch, and a starting painter is offered it; every save in the output folder is
 /// whole and consistent, an interrupted one recognisable (`SavedSets`).
@@ -28,11 +29,12 @@ enum Crash {
         if let problem = autosave.lastError() { throw DriverError(problem) }
         try logFile.write(contentsOf: Data("autosave \(autosave.url.lastPathComponent)\n".utf8))
         let state = PainterState(model: fixture.model, renderer: renderer, autosave: autosave, seedSource: Fixture.countingSeeds())
-        var script = EditScript(seed: seed)
+        let session = PaintSession(state: state, outputFolder: outFolder)
+        var script = fixture.script(seed: seed)
         var steps = 0
         for batch in 1... {
             for _ in 0 ..< batchSize {
-                _ = script.step(state)
+                script.playEpisode(on: session)
                 steps += 1
             }
             autosave.flush()
@@ -63,12 +65,12 @@ enum Crash {
             let autosaveName = lines.first { $0.hasPrefix("autosave ") }.map { String($0.dropFirst("autosave ".count)) }
 
             // The canvases the script passes through, up to the end of the batch after the last logged one.
-            let replay = PainterState(model: model, seedSource: Fixture.countingSeeds())
-            var script = EditScript(seed: seed)
-            var canvases = [replay.canvas]
+            let replay = fixture.replayPainter()
+            var script = fixture.script(seed: seed)
+            var canvases = [replay.state.canvas]
             for _ in 0 ..< lastBatch + batchSize {
-                _ = script.step(replay)
-                canvases.append(replay.canvas)
+                script.playEpisode(on: replay)
+                canvases.append(replay.state.canvas)
             }
             func reached(_ canvas: Canvas) -> Bool { canvases[lastBatch...].contains(canvas) }
 

@@ -1,21 +1,30 @@
 import CLADE
 import Foundation
 import ImageFiles
+import PaintTUI
 import Painter
+import TestSupport
 
 /// The model the drivers paint with, from `--model` and `--palette` (default: a small engine test fixture with
 /// ICPE, edges and a style encoder, 64x64 pictures, so thousands of renders take seconds).
 struct Fixture {
     let model: PaintModel
 
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     init(options: Options) throws {
-        let modelPath = options["model"] ?? Self.repository.appendingPathComponent("Tests/CLADETests/Fixtures/clade_icpe_edges_vae_batch.model.safetensors").path
-        let palettePath = options["palette"] ?? Self.repository.appendingPathComponent("Palettes/landscape.gpl").path
+        let modelPath = options["model"] ?? TestFixtures.modelURL(TestFixtures.styled).path
+        let palettePath = options["palette"] ?? TestFixtures.checkout.appendingPathComponent("Palettes/landscape.gpl").path
         let palette = try Palette(contentsOf: URL(fileURLWithPath: palettePath))
         model = try PaintModel(file: ModelFile(contentsOf: URL(fileURLWithPath: modelPath)), path: modelPath, palette: palette)
+    }
+
+    /// The driver's script: every tool, `seed`'s episodes in order.
+    func script(seed: UInt64) -> ScriptedSession {
+        ScriptedSession(seed: seed, classCount: model.config.classCount, everyTool: true)
+    }
+
+    /// A painter that paints with no renderer and no autosave, as a checker replays a script on it.
+    func replayPainter() -> PaintSession {
+        PaintSession(state: PainterState(model: model, seedSource: Self.countingSeeds()), outputFolder: FileManager.default.temporaryDirectory)
     }
 
     /// Style seeds 1, 2, 3, ... so a replay draws the same styles.

@@ -13,8 +13,9 @@ enum Resources {
         let outFolder = try options.url("out"), stateFolder = try options.url("state")
         let autosave = Autosave(folder: stateFolder, delay: 0.01)
         let state = PainterState(model: fixture.model, autosave: autosave, seedSource: Fixture.countingSeeds())
-        var script = EditScript(seed: UInt64(try options.int("seed", default: 1)))
-        for _ in 0 ..< (try options.int("edits", default: 40)) { _ = script.step(state) }
+        let session = PaintSession(state: state, outputFolder: outFolder)
+        var script = fixture.script(seed: UInt64(try options.int("seed", default: 1)))
+        for _ in 0 ..< (try options.int("edits", default: 40)) { script.playEpisode(on: session) }
         autosave.schedule(state.autosaveRecord)
         autosave.flush()
         print(autosave.lastError().map { "autosave failed: \($0)" } ?? "autosave written")
@@ -22,7 +23,7 @@ enum Resources {
             // The disk fills up between two autosaves: the second fails, and the first stays whole.
             let before = try Data(contentsOf: autosave.url)
             try fill(URL(fileURLWithPath: filler))
-            for _ in 0 ..< 20 { _ = script.step(state) }
+            for _ in 0 ..< 20 { script.playEpisode(on: session) }
             autosave.schedule(state.autosaveRecord)
             autosave.flush()
             print(autosave.lastError().map { "autosave failed: \($0)" } ?? "autosave written")
@@ -85,8 +86,9 @@ enum Resources {
         guard truncate(path, 0) == 0, unlink(path) == 0 else { throw DriverError("cannot truncate and delete \(path)") }
         let renderer = RenderController(model: fixture.model, previewURL: nil)
         let state = PainterState(model: fixture.model, renderer: renderer, seedSource: Fixture.countingSeeds())
-        var script = EditScript(seed: 3)
-        for _ in 0 ..< 20 { _ = script.step(state) }
+        var script = fixture.script(seed: 3)
+        let session = PaintSession(state: state, outputFolder: FileManager.default.temporaryDirectory)
+        for _ in 0 ..< 20 { script.playEpisode(on: session) }
         state.requestRender()
         renderer.wait()
         guard case .done = renderer.latest() else { throw DriverError("render after the model file vanished: \(renderer.latest())") }

@@ -1,5 +1,6 @@
 import Foundation
 import ImageFiles
+import PaintTUI
 import Painter
 
 /// Two (or more) painters on one state folder and one output folder, saving as fast as they can
@@ -21,13 +22,14 @@ enum SaveRace {
         let autosave = Autosave(folder: stateFolder, delay: 0.001)
         if let problem = autosave.lastError() { throw DriverError(problem) }
         let state = PainterState(model: fixture.model, renderer: renderer, autosave: autosave, seedSource: Fixture.countingSeeds())
-        var script = EditScript(seed: seed)
+        let session = PaintSession(state: state, outputFolder: outFolder)
+        var script = fixture.script(seed: seed)
         var lines = ["autosave \(autosave.url.lastPathComponent)"]
         for _ in 0 ..< saves {
-            for _ in 0 ..< editsPerSave { _ = script.step(state) }
-            lines.append("saved \(try PaintDocument(state).save(to: outFolder).session.lastPathComponent)")
+            for _ in 0 ..< editsPerSave { script.playEpisode(on: session) }
+            lines.append("saved \(try session.document.save(to: outFolder).session.lastPathComponent)")
         }
-        for _ in 0 ..< editsAfter { _ = script.step(state) }
+        for _ in 0 ..< editsAfter { script.playEpisode(on: session) }
         autosave.schedule(state.autosaveRecord)
         autosave.flush()
         if let problem = autosave.lastError() { throw DriverError(problem) }
@@ -40,7 +42,8 @@ enum SaveRace {
     /// `--seeds a,b --logs la,lb --state DIR --out DIR`: every save is there, whole and consistent, each holding the
     /// canvas its painter saved; each painter's autosave holds its own last canvas, and a starting painter finds both.
     static func check(_ options: Options) throws {
-        let model = try Fixture(options: options).model
+        let fixture = try Fixture(options: options)
+        let model = fixture.model
         let seeds = (options["seeds"] ?? "").split(separator: ",").compactMap { UInt64($0) }
         let logs = (options["logs"] ?? "").split(separator: ",").map { URL(fileURLWithPath: String($0)) }
         guard !seeds.isEmpty, seeds.count == logs.count else { throw DriverError("give --seeds and --logs, one of each per painter") }
@@ -53,16 +56,16 @@ enum SaveRace {
             let autosaveName = try lines.first { $0.hasPrefix("autosave ") }.map { String($0.dropFirst("autosave ".count)) }
                 ?? { throw DriverError("\(log.path) names no autosave") }()
             // Replay the script: the canvas of each save, then the last one.
-            let replay = PainterState(model: model, seedSource: Fixture.countingSeeds())
-            var script = EditScript(seed: seed)
+            let replay = fixture.replayPainter()
+            var script = fixture.script(seed: seed)
             for name in saved {
-                for _ in 0 ..< editsPerSave { _ = script.step(replay) }
+                for _ in 0 ..< editsPerSave { script.playEpisode(on: replay) }
                 guard let canvas = sets.complete[name] else { throw DriverError("seed \(seed): its save \(name) is missing or incomplete") }
-                guard canvas == replay.canvas else { throw DriverError("seed \(seed): \(name) holds another painting than the one it saved") }
+                guard canvas == replay.state.canvas else { throw DriverError("seed \(seed): \(name) holds another painting than the one it saved") }
             }
-            for _ in 0 ..< editsAfter { _ = script.step(replay) }
+            for _ in 0 ..< editsAfter { script.playEpisode(on: replay) }
             let record = try AutosaveRecord.read(stateFolder.appendingPathComponent(autosaveName))
-            guard record.canvas == replay.canvas else { throw DriverError("seed \(seed): \(autosaveName) does not hold this painter's last canvas") }
+            guard record.canvas == replay.state.canvas else { throw DriverError("seed \(seed): \(autosaveName) does not hold this painter's last canvas") }
             expected += saved.count
         }
         guard sets.complete.count == expected, sets.unfinished.isEmpty, sets.temporary == 0 else {

@@ -20,14 +20,14 @@ enum Stress {
         let state = PainterState(model: model, renderer: renderer, autosave: autosave, seedSource: Fixture.countingSeeds())
         let session = PaintSession(state: state, outputFolder: folder)
         let terminalSizes = [(80, 24), (132, 43), (40, 12), (200, 60), (20, 6), (100, 30)]
-        var script = EditScript(seed: seed)
+        var script = fixture.script(seed: seed)
         var samples: [Int] = []
         var draws = 0
         let clock = ContinuousClock()
         let start = clock.now
         state.requestRender()
         for index in 0 ..< edits {
-            _ = script.step(state)
+            script.playEpisode(on: session)
             if index % 5 == 0 {
                 let (width, height) = terminalSizes[(index / 5) % terminalSizes.count]
                 session.resize(width: width, height: height)

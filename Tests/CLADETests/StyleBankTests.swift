@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import CLADE
 
@@ -48,9 +49,7 @@ struct StyleBankTests {
     @Test("the shipped model's bank gives the Python twin's codes")
     func shippedModel() throws {
         let fixture = try Self.fixture().shipped
-        // Tests/CLADETests/StyleBankTests.swift -> the checkout.
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let model = try ModelFile(contentsOf: root.appendingPathComponent(fixture.model))
+        let model = try ModelFile(contentsOf: TestFixtures.checkout.appendingPathComponent(fixture.model))
         let bank = try #require(model.styleBank)
         #expect(bank.count == fixture.count && bank.zDim == model.config.zDim)
         for (k, text) in fixture.seeds.enumerated() {

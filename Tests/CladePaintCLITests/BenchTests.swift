@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `clade-paint bench generator --scale`: the draft's timing input (the latency bench has its own file).
@@ -10,7 +11,7 @@ import Testing
 
     @Test func scaleTwoTimesTheHalfSizePicture() throws {
         let scratch = try Scratch()
-        let input = Scratch.fixtures.appendingPathComponent("\(scratch.fixture).io.safetensors").path
+        let input = TestFixtures.folder.appendingPathComponent("\(scratch.fixture).io.safetensors").path
         let arguments = ["bench", "generator", "--model", scratch.modelFile, "--input", input, "--threads", "1", "--repeat", "1",
                          "--output", "picture.f32"]
         let full = try scratch.run(arguments)
@@ -28,7 +29,7 @@ import Testing
 
     @Test func scalesTheModelCannotDrawAreRefused() throws {
         let scratch = try Scratch()
-        let input = Scratch.fixtures.appendingPathComponent("\(scratch.fixture).io.safetensors").path
+        let input = TestFixtures.folder.appendingPathComponent("\(scratch.fixture).io.safetensors").path
         let arguments = ["bench", "generator", "--model", scratch.modelFile, "--input", input, "--threads", "1", "--repeat", "1"]
         var result = try scratch.run(arguments + ["--scale", "4"])
         #expect(result.status != 0)

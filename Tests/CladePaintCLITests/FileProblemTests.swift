@@ -2,6 +2,7 @@ import CLADE
 import Foundation
 import ImageFiles
 import Painter
+import TestSupport
 import Testing
 @testable import clade_paint
 
@@ -186,7 +187,7 @@ import Testing
 
     @Test func optionsTheModelHasNoUseFor() throws {
         let scratch = try scratch()
-        try FileManager.default.copyItem(at: Scratch.fixtures.appendingPathComponent("clade_instance.model.safetensors"),
+        try FileManager.default.copyItem(at: TestFixtures.folder.appendingPathComponent("clade_instance.model.safetensors"),
                                          to: scratch.url("plain.safetensors"))
         try expectFailure(scratch, render(scratch, model: "plain.safetensors", ["grid.png", "--style", "4", "-o", "out.png"]),
                           file: "plain.safetensors: ", problem: "style options are not available for this model")

@@ -1,6 +1,7 @@
 import CLADE
 import Foundation
 import ImageFiles
+import TestSupport
 import Testing
 @testable import clade_paint
 #if canImport(Glibc)
@@ -140,7 +141,7 @@ extension FileProblemTests {
 
     @Test func sizesBeyondWhatCanBeDrawnAreRefusedFirst() throws {
         let scratch = try scratch()
-        try FileManager.default.copyItem(at: Scratch.fixtures.appendingPathComponent("clade_instance.model.safetensors"),
+        try FileManager.default.copyItem(at: TestFixtures.folder.appendingPathComponent("clade_instance.model.safetensors"),
                                          to: scratch.url("plain.safetensors"))
         try expectFailure(scratch, render(scratch, model: "plain.safetensors", ["grid.png", "--size", "65536x65536", "-o", "out.png"]),
                           file: "plain.safetensors: ", problem: "--size: a 65536x65536 picture: at most 8192x8192 pixels")

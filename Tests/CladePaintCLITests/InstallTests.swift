@@ -1,18 +1,16 @@
 import Foundation
 import ImageFiles
+import TestSupport
 import Testing
 
 /// `scripts/install.sh` (what `make install PREFIX=...` and `make uninstall` run) with the built binary: the installed
 /// binary finds the bundled model and palettes in `<prefix>/share/clade-paint` from any folder.
 @Suite struct InstallTests {
-    static let checkout = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     /// Runs `scripts/install.sh arguments`; its exit status.
     func installScript(_ arguments: [String]) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Self.checkout.appendingPathComponent("scripts/install.sh").path] + arguments
+        process.arguments = [TestFixtures.checkout.appendingPathComponent("scripts/install.sh").path] + arguments
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Paintings saved before sessions recorded their upsampling keep their pictures: the fixture's picture was drawn by
@@ -10,7 +11,7 @@ import Testing
         let scratch = try Scratch()
         for name in Self.files {
             try FileManager.default.copyItem(
-                at: Scratch.fixtures.appendingPathComponent("legacy-session/\(name)"), to: scratch.url(name))
+                at: TestFixtures.folder.appendingPathComponent("legacy-session/\(name)"), to: scratch.url(name))
         }
         return scratch
     }

@@ -1,6 +1,7 @@
 import CLADE
 import Foundation
 import ImageFiles
+import TestSupport
 import Testing
 
 /// `clade-paint render --labels ...` against the official CLADE code's own pictures
@@ -16,7 +17,7 @@ import Testing
 /// fall on either side: with the official truncation a few bytes (measured: at most 9 per picture, of 196,608 or 393,216) are
 /// one level off, never more; with clade-paint's rounding every byte is within one level of the official picture.
 @Suite struct OfficialRenderTests {
-    static let fixtures = Scratch.fixtures.appendingPathComponent("official")
+    static let fixtures = TestFixtures.folder.appendingPathComponent("official")
 
     struct Manifest: Decodable {
         struct Run: Decodable {

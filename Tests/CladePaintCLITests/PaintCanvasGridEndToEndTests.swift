@@ -1,5 +1,6 @@
 import Foundation
 import ImageFiles
+import TestSupport
 import Testing
 
 /// The canvas grid and its upsampling as a person meets them: the built binary in tmux (see `PaintEndToEndTests`
@@ -49,7 +50,7 @@ struct PaintCanvasGridEndToEndTests {
         let scratch = try base.scratch()
         try FileManager.default.createDirectory(at: scratch.url("legacy"), withIntermediateDirectories: true)
         for name in LegacySessionTests.files {
-            try FileManager.default.copyItem(at: Scratch.fixtures.appendingPathComponent("legacy-session/\(name)"),
+            try FileManager.default.copyItem(at: TestFixtures.folder.appendingPathComponent("legacy-session/\(name)"),
                                              to: scratch.url("legacy/\(name)"))
         }
         let pane = try TmuxPane(width: 160, height: 50, command: try base.painter(scratch, arguments: "--session legacy/p-001.json"))

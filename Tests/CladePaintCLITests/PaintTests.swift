@@ -1,6 +1,7 @@
 import CLADE
 import Foundation
 import ImageFiles
+import TestSupport
 import Testing
 
 /// `clade-paint paint` without a terminal: options, checks and the keys table (the painting itself is tested in
@@ -93,7 +94,7 @@ import Testing
         try FileProblemTests.pngHeader(width: 32000, height: 32000).write(to: scratch.url("huge.png"))
         var result = try paint(scratch, ["--mask", "huge.png"])
         #expect(result.errorLines == ["clade-paint: error: huge.png: the mask is 32000x32000; the picture is 64x64: a mask to paint on is a grid at most the picture's size"])
-        try FileManager.default.copyItem(at: Scratch.fixtures.appendingPathComponent("clade_instance.model.safetensors"), to: scratch.url("plain.safetensors"))
+        try FileManager.default.copyItem(at: TestFixtures.folder.appendingPathComponent("clade_instance.model.safetensors"), to: scratch.url("plain.safetensors"))
         result = try scratch.run(["paint", "--model", "plain.safetensors", "--size", "65536x65536", "--state-dir", "state"])
         #expect(result.errorLines == ["clade-paint: error: plain.safetensors: --size: a 65536x65536 picture: at most 8192x8192 pixels (a picture that large takes gigabytes while it is drawn)"])
         #expect(mkfifo(scratch.url("pipe.png").path, 0o600) == 0)

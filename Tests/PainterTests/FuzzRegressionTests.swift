@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Painter
 
@@ -6,8 +7,7 @@ import Testing
 /// clear errors.
 @Suite("Fuzz regressions")
 struct FuzzRegressionTests {
-    static let regressions = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fuzz/Regressions")
+    static let regressions = TestFixtures.checkout.appendingPathComponent("Fuzz/Regressions")
 
     /// The kept input `name` of FuzzAutosave.
     static func autosave(_ name: String) -> URL {

@@ -1,6 +1,7 @@
 import CLADE
 import Foundation
 import ImageFiles
+import TestSupport
 import Testing
 @testable import Painter
 

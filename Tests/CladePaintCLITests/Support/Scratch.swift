@@ -1,15 +1,12 @@
 import CLADE
 import Foundation
 import ImageFiles
+import TestSupport
 import Testing
 
 /// A temporary folder holding a parity fixture's model (from `Tests/CLADETests/Fixtures`), the `fixture` palette in
 /// `Palettes/` next to it (where clade-paint looks for a model's palette), and whatever a test writes.
 final class Scratch {
-    static let fixtures = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("CLADETests/Fixtures")
-
     /// Seven distinct colours: the fixtures' six classes and a dontcare class.
     static let palette = Palette(name: "fixture", entries: [
         .init(color: RGBColor(200, 30, 30), name: "class_0"), .init(color: RGBColor(30, 200, 30), name: "class_1"),
@@ -29,7 +26,7 @@ final class Scratch {
         self.fixture = fixture
         modelFile = "\(fixture).model.safetensors"
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("Palettes"), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent(modelFile), to: url(modelFile))
+        try FileManager.default.copyItem(at: TestFixtures.folder.appendingPathComponent(modelFile), to: url(modelFile))
         try write(Self.gpl(Self.palette), to: "Palettes/fixture.gpl")
     }
 
@@ -46,7 +43,7 @@ final class Scratch {
 
     /// The fixture's inputs and PyTorch outputs (`in.grid_labels`, `in.z`, `out.image` ...).
     func io() throws -> SafeTensorsFile {
-        try SafeTensorsFile(contentsOf: Self.fixtures.appendingPathComponent("\(fixture).io.safetensors"))
+        try SafeTensorsFile(contentsOf: TestFixtures.folder.appendingPathComponent("\(fixture).io.safetensors"))
     }
 
     /// A label map from an integer tensor `[H, W]` of the io file.

@@ -7,8 +7,7 @@ import Glibc
 /// Runs `body` while another thread watches the named pipe at `path` for a reader: a reader blocked in `open`
 /// is let through at once (a writer opens and closes), so code that wrongly opens the pipe fails the test by
 /// reading an empty file instead of hanging it. Returns whether anyone opened the pipe for reading.
-/// (PainterTests and CladePaintCLITests each hold this file: test targets share no code.)
-func watchingFIFO<T>(_ path: String, _ body: () throws -> T) rethrows -> (result: T, opened: Bool) {
+public func watchingFIFO<T>(_ path: String, _ body: () throws -> T) rethrows -> (result: T, opened: Bool) {
     let state = FIFOWatchState()
     let watcher = Thread {
         while !state.done.load(ordering: .acquiring) {
