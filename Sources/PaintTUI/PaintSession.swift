@@ -6,6 +6,8 @@ import Painter
 /// nothing of ncurses, so every key can be tested without a terminal.
 public final class PaintSession {
     public let state: PainterState
+    /// The state's painting as a document: what `w`, `O` and the restore question save, open and restore.
+    public let document: PaintDocument
     public let bindings: KeyBindings
     /// Where `w` saves.
     public let outputFolder: URL
@@ -49,6 +51,7 @@ public final class PaintSession {
     public init(state: PainterState, outputFolder: URL, orphans: OrphanedAutosaves? = nil, recent: RecentSaves? = nil,
                 offerLastSave: Bool = true, width: Int = 80, height: Int = 24) {
         self.state = state
+        document = PaintDocument(state)
         terminalWidth = width
         terminalHeight = height
         self.outputFolder = outputFolder
@@ -77,8 +80,6 @@ public final class PaintSession {
         terminalWidth = width
         terminalHeight = height
     }
-
-    static let noStyleMessage = "this model has no style encoder: the picture follows from the mask alone"
 
     /// Puts a file the painter newly cannot write (the autosave, the preview picture) in the status line, once per
     /// problem; the terminal calls it on every turn of its loop. Returns whether the message changed.
@@ -140,18 +141,7 @@ public final class PaintSession {
         case .move(let dx, let dy):
             state.moveCursor(dx: dx, dy: dy)
         case .apply:
-            if state.isPressed {
-                state.release()
-                // A polyline: the segment just set stays, and the next one starts from its end.
-                if state.tool == .line { state.press() }
-            } else if state.tool == .line || state.tool == .rectangle {
-                state.press()
-            } else if state.tool == .fill {
-                fill()
-            } else {
-                state.press()
-                state.release()
-            }
+            if state.tool == .fill { fill() } else { state.apply() }
         case .togglePen:
             if state.isPressed {
                 state.release()
@@ -194,7 +184,7 @@ public final class PaintSession {
             state.styleForward()
         case .presetPicker:
             if !state.model.hasStyle {
-                state.statusMessage = Self.noStyleMessage
+                state.statusMessage = PaintModel.noStyleMessage
             } else if presetNames.isEmpty {
                 state.statusMessage = "this model ships no style presets; s draws a random style"
             } else {
@@ -206,7 +196,7 @@ public final class PaintSession {
             if state.model.hasStyle {
                 dialog = .prompt(TextPrompt(title: "Style from a picture: path of a PNG"))
             } else {
-                state.statusMessage = Self.noStyleMessage
+                state.statusMessage = PaintModel.noStyleMessage
             }
         case .save:
             save()
@@ -252,13 +242,13 @@ public final class PaintSession {
                 + "press again to fill, any other key leaves it"
             return
         }
-        state.press()
+        state.apply()
     }
 
     private func save() {
         let files: SavedFiles
         do {
-            files = try state.save(to: outputFolder)
+            files = try document.save(to: outputFolder)
         } catch {
             state.statusMessage = "not saved: \(error.localizedDescription)"
             return
@@ -299,7 +289,7 @@ public final class PaintSession {
     /// Opens the saved painting `url` (a session file) on the canvas.
     private func open(_ url: URL) {
         do {
-            try state.open(SessionDocument(contentsOf: url, palette: state.model.palette, config: state.model.config))
+            try document.open(SessionDocument(contentsOf: url, palette: state.model.palette, config: state.model.config))
         } catch {
             state.statusMessage = "not opened: \(error.localizedDescription)"
         }
@@ -413,7 +403,7 @@ public final class PaintSession {
             offered = nil
             if yes {
                 do {
-                    try state.restore(record)
+                    try document.restore(record)
                 } catch {
                     // Kept for a start with the model it fits.
                     orphan?.release()
@@ -508,7 +498,8 @@ public final class PaintSession {
             state.release()
         case (.right, .press):
             guard let cell = layout.canvasCell(atX: mouse.x, y: mouse.y, gridWidth: canvas.gridWidth, gridHeight: canvas.gridHeight) else { break }
-            pick(x: cell.x, y: cell.y)
+            // The eyedropper without leaving the current tool.
+            state.pick(at: cell.x, y: cell.y)
         case (.wheelUp, .press):
             state.setBrushSize(state.brushSize + 1)
         case (.wheelDown, .press):
@@ -517,12 +508,5 @@ public final class PaintSession {
             break
         }
         return .none
-    }
-
-    /// The eyedropper at a cell without leaving the current tool.
-    private func pick(x: Int, y: Int) {
-        if state.isPressed { state.release() }
-        state.setCursor(x: x, y: y)
-        state.pick()
     }
 }

@@ -32,6 +32,8 @@ public final class PaintModel: Sendable {
     public var config: ModelConfig { file.config }
     /// Whether style choices (seeds, presets, reference pictures) mean anything for this model.
     public var hasStyle: Bool { encoder != nil }
+    /// Why a model without style encoder offers no style choices (the status line's and the command line's words).
+    public static let noStyleMessage = "this model has no style encoder: its picture follows from the mask alone"
     /// The style presets the model ships with, by name.
     public var presetNames: [String] { config.stylePresets.keys.sorted() }
 

@@ -2,11 +2,12 @@ import CLADE
 import Foundation
 import ImageFiles
 
-/// The painter without a terminal: canvas, cursor, tools, undo, style and ICPE, saving.
+/// The painter without a terminal: the editing of a painting (canvas, cursor, tools, undo, style and ICPE).
 ///
 /// A class used from one thread (the UI loop). Every change to what the picture depends on sends a render
 /// request to `renderer` (when given) and schedules an autosave (when given). One user action is one undo step:
-/// a whole stroke from `press()` to `release()`, one fill, one clear.
+/// a whole stroke from `press()` to `release()`, one fill, one clear. The canvas draws the shapes
+/// (`Canvas.drawLine`, `fillRectangle`, `fill`); `PaintDocument` saves, opens and restores the painting.
 public final class PainterState {
     public let model: PaintModel
     /// The picture size in pixels.
@@ -164,11 +165,6 @@ public final class PainterState {
         }
     }
 
-    /// The class whose palette hotkey is `key`, if any.
-    public func classForHotkey(_ key: Character) -> Int32? {
-        model.entries.first { $0.hotkey == key }.map { Int32($0.index) }
-    }
-
     public func selectTool(_ tool: Tool) {
         if isPressed { release() }
         if tool.isDrawingTool { drawingTool = tool }
@@ -211,7 +207,7 @@ public final class PainterState {
         case .fill:
             fill(x: cursorX, y: cursorY)
         case .eyedropper:
-            pick()
+            pick(at: cursorX, y: cursorY)
             // A pick is a step on the way to painting: back to the tool it interrupted.
             tool = toolAfterPick
             statusMessage! += ", back to the \(tool.rawValue)"
@@ -221,9 +217,26 @@ public final class PainterState {
         }
     }
 
-    /// Takes the class and instance of the cell under the cursor as the current ones (the eyedropper's pick),
-    /// whatever the tool.
-    public func pick() {
+    /// Uses the tool at the cursor once (the painter's space key). The brush and eraser paint their footprint, the
+    /// fill fills and the eyedropper picks. A line or rectangle takes two: the first starts it, the second sets its
+    /// end; a line then goes on from that point (a polyline) until `cancelStroke()` drops the segment that follows
+    /// the cursor.
+    public func apply() {
+        if isPressed {
+            release()
+            if tool == .line { press() }
+            return
+        }
+        let startsShape = tool == .line || tool == .rectangle
+        press()
+        if !startsShape { release() }
+    }
+
+    /// Takes the class and instance of the cell at `(x, y)` (clamped) as the current ones, whatever the tool (the
+    /// eyedropper's pick, a right click), and puts the cursor there; a stroke in progress ends first.
+    public func pick(at x: Int, y: Int) {
+        if isPressed { release() }
+        (cursorX, cursorY) = clamped(x: x, y: y)
         let cell = canvas[cursorX, cursorY]
         currentClass = cell.label
         currentInstance = cell.instance
@@ -261,31 +274,28 @@ public final class PainterState {
 
     /// The cells a brush of the current size and shape covers at `(x, y)`, inside the canvas.
     public func brushCells(x: Int, y: Int) -> [(x: Int, y: Int)] {
-        brushShape.offsets(size: brushSize).map { (x + $0.dx, y + $0.dy) }.filter { canvas.contains(x: $0.x, y: $0.y) }
+        canvas.cells(under: brushShape.offsets(size: brushSize), atX: x, y: y)
     }
 
     private func drawStroke(to x: Int, y: Int) {
         guard var stroke else { return }
         let paint = Cell(label: currentClass, instance: currentInstance)
+        let footprint = brushShape.offsets(size: brushSize)
         var next: Canvas
         switch tool {
-        case .brush, .eraser:
+        case .brush:
             next = canvas
-            for point in GridLine.cells(fromX: stroke.lastX, fromY: stroke.lastY, toX: x, toY: y) {
-                for cell in brushCells(x: point.x, y: point.y) {
-                    next[cell.x, cell.y] = tool == .eraser ? baseScene[cell.x, cell.y] : paint
-                }
-            }
+            next.drawLine(fromX: stroke.lastX, fromY: stroke.lastY, toX: x, toY: y, footprint: footprint) { _, _ in paint }
+        case .eraser:
+            next = canvas
+            next.drawLine(fromX: stroke.lastX, fromY: stroke.lastY, toX: x, toY: y, footprint: footprint) { baseScene[$0, $1] }
         case .line:
+            // Each drag redraws the line from the press on the canvas as it was then, so it leaves no trail.
             next = stroke.before
-            for point in GridLine.cells(fromX: stroke.startX, fromY: stroke.startY, toX: x, toY: y) {
-                for cell in brushCells(x: point.x, y: point.y) { next[cell.x, cell.y] = paint }
-            }
+            next.drawLine(fromX: stroke.startX, fromY: stroke.startY, toX: x, toY: y, footprint: footprint) { _, _ in paint }
         case .rectangle:
             next = stroke.before
-            for cy in min(stroke.startY, y) ... max(stroke.startY, y) {
-                for cx in min(stroke.startX, x) ... max(stroke.startX, x) { next[cx, cy] = paint }
-            }
+            next.fillRectangle(fromX: stroke.startX, fromY: stroke.startY, toX: x, toY: y, with: paint)
         case .fill, .eyedropper:
             return
         }
@@ -307,11 +317,7 @@ public final class PainterState {
             return
         }
         let before = canvas
-        var next = canvas
-        for index in FloodRegion(canvas: canvas, x: x, y: y).cells {
-            next[index % canvas.gridWidth, index / canvas.gridWidth] = paint
-        }
-        canvas = next
+        canvas.fill(FloodRegion(canvas: canvas, x: x, y: y), with: paint)
         changed()
         commit(before: before)
     }
@@ -406,7 +412,7 @@ public final class PainterState {
     /// Draws with `style` from now on, e.g. a seed or preset given on the command line.
     /// - Throws: `PainterError` when the model has no style encoder or the style does not fit it.
     public func selectStyle(_ style: StyleSelection) throws {
-        guard model.hasStyle else { throw PainterError(Self.noStyleMessage) }
+        guard model.hasStyle else { throw PainterError(PaintModel.noStyleMessage) }
         _ = try style.styleCode(config: model.config, bank: model.file.styleBank)
         chooseStyle(style)
     }
@@ -415,17 +421,15 @@ public final class PainterState {
     /// - Throws: `PainterError` for a model without encoder, `ImageFileError` for an unreadable picture.
     public func setStyleFromImage(_ url: URL) throws {
         guard let encoder = model.encoder else {
-            statusMessage = Self.noStyleMessage
-            throw PainterError(Self.noStyleMessage)
+            statusMessage = PaintModel.noStyleMessage
+            throw PainterError(PaintModel.noStyleMessage)
         }
         chooseStyle(.encoding(try PNGImage.readReference(url), by: encoder, source: url.lastPathComponent))
     }
 
-    static let noStyleMessage = "this model has no style encoder: its picture follows from the mask alone"
-
     private func requireStyle() -> Bool {
         if model.hasStyle { return true }
-        statusMessage = Self.noStyleMessage
+        statusMessage = PaintModel.noStyleMessage
         return false
     }
 
@@ -440,40 +444,6 @@ public final class PainterState {
         scheduleAutosave()
     }
 
-    // MARK: Saving
-
-    /// Saves the picture, the mask, the instance map and the session record as the next free `<name>-NNN.*` in
-    /// `folder` (`SaveClaim`: the number is claimed first, the JSON written last, a failure leaves nothing). Waits for
-    /// the renderer's final, full-size render of the current state (or draws it here, on the caller's thread, when
-    /// there is none), so it can take one render's time; a draft is never saved. The autosave is cleared afterwards.
-    @discardableResult
-    public func save(to folder: URL, name: String = "painting") throws -> SavedFiles {
-        if isPressed { release() }
-        let request = renderRequest
-        // Every change was submitted, so after the worker drains its queue its newest picture normally is the final
-        // one of this state (the worker drafts and refines a request in one go); drawing it here is the fallback
-        // (no renderer, or its render failed).
-        renderer?.wait()
-        let image: PNGImage
-        if let result = renderer?.latestResult(), result.request == request, !result.isDraft {
-            image = result.image
-        } else {
-            image = try model.render(request)
-        }
-        let claim = try SaveClaim.make(in: folder, name: name)
-        let files = claim.files
-        try claim.write([
-            (files.image, { try image.write(to: files.image) }),
-            (files.mask, { try LabelMapFile.write(request.labels, palette: self.model.palette, to: files.mask) }),
-            (files.instances, { try InstanceMapFile.write(request.instances, to: files.instances) }),
-            (files.session, { try SessionRecord(request: request, modelPath: self.model.path, files: files).write(to: files.session) }),
-        ])
-        isDirty = false
-        autosave?.clear()
-        statusMessage = "saved \(files.image.path) (+ mask, instances, json)"
-        return files
-    }
-
     // MARK: Autosave
 
     public var autosaveRecord: AutosaveRecord {
@@ -481,30 +451,21 @@ public final class PainterState {
                        currentClass: currentClass, style: style, icpe: icpe, upsampling: upsampling)
     }
 
-    /// Carries on with an autosaved painting: its canvas (as one undo step), class, style and ICPE.
-    /// - Throws: `PainterError` when the painting does not fit this model.
-    public func restore(_ record: AutosaveRecord) throws {
-        let classCount = model.config.classCount
-        if let bad = record.canvas.cells.first(where: { $0.label < 0 || Int($0.label) >= classCount }) {
-            throw PainterError("the autosaved painting uses class \(bad.label); this model has \(classCount) classes")
-        }
-        guard record.currentClass >= 0 && Int(record.currentClass) < classCount else {
-            throw PainterError("the autosaved painting's current class is \(record.currentClass); this model has \(classCount) classes")
-        }
-        if case .none = record.style {} else if !model.hasStyle {
-            throw PainterError("the autosaved painting has a style; this model has no style encoder")
-        }
-        _ = try record.style.styleCode(config: model.config, bank: model.file.styleBank)
+    /// Carries on with the painting of `record` (checked against the model by `PaintDocument`): its canvas, current
+    /// class, style, ICPE and upsampling (the class vote where the record has none). A canvas of this grid replaces the current one as one undo step; one of another grid
+    /// brings its own starting scene and a fresh undo history.
+    func load(_ record: AutosaveRecord) {
         if isPressed { release() }
-        if record.canvas.gridWidth != canvas.gridWidth || record.canvas.gridHeight != canvas.gridHeight {
-            baseScene = Canvas.scene(width: record.canvas.gridWidth, height: record.canvas.gridHeight, classes: model.config.classNames)
+        let painting = record.canvas
+        if painting.gridWidth != canvas.gridWidth || painting.gridHeight != canvas.gridHeight {
+            baseScene = Canvas.scene(width: painting.gridWidth, height: painting.gridHeight, classes: model.config.classNames)
             undoHistory = UndoHistory(limit: undoHistory.limit)
-            canvas = record.canvas
+            canvas = painting
             cursorX = min(cursorX, canvas.gridWidth - 1)
             cursorY = min(cursorY, canvas.gridHeight - 1)
-        } else if record.canvas != canvas {
+        } else if painting != canvas {
             let before = canvas
-            canvas = record.canvas
+            canvas = painting
             undoHistory.record(before: before)
         }
         largestIssuedInstance = max(largestIssuedInstance, canvas.largestInstance)
@@ -513,7 +474,6 @@ public final class PainterState {
         icpe = record.icpe && model.config.useICPE
         upsampling = record.upsampling ?? .unrecorded
         if record.style != style { styleHistory.push(record.style) }
-        statusMessage = "restored the painting autosaved \(record.savedAt)"
         changed()
         scheduleAutosave()
     }

@@ -26,22 +26,3 @@ public struct SessionDocument: Sendable {
     public var style: StyleSelection { record.style }
     public var icpe: Bool { record.icpe }
 }
-
-extension PainterState {
-    /// Carries on with a saved painting: its canvas (one undo step when the grids match), style, ICPE and upsampling
-    /// (the class vote for files that do not record one, so the picture stays the saved one). The painting then counts
-    /// as saved.
-    /// - Throws: `PainterError` when its picture size differs from this painter's, or it does not fit the model.
-    public func open(_ document: SessionDocument) throws {
-        let record = document.record
-        guard record.width == pictureWidth && record.height == pictureHeight else {
-            throw PainterError(file: document.url.path, "a \(record.width)x\(record.height) picture; this painter draws "
-                + "\(pictureWidth)x\(pictureHeight) (start clade-paint paint --session \(document.url.path) to open it)")
-        }
-        try restore(AutosaveRecord(savedAt: Date(), model: model.path, width: pictureWidth, height: pictureHeight,
-                                   canvas: document.canvas, currentClass: currentClass, style: document.style, icpe: document.icpe,
-                                   upsampling: document.record.upsampling ?? .unrecorded))
-        isDirty = false
-        statusMessage = "opened \(document.url.path)"
-    }
-}

@@ -133,7 +133,7 @@ struct Paint: ParsableCommand {
                                  canvas: canvas, renderer: renderer, autosave: autosave, style: document == nil ? startStyle : nil,
                                  upsampling: mask == nil ? .painter : .unrecorded)
         if let document {
-            try FileProblem.attributing(to: document.url.path) { try state.open(document) }
+            try FileProblem.attributing(to: document.url.path) { try PaintDocument(state).open(document) }
             // Another style than the saved one: a change to the saved painting.
             if let startStyle { try FileProblem.attributing(to: modelPath) { try state.selectStyle(startStyle) } }
         }
@@ -159,7 +159,7 @@ struct Paint: ParsableCommand {
     /// The style `--style` asks for (`random`: a fresh seed), checked against the model.
     private static func startStyle(_ choice: StyleChoice, model: ModelFile, modelPath: String) throws -> StyleSelection {
         guard model.config.useVAE else {
-            throw FileProblem(file: modelPath, problem: "--style: this model has no style encoder; its picture follows from the mask alone")
+            throw FileProblem(file: modelPath, problem: "--style: \(PaintModel.noStyleMessage)")
         }
         let selection = choice.selection { UInt64.random(in: 0 ..< 1_000_000_000) }
         // Unknown presets fail here, with the model's list.

@@ -265,7 +265,7 @@ struct Render: ParsableCommand {
             ].compactMap { $0 }
             if !given.isEmpty {
                 throw FileProblem(file: modelPath, problem: "\(given.joined(separator: ", ")): style options are not available for this model; "
-                    + "it has no style encoder (use_vae is false), its picture follows from the mask alone")
+                    + PaintModel.noStyleMessage)
             }
         }
         if let labels, labels.classCount != config.classCount {

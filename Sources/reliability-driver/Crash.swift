@@ -41,7 +41,7 @@ enum Crash {
             if let problem = autosave.lastError() { throw DriverError(problem) }
             try logFile.write(contentsOf: Data("batch \(batch) \(steps)\n".utf8))
             if batch % saveEvery == 0 {
-                try state.save(to: outFolder)
+                try PaintDocument(state).save(to: outFolder)
                 try logFile.write(contentsOf: Data("saved \(batch) \(steps)\n".utf8))
             }
         }
@@ -79,7 +79,7 @@ enum Crash {
                 let record = try AutosaveRecord.read(url)
                 guard reached(record.canvas) else { throw DriverError("seed \(seed): \(autosaveName) holds a canvas older than batch step \(lastBatch)") }
                 let restored = PainterState(model: model, seedSource: Fixture.countingSeeds())
-                try restored.restore(record)
+                try PaintDocument(restored).restore(record)
                 guard restored.canvas == record.canvas else { throw DriverError("seed \(seed): restoring \(autosaveName) did not give its canvas") }
                 autosaves += 1
                 kept = "work kept in autosave"

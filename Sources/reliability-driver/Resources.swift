@@ -30,7 +30,7 @@ enum Resources {
             print("previous autosave intact: \((try? Data(contentsOf: autosave.url)) == before)")
         }
         do {
-            let files = try state.save(to: outFolder)
+            let files = try PaintDocument(state).save(to: outFolder)
             print("saved \(files.image.lastPathComponent)")
         } catch {
             print("save failed: \(error)")

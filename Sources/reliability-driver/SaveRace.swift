@@ -27,7 +27,7 @@ enum SaveRace {
         var lines = ["autosave \(autosave.url.lastPathComponent)"]
         for _ in 0 ..< saves {
             for _ in 0 ..< editsPerSave { script.playEpisode(on: session) }
-            lines.append("saved \(try state.save(to: outFolder).session.lastPathComponent)")
+            lines.append("saved \(try session.document.save(to: outFolder).session.lastPathComponent)")
         }
         for _ in 0 ..< editsAfter { script.playEpisode(on: session) }
         autosave.schedule(state.autosaveRecord)

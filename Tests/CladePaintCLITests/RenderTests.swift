@@ -223,7 +223,7 @@ import Testing
             state.drag(to: to.0, y: to.1)
             state.release()
         }
-        let files = try state.save(to: scratch.folder, name: "painted")
+        let files = try PaintDocument(state).save(to: scratch.folder, name: "painted")
         let result = try scratch.run(["render", "--session", files.session.lastPathComponent, "--threads", "1", "-o", "again.png"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try scratch.picture("again.png") == PNGImage.read(files.image))

@@ -158,13 +158,13 @@ import Testing
         #expect(saved.canvas == state.canvas && saved.currentClass == 5 && saved.style == .seed(100))
 
         let restored = PainterState(model: try PainterFixtures.model(), grid: (16, 16), seedSource: PainterFixtures.countingSeeds(from: 500))
-        try restored.restore(saved)
+        try PaintDocument(restored).restore(saved)
         #expect(restored.canvas == state.canvas && restored.style == .seed(100))
 
         state.toggleICPE()
         autosave.flush()
         #expect(try AutosaveRecord.read(autosave.url).icpe == false)
-        try state.save(to: try PainterFixtures.temporaryFolder())
+        try PaintDocument(state).save(to: try PainterFixtures.temporaryFolder())
         #expect(!FileManager.default.fileExists(atPath: autosave.url.path))
     }
 }

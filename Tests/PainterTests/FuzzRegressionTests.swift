@@ -20,7 +20,7 @@ struct FuzzRegressionTests {
         #expect(record.currentClass == 999)
         let state = PainterState(model: try PainterFixtures.model(), seedSource: PainterFixtures.countingSeeds())
         let before = state.canvas
-        #expect(throws: PainterError.self) { try state.restore(record) }
+        #expect(throws: PainterError.self) { try PaintDocument(state).restore(record) }
         #expect(state.canvas == before)
         #expect(state.currentClass != 999)
     }

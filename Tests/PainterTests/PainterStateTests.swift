@@ -1,5 +1,4 @@
 import CLADE
-import Dispatch
 import Foundation
 import ImageFiles
 import TestSupport
@@ -172,6 +171,55 @@ import Testing
         state.press()
         #expect(state.currentClass == 3 && state.currentInstance == 0)
         #expect(state.undoHistory.undoCount == 1)
+    }
+
+    @Test func pickAtTakesTheCellThereAndKeepsTheTool() throws {
+        let state = try makeState()
+        state.selectClass(4)
+        state.newObject()
+        state.setCursor(x: 5, y: 5)
+        state.apply()
+        state.selectTool(.line)
+        state.selectClass(0)
+        state.setCursor(x: 1, y: 1)
+        state.apply()
+        // A pick ends the line in progress and moves the cursor; the tool stays.
+        state.pick(at: 5, y: 5)
+        #expect(!state.isPressed && state.tool == .line && (state.cursorX, state.cursorY) == (5, 5))
+        #expect(state.currentClass == 4 && state.currentInstance == 1 && state.statusMessage == "picked tree (instance 1)")
+        state.pick(at: -3, y: 40)
+        #expect((state.cursorX, state.cursorY) == (0, 15) && state.currentClass == 3 && state.currentInstance == 0)
+    }
+
+    @Test func applyUsesTheToolOnceAndShapesTakeTwo() throws {
+        let state = try makeState()
+        state.selectClass(5)
+        state.setCursor(x: 2, y: 2)
+        state.apply()
+        #expect(state.canvas[2, 2] == water && !state.isPressed && state.undoHistory.undoCount == 1)
+        // A rectangle: the first apply sets a corner, the second the opposite one.
+        state.selectTool(.rectangle)
+        state.apply()
+        #expect(state.isPressed)
+        state.moveCursor(dx: 2, dy: 1)
+        state.apply()
+        #expect(!state.isPressed && state.undoHistory.undoCount == 2)
+        #expect((2 ... 4).allSatisfy { x in (2 ... 3).allSatisfy { state.canvas[x, $0] == water } })
+        // A line goes on from each point it sets (a polyline) until the segment that follows the cursor is dropped.
+        state.selectClass(4)
+        state.selectTool(.line)
+        state.setCursor(x: 8, y: 1)
+        state.apply()
+        state.moveCursor(dx: 3, dy: 0)
+        state.apply()
+        #expect(state.isPressed && state.strokeStart! == (11, 1))
+        state.moveCursor(dx: 0, dy: 3)
+        state.apply()
+        state.moveCursor(dx: -2, dy: 0)
+        state.cancelStroke()
+        #expect(!state.isPressed && state.undoHistory.undoCount == 4)
+        #expect((8 ... 11).allSatisfy { state.canvas[$0, 1] == tree } && (1 ... 4).allSatisfy { state.canvas[11, $0] == tree })
+        #expect(state.canvas[9, 4] == sky && state.canvas[10, 4] == sky)
     }
 
     @Test func lineGoesFromPressToReleaseWithoutLeavingTheDragPath() throws {
@@ -386,7 +434,7 @@ import Testing
         #expect(state.style == StyleSelection.none)
         state.randomStyle()
         #expect(state.style == StyleSelection.none)
-        #expect(state.statusMessage == PainterState.noStyleMessage)
+        #expect(state.statusMessage == PaintModel.noStyleMessage)
         state.styleBack()
         state.selectPreset("noon")
         #expect(state.styleHistory.entries == [StyleSelection.none])
@@ -434,59 +482,6 @@ import Testing
             return
         }
         #expect(result.request == state.renderRequest)
-    }
-
-    /// The worker is stopped after publishing the draft of the current state: save must draw the full-size
-    /// picture itself rather than take the draft.
-    @Test func saveNeverTakesADraft() throws {
-        let model = try PainterFixtures.model()
-        let entered = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let renderer = RenderController(model: model, previewURL: nil, draftPolicy: .always) { generation, isDraft, stage in
-            if generation == 1 && !isDraft && stage == "fc" {
-                entered.signal()
-                release.wait()
-            }
-        }
-        let state = PainterState(model: model, grid: (16, 16), renderer: renderer, seedSource: PainterFixtures.countingSeeds())
-        state.requestRender()
-        entered.wait()
-        renderer.cancel()
-        release.signal()
-        let folder = try PainterFixtures.temporaryFolder()
-        let files = try state.save(to: folder)
-        let draft = try #require(renderer.latestResult())
-        #expect(draft.isDraft && draft.request == state.renderRequest)
-        let saved = try PNGImage.read(files.image)
-        #expect(saved == (try model.render(state.renderRequest)))
-        #expect(saved != draft.image)
-    }
-
-    @Test func restoresAnAutosavedPainting() throws {
-        let state = try makeState()
-        state.selectClass(5)
-        state.press()
-        state.release()
-        state.toggleICPE()
-        state.randomStyle()
-        let record = state.autosaveRecord
-
-        let fresh = try makeState()
-        try fresh.restore(record)
-        #expect(fresh.canvas == state.canvas)
-        #expect(fresh.style == .seed(101) && !fresh.icpe && fresh.currentClass == 5)
-        fresh.undo()
-        #expect(fresh.canvas == fresh.baseScene)
-
-        var foreign = record
-        foreign.canvas = Canvas(width: 4, height: 4, fill: Cell(label: 9))
-        #expect(throws: PainterError.self) { try fresh.restore(foreign) }
-
-        let small = Canvas(width: 8, height: 4, fill: water)
-        var resized = record
-        resized.canvas = small
-        try fresh.restore(resized)
-        #expect(fresh.canvas == small && fresh.baseScene.gridWidth == 8 && fresh.undoHistory.undoCount == 0)
     }
 
     @Test func theEyedropperHandsBackToTheToolItInterrupted() throws {

@@ -93,11 +93,11 @@ import Testing
         state.press()
         state.release()
         let folder = try PainterFixtures.temporaryFolder()
-        let first = try state.save(to: folder)
+        let first = try PaintDocument(state).save(to: folder)
         let firstImage = try Data(contentsOf: first.image)
         state.randomStyle()
         #expect(state.isDirty)
-        let second = try state.save(to: folder)
+        let second = try PaintDocument(state).save(to: folder)
         #expect(!state.isDirty)
         #expect(second.image.lastPathComponent == "painting-002.png")
         #expect(try Data(contentsOf: first.image) == firstImage && Data(contentsOf: second.image) != firstImage)
@@ -127,7 +127,7 @@ import Testing
                 let state = PainterState(model: try PainterFixtures.model(), grid: (8, 8), seedSource: PainterFixtures.countingSeeds(from: UInt64(painter * 1000)))
                 for _ in 0 ..< 12 {
                     state.randomStyle()
-                    try state.save(to: folder)
+                    try PaintDocument(state).save(to: folder)
                 }
             } catch {
                 failures.withLock { $0.append("\(error)") }

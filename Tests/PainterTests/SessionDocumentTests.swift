@@ -15,7 +15,7 @@ import Testing
         state.release()
         state.selectPreset("dusk")
         state.toggleICPE()
-        return (state, try state.save(to: PainterFixtures.temporaryFolder()))
+        return (state, try PaintDocument(state).save(to: PainterFixtures.temporaryFolder()))
     }
 
     @Test func aSavedPaintingOpensWithItsCanvasStyleAndIcpe() throws {
@@ -23,7 +23,7 @@ import Testing
         let fresh = try PainterState(model: saved.model, grid: (16, 16), seedSource: PainterFixtures.countingSeeds(from: 500))
         let document = try SessionDocument(contentsOf: files.session, palette: saved.model.palette, config: saved.model.config)
         #expect(document.canvas == saved.canvas && document.canvas[5, 5] == Cell(label: 4, instance: 1))
-        try fresh.open(document)
+        try PaintDocument(fresh).open(document)
         #expect(fresh.canvas == saved.canvas && fresh.style == .preset("dusk") && !fresh.icpe)
         #expect(!fresh.isDirty && fresh.statusMessage == "opened \(files.session.path)")
         // Opening is one undo step; new objects get ids above the opened ones.
@@ -45,10 +45,10 @@ import Testing
         try JSONSerialization.data(withJSONObject: json).write(to: files.session)
         let document = try SessionDocument(contentsOf: files.session, palette: saved.model.palette, config: saved.model.config)
         let fresh = try PainterState(model: saved.model, grid: (16, 16), seedSource: PainterFixtures.countingSeeds(from: 500))
-        try fresh.open(document)
+        try PaintDocument(fresh).open(document)
         #expect(fresh.upsampling == .classVote && fresh.renderRequest.upsampling == .classVote)
         // Saved again, it says so, and draws what it drew.
-        let again = try fresh.save(to: PainterFixtures.temporaryFolder())
+        let again = try PaintDocument(fresh).save(to: PainterFixtures.temporaryFolder())
         #expect(try SessionRecord.read(again.session).upsampling == .classVote)
     }
 
@@ -57,7 +57,7 @@ import Testing
         let document = try SessionDocument(contentsOf: files.session, palette: saved.model.palette, config: saved.model.config)
         let plainModel = try PainterFixtures.model(PainterFixtures.plain)
         let other = PainterState(model: plainModel, width: 128, height: 128, grid: (16, 16))
-        #expect(throws: PainterError.self) { try other.open(document) }
+        #expect(throws: PainterError.self) { try PaintDocument(other).open(document) }
         try FileManager.default.removeItem(at: files.mask)
         #expect { try SessionDocument(contentsOf: files.session, palette: saved.model.palette, config: saved.model.config) } throws: { error in
             "\(error)".contains(files.mask.lastPathComponent)

@@ -67,7 +67,7 @@ import Testing
         // The saved picture is the worker's finished render of this very state.
         #expect(renderer.latestResult()?.request == state.renderRequest)
         let folder = try PainterFixtures.temporaryFolder()
-        let files = try state.save(to: folder)
+        let files = try PaintDocument(state).save(to: folder)
         #expect(try Data(contentsOf: files.image) == reproduce(files, model: model.file, palette: model.palette))
 
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: files.session)) as? [String: Any])
@@ -86,7 +86,7 @@ import Testing
         try PNGImage(width: 16, height: 16, pixels: (0 ..< 768).map { UInt8(($0 * 91) % 256) }).write(to: reference)
         try state.setStyleFromImage(reference)
         // No renderer: the picture is drawn by save itself.
-        let files = try state.save(to: folder, name: "coded")
+        let files = try PaintDocument(state).save(to: folder, name: "coded")
         #expect(try Data(contentsOf: files.image) == reproduce(files, model: model.file, palette: model.palette))
         let record = try SessionRecord.read(files.session)
         #expect(record.style == state.style)
@@ -98,7 +98,7 @@ import Testing
         let state = PainterState(model: model, grid: (16, 8), seedSource: PainterFixtures.countingSeeds())
         paint(state, icpe: false)
         state.selectPreset("dusk")
-        let files = try state.save(to: try PainterFixtures.temporaryFolder())
+        let files = try PaintDocument(state).save(to: try PainterFixtures.temporaryFolder())
         let record = try SessionRecord.read(files.session)
         #expect(record.stylePreset == "dusk" && record.styleSeed == nil && record.styleCode == nil)
         let request = try record.renderRequest(recordURL: files.session, palette: model.palette, config: model.config)

@@ -9,7 +9,7 @@ FuzzSupport.run { data, count in
     let url = FuzzSupport.file("autosave.json", data, count)
     guard let record = try? AutosaveRecord.read(url) else { return 0 }
     let state = PainterState(model: FuzzSupport.model, width: 64, height: 64, seedSource: { 7 })
-    guard (try? state.restore(record)) != nil else { return 0 }
+    guard (try? PaintDocument(state).restore(record)) != nil else { return 0 }
     state.selectTool(.brush)
     state.press()
     state.release()
