@@ -7,7 +7,7 @@ SCRATCH ?= .build
 export SCRATCH
 ARGS ?=
 
-.PHONY: setup run test fixtures parity bench latency preview-quality fuzz sanitize stress reliability-ci install uninstall
+.PHONY: setup run test format fixtures parity bench latency preview-quality fuzz sanitize stress reliability-ci install uninstall
 
 setup:
 	@scripts/setup.sh
@@ -18,6 +18,11 @@ run: setup
 
 test: setup
 	@scripts/test.sh
+
+# Lays out Swift by .swift-format and applies ruff's fixes; `make test` checks both.
+format: setup
+	swift-format format --in-place --recursive --configuration .swift-format Package.swift Sources Tests Fuzz
+	.venv/bin/ruff check --fix
 
 fixtures: setup
 	.venv/bin/python Training/make_fixtures.py

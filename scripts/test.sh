@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test suite (Swift, then Python) and the Python lint (ruff) even when one fails, prints each runner's
+# Runs every test suite (Swift, then Python) and the lints (swift-format, ruff) even when one fails, prints each runner's
 # summary at the end and exits non-zero if any failed. SCRATCH chooses the Swift build folder (default .build).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -24,6 +24,11 @@ python_status=0
 ruff_status=0
 .venv/bin/ruff check 2>&1 | tee "$logs/ruff" || ruff_status=$?
 
+# Swift lint: the layout of .swift-format (the toolchain's swift-format; `make format` applies it).
+format_status=0
+{ swift-format lint --strict --recursive --configuration .swift-format Package.swift Sources Tests Fuzz &&
+    echo "swift-format: every file follows .swift-format"; } 2>&1 | tee "$logs/format" || format_status=$?
+
 echo
 echo "== summary =="
 echo "swift: exit $swift_status"
@@ -32,4 +37,6 @@ echo "pytest: exit $python_status"
 tail -n 1 "$logs/python" | sed 's/^/  /'
 echo "ruff: exit $ruff_status"
 tail -n 1 "$logs/ruff" | sed 's/^/  /'
-[ "$swift_status" -eq 0 ] && [ "$python_status" -eq 0 ] && [ "$ruff_status" -eq 0 ]
+echo "swift-format: exit $format_status"
+tail -n 1 "$logs/format" | sed 's/^/  /'
+[ "$swift_status" -eq 0 ] && [ "$python_status" -eq 0 ] && [ "$ruff_status" -eq 0 ] && [ "$format_status" -eq 0 ]
