@@ -11,7 +11,7 @@ let package = Package(
         .executable(name: "clade-paint", targets: ["clade-paint"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         // C libraries from Debian's -dev packages.
@@ -31,23 +31,29 @@ let package = Package(
         // The only code that calls ncurses: layout, drawing as cells, input decoding.
         .target(name: "PaintTUI", dependencies: ["Painter", "CCurses"]),
         // The command line: the painter (default), headless rendering and model information.
-        .executableTarget(name: "clade-paint", dependencies: [
-            "CLADE", "ImageFiles", "Painter", "PaintTUI",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "clade-paint",
+            dependencies: [
+                "CLADE", "ImageFiles", "Painter", "PaintTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // Stress and crash-safety drivers (scripts/stress.sh, scripts/crash.sh): PainterState + RenderController
         // under thousands of edits, and a painter that is killed at random moments.
-        .executableTarget(name: "reliability-driver", dependencies: ["CLADE", "ImageFiles", "Painter", "PaintTUI", "TestSupport"]),
+        .executableTarget(
+            name: "reliability-driver", dependencies: ["CLADE", "ImageFiles", "Painter", "PaintTUI", "TestSupport"]),
 
         // Test support: the checkout's fixtures (found once), the fixture models and palette, a named-pipe watcher.
         .target(name: "TestSupport", dependencies: ["CLADE", "ImageFiles"], path: "Tests/TestSupport"),
         // Test support: terminal image sequences (kitty, sixel, iTerm2, tmux passthrough) decoded back into pixels.
         .target(name: "TerminalImageDecoding", dependencies: ["ImageFiles"], path: "Tests/TerminalImageDecoding"),
-        .testTarget(name: "CLADETests", dependencies: ["CLADE", "CMalloc", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "CLADETests", dependencies: ["CLADE", "CMalloc", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles"]),
         .testTarget(name: "PainterTests", dependencies: ["Painter", "TestSupport"]),
         .testTarget(name: "PaintTUITests", dependencies: ["PaintTUI", "TerminalImageDecoding", "TestSupport"]),
         // Runs the built clade-paint binary; depending on it makes `swift test` build it first.
-        .testTarget(name: "CladePaintCLITests", dependencies: ["clade-paint", "CLADE", "ImageFiles", "TerminalImageDecoding", "TestSupport"]),
+        .testTarget(
+            name: "CladePaintCLITests",
+            dependencies: ["clade-paint", "CLADE", "ImageFiles", "TerminalImageDecoding", "TestSupport"]),
     ]
 )

@@ -14,20 +14,23 @@ let package = Package(
     dependencies: [.package(path: "..")],
     targets: [
         .target(name: "CFuzzDriver"),
-        .target(name: "FuzzSupport", dependencies: [
-            "CFuzzDriver",
-            .product(name: "CLADE", package: root),
-            .product(name: "ImageFiles", package: root),
-            .product(name: "Painter", package: root),
-        ]),
-    ] + fuzzTargets.map { name in
-        .executableTarget(
-            name: name,
+        .target(
+            name: "FuzzSupport",
             dependencies: [
-                "FuzzSupport",
+                "CFuzzDriver",
                 .product(name: "CLADE", package: root),
                 .product(name: "ImageFiles", package: root),
                 .product(name: "Painter", package: root),
-            ])
-    }
+            ]),
+    ]
+        + fuzzTargets.map { name in
+            .executableTarget(
+                name: name,
+                dependencies: [
+                    "FuzzSupport",
+                    .product(name: "CLADE", package: root),
+                    .product(name: "ImageFiles", package: root),
+                    .product(name: "Painter", package: root),
+                ])
+        }
 )

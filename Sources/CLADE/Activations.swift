@@ -44,7 +44,7 @@ public func upsampleNearest2x(_ x: Tensor) -> Tensor {
                 for row in rows {
                     let source = src + row * w
                     let target = dst + row * 4 * w
-                    for col in 0..<w {
+                    for col in 0 ..< w {
                         let value = source[col]
                         target[2 * col] = value
                         target[2 * col + 1] = value

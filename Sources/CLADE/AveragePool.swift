@@ -10,13 +10,13 @@ public func averagePool(_ x: Tensor, by factor: Int) -> Tensor {
     var out = Tensor(zeros: [channels, height, width])
     x.data.withUnsafeBufferPointer { src in
         out.data.withUnsafeMutableBufferPointer { dst in
-            for c in 0..<channels {
-                for y in 0..<height {
-                    for xi in 0..<width {
+            for c in 0 ..< channels {
+                for y in 0 ..< height {
+                    for xi in 0 ..< width {
                         var sum: Float = 0
-                        for dy in 0..<factor {
+                        for dy in 0 ..< factor {
                             let row = (c * inH + y * factor + dy) * inW + xi * factor
-                            for dx in 0..<factor { sum += src[row + dx] }
+                            for dx in 0 ..< factor { sum += src[row + dx] }
                         }
                         dst[(c * height + y) * width + xi] = sum / area
                     }

@@ -17,7 +17,9 @@ public enum BLASKernels {
     /// it fell back to the generic kernels and the CPU has AVX-512 (SkylakeX) or AVX2 with FMA (Haswell).
     public static func better(than current: String, cpuFlags: Set<Substring>) -> String? {
         guard current.lowercased() == "prescott" else { return nil }
-        if ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(cpuFlags.contains) { return "SkylakeX" }
+        if ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(cpuFlags.contains) {
+            return "SkylakeX"
+        }
         if ["avx2", "fma"].allSatisfy(cpuFlags.contains) { return "Haswell" }
         return nil
     }
@@ -25,8 +27,9 @@ public enum BLASKernels {
     /// The CPU's feature flags as Linux lists them (the first `flags` line of /proc/cpuinfo); empty if unreadable.
     public static func cpuFlags() -> Set<Substring> {
         guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
-              let colon = line.firstIndex(of: ":") else { return [] }
+            let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+            let colon = line.firstIndex(of: ":")
+        else { return [] }
         return Set(line[line.index(after: colon)...].split(separator: " "))
     }
 }

@@ -42,7 +42,8 @@ public struct ConditioningConventions: Sendable, Equatable, Codable {
             case "dontcare": self = .dontcare
             case let other:
                 throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "icpe_ignored_class is '\(other)'; expected 'none', 'dontcare' or a class index")
+                    in: container,
+                    debugDescription: "icpe_ignored_class is '\(other)'; expected 'none', 'dontcare' or a class index")
             }
         }
 
@@ -71,10 +72,14 @@ public struct ConditioningConventions: Sendable, Equatable, Codable {
     public var icpeMapSize: DistanceMapSize
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case edges, icpeObjects = "icpe_objects", icpeIgnoredClass = "icpe_ignored_class", icpeMapSize = "icpe_map_size"
+        case edges
+        case icpeObjects = "icpe_objects"
+        case icpeIgnoredClass = "icpe_ignored_class"
+        case icpeMapSize = "icpe_map_size"
     }
 
-    public init(edges: EdgeRule, icpeObjects: ObjectRule, icpeIgnoredClass: IgnoredClass, icpeMapSize: DistanceMapSize) {
+    public init(edges: EdgeRule, icpeObjects: ObjectRule, icpeIgnoredClass: IgnoredClass, icpeMapSize: DistanceMapSize)
+    {
         self.edges = edges
         self.icpeObjects = icpeObjects
         self.icpeIgnoredClass = icpeIgnoredClass
@@ -88,7 +93,8 @@ public struct ConditioningConventions: Sendable, Equatable, Codable {
     /// The official SPADE/CLADE loaders' rules: edges from the instance map alone, ICPE objects are class regions
     /// computed on the label file at its own size, and the class of raw label value 0 is not encoded.
     public static func official(rawZeroClass: Int) -> ConditioningConventions {
-        ConditioningConventions(edges: .instance, icpeObjects: .classRegion, icpeIgnoredClass: .index(rawZeroClass), icpeMapSize: .source)
+        ConditioningConventions(
+            edges: .instance, icpeObjects: .classRegion, icpeIgnoredClass: .index(rawZeroClass), icpeMapSize: .source)
     }
 
     /// The class index that gets no ICPE encoding for a model with `labelNC` classes (+ dontcare), or nil.

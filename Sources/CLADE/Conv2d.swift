@@ -51,7 +51,8 @@ public struct Conv2d: Sendable {
         self.stride = stride
         self.padding = padding
         let isWinogradShape = weight.shape[2] == 3 && weight.shape[3] == 3 && stride == 1 && padding == 1
-        winograd = isWinogradShape && weight.count <= Self.winogradWeightLimit
+        winograd =
+            isWinogradShape && weight.count <= Self.winogradWeightLimit
             ? Winograd(weight: weight, tile: weight.count <= Self.winogradF4WeightLimit ? .four : .two) : nil
     }
 
@@ -88,13 +89,18 @@ public struct Conv2d: Sendable {
 
     /// `accumulate` with explicit tile sizes, thread count and Winograd threshold (tests use small ones to exercise
     /// tiling, the split over threads and both paths); `addingBias` false when `out` already holds the bias.
-    func accumulate(_ x: Tensor, into out: inout Tensor, workspace: Workspace?, addingBias: Bool = true,
-                    tileBudget: Int = im2colBudget, minimumColumns: Int = minimumColumns,
-                    parts: Int = Parallel.threads, winogradMinimumPixels: Int = winogradMinimumPixels) {
-        precondition(x.shape.count == 3 && x.channels == inputChannels, "conv expects [\(inputChannels), H, W], got \(x.shape)")
+    func accumulate(
+        _ x: Tensor, into out: inout Tensor, workspace: Workspace?, addingBias: Bool = true,
+        tileBudget: Int = im2colBudget, minimumColumns: Int = minimumColumns,
+        parts: Int = Parallel.threads, winogradMinimumPixels: Int = winogradMinimumPixels
+    ) {
+        precondition(
+            x.shape.count == 3 && x.channels == inputChannels, "conv expects [\(inputChannels), H, W], got \(x.shape)")
         let (h, w) = (x.height, x.width)
         let (outH, outW) = outputSize(height: h, width: w)
-        precondition(out.shape == [outputChannels, outH, outW], "conv output must be [\(outputChannels), \(outH), \(outW)], got \(out.shape)")
+        precondition(
+            out.shape == [outputChannels, outH, outW],
+            "conv output must be [\(outputChannels), \(outH), \(outW)], got \(out.shape)")
         let pixels = outH * outW
         let k = inputChannels * kernelHeight * kernelWidth
         let workspace = workspace ?? Workspace()
@@ -102,20 +108,23 @@ public struct Conv2d: Sendable {
         x.data.withUnsafeBufferPointer { input in
             weight.data.withUnsafeBufferPointer { weights in
                 out.data.withUnsafeMutableBufferPointer { output in
-                    let src = input.baseAddress!, dst = output.baseAddress!
+                    let src = input.baseAddress!
+                    let dst = output.baseAddress!
                     if let bias, addingBias {
                         bias.data.withUnsafeBufferPointer { bias in
                             Parallel.forEach(outputChannels, grain: max(1, Self.elementGrain / pixels)) { channels in
                                 for o in channels {
-                                    let b = bias[o], row = dst + o * pixels
-                                    for i in 0..<pixels { row[i] += b }
+                                    let b = bias[o]
+                                    let row = dst + o * pixels
+                                    for i in 0 ..< pixels { row[i] += b }
                                 }
                             }
                         }
                     }
                     if kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0 {
-                        MatrixProduct.accumulate(m: outputChannels, n: pixels, k: k, a: weights.baseAddress!, lda: k,
-                                                 b: src, ldb: pixels, c: dst, ldc: pixels)
+                        MatrixProduct.accumulate(
+                            m: outputChannels, n: pixels, k: k, a: weights.baseAddress!, lda: k,
+                            b: src, ldb: pixels, c: dst, ldc: pixels)
                         return
                     }
                     if let winograd, pixels >= winogradMinimumPixels {
@@ -138,12 +147,14 @@ public struct Conv2d: Sendable {
                             let columns = buffers + worker * tileFloats
                             let firstRow = tile * rowsPerTile
                             let rows = min(rowsPerTile, outH - firstRow)
-                            im2col(src, height: h, width: w, firstRow: firstRow, rows: rows, outWidth: outW,
-                                   channels: 0 ..< inputChannels, into: columns)
-                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                                        Int32(outputChannels), Int32(rows * outW), Int32(k), 1,
-                                        weights.baseAddress!, Int32(k), columns, Int32(rows * outW), 1,
-                                        dst + firstRow * outW, Int32(pixels))
+                            im2col(
+                                src, height: h, width: w, firstRow: firstRow, rows: rows, outWidth: outW,
+                                channels: 0 ..< inputChannels, into: columns)
+                            cblas_sgemm(
+                                CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                                Int32(outputChannels), Int32(rows * outW), Int32(k), 1,
+                                weights.baseAddress!, Int32(k), columns, Int32(rows * outW), 1,
+                                dst + firstRow * outW, Int32(pixels))
                         }
                         return
                     }
@@ -155,11 +166,13 @@ public struct Conv2d: Sendable {
                         let n = rows * outW
                         let rowsPerChannel = kernelHeight * kernelWidth * n
                         Parallel.forEach(inputChannels, grain: max(1, Self.elementGrain / rowsPerChannel)) { channels in
-                            im2col(src, height: h, width: w, firstRow: firstRow, rows: rows, outWidth: outW,
-                                   channels: channels, into: columns + channels.lowerBound * rowsPerChannel)
+                            im2col(
+                                src, height: h, width: w, firstRow: firstRow, rows: rows, outWidth: outW,
+                                channels: channels, into: columns + channels.lowerBound * rowsPerChannel)
                         }
-                        MatrixProduct.accumulate(m: outputChannels, n: n, k: k, a: weights.baseAddress!, lda: k,
-                                                 b: columns, ldb: n, c: dst + firstRow * outW, ldc: pixels)
+                        MatrixProduct.accumulate(
+                            m: outputChannels, n: n, k: k, a: weights.baseAddress!, lda: k,
+                            b: columns, ldb: n, c: dst + firstRow * outW, ldc: pixels)
                         firstRow += rows
                     }
                 }
@@ -170,19 +183,21 @@ public struct Conv2d: Sendable {
     /// Fills the rows of input channels `channels` of the im2col matrix `[in*kh*kw, rows*Wo]` for output rows
     /// `firstRow ..< firstRow + rows`, starting at `columns` (the row of `(channels.lowerBound, 0, 0)`):
     /// row `(c, ky, kx)`, column `(y, x)` holds `input[c, y*stride - padding + ky, x*stride - padding + kx]` (0 outside).
-    private func im2col(_ input: UnsafePointer<Float>, height h: Int, width w: Int, firstRow: Int, rows: Int,
-                        outWidth outW: Int, channels: Range<Int>, into columns: UnsafeMutablePointer<Float>) {
+    private func im2col(
+        _ input: UnsafePointer<Float>, height h: Int, width w: Int, firstRow: Int, rows: Int,
+        outWidth outW: Int, channels: Range<Int>, into columns: UnsafeMutablePointer<Float>
+    ) {
         let n = rows * outW
         var target = columns
         for c in channels {
             let plane = input + c * h * w
-            for ky in 0..<kernelHeight {
-                for kx in 0..<kernelWidth {
+            for ky in 0 ..< kernelHeight {
+                for kx in 0 ..< kernelWidth {
                     // Output columns whose source column lies inside the image: x*stride - padding + kx in 0..<w.
                     let xBegin = min(outW, max(0, (padding - kx + stride - 1) / stride))
                     let lastSource = w - 1 + padding - kx
                     let xEnd = lastSource < 0 ? xBegin : max(xBegin, min(outW, lastSource / stride + 1))
-                    for r in 0..<rows {
+                    for r in 0 ..< rows {
                         let line = target + r * outW
                         let y = (firstRow + r) * stride - padding + ky
                         guard y >= 0 && y < h else {
@@ -194,7 +209,7 @@ public struct Conv2d: Sendable {
                         if stride == 1 {
                             (line + xBegin).update(from: source + xBegin, count: xEnd - xBegin)
                         } else {
-                            for x in xBegin..<xEnd { line[x] = source[x * stride] }
+                            for x in xBegin ..< xEnd { line[x] = source[x * stride] }
                         }
                         (line + xEnd).update(repeating: 0, count: outW - xEnd)
                     }

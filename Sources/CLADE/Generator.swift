@@ -53,7 +53,8 @@ public final class Generator: Sendable {
     public init(model: ModelFile) {
         let config = model.config
         self.config = config
-        head = config.useVAE
+        head =
+            config.useVAE
             ? .style(Linear(weight: model["fc.weight"], bias: model["fc.bias"]))
             : .semantic(Conv2d(weight: model["fc.weight"], bias: model["fc.bias"], padding: 1))
         blocks = config.blocks.map { ($0, ResnetBlock(model: model, layout: $0)) }
@@ -75,18 +76,22 @@ public final class Generator: Sendable {
 
         var x: Tensor
         switch head {
-        case let .style(fc):
+        case .style(let fc):
             guard let style = input.style else {
-                throw GeneratorInputError(problem: "this model starts from a style code (use_vae): pass a style (a random seed, a preset or an encoded reference image)")
+                throw GeneratorInputError(
+                    problem:
+                        "this model starts from a style code (use_vae): pass a style (a random seed, a preset or an encoded reference image)"
+                )
             }
             guard style.values.count == config.zDim else {
-                throw GeneratorInputError(problem: "style code has \(style.values.count) values; the model's z_dim is \(config.zDim)")
+                throw GeneratorInputError(
+                    problem: "style code has \(style.values.count) values; the model's z_dim is \(config.zDim)")
             }
             x = fc(Tensor(shape: [config.zDim], data: style.values))
             x.shape = [16 * config.ngf, config.headHeight, config.headWidth]
             // A picture reduced by 2^k starts from the area average of the head map, the style's layout at that scale.
             x = averagePool(x, by: config.width / maps.width)
-        case let .semantic(fc):
+        case .semantic(let fc):
             x = fc(maps.resized(height: maps.height / step, width: maps.width / step).oneHot(), workspace: workspace)
         }
         observer?("fc", x)
@@ -96,8 +101,9 @@ public final class Generator: Sendable {
             try checkpoint()
             // The block reads x through the upsampling (ResnetBlock), so the upsampled map is not built here.
             let step = layout.upsampledBefore ? 1 : 0
-            x = try block(x, maps.resized(height: x.height << step, width: x.width << step), upsampled: layout.upsampledBefore,
-                          workspace: workspace, checkpoint: checkpoint)
+            x = try block(
+                x, maps.resized(height: x.height << step, width: x.width << step), upsampled: layout.upsampledBefore,
+                workspace: workspace, checkpoint: checkpoint)
             observer?(layout.name, x)
         }
         try checkpoint()
@@ -114,7 +120,10 @@ public final class Generator: Sendable {
         if let problem = config.sizeProblem(width: w, height: h) { throw GeneratorInputError(problem: problem) }
         let classCount = config.classCount
         if let index = input.labels.classes.firstIndex(where: { $0 < 0 || Int($0) >= classCount }) {
-            throw GeneratorInputError(problem: "label map value \(input.labels.classes[index]) at (x \(index % w), y \(index / w)) is not a class of this model (0 ..< \(classCount))")
+            throw GeneratorInputError(
+                problem:
+                    "label map value \(input.labels.classes[index]) at (x \(index % w), y \(index / w)) is not a class of this model (0 ..< \(classCount))"
+            )
         }
         var edges: [Float]?
         if config.useInstanceEdges {
@@ -133,6 +142,8 @@ public final class Generator: Sendable {
             }
             distances = map.data
         }
-        return SemanticMaps(classCount: classCount, height: h, width: w, classes: input.labels.classes, edges: edges, distances: distances)
+        return SemanticMaps(
+            classCount: classCount, height: h, width: w, classes: input.labels.classes, edges: edges,
+            distances: distances)
     }
 }

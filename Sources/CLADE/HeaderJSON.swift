@@ -14,12 +14,12 @@ enum HeaderJSON: Equatable {
 
     static func == (a: HeaderJSON, b: HeaderJSON) -> Bool {
         switch (a, b) {
-        case let (.object(x), .object(y)):
+        case (.object(let x), .object(let y)):
             x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-        case let (.array(x), .array(y)): x == y
-        case let (.string(x), .string(y)): x == y
-        case let (.number(x), .number(y)): x == y
-        case let (.bool(x), .bool(y)): x == y
+        case (.array(let x), .array(let y)): x == y
+        case (.string(let x), .string(let y)): x == y
+        case (.number(let x), .number(let y)): x == y
+        case (.bool(let x), .bool(let y)): x == y
         case (.null, .null): true
         default: false
         }
@@ -27,7 +27,7 @@ enum HeaderJSON: Equatable {
 
     /// The value as a non-negative integer, if it is an integer literal that fits an `Int`.
     var nonNegativeInt: Int? {
-        guard case let .number(text) = self, let value = Int(text), value >= 0 else { return nil }
+        guard case .number(let text) = self, let value = Int(text), value >= 0 else { return nil }
         return value
     }
 
@@ -75,10 +75,16 @@ enum HeaderJSON: Equatable {
             case UInt8(ascii: "{"): return try object(depth: depth)
             case UInt8(ascii: "["): return try array(depth: depth)
             case UInt8(ascii: "\""): return .string(try string())
-            case UInt8(ascii: "t"): try expect("true"); return .bool(true)
-            case UInt8(ascii: "f"): try expect("false"); return .bool(false)
-            case UInt8(ascii: "n"): try expect("null"); return .null
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+            case UInt8(ascii: "t"):
+                try expect("true")
+                return .bool(true)
+            case UInt8(ascii: "f"):
+                try expect("false")
+                return .bool(false)
+            case UInt8(ascii: "n"):
+                try expect("null")
+                return .null
+            case UInt8(ascii: "-"), UInt8(ascii: "0") ... UInt8(ascii: "9"): return .number(try number())
             default: throw error("unexpected character '\(Character(Unicode.Scalar(byte)))'")
             }
         }
@@ -88,7 +94,10 @@ enum HeaderJSON: Equatable {
             var members: [(key: String, value: HeaderJSON)] = []
             var seen = Set<String>()
             skipWhitespace()
-            if current == UInt8(ascii: "}") { position += 1; return .object(members) }
+            if current == UInt8(ascii: "}") {
+                position += 1
+                return .object(members)
+            }
             while true {
                 skipWhitespace()
                 guard current == UInt8(ascii: "\"") else { throw error("expected a string key") }
@@ -102,7 +111,10 @@ enum HeaderJSON: Equatable {
                 skipWhitespace()
                 members.append((key, try value(depth: depth + 1)))
                 skipWhitespace()
-                if current == UInt8(ascii: ",") { position += 1; continue }
+                if current == UInt8(ascii: ",") {
+                    position += 1
+                    continue
+                }
                 try expect("}")
                 return .object(members)
             }
@@ -112,12 +124,18 @@ enum HeaderJSON: Equatable {
             position += 1
             var elements: [HeaderJSON] = []
             skipWhitespace()
-            if current == UInt8(ascii: "]") { position += 1; return .array(elements) }
+            if current == UInt8(ascii: "]") {
+                position += 1
+                return .array(elements)
+            }
             while true {
                 skipWhitespace()
                 elements.append(try value(depth: depth + 1))
                 skipWhitespace()
-                if current == UInt8(ascii: ",") { position += 1; continue }
+                if current == UInt8(ascii: ",") {
+                    position += 1
+                    continue
+                }
                 try expect("]")
                 return .array(elements)
             }
@@ -141,12 +159,12 @@ enum HeaderJSON: Equatable {
                 if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { position += 1 }
                 guard digits(&self) > 0 else { throw error("expected digits in the exponent") }
             }
-            return String(decoding: bytes[start..<position], as: UTF8.self)
+            return String(decoding: bytes[start ..< position], as: UTF8.self)
         }
 
         mutating func hexQuad() throws(ParseError) -> UInt32 {
             var value: UInt32 = 0
-            for _ in 0..<4 {
+            for _ in 0 ..< 4 {
                 guard let byte = current, let digit = Character(Unicode.Scalar(byte)).hexDigitValue else {
                     throw error("expected four hex digits after \\u")
                 }
@@ -164,7 +182,9 @@ enum HeaderJSON: Equatable {
                 position += 1
                 switch byte {
                 case UInt8(ascii: "\""):
-                    guard let text = String(validating: utf8, as: UTF8.self) else { throw error("string is not valid UTF-8") }
+                    guard let text = String(validating: utf8, as: UTF8.self) else {
+                        throw error("string is not valid UTF-8")
+                    }
                     return text
                 case UInt8(ascii: "\\"):
                     guard let escaped = current else { throw error("unterminated escape") }
@@ -178,17 +198,19 @@ enum HeaderJSON: Equatable {
                     case UInt8(ascii: "t"): utf8.append(0x09)
                     case UInt8(ascii: "u"):
                         var scalar = try hexQuad()
-                        if (0xD800..<0xDC00).contains(scalar) {
+                        if (0xD800 ..< 0xDC00).contains(scalar) {
                             try expect("\\u")
                             let low = try hexQuad()
-                            guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired surrogate in \\u escape") }
+                            guard (0xDC00 ..< 0xE000).contains(low) else {
+                                throw error("unpaired surrogate in \\u escape")
+                            }
                             scalar = 0x10000 + (scalar - 0xD800) << 10 + (low - 0xDC00)
                         }
                         guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
                         utf8.append(contentsOf: Array(String(Character(unicode)).utf8))
                     default: throw error("invalid escape '\\\(Character(Unicode.Scalar(escaped)))'")
                     }
-                case 0x00..<0x20: throw error("control character in a string")
+                case 0x00 ..< 0x20: throw error("control character in a string")
                 default: utf8.append(byte)
                 }
             }

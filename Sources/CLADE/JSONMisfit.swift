@@ -8,7 +8,8 @@ public enum JSONMisfit {
     /// or no single key is to blame.
     public static func describe<T: Decodable>(_ error: any Error, in data: Data, decoding type: T.Type) -> String? {
         guard case DecodingError.dataCorrupted(let context) = error, context.codingPath.isEmpty,
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
         // The culprit is the key whose numbers, set to 0, make the complaint go away (or turn into another one).
         for key in object.keys.sorted() where holdsNumbers(object[key]!) {
             var changed = object

@@ -30,13 +30,14 @@ public struct LayerSpec: Sendable, Equatable {
 
     public var tensors: [TensorSpec] {
         switch kind {
-        case let .conv(inputs, outputs, kernel, bias):
-            [TensorSpec("\(name).weight", [outputs, inputs, kernel, kernel])] + (bias ? [TensorSpec("\(name).bias", [outputs])] : [])
-        case let .linear(inputs, outputs):
+        case .conv(let inputs, let outputs, let kernel, let bias):
+            [TensorSpec("\(name).weight", [outputs, inputs, kernel, kernel])]
+                + (bias ? [TensorSpec("\(name).bias", [outputs])] : [])
+        case .linear(let inputs, let outputs):
             [TensorSpec("\(name).weight", [outputs, inputs]), TensorSpec("\(name).bias", [outputs])]
-        case let .classAffine(classes, channels):
+        case .classAffine(let classes, let channels):
             [TensorSpec("\(name).weight", [classes, channels]), TensorSpec("\(name).bias", [classes, channels])]
-        case let .runningStatistics(channels):
+        case .runningStatistics(let channels):
             [TensorSpec("\(name).running_mean", [channels]), TensorSpec("\(name).running_var", [channels])]
         }
     }
@@ -44,12 +45,12 @@ public struct LayerSpec: Sendable, Equatable {
     /// Learned parameters (weights and biases, not buffers) and multiply-adds for one picture.
     public var cost: ModelCost.Count {
         switch kind {
-        case let .conv(inputs, outputs, kernel, bias):
+        case .conv(let inputs, let outputs, let kernel, let bias):
             let weights = outputs * inputs * kernel * kernel
             return ModelCost.Count(parameters: weights + (bias ? outputs : 0), macs: weights * outputPositions)
-        case let .linear(inputs, outputs):
+        case .linear(let inputs, let outputs):
             return ModelCost.Count(parameters: outputs * inputs + outputs, macs: outputs * inputs)
-        case let .classAffine(classes, channels):
+        case .classAffine(let classes, let channels):
             // A table lookup per position, no multiply-add.
             return ModelCost.Count(parameters: 2 * classes * channels, macs: 0)
         case .runningStatistics:
@@ -75,14 +76,26 @@ extension ModelConfig {
     /// build them (`networks.py`); their tensors in this order are those of `docs/model-format.md`.
     public var layerGroups: [LayerGroup] {
         var (height, width) = (headHeight, headWidth)
-        var groups = [LayerGroup(name: "fc", width: width, height: height, layers: [useVAE
-            ? LayerSpec(name: "fc", kind: .linear(inputs: zDim, outputs: blocks[0].inputChannels * height * width), outputPositions: 1)
-            : LayerSpec(name: "fc", kind: .conv(inputs: semanticNC, outputs: blocks[0].inputChannels, kernel: 3, bias: true), outputPositions: height * width),
-        ], normalization: [])]
+        var groups = [
+            LayerGroup(
+                name: "fc", width: width, height: height,
+                layers: [
+                    useVAE
+                        ? LayerSpec(
+                            name: "fc", kind: .linear(inputs: zDim, outputs: blocks[0].inputChannels * height * width),
+                            outputPositions: 1)
+                        : LayerSpec(
+                            name: "fc",
+                            kind: .conv(inputs: semanticNC, outputs: blocks[0].inputChannels, kernel: 3, bias: true),
+                            outputPositions: height * width)
+                ], normalization: [])
+        ]
         for block in blocks {
             if block.upsampledBefore { (height, width) = (2 * height, 2 * width) }
             func conv(_ name: String, _ inputs: Int, _ outputs: Int, kernel: Int = 3, bias: Bool = true) -> LayerSpec {
-                LayerSpec(name: name, kind: .conv(inputs: inputs, outputs: outputs, kernel: kernel, bias: bias), outputPositions: height * width)
+                LayerSpec(
+                    name: name, kind: .conv(inputs: inputs, outputs: outputs, kernel: kernel, bias: bias),
+                    outputPositions: height * width)
             }
             // CLADE with instance edges appends the edge channel to the modulated features.
             let e = useInstanceEdges && block.norm == .clade ? 1 : 0
@@ -95,26 +108,46 @@ extension ModelConfig {
             }
             let normalization = norms.flatMap { norm, channels in
                 let n = "\(b).\(norm)"
-                var specs = paramFreeNorm == .batch
-                    ? [LayerSpec(name: "\(n).param_free_norm", kind: .runningStatistics(channels: channels), outputPositions: height * width)]
+                var specs =
+                    paramFreeNorm == .batch
+                    ? [
+                        LayerSpec(
+                            name: "\(n).param_free_norm", kind: .runningStatistics(channels: channels),
+                            outputPositions: height * width)
+                    ]
                     : []
                 switch block.norm {
                 case .clade:
                     let a = "\(n).class_specified_affine"
-                    specs.append(LayerSpec(name: a, kind: .classAffine(classes: classCount, channels: channels), outputPositions: height * width))
-                    if useICPE { specs += [conv("\(a).dist_conv_w", 2, 1, kernel: 1), conv("\(a).dist_conv_b", 2, 1, kernel: 1)] }
+                    specs.append(
+                        LayerSpec(
+                            name: a, kind: .classAffine(classes: classCount, channels: channels),
+                            outputPositions: height * width))
+                    if useICPE {
+                        specs += [conv("\(a).dist_conv_w", 2, 1, kernel: 1), conv("\(a).dist_conv_b", 2, 1, kernel: 1)]
+                    }
                     if useInstanceEdges { specs.append(conv("\(n).inst_conv", 1, 1, kernel: 1)) }
                 case .spade:
                     let hidden = SPADENorm.hiddenChannels
-                    specs += [conv("\(n).mlp_shared.0", semanticNC, hidden), conv("\(n).mlp_gamma", hidden, channels), conv("\(n).mlp_beta", hidden, channels)]
+                    specs += [
+                        conv("\(n).mlp_shared.0", semanticNC, hidden), conv("\(n).mlp_gamma", hidden, channels),
+                        conv("\(n).mlp_beta", hidden, channels),
+                    ]
                 }
                 return specs
             }
-            groups.append(LayerGroup(name: b, width: width, height: height, layers: layers, normalization: normalization))
+            groups.append(
+                LayerGroup(name: b, width: width, height: height, layers: layers, normalization: normalization))
         }
-        groups.append(LayerGroup(name: "conv_img", width: width, height: height, layers: [
-            LayerSpec(name: "conv_img", kind: .conv(inputs: blocks.last!.outputChannels, outputs: 3, kernel: 3, bias: true), outputPositions: height * width),
-        ], normalization: []))
+        groups.append(
+            LayerGroup(
+                name: "conv_img", width: width, height: height,
+                layers: [
+                    LayerSpec(
+                        name: "conv_img",
+                        kind: .conv(inputs: blocks.last!.outputChannels, outputs: 3, kernel: 3, bias: true),
+                        outputPositions: height * width)
+                ], normalization: []))
         if useVAE { groups.append(encoderLayers) }
         return groups
     }
@@ -127,12 +160,19 @@ extension ModelConfig {
         var size = StyleEncoder.inputSize
         var layers: [LayerSpec] = (1 ... 6).map { layer in
             size /= 2
-            return LayerSpec(name: "encoder.layer\(layer).0", kind: .conv(inputs: widths[layer - 1], outputs: widths[layer], kernel: 3, bias: false),
-                             outputPositions: size * size)
+            return LayerSpec(
+                name: "encoder.layer\(layer).0",
+                kind: .conv(inputs: widths[layer - 1], outputs: widths[layer], kernel: 3, bias: false),
+                outputPositions: size * size)
         }
         for head in ["fc_mu", "fc_var"] {
-            layers.append(LayerSpec(name: "encoder.\(head)", kind: .linear(inputs: 8 * ndf * size * size, outputs: zDim), outputPositions: 1))
+            layers.append(
+                LayerSpec(
+                    name: "encoder.\(head)", kind: .linear(inputs: 8 * ndf * size * size, outputs: zDim),
+                    outputPositions: 1))
         }
-        return LayerGroup(name: ModelCost.encoderName, width: StyleEncoder.inputSize, height: StyleEncoder.inputSize, layers: layers, normalization: [])
+        return LayerGroup(
+            name: ModelCost.encoderName, width: StyleEncoder.inputSize, height: StyleEncoder.inputSize, layers: layers,
+            normalization: [])
     }
 }

@@ -7,7 +7,8 @@ public struct Linear: Sendable {
     public let bias: Tensor
 
     public init(weight: Tensor, bias: Tensor) {
-        precondition(weight.shape.count == 2 && bias.shape == [weight.shape[0]], "linear needs weight [out, in] and bias [out]")
+        precondition(
+            weight.shape.count == 2 && bias.shape == [weight.shape[0]], "linear needs weight [out, in] and bias [out]")
         self.weight = weight
         self.bias = bias
     }
@@ -21,8 +22,9 @@ public struct Linear: Sendable {
         weight.data.withUnsafeBufferPointer { weights in
             x.data.withUnsafeBufferPointer { input in
                 y.data.withUnsafeMutableBufferPointer { out in
-                    MatrixProduct.accumulate(m: outputFeatures, k: inputFeatures, a: weights.baseAddress!,
-                                             x: input.baseAddress!, y: out.baseAddress!)
+                    MatrixProduct.accumulate(
+                        m: outputFeatures, k: inputFeatures, a: weights.baseAddress!,
+                        x: input.baseAddress!, y: out.baseAddress!)
                 }
             }
         }

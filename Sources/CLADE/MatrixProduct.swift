@@ -16,32 +16,43 @@ enum MatrixProduct {
     /// `c[M, N] += a[M, K] b[K, N]`, all row-major with leading dimensions `lda`, `ldb`, `ldc`.
     /// Each piece packs all of the operand it does not cut (`a` for column pieces, `b` for row pieces), so the cut
     /// that packs fewer values wins, among those that give at least two pieces.
-    static func accumulate(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                           c: UnsafeMutablePointer<Float>, ldc: Int) {
-        let width = pieceSize(n, minimum: minimumPieceColumns), height = pieceSize(m, minimum: minimumPieceRows)
+    static func accumulate(
+        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        let width = pieceSize(n, minimum: minimumPieceColumns)
+        let height = pieceSize(m, minimum: minimumPieceRows)
         let (columnPieces, rowPieces) = ((n + width - 1) / width, (m + height - 1) / height)
         let byColumns = columnPieces >= 2 && (rowPieces < 2 || columnPieces * m + n <= m + rowPieces * n)
         if byColumns {
             Parallel.forEachItem(columnPieces, workers: Parallel.threads) { _, piece in
-                let first = piece * width, count = min(width, n - first)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(count), Int32(k), 1,
-                            a, Int32(lda), b + first, Int32(ldb), 1, c + first, Int32(ldc))
+                let first = piece * width
+                let count = min(width, n - first)
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(count), Int32(k), 1,
+                    a, Int32(lda), b + first, Int32(ldb), 1, c + first, Int32(ldc))
             }
         } else {
             Parallel.forEachItem(rowPieces, workers: Parallel.threads) { _, piece in
-                let first = piece * height, count = min(height, m - first)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), Int32(n), Int32(k), 1,
-                            a + first * lda, Int32(lda), b, Int32(ldb), 1, c + first * ldc, Int32(ldc))
+                let first = piece * height
+                let count = min(height, m - first)
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), Int32(n), Int32(k), 1,
+                    a + first * lda, Int32(lda), b, Int32(ldb), 1, c + first * ldc, Int32(ldc))
             }
         }
     }
 
     /// `y[M] += a[M, K] x[K]`, `a` row-major; cut by rows of `a`.
-    static func accumulate(m: Int, k: Int, a: UnsafePointer<Float>, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+    static func accumulate(
+        m: Int, k: Int, a: UnsafePointer<Float>, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
+    ) {
         let height = pieceSize(m, minimum: max(minimumPieceRows, Conv2d.elementGrain / max(1, k)))
         Parallel.forEachItem((m + height - 1) / height, workers: Parallel.threads) { _, piece in
-            let first = piece * height, count = min(height, m - first)
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(count), Int32(k), 1, a + first * k, Int32(k), x, 1, 1, y + first, 1)
+            let first = piece * height
+            let count = min(height, m - first)
+            cblas_sgemv(
+                CblasRowMajor, CblasNoTrans, Int32(count), Int32(k), 1, a + first * k, Int32(k), x, 1, 1, y + first, 1)
         }
     }
 

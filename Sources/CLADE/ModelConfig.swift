@@ -28,11 +28,23 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     public var conditioning: ConditioningConventions
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case formatVersion = "format_version", architecture, blockNorms = "block_norms", ngf
-        case numUpsamplingLayers = "num_upsampling_layers", width, height, labelNC = "label_nc"
-        case containDontcareLabel = "contain_dontcare_label", useInstanceEdges = "use_instance_edges"
-        case useICPE = "use_icpe", paramFreeNorm = "param_free_norm", useVAE = "use_vae", zDim = "z_dim"
-        case palette, classNames = "class_names", trainingData = "training_data", stylePresets = "style_presets"
+        case formatVersion = "format_version"
+        case architecture
+        case blockNorms = "block_norms"
+        case ngf
+        case numUpsamplingLayers = "num_upsampling_layers"
+        case width, height
+        case labelNC = "label_nc"
+        case containDontcareLabel = "contain_dontcare_label"
+        case useInstanceEdges = "use_instance_edges"
+        case useICPE = "use_icpe"
+        case paramFreeNorm = "param_free_norm"
+        case useVAE = "use_vae"
+        case zDim = "z_dim"
+        case palette
+        case classNames = "class_names"
+        case trainingData = "training_data"
+        case stylePresets = "style_presets"
         case conditioning
     }
 
@@ -90,7 +102,11 @@ public struct ModelConfig: Sendable, Equatable, Codable {
 
     /// Number of x2 upsamplings: 5, 6 or 7.
     public var upsamplingCount: Int {
-        switch numUpsamplingLayers { case .normal: 5; case .more: 6; case .most: 7 }
+        switch numUpsamplingLayers {
+        case .normal: 5
+        case .more: 6
+        case .most: 7
+        }
     }
     /// Rows of every class bank: the data set's classes plus dontcare.
     public var classCount: Int { labelNC + (containDontcareLabel ? 1 : 0) }
@@ -103,7 +119,9 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     /// that divide the head map, whose `fc(z)` map the generator then average-pools by the factor.
     public var reductionFactors: [Int] {
         var factors = [1]
-        while let next = factors.last.map({ $0 * 2 }), headWidth % next == 0, headHeight % next == 0 { factors.append(next) }
+        while let next = factors.last.map({ $0 * 2 }), headWidth % next == 0, headHeight % next == 0 {
+            factors.append(next)
+        }
         return factors
     }
 
@@ -118,24 +136,30 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     public func sizeProblem(width: Int, height: Int) -> String? {
         let largest = Self.largestSide
         if width > largest || height > largest {
-            return "a \(width)x\(height) picture: at most \(largest)x\(largest) pixels (a picture that large takes gigabytes while it is drawn)"
+            return
+                "a \(width)x\(height) picture: at most \(largest)x\(largest) pixels (a picture that large takes gigabytes while it is drawn)"
         }
         if useVAE {
-            if reductionFactors.contains(where: { width * $0 == self.width && height * $0 == self.height }) { return nil }
+            if reductionFactors.contains(where: { width * $0 == self.width && height * $0 == self.height }) {
+                return nil
+            }
             let sizes = reductionFactors.map { "\(self.width / $0)x\(self.height / $0)" }.joined(separator: ", ")
-            return "a \(width)x\(height) picture: this model starts from a style code (use_vae), so it draws only \(sizes) "
+            return
+                "a \(width)x\(height) picture: this model starts from a style code (use_vae), so it draws only \(sizes) "
                 + "(its own size divided by a power of two that divides the head map \(headWidth)x\(headHeight))"
         }
         let step = 1 << upsamplingCount
         guard width >= step, height >= step, width % step == 0, height % step == 0 else {
-            return "a \(width)x\(height) picture: width and height must be positive multiples of \(step) for this model (\(upsamplingCount) upsamplings)"
+            return
+                "a \(width)x\(height) picture: width and height must be positive multiples of \(step) for this model (\(upsamplingCount) upsamplings)"
         }
         return nil
     }
 
     /// Block names in order, as in the public checkpoints.
     public var blockNames: [String] {
-        ["head_0", "G_middle_0", "G_middle_1", "up_0", "up_1", "up_2", "up_3"] + (numUpsamplingLayers == .most ? ["up_4"] : [])
+        ["head_0", "G_middle_0", "G_middle_1", "up_0", "up_1", "up_2", "up_3"]
+            + (numUpsamplingLayers == .most ? ["up_4"] : [])
     }
 }
 
@@ -176,27 +200,42 @@ extension ModelConfig {
         var problems: [String] = []
         if formatVersion != 1 { problems.append("format_version is \(formatVersion); this engine reads version 1") }
         if ngf < 1 { problems.append("ngf is \(ngf); it must be at least 1") }
-        if numUpsamplingLayers == .most && ngf % 2 != 0 { problems.append("ngf is \(ngf); a 'most' generator halves it in up_4, so it must be even") }
+        if numUpsamplingLayers == .most && ngf % 2 != 0 {
+            problems.append("ngf is \(ngf); a 'most' generator halves it in up_4, so it must be even")
+        }
         let names = blockNames
         if blockNorms.count != names.count {
-            problems.append("block_norms has \(blockNorms.count) entries; a '\(numUpsamplingLayers.rawValue)' generator has \(names.count) blocks (\(names.joined(separator: ", ")))")
+            problems.append(
+                "block_norms has \(blockNorms.count) entries; a '\(numUpsamplingLayers.rawValue)' generator has \(names.count) blocks (\(names.joined(separator: ", ")))"
+            )
         }
         switch architecture {
-        case .clade where blockNorms.contains(.spade): problems.append("architecture is clade but block_norms contains spade")
-        case .spade where blockNorms.contains(.clade): problems.append("architecture is spade but block_norms contains clade")
+        case .clade where blockNorms.contains(.spade):
+            problems.append("architecture is clade but block_norms contains spade")
+        case .spade where blockNorms.contains(.clade):
+            problems.append("architecture is spade but block_norms contains clade")
         default: break
         }
         let step = 1 << upsamplingCount
-        if width < step || width % step != 0 { problems.append("width \(width) is not a positive multiple of 2^\(upsamplingCount) = \(step)") }
-        if height < step || height % step != 0 { problems.append("height \(height) is not a positive multiple of 2^\(upsamplingCount) = \(step)") }
-        if useICPE && !blockNorms.contains(.clade) { problems.append("use_icpe needs at least one CLADE block (ICPE lives in the CLADE class affine)") }
+        if width < step || width % step != 0 {
+            problems.append("width \(width) is not a positive multiple of 2^\(upsamplingCount) = \(step)")
+        }
+        if height < step || height % step != 0 {
+            problems.append("height \(height) is not a positive multiple of 2^\(upsamplingCount) = \(step)")
+        }
+        if useICPE && !blockNorms.contains(.clade) {
+            problems.append("use_icpe needs at least one CLADE block (ICPE lives in the CLADE class affine)")
+        }
         if labelNC < 1 { problems.append("label_nc is \(labelNC); it must be at least 1") }
         if classNames.count != classCount {
-            problems.append("class_names has \(classNames.count) names; the class bank has \(classCount) rows (label_nc \(labelNC)\(containDontcareLabel ? " + dontcare" : ""))")
+            problems.append(
+                "class_names has \(classNames.count) names; the class bank has \(classCount) rows (label_nc \(labelNC)\(containDontcareLabel ? " + dontcare" : ""))"
+            )
         }
         if zDim < 1 { problems.append("z_dim is \(zDim); it must be at least 1") }
         if case .index(let index) = conditioning.icpeIgnoredClass, !(0 ..< classCount).contains(index) {
-            problems.append("conditioning.icpe_ignored_class is \(index); the class bank has rows 0 to \(classCount - 1)")
+            problems.append(
+                "conditioning.icpe_ignored_class is \(index); the class bank has rows 0 to \(classCount - 1)")
         }
         for (name, code) in stylePresets.sorted(by: { $0.key < $1.key }) where code.count != zDim {
             problems.append("style preset '\(name)' has \(code.count) values; z_dim is \(zDim)")

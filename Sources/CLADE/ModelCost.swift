@@ -48,15 +48,19 @@ public struct ModelCost: Sendable, Equatable {
     /// The cost of the model `config` describes, block norms as the config gives them.
     /// - Precondition: `config.blockNorms` has one entry per block and the size divides by `2^n`.
     public init(config: ModelConfig) {
-        precondition(config.blockNorms.count == config.blockNames.count,
-                     "block_norms has \(config.blockNorms.count) entries for \(config.blockNames.count) blocks")
-        precondition(config.headWidth << config.upsamplingCount == config.width
-                     && config.headHeight << config.upsamplingCount == config.height
-                     && config.headWidth > 0 && config.headHeight > 0,
-                     "\(config.width)x\(config.height) does not divide by 2^\(config.upsamplingCount)")
+        precondition(
+            config.blockNorms.count == config.blockNames.count,
+            "block_norms has \(config.blockNorms.count) entries for \(config.blockNames.count) blocks")
+        precondition(
+            config.headWidth << config.upsamplingCount == config.width
+                && config.headHeight << config.upsamplingCount == config.height
+                && config.headWidth > 0 && config.headHeight > 0,
+            "\(config.width)x\(config.height) does not divide by 2^\(config.upsamplingCount)")
         groups = config.layerGroups.map { group in
-            Group(name: group.name, width: group.width, height: group.height,
-                  layers: group.layers.reduce(.zero) { $0 + $1.cost }, normalization: group.normalization.reduce(.zero) { $0 + $1.cost })
+            Group(
+                name: group.name, width: group.width, height: group.height,
+                layers: group.layers.reduce(.zero) { $0 + $1.cost },
+                normalization: group.normalization.reduce(.zero) { $0 + $1.cost })
         }
     }
 

@@ -46,7 +46,9 @@ public struct ModelFile: Sendable {
             problems.append("tensor '\(entry.name)' has dtype \(entry.dtype.rawValue), expected F32, F16 or BF16")
         }
         guard problems.isEmpty else { throw ModelFileError(file: file.fileName, problems: problems) }
-        let tensors = try file.entries.filter { kept.contains($0.name) }.map { ($0.name, try file.floatTensor($0.name)) }
+        let tensors = try file.entries.filter { kept.contains($0.name) }.map {
+            ($0.name, try file.floatTensor($0.name))
+        }
         try self.init(config: config, tensors: Dictionary(uniqueKeysWithValues: tensors), fileName: file.fileName)
     }
 
@@ -54,9 +56,12 @@ public struct ModelFile: Sendable {
     /// `style_bank` entry becomes the style bank.
     public init(config: ModelConfig, tensors: [String: Tensor], fileName: String = "in-memory model") throws {
         let configProblems = config.problems
-        guard configProblems.isEmpty else { throw ModelFileError(file: fileName, problems: configProblems.map { "config: \($0)" }) }
+        guard configProblems.isEmpty else {
+            throw ModelFileError(file: fileName, problems: configProblems.map { "config: \($0)" })
+        }
         var problems = Self.shapeProblems(tensors.map { ($0.key, $0.value.shape) }, config: config)
-        problems += Self.valueProblems(Self.expectedTensors(for: config).compactMap { spec in tensors[spec.name].map { (spec.name, $0) } })
+        problems += Self.valueProblems(
+            Self.expectedTensors(for: config).compactMap { spec in tensors[spec.name].map { (spec.name, $0) } })
         guard problems.isEmpty else { throw ModelFileError(file: fileName, problems: problems) }
         self.fileName = fileName
         self.config = config
@@ -85,9 +90,13 @@ public struct ModelFile: Sendable {
     /// What is wrong with a `style_bank` of `shape` for `config`: it needs a style encoder and must be `[K >= 1, z_dim]`.
     static func styleBankProblems(shape: [Int], config: ModelConfig) -> [String] {
         let name = StyleBank.tensorName
-        if !config.useVAE { return ["unexpected tensor '\(name)' \(shape) (a style bank needs a style encoder, use_vae)"] }
+        if !config.useVAE {
+            return ["unexpected tensor '\(name)' \(shape) (a style bank needs a style encoder, use_vae)"]
+        }
         if shape.count != 2 || shape[0] < 1 || shape[1] != config.zDim {
-            return ["tensor '\(name)' has shape \(shape), expected [K, \(config.zDim)] with K >= 1 (z_dim \(config.zDim))"]
+            return [
+                "tensor '\(name)' has shape \(shape), expected [K, \(config.zDim)] with K >= 1 (z_dim \(config.zDim))"
+            ]
         }
         return []
     }
@@ -100,9 +109,13 @@ public struct ModelFile: Sendable {
             let data = tensor.data
             if let index = data.firstIndex(where: { !$0.isFinite }) {
                 let count = data.count(where: { !$0.isFinite })
-                problems.append("tensor '\(name)' holds \(data[index]) at element \(index) (\(count) non-finite of \(data.count)): the weights are damaged")
+                problems.append(
+                    "tensor '\(name)' holds \(data[index]) at element \(index) (\(count) non-finite of \(data.count)): the weights are damaged"
+                )
             } else if name.hasSuffix(".running_var"), let index = data.firstIndex(where: { $0 < 0 }) {
-                problems.append("tensor '\(name)' holds the variance \(data[index]) at element \(index): a variance cannot be negative")
+                problems.append(
+                    "tensor '\(name)' holds the variance \(data[index]) at element \(index): a variance cannot be negative"
+                )
             }
         }
         return problems
@@ -120,17 +133,26 @@ public struct ModelFile: Sendable {
     /// Decodes and checks `__metadata__.clade_paint_config`.
     private static func config(of file: SafeTensorsFile) throws -> ModelConfig {
         guard let json = file.metadata[configKey] else {
-            throw ModelFileError(file: file.fileName, problems: ["no '\(configKey)' in the metadata: not a clade-paint model file"])
+            throw ModelFileError(
+                file: file.fileName, problems: ["no '\(configKey)' in the metadata: not a clade-paint model file"])
         }
         if let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] {
             let unknown = Set(object.keys).subtracting(ModelConfig.keys).sorted()
             if !unknown.isEmpty {
-                throw ModelFileError(file: file.fileName, problems: ["config: unknown keys \(unknown.map { "'\($0)'" }.joined(separator: ", "))"])
+                throw ModelFileError(
+                    file: file.fileName,
+                    problems: ["config: unknown keys \(unknown.map { "'\($0)'" }.joined(separator: ", "))"])
             }
             if let conditioning = object[ModelConfig.CodingKeys.conditioning.rawValue] as? [String: Any] {
-                let unknown = Set(conditioning.keys).subtracting(ConditioningConventions.CodingKeys.allCases.map(\.rawValue)).sorted()
+                let unknown = Set(conditioning.keys).subtracting(
+                    ConditioningConventions.CodingKeys.allCases.map(\.rawValue)
+                ).sorted()
                 if !unknown.isEmpty {
-                    throw ModelFileError(file: file.fileName, problems: ["config: unknown keys in 'conditioning': \(unknown.map { "'\($0)'" }.joined(separator: ", "))"])
+                    throw ModelFileError(
+                        file: file.fileName,
+                        problems: [
+                            "config: unknown keys in 'conditioning': \(unknown.map { "'\($0)'" }.joined(separator: ", "))"
+                        ])
                 }
             }
         }
@@ -142,7 +164,9 @@ public struct ModelFile: Sendable {
             throw ModelFileError(file: file.fileName, problems: ["config: \(problem)"])
         }
         let problems = config.problems
-        guard problems.isEmpty else { throw ModelFileError(file: file.fileName, problems: problems.map { "config: \($0)" }) }
+        guard problems.isEmpty else {
+            throw ModelFileError(file: file.fileName, problems: problems.map { "config: \($0)" })
+        }
         return config
     }
 
@@ -151,10 +175,11 @@ public struct ModelFile: Sendable {
             context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
         }
         switch error {
-        case let .keyNotFound(key, _): return "missing key '\(key.stringValue)'"
-        case let .typeMismatch(type, context): return "'\(path(context))' is not \(type == String.self ? "a string" : "of type \(type)")"
-        case let .valueNotFound(_, context): return "'\(path(context))' is null"
-        case let .dataCorrupted(context):
+        case .keyNotFound(let key, _): return "missing key '\(key.stringValue)'"
+        case .typeMismatch(let type, let context):
+            return "'\(path(context))' is not \(type == String.self ? "a string" : "of type \(type)")"
+        case .valueNotFound(_, let context): return "'\(path(context))' is null"
+        case .dataCorrupted(let context):
             return context.codingPath.isEmpty ? "not valid JSON" : "'\(path(context))': \(context.debugDescription)"
         @unknown default: return "\(error)"
         }

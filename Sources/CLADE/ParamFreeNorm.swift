@@ -24,7 +24,7 @@ public enum ParamFreeNorm: Sendable {
     /// Fused layers use this to normalise and modulate in one pass.
     public func affine(for x: Tensor) -> (scale: [Float], shift: [Float]) {
         switch self {
-        case let .batch(scale, shift):
+        case .batch(let scale, let shift):
             precondition(scale.count == x.channels, "norm has \(scale.count) channels, input \(x.shape)")
             return (scale, shift)
         case .instance:
@@ -32,13 +32,16 @@ public enum ParamFreeNorm: Sendable {
             var scale = [Float](repeating: 0, count: x.channels)
             var shift = [Float](repeating: 0, count: x.channels)
             x.data.withUnsafeBufferPointer { v in
-                for c in 0..<x.channels {
+                for c in 0 ..< x.channels {
                     let plane = UnsafeBufferPointer(rebasing: v[c * pixels ..< (c + 1) * pixels])
                     var sum = 0.0
                     for value in plane { sum += Double(value) }
                     let mean = sum / Double(pixels)
                     var squares = 0.0
-                    for value in plane { let d = Double(value) - mean; squares += d * d }
+                    for value in plane {
+                        let d = Double(value) - mean
+                        squares += d * d
+                    }
                     let invstd = 1 / (squares / Double(pixels) + Double(Self.epsilon)).squareRoot()
                     scale[c] = Float(invstd)
                     shift[c] = Float(-mean * invstd)
@@ -54,7 +57,7 @@ public enum ParamFreeNorm: Sendable {
         var out = x
         let pixels = x.height * x.width
         out.data.withUnsafeMutableBufferPointer { v in
-            for c in 0..<x.channels {
+            for c in 0 ..< x.channels {
                 let (a, b) = (scale[c], shift[c])
                 for i in c * pixels ..< (c + 1) * pixels { v[i] = v[i] * a + b }
             }

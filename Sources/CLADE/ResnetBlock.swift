@@ -19,11 +19,13 @@ public struct ResnetBlock: Sendable {
 
         /// The norm of `x` (nearest x2 upsampled first when `upsampled`), then LeakyReLU when `leakySlope` is
         /// given. CLADE does all three in one pass; SPADE upsamples first and applies the activation after.
-        func callAsFunction(_ x: Tensor, _ maps: SemanticMaps, upsampled: Bool, leakySlope: Float?, workspace: Workspace) -> Tensor {
+        func callAsFunction(
+            _ x: Tensor, _ maps: SemanticMaps, upsampled: Bool, leakySlope: Float?, workspace: Workspace
+        ) -> Tensor {
             switch self {
-            case let .clade(norm):
+            case .clade(let norm):
                 return norm(x, maps, upsampled: upsampled, leakySlope: leakySlope)
-            case let .spade(norm):
+            case .spade(let norm):
                 var out = norm(upsampled ? upsampleNearest2x(x) : x, maps, workspace: workspace)
                 if let leakySlope { leakyReLU(&out, slope: leakySlope) }
                 return out
@@ -53,31 +55,46 @@ public struct ResnetBlock: Sendable {
         }
         func norm(_ path: String) -> Norm {
             let config = model.config
-            let paramFree = config.paramFreeNorm == .batch
-                ? ParamFreeNorm(runningMean: model["\(path).param_free_norm.running_mean"], runningVar: model["\(path).param_free_norm.running_var"])
+            let paramFree =
+                config.paramFreeNorm == .batch
+                ? ParamFreeNorm(
+                    runningMean: model["\(path).param_free_norm.running_mean"],
+                    runningVar: model["\(path).param_free_norm.running_var"])
                 : .instance
             switch layout.norm {
             case .clade:
                 let affine = "\(path).class_specified_affine"
-                let distanceConvs = config.useICPE
-                    ? (CLADENorm.DistanceConv(weight: model["\(affine).dist_conv_w.weight"], bias: model["\(affine).dist_conv_w.bias"]),
-                       CLADENorm.DistanceConv(weight: model["\(affine).dist_conv_b.weight"], bias: model["\(affine).dist_conv_b.bias"]))
+                let distanceConvs =
+                    config.useICPE
+                    ? (
+                        CLADENorm.DistanceConv(
+                            weight: model["\(affine).dist_conv_w.weight"], bias: model["\(affine).dist_conv_w.bias"]),
+                        CLADENorm.DistanceConv(
+                            weight: model["\(affine).dist_conv_b.weight"], bias: model["\(affine).dist_conv_b.bias"])
+                    )
                     : nil
-                let edgeConv = config.useInstanceEdges
-                    ? CLADENorm.EdgeConv(weight: model["\(path).inst_conv.weight"], bias: model["\(path).inst_conv.bias"])
+                let edgeConv =
+                    config.useInstanceEdges
+                    ? CLADENorm.EdgeConv(
+                        weight: model["\(path).inst_conv.weight"], bias: model["\(path).inst_conv.bias"])
                     : nil
-                return .clade(CLADENorm(paramFreeNorm: paramFree, gamma: model["\(affine).weight"], beta: model["\(affine).bias"],
-                                        distanceConvs: distanceConvs, edgeConv: edgeConv))
+                return .clade(
+                    CLADENorm(
+                        paramFreeNorm: paramFree, gamma: model["\(affine).weight"], beta: model["\(affine).bias"],
+                        distanceConvs: distanceConvs, edgeConv: edgeConv))
             case .spade:
-                return .spade(SPADENorm(paramFreeNorm: paramFree, shared: conv("\(path).mlp_shared.0", padding: 1),
-                                        gamma: conv("\(path).mlp_gamma", padding: 1), beta: conv("\(path).mlp_beta", padding: 1)))
+                return .spade(
+                    SPADENorm(
+                        paramFreeNorm: paramFree, shared: conv("\(path).mlp_shared.0", padding: 1),
+                        gamma: conv("\(path).mlp_gamma", padding: 1), beta: conv("\(path).mlp_beta", padding: 1)))
             }
         }
         let b = layout.name
         self.init(
             norm0: norm("\(b).norm_0"), conv0: conv("\(b).conv_0", padding: 1),
             norm1: norm("\(b).norm_1"), conv1: conv("\(b).conv_1", padding: 1),
-            shortcut: layout.learnedShortcut ? (norm("\(b).norm_s"), conv("\(b).conv_s", padding: 0, bias: false)) : nil)
+            shortcut: layout.learnedShortcut ? (norm("\(b).norm_s"), conv("\(b).conv_s", padding: 0, bias: false)) : nil
+        )
     }
 
     public var outputChannels: Int { conv1.outputChannels }
@@ -92,14 +109,19 @@ public struct ResnetBlock: Sendable {
     /// where the block needs it as its residual (no learned shortcut).
     /// - checkpoint: called after the shortcut and after conv_0; what it throws ends the block (a render that a newer
     ///   request replaced stops within a third of a block instead of at the block's end).
-    func callAsFunction(_ x: Tensor, _ maps: SemanticMaps, upsampled: Bool, workspace: Workspace,
-                        checkpoint: () throws -> Void) rethrows -> Tensor {
+    func callAsFunction(
+        _ x: Tensor, _ maps: SemanticMaps, upsampled: Bool, workspace: Workspace,
+        checkpoint: () throws -> Void
+    ) rethrows -> Tensor {
         // The shortcut is written first; conv_1 then adds the main branch onto it.
-        var out = if let shortcut {
-            shortcut.conv(shortcut.norm(x, maps, upsampled: upsampled, leakySlope: nil, workspace: workspace), workspace: workspace)
-        } else {
-            upsampled ? upsampleNearest2x(x) : x
-        }
+        var out =
+            if let shortcut {
+                shortcut.conv(
+                    shortcut.norm(x, maps, upsampled: upsampled, leakySlope: nil, workspace: workspace),
+                    workspace: workspace)
+            } else {
+                upsampled ? upsampleNearest2x(x) : x
+            }
         try checkpoint()
         var h = norm0(x, maps, upsampled: upsampled, leakySlope: Self.leakySlope, workspace: workspace)
         h = conv0(h, workspace: workspace)

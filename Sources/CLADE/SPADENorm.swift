@@ -28,8 +28,9 @@ public struct SPADENorm: Sendable {
 
     /// Normalises and modulates `x` `[C, H, W]` with `maps` at the same size; returns `[C, H, W]`.
     public func callAsFunction(_ x: Tensor, _ maps: SemanticMaps, workspace: Workspace? = nil) -> Tensor {
-        precondition(x.channels == channels && x.height == maps.height && x.width == maps.width,
-                     "SPADE norm of \(channels) channels got \(x.shape) and maps \(maps.height)x\(maps.width)")
+        precondition(
+            x.channels == channels && x.height == maps.height && x.width == maps.width,
+            "SPADE norm of \(channels) channels got \(x.shape) and maps \(maps.height)x\(maps.width)")
         var hidden = shared(maps.oneHot(), workspace: workspace)
         relu(&hidden)
         let gammaMap = gamma(hidden, workspace: workspace)
@@ -38,16 +39,20 @@ public struct SPADENorm: Sendable {
         let pixels = x.height * x.width
         var out = x
         out.data.withUnsafeMutableBufferPointer { v in
-        gammaMap.data.withUnsafeBufferPointer { gammaMap in
-        betaMap.data.withUnsafeBufferPointer { betaMap in
-            let (v, gammaMap, betaMap) = (v.baseAddress!, gammaMap.baseAddress!, betaMap.baseAddress!)
-            Parallel.forEach(channels, grain: max(1, Conv2d.elementGrain / pixels)) { range in
-                for c in range {
-                    let (a, b) = (scale[c], shift[c])
-                    for i in c * pixels ..< (c + 1) * pixels { v[i] = (v[i] * a + b) * (1 + gammaMap[i]) + betaMap[i] }
+            gammaMap.data.withUnsafeBufferPointer { gammaMap in
+                betaMap.data.withUnsafeBufferPointer { betaMap in
+                    let (v, gammaMap, betaMap) = (v.baseAddress!, gammaMap.baseAddress!, betaMap.baseAddress!)
+                    Parallel.forEach(channels, grain: max(1, Conv2d.elementGrain / pixels)) { range in
+                        for c in range {
+                            let (a, b) = (scale[c], shift[c])
+                            for i in c * pixels ..< (c + 1) * pixels {
+                                v[i] = (v[i] * a + b) * (1 + gammaMap[i]) + betaMap[i]
+                            }
+                        }
+                    }
                 }
             }
-        }}}
+        }
         return out
     }
 }

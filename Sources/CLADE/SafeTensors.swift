@@ -1,7 +1,7 @@
 import Foundation
 
 #if _endian(big)
-#error("safetensors data is little-endian; this reader copies it as is")
+    #error("safetensors data is little-endian; this reader copies it as is")
 #endif
 
 /// Element types of the safetensors format.
@@ -9,10 +9,21 @@ import Foundation
 /// All standard types are known so that the file's layout can be checked and a tensor of an unreadable type
 /// can be named in an error; `isReadable` says which ones this reader decodes.
 public enum SafeTensorsDType: String, Sendable, CaseIterable {
-    case f64 = "F64", f32 = "F32", f16 = "F16", bf16 = "BF16"
-    case i64 = "I64", i32 = "I32", i16 = "I16", i8 = "I8"
-    case u64 = "U64", u32 = "U32", u16 = "U16", u8 = "U8"
-    case bool = "BOOL", f8e4m3 = "F8_E4M3", f8e5m2 = "F8_E5M2"
+    case f64 = "F64"
+    case f32 = "F32"
+    case f16 = "F16"
+    case bf16 = "BF16"
+    case i64 = "I64"
+    case i32 = "I32"
+    case i16 = "I16"
+    case i8 = "I8"
+    case u64 = "U64"
+    case u32 = "U32"
+    case u16 = "U16"
+    case u8 = "U8"
+    case bool = "BOOL"
+    case f8e4m3 = "F8_E4M3"
+    case f8e5m2 = "F8_E5M2"
 
     /// Bytes per element.
     public var byteSize: Int {
@@ -113,7 +124,9 @@ public struct SafeTensorsFile: Sendable {
             throw fail("header length \(headerLength) exceeds the format's limit of \(Self.maximumHeaderLength) bytes")
         }
         guard 8 + Int(headerLength) <= bytes.count else {
-            throw fail("header length \(headerLength) runs past the end of the file (\(bytes.count) bytes): the file is truncated or not safetensors")
+            throw fail(
+                "header length \(headerLength) runs past the end of the file (\(bytes.count) bytes): the file is truncated or not safetensors"
+            )
         }
         let dataStart = 8 + Int(headerLength)
         let dataLength = bytes.count - dataStart
@@ -125,15 +138,17 @@ public struct SafeTensorsFile: Sendable {
         } catch {
             throw fail("the header is not valid JSON: \(error.message) at byte \(8 + error.offset)")
         }
-        guard case let .object(members) = header else { throw fail("the header is not a JSON object") }
+        guard case .object(let members) = header else { throw fail("the header is not a JSON object") }
 
         var metadata: [String: String] = [:]
         var entries: [Entry] = []
         for (name, value) in members {
             if name == "__metadata__" {
-                guard case let .object(pairs) = value else { throw fail("__metadata__ is not an object of strings") }
+                guard case .object(let pairs) = value else { throw fail("__metadata__ is not an object of strings") }
                 for (key, item) in pairs {
-                    guard case let .string(text) = item else { throw fail("__metadata__ entry '\(key)' is not a string") }
+                    guard case .string(let text) = item else {
+                        throw fail("__metadata__ entry '\(key)' is not a string")
+                    }
                     metadata[key] = text
                 }
                 continue
@@ -154,22 +169,30 @@ public struct SafeTensorsFile: Sendable {
     private static func entry(
         name: String, value: HeaderJSON, dataLength: Int, fail: (String) -> SafeTensorsError
     ) throws -> Entry {
-        guard case let .object(fields) = value else { throw fail("tensor '\(name)': header entry is not an object") }
+        guard case .object(let fields) = value else { throw fail("tensor '\(name)': header entry is not an object") }
         func field(_ key: String) throws -> HeaderJSON {
-            guard let found = fields.first(where: { $0.key == key }) else { throw fail("tensor '\(name)': no \"\(key)\" in its header entry") }
+            guard let found = fields.first(where: { $0.key == key }) else {
+                throw fail("tensor '\(name)': no \"\(key)\" in its header entry")
+            }
             return found.value
         }
-        guard case let .string(dtypeName) = try field("dtype") else { throw fail("tensor '\(name)': dtype is not a string") }
-        guard let dtype = SafeTensorsDType(rawValue: dtypeName) else { throw fail("tensor '\(name)': unknown dtype '\(dtypeName)'") }
-        guard case let .array(dims) = try field("shape") else { throw fail("tensor '\(name)': shape is not an array") }
+        guard case .string(let dtypeName) = try field("dtype") else {
+            throw fail("tensor '\(name)': dtype is not a string")
+        }
+        guard let dtype = SafeTensorsDType(rawValue: dtypeName) else {
+            throw fail("tensor '\(name)': unknown dtype '\(dtypeName)'")
+        }
+        guard case .array(let dims) = try field("shape") else { throw fail("tensor '\(name)': shape is not an array") }
         let shape = try dims.map { dim in
             guard let size = dim.nonNegativeInt else {
-                throw fail("tensor '\(name)': shape [\(dims.map(Self.text).joined(separator: ", "))] has an entry that is not a non-negative integer")
+                throw fail(
+                    "tensor '\(name)': shape [\(dims.map(Self.text).joined(separator: ", "))] has an entry that is not a non-negative integer"
+                )
             }
             return size
         }
-        guard case let .array(offsets) = try field("data_offsets"), offsets.count == 2,
-              let begin = offsets[0].nonNegativeInt, let end = offsets[1].nonNegativeInt
+        guard case .array(let offsets) = try field("data_offsets"), offsets.count == 2,
+            let begin = offsets[0].nonNegativeInt, let end = offsets[1].nonNegativeInt
         else { throw fail("tensor '\(name)': data_offsets is not a pair of non-negative integers") }
         guard begin <= end else { throw fail("tensor '\(name)': data_offsets [\(begin), \(end)] run backwards") }
         guard end <= dataLength else {
@@ -182,22 +205,31 @@ public struct SafeTensorsFile: Sendable {
             byteCount = product
         }
         guard byteCount == end - begin else {
-            throw fail("tensor '\(name)': shape \(shape) of \(dtype.rawValue) needs \(byteCount) bytes but data_offsets [\(begin), \(end)] hold \(end - begin)")
+            throw fail(
+                "tensor '\(name)': shape \(shape) of \(dtype.rawValue) needs \(byteCount) bytes but data_offsets [\(begin), \(end)] hold \(end - begin)"
+            )
         }
-        return Entry(name: name, dtype: dtype, shape: shape, byteRange: begin..<end)
+        return Entry(name: name, dtype: dtype, shape: shape, byteRange: begin ..< end)
     }
 
     /// Checks that the tensors tile the data buffer: sorted by offset, each starts where the previous one ended.
     /// Overlaps are looked for first, as they are the more specific problem (moving a tensor also leaves a hole).
     private static func checkCoverage(_ entries: [Entry], dataLength: Int, fail: (String) -> SafeTensorsError) throws {
-        let sorted = entries.sorted { ($0.byteRange.lowerBound, $0.byteRange.upperBound) < ($1.byteRange.lowerBound, $1.byteRange.upperBound) }
-        for (previous, entry) in zip(sorted, sorted.dropFirst()) where entry.byteRange.lowerBound < previous.byteRange.upperBound {
-            throw fail("tensor '\(entry.name)' (bytes \(entry.byteRange.lowerBound)..<\(entry.byteRange.upperBound)) overlaps tensor '\(previous.name)' (bytes \(previous.byteRange.lowerBound)..<\(previous.byteRange.upperBound))")
+        let sorted = entries.sorted {
+            ($0.byteRange.lowerBound, $0.byteRange.upperBound) < ($1.byteRange.lowerBound, $1.byteRange.upperBound)
+        }
+        for (previous, entry) in zip(sorted, sorted.dropFirst())
+        where entry.byteRange.lowerBound < previous.byteRange.upperBound {
+            throw fail(
+                "tensor '\(entry.name)' (bytes \(entry.byteRange.lowerBound)..<\(entry.byteRange.upperBound)) overlaps tensor '\(previous.name)' (bytes \(previous.byteRange.lowerBound)..<\(previous.byteRange.upperBound))"
+            )
         }
         var covered = 0
         for entry in sorted {
             if entry.byteRange.lowerBound > covered {
-                throw fail("bytes \(covered)..<\(entry.byteRange.lowerBound) of the data belong to no tensor (a hole before '\(entry.name)')")
+                throw fail(
+                    "bytes \(covered)..<\(entry.byteRange.lowerBound) of the data belong to no tensor (a hole before '\(entry.name)')"
+                )
             }
             covered = entry.byteRange.upperBound
         }
@@ -208,8 +240,8 @@ public struct SafeTensorsFile: Sendable {
 
     private static func text(_ value: HeaderJSON) -> String {
         switch value {
-        case let .number(literal): literal
-        case let .string(string): "\"\(string)\""
+        case .number(let literal): literal
+        case .string(let string): "\"\(string)\""
         default: "\(value)"
         }
     }
@@ -221,7 +253,9 @@ public struct SafeTensorsFile: Sendable {
     public var names: [String] { entries.map(\.name) }
 
     private func requireEntry(_ name: String) throws -> Entry {
-        guard let entry = entry(name) else { throw SafeTensorsError(file: fileName, problem: "no tensor named '\(name)'") }
+        guard let entry = entry(name) else {
+            throw SafeTensorsError(file: fileName, problem: "no tensor named '\(name)'")
+        }
         return entry
     }
 
@@ -229,7 +263,9 @@ public struct SafeTensorsFile: Sendable {
     public func floatTensor(_ name: String) throws -> Tensor {
         let entry = try requireEntry(name)
         guard entry.dtype.isFloat else {
-            throw SafeTensorsError(file: fileName, problem: "tensor '\(name)' has dtype \(entry.dtype.rawValue), expected F32, F16 or BF16")
+            throw SafeTensorsError(
+                file: fileName, problem: "tensor '\(name)' has dtype \(entry.dtype.rawValue), expected F32, F16 or BF16"
+            )
         }
         var values = [Float](repeating: 0, count: entry.elementCount)
         try withData(of: entry) { source in
@@ -238,9 +274,14 @@ public struct SafeTensorsFile: Sendable {
                 case .f32:
                     UnsafeMutableRawBufferPointer(target).copyMemory(from: source)
                 case .f16:
-                    for i in target.indices { target[i] = Self.float(halfBits: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+                    for i in target.indices {
+                        target[i] = Self.float(halfBits: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+                    }
                 default:
-                    for i in target.indices { target[i] = Float(bitPattern: UInt32(source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) << 16) }
+                    for i in target.indices {
+                        target[i] = Float(
+                            bitPattern: UInt32(source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) << 16)
+                    }
                 }
             }
         }
@@ -251,10 +292,11 @@ public struct SafeTensorsFile: Sendable {
     public func integerTensor(_ name: String) throws -> (shape: [Int], values: [Int64]) {
         let entry = try requireEntry(name)
         guard entry.dtype.isInteger else {
-            throw SafeTensorsError(file: fileName, problem: "tensor '\(name)' has dtype \(entry.dtype.rawValue), expected I32, I64 or U8")
+            throw SafeTensorsError(
+                file: fileName, problem: "tensor '\(name)' has dtype \(entry.dtype.rawValue), expected I32, I64 or U8")
         }
         let values: [Int64] = try withData(of: entry) { raw in
-            (0..<entry.elementCount).map { i in
+            (0 ..< entry.elementCount).map { i in
                 switch entry.dtype {
                 case .i64: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)
                 case .i32: Int64(raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))
@@ -271,7 +313,11 @@ public struct SafeTensorsFile: Sendable {
         do {
             return try bytes.withBytes(range, body)
         } catch let error as SafeTensorsStorage.OpenFileError {
-            throw SafeTensorsError(file: fileName, problem: "tensor '\(entry.name)': cannot read bytes \(range.lowerBound)..<\(range.upperBound) (\(error.reason))")
+            throw SafeTensorsError(
+                file: fileName,
+                problem:
+                    "tensor '\(entry.name)': cannot read bytes \(range.lowerBound)..<\(range.upperBound) (\(error.reason))"
+            )
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The bytes of a safetensors file: held in memory, or read from the open file on demand.
@@ -15,17 +16,17 @@ enum SafeTensorsStorage: Sendable {
     /// Length in bytes.
     var count: Int {
         switch self {
-        case let .memory(data): data.count
-        case let .file(file): file.size
+        case .memory(let data): data.count
+        case .file(let file): file.size
         }
     }
 
     /// Calls `body` with the bytes in `range` (inside `0 ..< count`).
     func withBytes<T>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
         switch self {
-        case let .memory(data):
+        case .memory(let data):
             return try data.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
-        case let .file(file):
+        case .file(let file):
             return try file.read(range).withUnsafeBytes(body)
         }
     }
@@ -62,12 +63,15 @@ enum SafeTensorsStorage: Sendable {
             var failure: OpenFileError?
             let bytes = [UInt8](unsafeUninitializedCapacity: range.count) { buffer, initialized in
                 while initialized < range.count {
-                    let got = pread(descriptor, buffer.baseAddress! + initialized, range.count - initialized,
-                                    off_t(range.lowerBound + initialized))
+                    let got = pread(
+                        descriptor, buffer.baseAddress! + initialized, range.count - initialized,
+                        off_t(range.lowerBound + initialized))
                     if got < 0 && errno == EINTR { continue }
                     guard got > 0 else {
-                        failure = OpenFileError(reason: got == 0 ? "the file ended at byte \(range.lowerBound + initialized)"
-                                                                 : String(cString: strerror(errno)))
+                        failure = OpenFileError(
+                            reason: got == 0
+                                ? "the file ended at byte \(range.lowerBound + initialized)"
+                                : String(cString: strerror(errno)))
                         break
                     }
                     initialized += got

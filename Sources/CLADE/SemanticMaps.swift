@@ -20,7 +20,9 @@ public struct SemanticMaps: Sendable {
     public init(classCount: Int, height: Int, width: Int, classes: [Int32], edges: [Float]?, distances: [Float]?) {
         precondition(classes.count == height * width, "class map does not fill \(height)x\(width)")
         precondition(edges == nil || edges!.count == height * width, "edge map does not fill \(height)x\(width)")
-        precondition(distances == nil || distances!.count == 2 * height * width, "distance map does not fill 2x\(height)x\(width)")
+        precondition(
+            distances == nil || distances!.count == 2 * height * width,
+            "distance map does not fill 2x\(height)x\(width)")
         self.classCount = classCount
         self.height = height
         self.width = width
@@ -47,7 +49,7 @@ public struct SemanticMaps: Sendable {
             classCount: classCount, height: newHeight, width: newWidth,
             classes: resample(classes[...]),
             edges: edges.map { resample($0[...]) },
-            distances: distances.map { resample($0[0..<pixels]) + resample($0[pixels..<2 * pixels]) })
+            distances: distances.map { resample($0[0 ..< pixels]) + resample($0[pixels ..< 2 * pixels]) })
     }
 
     /// The semantic input of SPADE layers and of the generator's head conv: one-hot classes `[classCount, H, W]`,
@@ -58,7 +60,7 @@ public struct SemanticMaps: Sendable {
         var out = Tensor(zeros: [channels, height, width])
         out.data.withUnsafeMutableBufferPointer { v in
             for (i, label) in classes.enumerated() { v[Int(label) * pixels + i] = 1 }
-            if let edges { for i in 0..<pixels { v[classCount * pixels + i] = edges[i] } }
+            if let edges { for i in 0 ..< pixels { v[classCount * pixels + i] = edges[i] } }
         }
         return out
     }

@@ -10,7 +10,8 @@ public struct StyleBank: Sendable, Equatable {
 
     /// - Precondition: `codes` is `[K, zDim]` with K >= 1 (`ModelFile` checks the file's tensor first).
     public init(codes: Tensor) {
-        precondition(codes.shape.count == 2 && codes.shape[0] >= 1, "a style bank is [K >= 1, z_dim], got \(codes.shape)")
+        precondition(
+            codes.shape.count == 2 && codes.shape[0] >= 1, "a style bank is [K >= 1, z_dim], got \(codes.shape)")
         self.codes = codes
     }
 

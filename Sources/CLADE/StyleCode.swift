@@ -14,7 +14,8 @@ public struct StyleCode: Sendable, Equatable, Codable {
         var values: [Float] = []
         values.reserveCapacity(count + 1)
         while values.count < count {
-            let a = generator.nextUniform(), b = generator.nextUniform()
+            let a = generator.nextUniform()
+            let b = generator.nextUniform()
             let r = (-2 * Foundation.log(1 - a)).squareRoot()
             values.append(Float(r * Foundation.cos(2 * Double.pi * b)))
             values.append(Float(r * Foundation.sin(2 * Double.pi * b)))

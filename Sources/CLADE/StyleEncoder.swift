@@ -27,15 +27,21 @@ public final class StyleEncoder: Sendable {
             throw ModelFileError(file: model.fileName, problems: ["this model has no style encoder (use_vae is false)"])
         }
         self.init(
-            layers: (1...6).map { Conv2d(weight: model["encoder.layer\($0).0.weight"], bias: nil, stride: 2, padding: 1) },
+            layers: (1 ... 6).map {
+                Conv2d(weight: model["encoder.layer\($0).0.weight"], bias: nil, stride: 2, padding: 1)
+            },
             fcMu: Linear(weight: model["encoder.fc_mu.weight"], bias: model["encoder.fc_mu.bias"]),
             fcVar: Linear(weight: model["encoder.fc_var.weight"], bias: model["encoder.fc_var.bias"]))
     }
 
     /// `(mu, logvar)`, each `[z_dim]`, for an RGB image `[3, h, w]` with values in [-1, 1].
     /// The observer sees the resized input (`"input"`) and each layer's activation (`"layer1"` ... `"layer6"`).
-    public func callAsFunction(_ image: Tensor, observer: ((String, Tensor) -> Void)? = nil) -> (mu: Tensor, logvar: Tensor) {
-        precondition(image.shape.count == 3 && image.channels == 3, "the style encoder takes an RGB image [3, h, w], got \(image.shape)")
+    public func callAsFunction(_ image: Tensor, observer: ((String, Tensor) -> Void)? = nil) -> (
+        mu: Tensor, logvar: Tensor
+    ) {
+        precondition(
+            image.shape.count == 3 && image.channels == 3,
+            "the style encoder takes an RGB image [3, h, w], got \(image.shape)")
         let workspace = Workspace()
         var x = resizeBilinear(image, height: Self.inputSize, width: Self.inputSize)
         observer?("input", x)

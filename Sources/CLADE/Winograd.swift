@@ -15,7 +15,8 @@ import CBLAS
 struct Winograd: Sendable {
     /// Output tile size `m`.
     enum Tile: Int, Sendable {
-        case two = 2, four = 4
+        case two = 2
+        case four = 4
     }
 
     let tile: Tile
@@ -38,17 +39,23 @@ struct Winograd: Sendable {
 
     /// - weight: `[out, in, 3, 3]`.
     init(weight: Tensor, tile: Tile = .two) {
-        precondition(weight.shape.count == 4 && weight.shape[2] == 3 && weight.shape[3] == 3, "Winograd needs [out, in, 3, 3], got \(weight.shape)")
+        precondition(
+            weight.shape.count == 4 && weight.shape[2] == 3 && weight.shape[3] == 3,
+            "Winograd needs [out, in, 3, 3], got \(weight.shape)")
         let (o, c) = (weight.shape[0], weight.shape[1])
         self.tile = tile
         outputChannels = o
         inputChannels = c
         // G in double precision; U is rounded to float once.
-        let g: [[Double]] = switch tile {
-        case .two: [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
-        case .four: [[1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
-                     [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1]]
-        }
+        let g: [[Double]] =
+            switch tile {
+            case .two: [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
+            case .four:
+                [
+                    [1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
+                    [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1],
+                ]
+            }
         let alpha = g.count
         var u = [Float](repeating: 0, count: alpha * alpha * o * c)
         for oc in 0 ..< o * c {
@@ -70,8 +77,10 @@ struct Winograd: Sendable {
     /// rows whatever the thread count (so every product has the same shape and the picture does not depend on the
     /// threads); up to `parts` threads take chunk after chunk, each with its own `chunkFloats`-sized buffer at
     /// `scratch + worker * chunkFloats`.
-    func accumulate(_ input: UnsafePointer<Float>, height h: Int, width w: Int, into output: UnsafeMutablePointer<Float>,
-                    scratch: UnsafeMutablePointer<Float>, parts: Int, chunkBudget: Int = chunkBudget) {
+    func accumulate(
+        _ input: UnsafePointer<Float>, height h: Int, width w: Int, into output: UnsafeMutablePointer<Float>,
+        scratch: UnsafeMutablePointer<Float>, parts: Int, chunkBudget: Int = chunkBudget
+    ) {
         let tileRows = (h + m - 1) / m
         let chunkRows = self.chunkRows(width: w, height: h, budget: chunkBudget)
         let chunkFloats = self.chunkFloats(width: w, height: h, budget: chunkBudget)
@@ -79,8 +88,9 @@ struct Winograd: Sendable {
         transformedWeights.withUnsafeBufferPointer { u in
             Parallel.forEachItem(chunks, workers: parts) { worker, index in
                 let first = index * chunkRows
-                chunk(input, height: h, width: w, tileRows: first ..< min(tileRows, first + chunkRows),
-                      weights: u.baseAddress!, into: output, buffer: scratch + worker * chunkFloats)
+                chunk(
+                    input, height: h, width: w, tileRows: first ..< min(tileRows, first + chunkRows),
+                    weights: u.baseAddress!, into: output, buffer: scratch + worker * chunkFloats)
             }
         }
     }
@@ -102,13 +112,16 @@ struct Winograd: Sendable {
     }
 
     /// One chunk of tile rows: input transform, α² products, output transform added onto `output`.
-    private func chunk(_ input: UnsafePointer<Float>, height h: Int, width w: Int, tileRows: Range<Int>,
-                       weights u: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>,
-                       buffer: UnsafeMutablePointer<Float>) {
+    private func chunk(
+        _ input: UnsafePointer<Float>, height h: Int, width w: Int, tileRows: Range<Int>,
+        weights u: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>,
+        buffer: UnsafeMutablePointer<Float>
+    ) {
         let (c, o) = (inputChannels, outputChannels)
         let tilesPerRow = (w + m - 1) / m
         let tiles = tileRows.count * tilesPerRow
-        let v = buffer, products = buffer + points * c * tiles
+        let v = buffer
+        let products = buffer + points * c * tiles
         // α rows of B^T d, padded: column x of the image at index x + 1, zeros at 0 and from w + 1 on.
         let stripWidth = m * tilesPerRow + 2
         let strip = products + points * o * tiles
@@ -129,9 +142,14 @@ struct Winograd: Sendable {
                 switch tile {
                 case .two:
                     let (d0, d1, d2, d3) = (row(0), row(1), row(2), row(3))
-                    let (t0, t1, t2, t3) = (strip + 1, strip + stripWidth + 1, strip + 2 * stripWidth + 1, strip + 3 * stripWidth + 1)
+                    let (t0, t1, t2, t3) = (
+                        strip + 1, strip + stripWidth + 1, strip + 2 * stripWidth + 1, strip + 3 * stripWidth + 1
+                    )
                     for x in 0 ..< w {
-                        let a = d0[x], b = d1[x], cc = d2[x], d = d3[x]
+                        let a = d0[x]
+                        let b = d1[x]
+                        let cc = d2[x]
+                        let d = d3[x]
                         t0[x] = a - cc
                         t1[x] = b + cc
                         t2[x] = cc - b
@@ -147,14 +165,16 @@ struct Winograd: Sendable {
                     Self.transformRows(row, width: w, into: strip + 1, stride: stripWidth)
                     for i in 0 ..< 6 {
                         let target = v + (i * 6) * c * tiles + channel * tiles + base
-                        Self.transformColumns6(strip + i * stripWidth, tiles: tilesPerRow, into: target, step: c * tiles)
+                        Self.transformColumns6(
+                            strip + i * stripWidth, tiles: tilesPerRow, into: target, step: c * tiles)
                     }
                 }
             }
         }
         for xi in 0 ..< points {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(o), Int32(tiles), Int32(c), 1,
-                        u + xi * o * c, Int32(c), v + xi * c * tiles, Int32(tiles), 0, products + xi * o * tiles, Int32(tiles))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(o), Int32(tiles), Int32(c), 1,
+                u + xi * o * c, Int32(c), v + xi * c * tiles, Int32(tiles), 0, products + xi * o * tiles, Int32(tiles))
         }
         // Y = A^T M A, added onto the output.
         for channel in 0 ..< o {
@@ -165,11 +185,13 @@ struct Winograd: Sendable {
                 let tileProducts = products + channel * tiles + rowIndex * tilesPerRow
                 switch tile {
                 case .two:
-                    Self.transformOutput(tileProducts, step: o * tiles, tiles: tilesPerRow, width: w, onto: top,
-                                         bottom: y0 + 1 < h ? top + w : nil)
+                    Self.transformOutput(
+                        tileProducts, step: o * tiles, tiles: tilesPerRow, width: w, onto: top,
+                        bottom: y0 + 1 < h ? top + w : nil)
                 case .four:
-                    Self.transformOutput6(tileProducts, step: o * tiles, tiles: tilesPerRow, width: w, onto: top,
-                                          rows: min(4, h - y0))
+                    Self.transformOutput6(
+                        tileProducts, step: o * tiles, tiles: tilesPerRow, width: w, onto: top,
+                        rows: min(4, h - y0))
                 }
             }
         }
@@ -178,7 +200,9 @@ struct Winograd: Sendable {
     /// `B^T d` across columns for one row of tiles: tile `tx` reads `t[2tx ..< 2tx + 4]` and writes transform-domain
     /// column `j` to `target[j * step + tx]`. Eight tiles at a time as vectors (even and odd columns split by the
     /// load), the rest one by one.
-    private static func transformColumns(_ t: UnsafeMutablePointer<Float>, tiles: Int, into target: UnsafeMutablePointer<Float>, step: Int) {
+    private static func transformColumns(
+        _ t: UnsafeMutablePointer<Float>, tiles: Int, into target: UnsafeMutablePointer<Float>, step: Int
+    ) {
         var tx = 0
         while tx + 8 <= tiles {
             let a = UnsafeRawPointer(t + 2 * tx).loadUnaligned(as: SIMD16<Float>.self)
@@ -202,32 +226,42 @@ struct Winograd: Sendable {
     /// `A^T M A` for one row of tiles, added onto the output rows `top` and `bottom` (nil below the image): tile
     /// `tx` reads `m[(4i + j) * step + tx]` and writes columns `2tx` and `2tx + 1` (the second only inside `width`).
     /// Eight tiles at a time as vectors (the two columns interleaved on the store), the rest one by one.
-    private static func transformOutput(_ m: UnsafeMutablePointer<Float>, step: Int, tiles: Int, width w: Int,
-                                        onto top: UnsafeMutablePointer<Float>, bottom: UnsafeMutablePointer<Float>?) {
+    private static func transformOutput(
+        _ m: UnsafeMutablePointer<Float>, step: Int, tiles: Int, width w: Int,
+        onto top: UnsafeMutablePointer<Float>, bottom: UnsafeMutablePointer<Float>?
+    ) {
         var tx = 0
         while tx + 8 <= w / 2 {
             func value(_ i: Int, _ j: Int) -> SIMD8<Float> { .load(m + (i * 4 + j) * step + tx) }
             // Rows of A^T M, then columns by A.
-            let r0 = value(0, 0) + value(1, 0) + value(2, 0), r1 = value(0, 1) + value(1, 1) + value(2, 1)
-            let r2 = value(0, 2) + value(1, 2) + value(2, 2), r3 = value(0, 3) + value(1, 3) + value(2, 3)
+            let r0 = value(0, 0) + value(1, 0) + value(2, 0)
+            let r1 = value(0, 1) + value(1, 1) + value(2, 1)
+            let r2 = value(0, 2) + value(1, 2) + value(2, 2)
+            let r3 = value(0, 3) + value(1, 3) + value(2, 3)
             add(even: r0 + r1 + r2, odd: r1 - r2 - r3, onto: top + 2 * tx)
             if let bottom {
-                let q0 = value(1, 0) - value(2, 0) - value(3, 0), q1 = value(1, 1) - value(2, 1) - value(3, 1)
-                let q2 = value(1, 2) - value(2, 2) - value(3, 2), q3 = value(1, 3) - value(2, 3) - value(3, 3)
+                let q0 = value(1, 0) - value(2, 0) - value(3, 0)
+                let q1 = value(1, 1) - value(2, 1) - value(3, 1)
+                let q2 = value(1, 2) - value(2, 2) - value(3, 2)
+                let q3 = value(1, 3) - value(2, 3) - value(3, 3)
                 add(even: q0 + q1 + q2, odd: q1 - q2 - q3, onto: bottom + 2 * tx)
             }
             tx += 8
         }
         for tx in tx ..< tiles {
             func value(_ i: Int, _ j: Int) -> Float { m[(i * 4 + j) * step + tx] }
-            let r0 = value(0, 0) + value(1, 0) + value(2, 0), r1 = value(0, 1) + value(1, 1) + value(2, 1)
-            let r2 = value(0, 2) + value(1, 2) + value(2, 2), r3 = value(0, 3) + value(1, 3) + value(2, 3)
+            let r0 = value(0, 0) + value(1, 0) + value(2, 0)
+            let r1 = value(0, 1) + value(1, 1) + value(2, 1)
+            let r2 = value(0, 2) + value(1, 2) + value(2, 2)
+            let r3 = value(0, 3) + value(1, 3) + value(2, 3)
             let x = 2 * tx
             top[x] += r0 + r1 + r2
             if x + 1 < w { top[x + 1] += r1 - r2 - r3 }
             if let bottom {
-                let q0 = value(1, 0) - value(2, 0) - value(3, 0), q1 = value(1, 1) - value(2, 1) - value(3, 1)
-                let q2 = value(1, 2) - value(2, 2) - value(3, 2), q3 = value(1, 3) - value(2, 3) - value(3, 3)
+                let q0 = value(1, 0) - value(2, 0) - value(3, 0)
+                let q1 = value(1, 1) - value(2, 1) - value(3, 1)
+                let q2 = value(1, 2) - value(2, 2) - value(3, 2)
+                let q3 = value(1, 3) - value(2, 3) - value(3, 3)
                 bottom[x] += q0 + q1 + q2
                 if x + 1 < w { bottom[x + 1] += q1 - q2 - q3 }
             }
@@ -249,26 +283,41 @@ struct Winograd: Sendable {
 
     /// `B^T d` of six values.
     @inline(__always)
-    private static func inputTransform<L: WinogradLane>(_ d0: L, _ d1: L, _ d2: L, _ d3: L, _ d4: L, _ d5: L) -> (L, L, L, L, L, L) {
-        let a = d4 - d2, b = d3 - d1
-        return (4 * d0 - 5 * d2 + d4, (d3 + d4) - 4 * (d1 + d2), (d4 - d3) + 4 * (d1 - d2), a + 2 * b, a - 2 * b,
-                4 * d1 - 5 * d3 + d5)
+    private static func inputTransform<L: WinogradLane>(_ d0: L, _ d1: L, _ d2: L, _ d3: L, _ d4: L, _ d5: L) -> (
+        L, L, L, L, L, L
+    ) {
+        let a = d4 - d2
+        let b = d3 - d1
+        return (
+            4 * d0 - 5 * d2 + d4, (d3 + d4) - 4 * (d1 + d2), (d4 - d3) + 4 * (d1 - d2), a + 2 * b, a - 2 * b,
+            4 * d1 - 5 * d3 + d5
+        )
     }
 
     /// `A^T m` of six values.
     @inline(__always)
-    private static func outputTransform<L: WinogradLane>(_ m0: L, _ m1: L, _ m2: L, _ m3: L, _ m4: L, _ m5: L) -> (L, L, L, L) {
-        let sum12 = m1 + m2, difference12 = m1 - m2, sum34 = m3 + m4, difference34 = m3 - m4
-        return (m0 + sum12 + sum34, difference12 + 2 * difference34, sum12 + 4 * sum34, difference12 + 8 * difference34 + m5)
+    private static func outputTransform<L: WinogradLane>(_ m0: L, _ m1: L, _ m2: L, _ m3: L, _ m4: L, _ m5: L) -> (
+        L, L, L, L
+    ) {
+        let sum12 = m1 + m2
+        let difference12 = m1 - m2
+        let sum34 = m3 + m4
+        let difference34 = m3 - m4
+        return (
+            m0 + sum12 + sum34, difference12 + 2 * difference34, sum12 + 4 * sum34, difference12 + 8 * difference34 + m5
+        )
     }
 
     /// `B^T d` down the columns of the six image rows `row(0) ... row(5)`, into six rows `stride` apart from `target`.
-    private static func transformRows(_ row: (Int) -> UnsafePointer<Float>, width w: Int, into target: UnsafeMutablePointer<Float>,
-                                      stride: Int) {
+    private static func transformRows(
+        _ row: (Int) -> UnsafePointer<Float>, width w: Int, into target: UnsafeMutablePointer<Float>,
+        stride: Int
+    ) {
         let d = (row(0), row(1), row(2), row(3), row(4), row(5))
         var x = 0
         while x + 8 <= w {
-            let t = inputTransform(SIMD8.load(d.0 + x), .load(d.1 + x), .load(d.2 + x), .load(d.3 + x), .load(d.4 + x), .load(d.5 + x))
+            let t = inputTransform(
+                SIMD8.load(d.0 + x), .load(d.1 + x), .load(d.2 + x), .load(d.3 + x), .load(d.4 + x), .load(d.5 + x))
             t.0.store(at: target + x)
             t.1.store(at: target + stride + x)
             t.2.store(at: target + 2 * stride + x)
@@ -287,13 +336,16 @@ struct Winograd: Sendable {
     /// `B^T d` across columns for one row of tiles: tile `tx` reads `t[4tx ..< 4tx + 6]` and writes transform-domain
     /// column `j` to `target[j * step + tx]`. Eight tiles at a time as vectors (every fourth column picked by the
     /// load), the rest one by one.
-    private static func transformColumns6(_ t: UnsafeMutablePointer<Float>, tiles: Int, into target: UnsafeMutablePointer<Float>, step: Int) {
+    private static func transformColumns6(
+        _ t: UnsafeMutablePointer<Float>, tiles: Int, into target: UnsafeMutablePointer<Float>, step: Int
+    ) {
         var tx = 0
         while tx + 8 <= tiles {
             let a = UnsafeRawPointer(t + 4 * tx).loadUnaligned(as: SIMD32<Float>.self)
             let b = UnsafeRawPointer(t + 4 * tx + 4).loadUnaligned(as: SIMD32<Float>.self)
             let (ae, ao) = (a.evenHalf, a.oddHalf)
-            let p = inputTransform(ae.evenHalf, ao.evenHalf, ae.oddHalf, ao.oddHalf, b.evenHalf.evenHalf, b.oddHalf.evenHalf)
+            let p = inputTransform(
+                ae.evenHalf, ao.evenHalf, ae.oddHalf, ao.oddHalf, b.evenHalf.evenHalf, b.oddHalf.evenHalf)
             p.0.store(at: target + tx)
             p.1.store(at: target + step + tx)
             p.2.store(at: target + 2 * step + tx)
@@ -313,8 +365,10 @@ struct Winograd: Sendable {
     /// `A^T M A` for one row of tiles, added onto the first `rows` (1 ... 4) output rows from `top`: tile `tx` reads
     /// `m[(6i + j) * step + tx]` and writes columns `4tx ..< 4tx + 4` inside `width`. Eight tiles at a time as
     /// vectors (the four columns interleaved on the store), the rest one by one.
-    private static func transformOutput6(_ m: UnsafeMutablePointer<Float>, step: Int, tiles: Int, width w: Int,
-                                         onto top: UnsafeMutablePointer<Float>, rows: Int) {
+    private static func transformOutput6(
+        _ m: UnsafeMutablePointer<Float>, step: Int, tiles: Int, width w: Int,
+        onto top: UnsafeMutablePointer<Float>, rows: Int
+    ) {
         var tx = 0
         // Columns of A^T M (one per j) go through a small buffer, then each output row across them by A: the 36
         // vectors of a block at once would not fit the registers.
@@ -322,8 +376,9 @@ struct Winograd: Sendable {
             while tx + 8 <= w / 4 {
                 let p = m + tx
                 for j in 0 ..< 6 {
-                    let c = outputTransform(SIMD8.load(p + j * step), .load(p + (6 + j) * step), .load(p + (12 + j) * step),
-                                            .load(p + (18 + j) * step), .load(p + (24 + j) * step), .load(p + (30 + j) * step))
+                    let c = outputTransform(
+                        SIMD8.load(p + j * step), .load(p + (6 + j) * step), .load(p + (12 + j) * step),
+                        .load(p + (18 + j) * step), .load(p + (24 + j) * step), .load(p + (30 + j) * step))
                     (columns[j], columns[6 + j], columns[12 + j], columns[18 + j]) = c
                 }
                 for r in 0 ..< rows {
@@ -344,11 +399,17 @@ struct Winograd: Sendable {
         for tx in tx ..< tiles {
             let p = m + tx
             func column(_ j: Int) -> (Float, Float, Float, Float) {
-                outputTransform(p[j * step], p[(6 + j) * step], p[(12 + j) * step], p[(18 + j) * step], p[(24 + j) * step], p[(30 + j) * step])
+                outputTransform(
+                    p[j * step], p[(6 + j) * step], p[(12 + j) * step], p[(18 + j) * step], p[(24 + j) * step],
+                    p[(30 + j) * step])
             }
             let (c0, c1, c2, c3, c4, c5) = (column(0), column(1), column(2), column(3), column(4), column(5))
-            let y = [outputTransform(c0.0, c1.0, c2.0, c3.0, c4.0, c5.0), outputTransform(c0.1, c1.1, c2.1, c3.1, c4.1, c5.1),
-                     outputTransform(c0.2, c1.2, c2.2, c3.2, c4.2, c5.2), outputTransform(c0.3, c1.3, c2.3, c3.3, c4.3, c5.3)]
+            let y = [
+                outputTransform(c0.0, c1.0, c2.0, c3.0, c4.0, c5.0),
+                outputTransform(c0.1, c1.1, c2.1, c3.1, c4.1, c5.1),
+                outputTransform(c0.2, c1.2, c2.2, c3.2, c4.2, c5.2),
+                outputTransform(c0.3, c1.3, c2.3, c3.3, c4.3, c5.3),
+            ]
             let x = 4 * tx
             for r in 0 ..< rows {
                 let line = top + r * w

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The one way this project writes a file: the content goes to a temporary file in the destination's folder (same
@@ -13,7 +14,8 @@ public enum AtomicFile {
         try write(to: url, replacing: replacing) { temporary in
             let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             guard descriptor >= 0 else {
-                throw ImageFileError(path: url.relativePath, problem: "cannot create the file: \(String(cString: strerror(errno)))")
+                throw ImageFileError(
+                    path: url.relativePath, problem: "cannot create the file: \(String(cString: strerror(errno)))")
             }
             defer { close(descriptor) }
             let written = data.withUnsafeBytes { bytes in
@@ -26,7 +28,10 @@ public enum AtomicFile {
                 // The data is on disk before the rename makes the file visible.
                 return fsync(descriptor) == 0
             }
-            guard written else { throw ImageFileError(path: url.relativePath, problem: "write error: \(String(cString: strerror(errno)))") }
+            guard written else {
+                throw ImageFileError(
+                    path: url.relativePath, problem: "write error: \(String(cString: strerror(errno)))")
+            }
         }
     }
 
@@ -49,8 +54,10 @@ public enum AtomicFile {
         let reason = errno
         if moved != 0 || !replacing { unlink(temporary) }
         if moved != 0 {
-            throw ImageFileError(path: url.relativePath, problem: reason == EEXIST && !replacing
-                ? "cannot write: \(existingFile)" : "cannot write: \(String(cString: strerror(reason)))")
+            throw ImageFileError(
+                path: url.relativePath,
+                problem: reason == EEXIST && !replacing
+                    ? "cannot write: \(existingFile)" : "cannot write: \(String(cString: strerror(reason)))")
         }
     }
 
@@ -62,10 +69,12 @@ public enum AtomicFile {
         let folder = url.deletingLastPathComponent()
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) else {
-            throw ImageFileError(path: url.relativePath, problem: "cannot write: the folder \(folder.relativePath) does not exist")
+            throw ImageFileError(
+                path: url.relativePath, problem: "cannot write: the folder \(folder.relativePath) does not exist")
         }
         guard isFolder.boolValue else {
-            throw ImageFileError(path: url.relativePath, problem: "cannot write: \(folder.relativePath) is not a folder")
+            throw ImageFileError(
+                path: url.relativePath, problem: "cannot write: \(folder.relativePath) is not a folder")
         }
         if let problem = destinationProblem(url.path, replacing: replacing) {
             throw ImageFileError(path: url.relativePath, problem: "cannot write: \(problem)")

@@ -57,14 +57,17 @@ public enum DataSetLabelFormat: String, Sendable, CaseIterable {
         case .grey8(let grey, 8): values = grey
         case .indexed(let indices, _): values = indices
         default:
-            throw ImageFileError(path: url.relativePath, problem: "\(dataSetName) label files are 8-bit greyscale PNGs of label values, "
-                + "but this is \(file.kindDescription)")
+            throw ImageFileError(
+                path: url.relativePath,
+                problem: "\(dataSetName) label files are 8-bit greyscale PNGs of label values, "
+                    + "but this is \(file.kindDescription)")
         }
         var classes = [Int32](repeating: 0, count: values.count)
         for (index, value) in values.enumerated() {
             guard let label = classIndex(ofValue: Int(value)) else {
-                throw ImageFileError(path: url.relativePath, place: .pixel(x: index % file.width, y: index / file.width),
-                                     problem: "label value \(value) is not a \(dataSetName) label (\(valueDescription))")
+                throw ImageFileError(
+                    path: url.relativePath, place: .pixel(x: index % file.width, y: index / file.width),
+                    problem: "label value \(value) is not a \(dataSetName) label (\(valueDescription))")
             }
             classes[index] = label
         }

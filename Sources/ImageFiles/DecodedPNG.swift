@@ -48,7 +48,8 @@ struct DecodedPNG: Sendable, Equatable {
             throw ImageFileError(path: url.relativePath, problem: Self.text(message))
         }
         defer { cpng_free(&image) }
-        let width = Int(image.width), height = Int(image.height)
+        let width = Int(image.width)
+        let height = Int(image.height)
         let samples = width * height * Int(image.channels)
         let pixels: Pixels
         switch image.layout {
@@ -61,7 +62,8 @@ struct DecodedPNG: Sendable, Equatable {
             let values = UnsafeRawBufferPointer(start: image.pixels, count: 2 * samples)
             pixels = .grey16((0 ..< samples).map { values.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self) })
         case CPNG_GREY:
-            pixels = .grey8(Array(UnsafeBufferPointer(start: image.pixels, count: samples)), bitDepth: Int(image.bit_depth))
+            pixels = .grey8(
+                Array(UnsafeBufferPointer(start: image.pixels, count: samples)), bitDepth: Int(image.bit_depth))
         case CPNG_RGB:
             pixels = .rgb(Array(UnsafeBufferPointer(start: image.pixels, count: samples)))
         default:
@@ -88,7 +90,9 @@ struct DecodedPNG: Sendable, Equatable {
         switch pixels {
         case .indexed(let indices, let palette):
             guard palette.count <= 256 else {
-                throw ImageFileError(path: url.relativePath, problem: "an indexed PNG holds at most 256 colours, the palette has \(palette.count)")
+                throw ImageFileError(
+                    path: url.relativePath,
+                    problem: "an indexed PNG holds at most 256 colours, the palette has \(palette.count)")
             }
             image.layout = CPNG_INDEXED
             image.channels = 1
@@ -120,7 +124,9 @@ struct DecodedPNG: Sendable, Equatable {
             image.channels = 4
             bytes = values
         }
-        precondition(bytes.count == width * height * Int(image.channels) * Int(image.bytes_per_sample), "pixels do not fill \(width)x\(height)")
+        precondition(
+            bytes.count == width * height * Int(image.channels) * Int(image.bytes_per_sample),
+            "pixels do not fill \(width)x\(height)")
         try AtomicFile.write(to: url, replacing: replacing) { temporary in
             var message = [CChar](repeating: 0, count: 512)
             let ok = bytes.withUnsafeMutableBufferPointer { buffer in

@@ -6,7 +6,11 @@ import Foundation
 public struct PNGHeader: Sendable, Equatable {
     /// The PNG colour types (`color_type` of IHDR).
     public enum ColourType: UInt8, Sendable {
-        case grey = 0, rgb = 2, indexed = 3, greyAlpha = 4, rgba = 6
+        case grey = 0
+        case rgb = 2
+        case indexed = 3
+        case greyAlpha = 4
+        case rgba = 6
     }
 
     public let width: Int
@@ -53,26 +57,42 @@ public struct PNGHeader: Sendable, Equatable {
         guard header.count >= 8, Array(header[0 ..< 8]) == signature else {
             throw ImageFileError(path: path, problem: "not a PNG image (the PNG signature is missing)")
         }
-        guard header.count == 33 else { throw ImageFileError(path: path, problem: "the file ends early: the PNG is truncated") }
+        guard header.count == 33 else {
+            throw ImageFileError(path: path, problem: "the file ends early: the PNG is truncated")
+        }
         func number(at offset: Int) -> Int { header[offset ..< offset + 4].reduce(0) { $0 << 8 | Int($1) } }
         guard number(at: 8) == 13, Array(header[12 ..< 16]) == Array("IHDR".utf8) else {
-            throw ImageFileError(path: path, problem: "the PNG does not start with its header chunk (IHDR), so it is damaged")
+            throw ImageFileError(
+                path: path, problem: "the PNG does not start with its header chunk (IHDR), so it is damaged")
         }
-        let width = number(at: 16), height = number(at: 20)
+        let width = number(at: 16)
+        let height = number(at: 20)
         guard width > 0, height > 0, width < 1 << 31, height < 1 << 31 else {
-            throw ImageFileError(path: path, problem: "the PNG header gives the size \(width)x\(height) pixels, which no PNG can have; the file is damaged")
+            throw ImageFileError(
+                path: path,
+                problem:
+                    "the PNG header gives the size \(width)x\(height) pixels, which no PNG can have; the file is damaged"
+            )
         }
         guard let colourType = ColourType(rawValue: header[25]) else {
-            throw ImageFileError(path: path, problem: "the PNG header gives colour type \(header[25]), which PNG does not define; the file is damaged")
+            throw ImageFileError(
+                path: path,
+                problem:
+                    "the PNG header gives colour type \(header[25]), which PNG does not define; the file is damaged")
         }
         return PNGHeader(width: width, height: height, bitDepth: Int(header[24]), colourType: colourType)
     }
 
     /// Throws unless the image is small enough to decode at all (`path` names the file).
     func checkDecodable(path: String) throws {
-        guard width <= Self.largestSide, height <= Self.largestSide, pixelCount * decodedBytesPerPixel <= Self.largestDecodedBytes else {
-            throw ImageFileError(path: path, problem: "the image is \(sizeDescription), larger than clade-paint reads "
-                + "(at most \(Self.largestSide) pixels a side and \(Self.largestDecodedBytes >> 20) MiB of decoded pixels)")
+        guard width <= Self.largestSide, height <= Self.largestSide,
+            pixelCount * decodedBytesPerPixel <= Self.largestDecodedBytes
+        else {
+            throw ImageFileError(
+                path: path,
+                problem: "the image is \(sizeDescription), larger than clade-paint reads "
+                    + "(at most \(Self.largestSide) pixels a side and \(Self.largestDecodedBytes >> 20) MiB of decoded pixels)"
+            )
         }
     }
 }

@@ -9,7 +9,8 @@ public struct PNGImage: Sendable, Equatable {
     public var pixels: [UInt8]
 
     public init(width: Int, height: Int, pixels: [UInt8]) {
-        precondition(width > 0 && height > 0 && pixels.count == width * height * 3, "RGB pixels do not fill \(width)x\(height)")
+        precondition(
+            width > 0 && height > 0 && pixels.count == width * height * 3, "RGB pixels do not fill \(width)x\(height)")
         self.width = width
         self.height = height
         self.pixels = pixels
@@ -18,8 +19,11 @@ public struct PNGImage: Sendable, Equatable {
     /// Converts a generator output `[3, H, W]` with values in [-1, 1] (channels R, G, B) to bytes:
     /// `(v + 1) * 127.5` clamped to 0...255, rounded (or truncated, as the official code does); NaN becomes 0.
     public init(tensor: Tensor, quantization: Quantization = .round) {
-        precondition(tensor.shape.count == 3 && tensor.shape[0] == 3, "an RGB image tensor is [3, H, W], got \(tensor.shape)")
-        let height = tensor.shape[1], width = tensor.shape[2], plane = height * width
+        precondition(
+            tensor.shape.count == 3 && tensor.shape[0] == 3, "an RGB image tensor is [3, H, W], got \(tensor.shape)")
+        let height = tensor.shape[1]
+        let width = tensor.shape[2]
+        let plane = height * width
         var pixels = [UInt8](repeating: 0, count: plane * 3)
         for channel in 0 ..< 3 {
             for index in 0 ..< plane {
@@ -44,7 +48,8 @@ public struct PNGImage: Sendable, Equatable {
     /// Reads any PNG as RGB: palette images through their palette, grey replicated to three channels
     /// (scaled to 8 bits), 16-bit channels scaled to 8 bits; an alpha channel is dropped.
     /// `check` sees the header before anything is decoded and throws to refuse a picture (too large, say).
-    public static func read(_ url: URL, checkingHeader check: (PNGHeader) throws -> Void = { _ in }) throws -> PNGImage {
+    public static func read(_ url: URL, checkingHeader check: (PNGHeader) throws -> Void = { _ in }) throws -> PNGImage
+    {
         let file = try DecodedPNG.read(url, checkingHeader: check)
         let count = file.width * file.height
         var rgb = [UInt8](repeating: 0, count: count * 3)
@@ -57,8 +62,9 @@ public struct PNGImage: Sendable, Equatable {
         case .indexed(let indices, let palette):
             for index in 0 ..< count {
                 guard Int(indices[index]) < palette.count else {
-                    throw ImageFileError(path: url.relativePath, place: .pixel(x: index % file.width, y: index / file.width),
-                                         problem: "palette index \(indices[index]) is beyond the file's \(palette.count)-colour palette")
+                    throw ImageFileError(
+                        path: url.relativePath, place: .pixel(x: index % file.width, y: index / file.width),
+                        problem: "palette index \(indices[index]) is beyond the file's \(palette.count)-colour palette")
                 }
                 let color = palette[Int(indices[index])]
                 put(index, color.red, color.green, color.blue)
@@ -92,9 +98,11 @@ public struct PNGImage: Sendable, Equatable {
     public static func readReference(_ url: URL) throws -> PNGImage {
         try read(url) { header in
             guard header.pixelCount <= largestReferencePixels else {
-                throw ImageFileError(path: url.relativePath, problem: "the reference picture is \(header.sizeDescription) "
-                    + "(\(header.pixelCount / 1_000_000) megapixels); the style encoder takes at most \(largestReferencePixels / 1_000_000) megapixels "
-                    + "(it scales the picture to 256x256): scale it down first")
+                throw ImageFileError(
+                    path: url.relativePath,
+                    problem: "the reference picture is \(header.sizeDescription) "
+                        + "(\(header.pixelCount / 1_000_000) megapixels); the style encoder takes at most \(largestReferencePixels / 1_000_000) megapixels "
+                        + "(it scales the picture to 256x256): scale it down first")
             }
         }
     }
@@ -104,6 +112,7 @@ public struct PNGImage: Sendable, Equatable {
     ///   zlib took about a tenth of the painter's CPU time, on the render worker, between a render and its preview.
     /// - replacing: whether an existing file at `url` may be replaced (`AtomicFile.write`).
     public func write(to url: URL, fast: Bool = false, replacing: Bool = true) throws {
-        try DecodedPNG(width: width, height: height, pixels: .rgb(pixels)).write(to: url, fast: fast, replacing: replacing)
+        try DecodedPNG(width: width, height: height, pixels: .rgb(pixels)).write(
+            to: url, fast: fast, replacing: replacing)
     }
 }

@@ -31,7 +31,8 @@ public struct Palette: Sendable, Equatable {
     public init(name: String, entries: [Entry], columns: Int? = nil) {
         var indexByColor: [RGBColor: Int] = [:]
         for (index, entry) in entries.enumerated() {
-            precondition(indexByColor.updateValue(index, forKey: entry.color) == nil, "palette colour \(entry.color) repeats")
+            precondition(
+                indexByColor.updateValue(index, forKey: entry.color) == nil, "palette colour \(entry.color) repeats")
         }
         self.name = name
         self.columns = columns
@@ -77,7 +78,8 @@ public struct Palette: Sendable, Equatable {
             lines[0] = first.dropFirst()
         }
         guard let header = lines.first, header.trimmingCharacters(in: .whitespaces) == "GIMP Palette" else {
-            throw ImageFileError(path: path, place: .line(1), problem: "not a GIMP palette: the first line must be 'GIMP Palette'")
+            throw ImageFileError(
+                path: path, place: .line(1), problem: "not a GIMP palette: the first line must be 'GIMP Palette'")
         }
         var name = ""
         var columns: Int?
@@ -135,17 +137,23 @@ public struct Palette: Sendable, Equatable {
             let matches = entries.indices.filter { entries[$0].name == hint.className }
             let place = ImageFileError.Place.line(hint.line)
             guard let index = matches.first else {
-                throw ImageFileError(path: path, place: place, problem: "key hint for '\(hint.className)', but no entry has that name")
+                throw ImageFileError(
+                    path: path, place: place, problem: "key hint for '\(hint.className)', but no entry has that name")
             }
             guard matches.count == 1 else {
                 let lines = matches.map { String(lineOfEntry[$0]) }.joined(separator: ", ")
-                throw ImageFileError(path: path, place: place, problem: "key hint for '\(hint.className)', a name shared by the entries on lines \(lines)")
+                throw ImageFileError(
+                    path: path, place: place,
+                    problem: "key hint for '\(hint.className)', a name shared by the entries on lines \(lines)")
             }
             if let earlier = lineOfKey.updateValue(hint.line, forKey: hint.key) {
-                throw ImageFileError(path: path, place: place, problem: "key '\(hint.key)' is already given to another class on line \(earlier)")
+                throw ImageFileError(
+                    path: path, place: place,
+                    problem: "key '\(hint.key)' is already given to another class on line \(earlier)")
             }
             if let existing = entries[index].key {
-                throw ImageFileError(path: path, place: place, problem: "'\(hint.className)' already has key '\(existing)'")
+                throw ImageFileError(
+                    path: path, place: place, problem: "'\(hint.className)' already has key '\(existing)'")
             }
             entries[index].key = hint.key
         }
@@ -161,12 +169,13 @@ public struct Palette: Sendable, Equatable {
             let token = rest.prefix(while: { !$0.isWhitespace })
             rest = rest.dropFirst(token.count)
             guard !token.isEmpty else {
-                throw fail("expected 'R G B name' (three numbers 0 to 255, then a name); the \(channel) value is missing")
+                throw fail(
+                    "expected 'R G B name' (three numbers 0 to 255, then a name); the \(channel) value is missing")
             }
             guard let value = Int(token) else {
                 throw fail("expected 'R G B name'; the \(channel) value '\(token)' is not a whole number")
             }
-            guard (0...255).contains(value) else {
+            guard (0 ... 255).contains(value) else {
                 throw fail("the \(channel) value \(value) is outside 0 to 255")
             }
             channels.append(UInt8(value))

@@ -24,7 +24,8 @@ extension PNGImage {
                         sum.2 += Int(pixels[offset + 2])
                     }
                 }
-                let count = rows.count * columns.count, offset = (y * width + x) * 3
+                let count = rows.count * columns.count
+                let offset = (y * width + x) * 3
                 scaled[offset] = UInt8((sum.0 + count / 2) / count)
                 scaled[offset + 1] = UInt8((sum.1 + count / 2) / count)
                 scaled[offset + 2] = UInt8((sum.2 + count / 2) / count)

@@ -12,10 +12,11 @@ public struct RGBColor: Hashable, Sendable, CustomStringConvertible {
 
     /// `#rrggbb`, as image editors show it.
     public var hex: String {
-        "#" + [red, green, blue].map { byte in
-            let digits = String(byte, radix: 16)
-            return byte < 16 ? "0" + digits : digits
-        }.joined()
+        "#"
+            + [red, green, blue].map { byte in
+                let digits = String(byte, radix: 16)
+                return byte < 16 ? "0" + digits : digits
+            }.joined()
     }
 
     /// `#rrggbb (r, g, b)`: both forms people type into colour pickers.
@@ -23,7 +24,9 @@ public struct RGBColor: Hashable, Sendable, CustomStringConvertible {
 
     /// Squared Euclidean distance in RGB space.
     public func squaredDistance(to other: RGBColor) -> Int {
-        let dr = Int(red) - Int(other.red), dg = Int(green) - Int(other.green), db = Int(blue) - Int(other.blue)
+        let dr = Int(red) - Int(other.red)
+        let dg = Int(green) - Int(other.green)
+        let db = Int(blue) - Int(other.blue)
         return dr * dr + dg * dg + db * db
     }
 }

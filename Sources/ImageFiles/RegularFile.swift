@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The one check every input file passes before anything opens it: it must exist and be a regular file (or a
@@ -28,7 +29,8 @@ public enum RegularFile {
         }
         let type = status.st_mode & S_IFMT
         guard type == S_IFREG else {
-            throw ImageFileError(path: name, problem: "this is \(describe(type)), not a \(kind) (only regular files are read)")
+            throw ImageFileError(
+                path: name, problem: "this is \(describe(type)), not a \(kind) (only regular files are read)")
         }
     }
 

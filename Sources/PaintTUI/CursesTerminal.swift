@@ -33,14 +33,20 @@ public final class CursesTerminal {
         try Self.checkTerminal()
         setlocale(LC_ALL, "")
         // The `-direct` twin of $TERM when the environment asks for 24-bit colour and it is installed, else $TERM.
-        let direct = ColorMode.directTerminfoName(environment: environment).flatMap { newterm($0, cp_stdout(), cp_stdin()) }
+        let direct = ColorMode.directTerminfoName(environment: environment).flatMap {
+            newterm($0, cp_stdout(), cp_stdin())
+        }
         guard var screen = direct ?? newterm(nil, cp_stdout(), cp_stdin()) else {
-            throw NotATerminal(description: "the terminal type '\(environment["TERM"] ?? "")' is unknown to ncurses (set TERM, e.g. TERM=xterm-256color)")
+            throw NotATerminal(
+                description:
+                    "the terminal type '\(environment["TERM"] ?? "")' is unknown to ncurses (set TERM, e.g. TERM=xterm-256color)"
+            )
         }
         set_term(screen)
         // A 256-colour description that flags 24-bit colour (RGB, or tmux's Tc): its -direct twin, where installed.
         if direct == nil, tigetnum("colors") < 1 << 24, tigetflag("RGB") == 1 || tigetflag("Tc") == 1,
-           let name = ColorMode.directTerminfoName(environment: environment, terminfoTrueColor: true) {
+            let name = ColorMode.directTerminfoName(environment: environment, terminfoTrueColor: true)
+        {
             endwin()
             if let twin = newterm(name, cp_stdout(), cp_stdin()) {
                 delscreen(screen)
@@ -71,8 +77,9 @@ public final class CursesTerminal {
     /// Throws `NotATerminal` unless standard input and output are a terminal.
     public static func checkTerminal() throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw NotATerminal(description: "the painter needs a terminal (standard input and output are not one); "
-                + "use `clade-paint render` for pictures without a screen")
+            throw NotATerminal(
+                description: "the painter needs a terminal (standard input and output are not one); "
+                    + "use `clade-paint render` for pictures without a screen")
         }
     }
 
@@ -107,7 +114,8 @@ public final class CursesTerminal {
 
     /// The terminal's size in cells.
     public var size: (width: Int, height: Int) {
-        var rows: Int32 = 0, columns: Int32 = 0
+        var rows: Int32 = 0
+        var columns: Int32 = 0
         cp_getmaxyx(cp_stdscr(), &rows, &columns)
         return (Int(columns), Int(rows))
     }

@@ -29,7 +29,9 @@ public struct TextPrompt: Sendable, Equatable {
     public func url(home: String = NSHomeDirectory()) -> URL {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed == "~" { return URL(fileURLWithPath: home) }
-        if trimmed.hasPrefix("~/") { return URL(fileURLWithPath: home).appendingPathComponent(String(trimmed.dropFirst(2))) }
+        if trimmed.hasPrefix("~/") {
+            return URL(fileURLWithPath: home).appendingPathComponent(String(trimmed.dropFirst(2)))
+        }
         return URL(fileURLWithPath: trimmed)
     }
 }

@@ -11,10 +11,13 @@ public struct HalfBlockPicture: Sendable, Equatable {
     /// `image` (RGB8) scaled to `width x height` (`PNGImage.scaled`: a box filter, or the nearest pixel when enlarging).
     public init(_ image: PNGImage, width: Int, height: Int) {
         precondition(width > 0 && height > 0, "a preview of \(width)x\(height) pixels")
-        precondition(image.width > 0 && image.height > 0 && image.pixels.count == image.width * image.height * 3,
-                     "an RGB8 picture of \(image.width)x\(image.height) has \(image.width * image.height * 3) bytes")
+        precondition(
+            image.width > 0 && image.height > 0 && image.pixels.count == image.width * image.height * 3,
+            "an RGB8 picture of \(image.width)x\(image.height) has \(image.width * image.height * 3) bytes")
         let scaled = image.scaled(width: width, height: height).pixels
-        self.init(width: width, height: height, pixels: (0 ..< width * height).map { RGBColor(scaled[3 * $0], scaled[3 * $0 + 1], scaled[3 * $0 + 2]) })
+        self.init(
+            width: width, height: height,
+            pixels: (0 ..< width * height).map { RGBColor(scaled[3 * $0], scaled[3 * $0 + 1], scaled[3 * $0 + 2]) })
     }
 
     /// A picture of `pixels` (row-major, `width x height`), e.g. after `PaletteDithering`.
@@ -40,7 +43,8 @@ public struct HalfBlockPicture: Sendable, Equatable {
                 let upper = self[column, 2 * row]
                 let lower = 2 * row + 1 < height ? self[column, 2 * row + 1] : nil
                 if colors {
-                    screen[x + column, y + row] = ScreenCell("▀", style: CellStyle(foreground: upper, background: lower))
+                    screen[x + column, y + row] = ScreenCell(
+                        "▀", style: CellStyle(foreground: upper, background: lower))
                 } else {
                     let brightness = (Self.luma(upper) + Self.luma(lower ?? upper)) / 2
                     screen[x + column, y + row] = ScreenCell(ramp[min(ramp.count - 1, brightness * ramp.count / 256)])

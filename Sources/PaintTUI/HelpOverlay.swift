@@ -40,7 +40,9 @@ public struct HelpOverlay: Sendable, Equatable {
         columnWidth = layout.width
         keysWidth = layout.keys
         let columns = Self.split(layout.lines, rows: rows)
-        pages = stride(from: 0, to: columns.count, by: layout.columns).map { Array(columns[$0 ..< min($0 + layout.columns, columns.count)]) }
+        pages = stride(from: 0, to: columns.count, by: layout.columns).map {
+            Array(columns[$0 ..< min($0 + layout.columns, columns.count)])
+        }
     }
 
     /// The help as lines of at most `width` characters: titles, then each entry's keys padded to `keysWidth`
@@ -54,8 +56,11 @@ public struct HelpOverlay: Sendable, Equatable {
                 let keys = wrap(entry.keys, width: keysWidth)
                 let text = wrap(entry.help, width: textWidth)
                 for row in 0 ..< max(keys.count, text.count) {
-                    lines.append(Line(keys: row < keys.count ? keys[row] : "", text: row < text.count ? text[row] : "", isTitle: false,
-                                      continues: row > 0))
+                    lines.append(
+                        Line(
+                            keys: row < keys.count ? keys[row] : "", text: row < text.count ? text[row] : "",
+                            isTitle: false,
+                            continues: row > 0))
                 }
             }
         }
@@ -132,7 +137,9 @@ public struct HelpOverlay: Sendable, Equatable {
             let left = x + index * (columnWidth + Self.gap)
             for (row, line) in column.enumerated() {
                 if line.isTitle {
-                    screen.write(line.text, x: left, y: y + row, style: CellStyle(attributes: [.bold, .underline]), limit: columnWidth)
+                    screen.write(
+                        line.text, x: left, y: y + row, style: CellStyle(attributes: [.bold, .underline]),
+                        limit: columnWidth)
                 } else {
                     screen.write(line.keys, x: left, y: y + row, style: CellStyle(attributes: .bold), limit: keysWidth)
                     screen.write(line.text, x: left + keysWidth + 1, y: y + row, limit: columnWidth - keysWidth - 1)

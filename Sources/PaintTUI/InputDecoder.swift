@@ -157,7 +157,8 @@ public struct InputDecoder: Sendable {
     static func sgrMouse(body: String, released: Bool) -> MouseEvent? {
         let fields = body.split(separator: ";", omittingEmptySubsequences: false)
         guard fields.count == 3, let code = Int(fields[0]), let column = Int(fields[1]), let row = Int(fields[2]),
-              code >= 0, code < 128, column >= 1, row >= 1 else { return nil }
+            code >= 0, code < 128, column >= 1, row >= 1
+        else { return nil }
         let low = code & 3
         let button: MouseEvent.Button
         if code & 64 != 0 {
@@ -175,7 +176,8 @@ public struct InputDecoder: Sendable {
         } else {
             action = .press
         }
-        return MouseEvent(button: button, action: action, x: column - 1, y: row - 1,
-                          shift: code & 4 != 0, alt: code & 8 != 0, control: code & 16 != 0)
+        return MouseEvent(
+            button: button, action: action, x: column - 1, y: row - 1,
+            shift: code & 4 != 0, alt: code & 8 != 0, control: code & 16 != 0)
     }
 }

@@ -66,7 +66,9 @@ public struct MouseEvent: Hashable, Sendable {
     public var alt = false
     public var control = false
 
-    public init(button: Button, action: Action, x: Int, y: Int, shift: Bool = false, alt: Bool = false, control: Bool = false) {
+    public init(
+        button: Button, action: Action, x: Int, y: Int, shift: Bool = false, alt: Bool = false, control: Bool = false
+    ) {
         self.button = button
         self.action = action
         self.x = x

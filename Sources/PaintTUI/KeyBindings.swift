@@ -33,7 +33,8 @@ public struct KeyBindings: Sendable {
         for entry in palette {
             guard let hint = entry.hotkey, hint.isLetter, hint.isASCII else { continue }
             let capital = Character(hint.uppercased())
-            guard !Self.reservedUppercase.contains(capital), !hintKeys.contains(where: { $0.0 == .character(capital) }) else { continue }
+            guard !Self.reservedUppercase.contains(capital), !hintKeys.contains(where: { $0.0 == .character(capital) })
+            else { continue }
             hintKeys.append((.character(capital), .selectClass(entry.index)))
             hintLabels.append(String(capital))
             classKeys[entry.index] = .character(capital)
@@ -55,63 +56,86 @@ public struct KeyBindings: Sendable {
             entry("tab shift-tab", "next / previous class", [(.tab, .nextClass), (.backTab, .previousClass)]),
         ]
         if !hintKeys.isEmpty {
-            classEntries.append(entry(hintLabels.joined(separator: " "), "select a class by its letter (see the palette)", hintKeys))
+            classEntries.append(
+                entry(hintLabels.joined(separator: " "), "select a class by its letter (see the palette)", hintKeys))
         }
         classEntries.append(entry("mouse", "click a class in the palette", []))
 
         groups = [
-            Group(title: "Move and paint", entries: [
-                entry("← ↓ ↑ → h j k l", "move the cursor", [
-                    (.left, .move(dx: -1, dy: 0)), (.down, .move(dx: 0, dy: 1)), (.up, .move(dx: 0, dy: -1)), (.right, .move(dx: 1, dy: 0)),
-                    (.character("h"), .move(dx: -1, dy: 0)), (.character("j"), .move(dx: 0, dy: 1)),
-                    (.character("k"), .move(dx: 0, dy: -1)), (.character("l"), .move(dx: 1, dy: 0)),
+            Group(
+                title: "Move and paint",
+                entries: [
+                    entry(
+                        "← ↓ ↑ → h j k l", "move the cursor",
+                        [
+                            (.left, .move(dx: -1, dy: 0)), (.down, .move(dx: 0, dy: 1)), (.up, .move(dx: 0, dy: -1)),
+                            (.right, .move(dx: 1, dy: 0)),
+                            (.character("h"), .move(dx: -1, dy: 0)), (.character("j"), .move(dx: 0, dy: 1)),
+                            (.character("k"), .move(dx: 0, dy: -1)), (.character("l"), .move(dx: 1, dy: 0)),
+                        ]),
+                    entry(
+                        "shift-arrows", "move the cursor 4 cells",
+                        [
+                            (.shiftLeft, .move(dx: -4, dy: 0)), (.shiftDown, .move(dx: 0, dy: 4)),
+                            (.shiftUp, .move(dx: 0, dy: -4)), (.shiftRight, .move(dx: 4, dy: 0)),
+                        ]),
+                    entry(
+                        "space", "use the tool here (line, rectangle: start; again: end)", [(.character(" "), .apply)]),
+                    entry("enter", "pen down / up: moving paints", [(.enter, .togglePen)]),
+                    entry("mouse", "click or drag paints, right click picks a class, the wheel sizes the brush", []),
                 ]),
-                entry("shift-arrows", "move the cursor 4 cells", [
-                    (.shiftLeft, .move(dx: -4, dy: 0)), (.shiftDown, .move(dx: 0, dy: 4)),
-                    (.shiftUp, .move(dx: 0, dy: -4)), (.shiftRight, .move(dx: 4, dy: 0)),
+            Group(
+                title: "Tools",
+                entries: [
+                    entry("b", "brush", [(.character("b"), .tool(.brush))]),
+                    entry("f", "fill", [(.character("f"), .tool(.fill))]),
+                    entry("e", "eyedropper (pick a class)", [(.character("e"), .tool(.eyedropper))]),
+                    entry("/", "line", [(.character("/"), .tool(.line))]),
+                    entry("r", "rectangle", [(.character("r"), .tool(.rectangle))]),
+                    entry("x", "eraser (back to the starting scene)", [(.character("x"), .tool(.eraser))]),
+                    entry(
+                        "[ ]", "brush size smaller / larger",
+                        [(.character("["), .brushSmaller), (.character("]"), .brushLarger)]),
+                    entry("o", "brush shape round / square", [(.character("o"), .toggleBrushShape)]),
+                    entry("n", "new object (a separate instance)", [(.character("n"), .newObject)]),
                 ]),
-                entry("space", "use the tool here (line, rectangle: start; again: end)", [(.character(" "), .apply)]),
-                entry("enter", "pen down / up: moving paints", [(.enter, .togglePen)]),
-                entry("mouse", "click or drag paints, right click picks a class, the wheel sizes the brush", []),
-            ]),
-            Group(title: "Tools", entries: [
-                entry("b", "brush", [(.character("b"), .tool(.brush))]),
-                entry("f", "fill", [(.character("f"), .tool(.fill))]),
-                entry("e", "eyedropper (pick a class)", [(.character("e"), .tool(.eyedropper))]),
-                entry("/", "line", [(.character("/"), .tool(.line))]),
-                entry("r", "rectangle", [(.character("r"), .tool(.rectangle))]),
-                entry("x", "eraser (back to the starting scene)", [(.character("x"), .tool(.eraser))]),
-                entry("[ ]", "brush size smaller / larger", [(.character("["), .brushSmaller), (.character("]"), .brushLarger)]),
-                entry("o", "brush shape round / square", [(.character("o"), .toggleBrushShape)]),
-                entry("n", "new object (a separate instance)", [(.character("n"), .newObject)]),
-            ]),
             Group(title: "Classes", entries: classEntries),
-            Group(title: "Edit", entries: [
-                entry("u", "undo", [(.character("u"), .undo)]),
-                entry("U ctrl-r", "redo", [(.character("U"), .redo), (.control("r"), .redo)]),
-                entry("c", "clear the canvas (asks)", [(.character("c"), .clear)]),
-            ]),
-            Group(title: "Picture", entries: [
-                entry("i", "ICPE on / off", [(.character("i"), .toggleICPE)]),
-                entry("s", "random style\(style)", [(.character("s"), .randomStyle)]),
-                entry(", .", "style back / forward", [(.character(","), .styleBack), (.character("."), .styleForward)]),
-                entry("p", "style presets", [(.character("p"), .presetPicker)]),
-                entry("I", "style from an image (asks for a PNG)", [(.character("I"), .styleFromImage)]),
-            ]),
-            Group(title: "File and screen", entries: [
-                entry("w", "save picture, mask, instances, JSON", [(.character("w"), .save)]),
-                entry("O", "open a painting saved lately", [(.character("O"), .open)]),
-                entry("q ctrl-c", "quit (asks when unsaved)", [(.character("q"), .quit), (.control("c"), .quit)]),
-                entry("?", "this help", [(.character("?"), .help)]),
-                entry("esc", "lift the pen, close a dialog", [(.escape, .cancel)]),
-                entry("ctrl-l", "redraw the screen", [(.control("l"), .redraw)]),
-            ]),
+            Group(
+                title: "Edit",
+                entries: [
+                    entry("u", "undo", [(.character("u"), .undo)]),
+                    entry("U ctrl-r", "redo", [(.character("U"), .redo), (.control("r"), .redo)]),
+                    entry("c", "clear the canvas (asks)", [(.character("c"), .clear)]),
+                ]),
+            Group(
+                title: "Picture",
+                entries: [
+                    entry("i", "ICPE on / off", [(.character("i"), .toggleICPE)]),
+                    entry("s", "random style\(style)", [(.character("s"), .randomStyle)]),
+                    entry(
+                        ", .", "style back / forward",
+                        [(.character(","), .styleBack), (.character("."), .styleForward)]),
+                    entry("p", "style presets", [(.character("p"), .presetPicker)]),
+                    entry("I", "style from an image (asks for a PNG)", [(.character("I"), .styleFromImage)]),
+                ]),
+            Group(
+                title: "File and screen",
+                entries: [
+                    entry("w", "save picture, mask, instances, JSON", [(.character("w"), .save)]),
+                    entry("O", "open a painting saved lately", [(.character("O"), .open)]),
+                    entry("q ctrl-c", "quit (asks when unsaved)", [(.character("q"), .quit), (.control("c"), .quit)]),
+                    entry("?", "this help", [(.character("?"), .help)]),
+                    entry("esc", "lift the pen, close a dialog", [(.escape, .cancel)]),
+                    entry("ctrl-l", "redraw the screen", [(.control("l"), .redraw)]),
+                ]),
         ]
         var commands: [Key: Command] = [:]
         for group in groups {
             for entry in group.entries {
                 for binding in entry.bindings {
-                    precondition(commands.updateValue(binding.command, forKey: binding.key) == nil, "key \(binding.key) is bound twice")
+                    precondition(
+                        commands.updateValue(binding.command, forKey: binding.key) == nil,
+                        "key \(binding.key) is bound twice")
                 }
             }
         }

@@ -47,44 +47,68 @@ public struct Layout: Sendable, Equatable {
             guard canvasBox.height <= available, canvasBox.width <= width else { continue }
             let right = width - canvasBox.width
             var candidates: [(preview: Rect, palette: Rect)] = []
-            if right >= paletteWidth + minimumPreviewBox.width, available >= max(minimumPaletteHeight, minimumPreviewBox.height) {
-                candidates.append((
-                    Rect(x: canvasBox.maxX, y: 0, width: right - paletteWidth, height: available),
-                    Rect(x: width - paletteWidth, y: 0, width: paletteWidth, height: min(classCount + 2, available))))
+            if right >= paletteWidth + minimumPreviewBox.width,
+                available >= max(minimumPaletteHeight, minimumPreviewBox.height)
+            {
+                candidates.append(
+                    (
+                        Rect(x: canvasBox.maxX, y: 0, width: right - paletteWidth, height: available),
+                        Rect(x: width - paletteWidth, y: 0, width: paletteWidth, height: min(classCount + 2, available))
+                    ))
             }
             // Under the preview, the palette takes only the rows the picture (as wide as the column allows) leaves;
             // a short list scrolls.
-            let pictureRows = pictureWidth > 0 ? ((right - 2) * pictureHeight + 2 * pictureWidth - 1) / (2 * pictureWidth) + 2 : available
-            let stackedPalette = min(classCount + 2, available - minimumPreviewBox.height, max(minimumPaletteHeight, available - pictureRows))
+            let pictureRows =
+                pictureWidth > 0
+                ? ((right - 2) * pictureHeight + 2 * pictureWidth - 1) / (2 * pictureWidth) + 2 : available
+            let stackedPalette = min(
+                classCount + 2, available - minimumPreviewBox.height, max(minimumPaletteHeight, available - pictureRows)
+            )
             if right >= max(paletteWidth, minimumPreviewBox.width), stackedPalette >= minimumPaletteHeight {
-                candidates.append((
-                    Rect(x: canvasBox.maxX, y: 0, width: right, height: available - stackedPalette),
-                    Rect(x: canvasBox.maxX, y: available - stackedPalette, width: paletteWidth, height: stackedPalette)))
+                candidates.append(
+                    (
+                        Rect(x: canvasBox.maxX, y: 0, width: right, height: available - stackedPalette),
+                        Rect(
+                            x: canvasBox.maxX, y: available - stackedPalette, width: paletteWidth,
+                            height: stackedPalette)
+                    ))
             }
             // The palette under the canvas: the preview then has the whole height on the right.
             let underCanvas = min(classCount + 2, available - canvasBox.height)
             if underCanvas >= minimumPaletteHeight, canvasBox.width >= paletteWidth, right >= minimumPreviewBox.width {
-                candidates.append((
-                    Rect(x: canvasBox.maxX, y: 0, width: right, height: available),
-                    Rect(x: 0, y: canvasBox.maxY, width: canvasBox.width, height: underCanvas)))
+                candidates.append(
+                    (
+                        Rect(x: canvasBox.maxX, y: 0, width: right, height: available),
+                        Rect(x: 0, y: canvasBox.maxY, width: canvasBox.width, height: underCanvas)
+                    ))
             }
             let fitted = candidates.map { candidate in
-                (candidate, Self.previewPixels(inside: candidate.preview.inset(by: 1), pictureWidth: pictureWidth, pictureHeight: pictureHeight))
+                (
+                    candidate,
+                    Self.previewPixels(
+                        inside: candidate.preview.inset(by: 1), pictureWidth: pictureWidth, pictureHeight: pictureHeight
+                    )
+                )
             }
             // The arrangement with the larger picture; side by side on a tie.
-            guard let best = fitted.enumerated().max(by: { a, b in
-                let areaA = a.element.1.width * a.element.1.height, areaB = b.element.1.width * b.element.1.height
-                return areaA != areaB ? areaA < areaB : a.offset > b.offset
-            })?.element, best.1.width > 0, best.1.height > 0 else { continue }
+            guard
+                let best = fitted.enumerated().max(by: { a, b in
+                    let areaA = a.element.1.width * a.element.1.height
+                    let areaB = b.element.1.width * b.element.1.height
+                    return areaA != areaB ? areaA < areaB : a.offset > b.offset
+                })?.element, best.1.width > 0, best.1.height > 0
+            else { continue }
             let pixels = best.1
             // The preview box shrinks around the picture; a palette beside it moves up to it.
-            let previewBox = Rect(x: best.0.preview.x, y: best.0.preview.y, width: pixels.width + 2, height: (pixels.height + 1) / 2 + 2)
+            let previewBox = Rect(
+                x: best.0.preview.x, y: best.0.preview.y, width: pixels.width + 2, height: (pixels.height + 1) / 2 + 2)
             var paletteBox = best.0.palette
             if paletteBox.y == previewBox.y { paletteBox.x = previewBox.maxX }
-            return .fits(Layout(
-                zoom: zoom, canvasBox: canvasBox, previewBox: previewBox,
-                previewPixelWidth: pixels.width, previewPixelHeight: pixels.height, paletteBox: paletteBox,
-                statusRow: height - statusRows))
+            return .fits(
+                Layout(
+                    zoom: zoom, canvasBox: canvasBox, previewBox: previewBox,
+                    previewPixelWidth: pixels.width, previewPixelHeight: pixels.height, paletteBox: paletteBox,
+                    statusRow: height - statusRows))
         }
         let smallest = Self.canvasBox(zoom: .halfBlock, gridWidth: gridWidth, gridHeight: gridHeight)
         return .tooSmall(
@@ -101,9 +125,12 @@ public struct Layout: Sendable, Equatable {
         let standard = PainterState.defaultGrid(width: pictureWidth, height: pictureHeight)
         let fine = PainterState.defaultGrid(width: pictureWidth, height: pictureHeight, cell: PainterState.fineCell)
         func pictureArea(_ grid: (width: Int, height: Int)) -> Int? {
-            guard case .fits(let layout) = fit(width: width, height: height, gridWidth: grid.width, gridHeight: grid.height,
-                                               pictureWidth: pictureWidth, pictureHeight: pictureHeight,
-                                               paletteWidth: paletteWidth, classCount: classCount) else { return nil }
+            guard
+                case .fits(let layout) = fit(
+                    width: width, height: height, gridWidth: grid.width, gridHeight: grid.height,
+                    pictureWidth: pictureWidth, pictureHeight: pictureHeight,
+                    paletteWidth: paletteWidth, classCount: classCount)
+            else { return nil }
             return layout.previewPixelWidth * layout.previewPixelHeight
         }
         guard fine != standard, let fineArea = pictureArea(fine) else { return standard }
@@ -120,7 +147,8 @@ public struct Layout: Sendable, Equatable {
     /// The largest picture of the given aspect that fits `inside` in half-block pixels (two per cell vertically).
     static func previewPixels(inside: Rect, pictureWidth: Int, pictureHeight: Int) -> (width: Int, height: Int) {
         guard inside.width >= minimumPreviewInside.width, inside.height >= minimumPreviewInside.height,
-              pictureWidth > 0, pictureHeight > 0 else { return (0, 0) }
+            pictureWidth > 0, pictureHeight > 0
+        else { return (0, 0) }
         let scale = min(Double(inside.width) / Double(pictureWidth), Double(2 * inside.height) / Double(pictureHeight))
         return (max(1, Int(Double(pictureWidth) * scale)), max(1, Int(Double(pictureHeight) * scale)))
     }
@@ -134,10 +162,13 @@ public struct Layout: Sendable, Equatable {
 
     /// The canvas cell under the terminal cell `(x, y)`; with `clamped`, the nearest cell also from outside the
     /// canvas (for drags that leave it). In half-block zoom a terminal row holds two cells: the upper one counts.
-    public func canvasCell(atX x: Int, y: Int, gridWidth: Int, gridHeight: Int, clamped: Bool = false) -> (x: Int, y: Int)? {
+    public func canvasCell(atX x: Int, y: Int, gridWidth: Int, gridHeight: Int, clamped: Bool = false) -> (
+        x: Int, y: Int
+    )? {
         let area = canvasArea
         guard clamped || area.contains(x: x, y: y) else { return nil }
-        let column = x - area.x, row = y - area.y
+        let column = x - area.x
+        let row = y - area.y
         let cell: (x: Int, y: Int) = zoom == .square ? (Self.floorDivide(column, 2), row) : (column, 2 * row)
         return (min(max(cell.x, 0), gridWidth - 1), min(max(cell.y, 0), gridHeight - 1))
     }

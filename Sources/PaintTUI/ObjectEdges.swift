@@ -44,7 +44,10 @@ struct ObjectEdges {
     func bottom(x: Int, y: Int) -> Kind? { bottom[y * gridWidth + x] }
     /// The strongest edge on any of the cell's four sides.
     func around(x: Int, y: Int) -> Kind? {
-        let sides = [right(x: x, y: y), bottom(x: x, y: y), x > 0 ? right(x: x - 1, y: y) : nil, y > 0 ? bottom(x: x, y: y - 1) : nil]
+        let sides = [
+            right(x: x, y: y), bottom(x: x, y: y), x > 0 ? right(x: x - 1, y: y) : nil,
+            y > 0 ? bottom(x: x, y: y - 1) : nil,
+        ]
         return sides.contains(.current) ? .current : sides.contains(.object) ? .object : nil
     }
 }

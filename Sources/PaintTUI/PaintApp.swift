@@ -63,7 +63,9 @@ public enum PaintApp {
             if session.noticeWriteProblems() { changed = true }
             let status = state.renderer?.latest() ?? .idle
             let result = state.renderer?.latestResult()
-            let render = PaintView.renderSummary(status) + " \(result?.generation ?? 0)\(result?.isDraft == true ? " draft" : "")"
+            let render =
+                PaintView.renderSummary(status)
+                + " \(result?.generation ?? 0)\(result?.isDraft == true ? " draft" : "")"
             if render != lastRender {
                 lastRender = render
                 changed = true
@@ -74,14 +76,16 @@ public enum PaintApp {
             var imageArea: Rect?
             if case .fits(let layout) = session.fit, let result {
                 if pixels == nil {
-                    picture = preview.picture(of: result, width: layout.previewPixelWidth, height: layout.previewPixelHeight,
-                                              colors: terminal.colorMode)
+                    picture = preview.picture(
+                        of: result, width: layout.previewPixelWidth, height: layout.previewPixelHeight,
+                        colors: terminal.colorMode)
                 } else if session.dialog == nil {
                     imageArea = layout.previewArea
                 }
             }
-            let screen = PaintView.draw(session, width: size.width, height: size.height, render: status, picture: picture,
-                                        colors: terminal.colorMode, imageArea: pixels != nil && result != nil)
+            let screen = PaintView.draw(
+                session, width: size.width, height: size.height, render: status, picture: picture,
+                colors: terminal.colorMode, imageArea: pixels != nil && result != nil)
             if let shown = pixels, shown.isShown, imageArea == nil, shown.removalNeedsRepaint { repaint = true }
             terminal.show(screen, repaint: repaint)
             if var shown = pixels {

@@ -48,8 +48,10 @@ public final class PaintSession {
     /// - recent: where saves are listed.
     /// - offerLastSave: when no autosave is offered, offer the painting a save-and-quit left in `recent` (not when the
     ///   person named a painting to open).
-    public init(state: PainterState, outputFolder: URL, orphans: OrphanedAutosaves? = nil, recent: RecentSaves? = nil,
-                offerLastSave: Bool = true, width: Int = 80, height: Int = 24) {
+    public init(
+        state: PainterState, outputFolder: URL, orphans: OrphanedAutosaves? = nil, recent: RecentSaves? = nil,
+        offerLastSave: Bool = true, width: Int = 80, height: Int = 24
+    ) {
         self.state = state
         document = PaintDocument(state)
         terminalWidth = width
@@ -85,7 +87,9 @@ public final class PaintSession {
     /// problem; the terminal calls it on every turn of its loop. Returns whether the message changed.
     @discardableResult
     public func noticeWriteProblems() -> Bool {
-        guard writeWarnings.update(autosave: state.autosave?.lastError(), preview: state.renderer?.previewFile?.problem()) else { return false }
+        guard
+            writeWarnings.update(autosave: state.autosave?.lastError(), preview: state.renderer?.previewFile?.problem())
+        else { return false }
         state.statusMessage = writeWarnings.message
         return true
     }
@@ -101,7 +105,9 @@ public final class PaintSession {
             // While the terminal is too small the canvas is hidden: keys would paint blind. Only quitting (and its
             // question, drawn over the message) and redrawing act.
             if case .tooSmall = fit, dialog != .confirm(.quit) {
-                guard let command = bindings.command(for: key), command == .quit || command == .redraw else { return .none }
+                guard let command = bindings.command(for: key), command == .quit || command == .redraw else {
+                    return .none
+                }
                 return perform(command)
             }
             if let dialog { return handle(key, in: dialog) }
@@ -189,7 +195,9 @@ public final class PaintSession {
                 state.statusMessage = "this model ships no style presets; s draws a random style"
             } else {
                 var selected = 0
-                if case .preset(let name) = state.style, let index = presetNames.firstIndex(of: name) { selected = index }
+                if case .preset(let name) = state.style, let index = presetNames.firstIndex(of: name) {
+                    selected = index
+                }
                 dialog = .presets(selected: selected)
             }
         case .styleFromImage:
@@ -236,9 +244,12 @@ public final class PaintSession {
     private func fill() {
         let region = FloodRegion(canvas: state.canvas, x: state.cursorX, y: state.cursorY)
         let paint = Cell(label: state.currentClass, instance: state.currentInstance)
-        if region.share > Self.largeFillShare, state.canvas[region.x, region.y] != paint, fillAwaitingConfirmation != region {
+        if region.share > Self.largeFillShare, state.canvas[region.x, region.y] != paint,
+            fillAwaitingConfirmation != region
+        {
             pendingFill = region
-            state.statusMessage = "fill would cover \(Int((region.share * 100).rounded()))% of the canvas: "
+            state.statusMessage =
+                "fill would cover \(Int((region.share * 100).rounded()))% of the canvas: "
                 + "press again to fill, any other key leaves it"
             return
         }
@@ -279,9 +290,12 @@ public final class PaintSession {
         var saves = recent?.saves() ?? []
         let listed = Set(saves.map(\.path))
         let keys: [URLResourceKey] = [.contentModificationDateKey]
-        let inFolder = (try? FileManager.default.contentsOfDirectory(at: outputFolder, includingPropertiesForKeys: keys)) ?? []
+        let inFolder =
+            (try? FileManager.default.contentsOfDirectory(at: outputFolder, includingPropertiesForKeys: keys)) ?? []
         let others = inFolder.filter { $0.pathExtension == "json" && !listed.contains($0.standardizedFileURL.path) }
-        func modified(_ url: URL) -> Date { (try? url.resourceValues(forKeys: Set(keys)).contentModificationDate) ?? .distantPast }
+        func modified(_ url: URL) -> Date {
+            (try? url.resourceValues(forKeys: Set(keys)).contentModificationDate) ?? .distantPast
+        }
         saves += others.map(\.standardizedFileURL).sorted { modified($0) > modified($1) }
         return saves
     }
@@ -289,7 +303,8 @@ public final class PaintSession {
     /// Opens the saved painting `url` (a session file) on the canvas.
     private func open(_ url: URL) {
         do {
-            try document.open(SessionDocument(contentsOf: url, palette: state.model.palette, config: state.model.config))
+            try document.open(
+                SessionDocument(contentsOf: url, palette: state.model.palette, config: state.model.config))
         } catch {
             state.statusMessage = "not opened: \(error.localizedDescription)"
         }
@@ -322,7 +337,8 @@ public final class PaintSession {
             case .backspace:
                 if !prompt.text.isEmpty { prompt.text.removeLast() }
                 self.dialog = .prompt(prompt)
-            case .character(let character) where !(character.unicodeScalars.first?.properties.generalCategory == .control):
+            case .character(let character)
+            where !(character.unicodeScalars.first?.properties.generalCategory == .control):
                 prompt.text.append(character)
                 self.dialog = .prompt(prompt)
             default:
@@ -359,7 +375,9 @@ public final class PaintSession {
             case .enter, .character(" "):
                 choose(saves[selected])
             case .character(let character):
-                if let number = character.wholeNumberValue, number >= 1, number <= min(9, saves.count) { choose(saves[number - 1]) }
+                if let number = character.wholeNumberValue, number >= 1, number <= min(9, saves.count) {
+                    choose(saves[number - 1])
+                }
             default:
                 break
             }
@@ -407,7 +425,8 @@ public final class PaintSession {
                 } catch {
                     // Kept for a start with the model it fits.
                     orphan?.release()
-                    state.statusMessage = "not restored: \(error.localizedDescription); it stays in \(orphan?.url.path ?? "the state folder")"
+                    state.statusMessage =
+                        "not restored: \(error.localizedDescription); it stays in \(orphan?.url.path ?? "the state folder")"
                     return .none
                 }
             } else {
@@ -478,26 +497,38 @@ public final class PaintSession {
         let canvas = state.canvas
         switch (mouse.button, mouse.action) {
         case (.left, .press):
-            if let cell = layout.canvasCell(atX: mouse.x, y: mouse.y, gridWidth: canvas.gridWidth, gridHeight: canvas.gridHeight) {
+            if let cell = layout.canvasCell(
+                atX: mouse.x, y: mouse.y, gridWidth: canvas.gridWidth, gridHeight: canvas.gridHeight)
+            {
                 if state.isPressed { state.release() }
                 state.setCursor(x: cell.x, y: cell.y)
                 if state.tool == .fill { fill() } else { state.press() }
                 mouseStroke = state.isPressed
-            } else if let index = layout.paletteClass(atX: mouse.x, y: mouse.y, current: Int(state.currentClass), classCount: state.palette.count) {
+            } else if let index = layout.paletteClass(
+                atX: mouse.x, y: mouse.y, current: Int(state.currentClass), classCount: state.palette.count)
+            {
                 state.selectClass(Int32(index))
             }
         case (.left, .drag):
-            guard mouseStroke, let cell = layout.canvasCell(atX: mouse.x, y: mouse.y, gridWidth: canvas.gridWidth, gridHeight: canvas.gridHeight, clamped: true) else { break }
+            guard mouseStroke,
+                let cell = layout.canvasCell(
+                    atX: mouse.x, y: mouse.y, gridWidth: canvas.gridWidth, gridHeight: canvas.gridHeight, clamped: true)
+            else { break }
             state.drag(to: cell.x, y: cell.y)
         case (_, .release):
             guard mouseStroke else { break }
             mouseStroke = false
-            if let cell = layout.canvasCell(atX: mouse.x, y: mouse.y, gridWidth: canvas.gridWidth, gridHeight: canvas.gridHeight, clamped: true) {
+            if let cell = layout.canvasCell(
+                atX: mouse.x, y: mouse.y, gridWidth: canvas.gridWidth, gridHeight: canvas.gridHeight, clamped: true)
+            {
                 state.drag(to: cell.x, y: cell.y)
             }
             state.release()
         case (.right, .press):
-            guard let cell = layout.canvasCell(atX: mouse.x, y: mouse.y, gridWidth: canvas.gridWidth, gridHeight: canvas.gridHeight) else { break }
+            guard
+                let cell = layout.canvasCell(
+                    atX: mouse.x, y: mouse.y, gridWidth: canvas.gridWidth, gridHeight: canvas.gridHeight)
+            else { break }
             // The eyedropper without leaving the current tool.
             state.pick(at: cell.x, y: cell.y)
         case (.wheelUp, .press):

@@ -15,9 +15,10 @@ public enum PaintView {
 
     /// The panels for a terminal of `width x height`.
     public static func fit(_ state: PainterState, width: Int, height: Int) -> Layout.Fit {
-        Layout.fit(width: width, height: height, gridWidth: state.canvas.gridWidth, gridHeight: state.canvas.gridHeight,
-                   pictureWidth: state.pictureWidth, pictureHeight: state.pictureHeight,
-                   paletteWidth: paletteWidth(state.palette), classCount: state.palette.count)
+        Layout.fit(
+            width: width, height: height, gridWidth: state.canvas.gridWidth, gridHeight: state.canvas.gridHeight,
+            pictureWidth: state.pictureWidth, pictureHeight: state.pictureHeight,
+            paletteWidth: paletteWidth(state.palette), classCount: state.palette.count)
     }
 
     /// The help overlay's layout for a terminal of `width x height`, leaving a row for `helpFooter`.
@@ -37,7 +38,8 @@ public enum PaintView {
     /// - picture: the newest finished picture scaled to the layout's preview size (nil: none yet).
     /// - imageArea: a terminal image shows the picture (`PixelPreview`): the panel's inside stays blank.
     public static func draw(
-        _ session: PaintSession, width: Int, height: Int, render: RenderStatus, picture: HalfBlockPicture?, colors: ColorMode,
+        _ session: PaintSession, width: Int, height: Int, render: RenderStatus, picture: HalfBlockPicture?,
+        colors: ColorMode,
         imageArea: Bool = false
     ) -> Screen {
         var screen = Screen(width: width, height: height)
@@ -46,7 +48,9 @@ public enum PaintView {
             drawTooSmall(into: &screen, needWidth: needWidth, needHeight: needHeight, grid: session.state.canvas)
         case .fits(let layout):
             drawCanvas(session, layout: layout, colors: colors, into: &screen)
-            drawPreview(layout: layout, render: render, picture: picture, colors: colors, state: session.state, imageArea: imageArea, into: &screen)
+            drawPreview(
+                layout: layout, render: render, picture: picture, colors: colors, state: session.state,
+                imageArea: imageArea, into: &screen)
             drawPalette(session, layout: layout, colors: colors, into: &screen)
             drawStatus(session, layout: layout, render: render, into: &screen)
         }
@@ -73,8 +77,11 @@ public enum PaintView {
 
     /// `color` moved `amount` (0 ... 1) of the way to `other`.
     static func mix(_ color: RGBColor, _ other: RGBColor, _ amount: Double) -> RGBColor {
-        func channel(_ a: UInt8, _ b: UInt8) -> UInt8 { UInt8((Double(a) + (Double(b) - Double(a)) * amount).rounded()) }
-        return RGBColor(channel(color.red, other.red), channel(color.green, other.green), channel(color.blue, other.blue))
+        func channel(_ a: UInt8, _ b: UInt8) -> UInt8 {
+            UInt8((Double(a) + (Double(b) - Double(a)) * amount).rounded())
+        }
+        return RGBColor(
+            channel(color.red, other.red), channel(color.green, other.green), channel(color.blue, other.blue))
     }
 
     /// The canvas: each cell in its class's colour (or letter), the cursor, the brush's footprint, the region a large
@@ -87,11 +94,14 @@ public enum PaintView {
         screen.box(layout.canvasBox, title: title, titleStyle: CellStyle(attributes: .bold))
         let area = layout.canvasArea
         let showsBrush = [.brush, .eraser, .line].contains(state.tool) && state.brushSize > 1
-        let footprint = showsBrush ? Set(state.brushCells(x: state.cursorX, y: state.cursorY).map { $0.y * canvas.gridWidth + $0.x }) : []
+        let footprint =
+            showsBrush
+            ? Set(state.brushCells(x: state.cursorX, y: state.cursorY).map { $0.y * canvas.gridWidth + $0.x }) : []
         let fillRegion = session.pendingFill?.cells ?? []
         let fillColor = palette[Int(state.currentClass)].color
         let faithful = colors.showsColorsFaithfully
-        let current = state.currentInstance != 0 ? Cell(label: state.currentClass, instance: state.currentInstance) : nil
+        let current =
+            state.currentInstance != 0 ? Cell(label: state.currentClass, instance: state.currentInstance) : nil
         let edges = ObjectEdges(canvas: canvas, current: current, classBoundaries: !faithful)
         func color(_ cell: Cell) -> RGBColor { palette[Int(cell.label)].color }
         func edgeColor(_ kind: ObjectEdges.Kind, on background: RGBColor) -> RGBColor {
@@ -106,17 +116,21 @@ public enum PaintView {
                     let index = y * canvas.gridWidth + x
                     let background = color(cell)
                     var style = CellStyle(foreground: contrast(to: background), background: background)
-                    let screenX = area.x + 2 * x, screenY = area.y + y
+                    let screenX = area.x + 2 * x
+                    let screenY = area.y + y
                     if x == state.cursorX && y == state.cursorY {
                         style.attributes = colors.hasColors ? .bold : [.bold, .reverse]
                         screen.write(state.isPressed ? "<>" : "[]", x: screenX, y: screenY, style: style)
                     } else if fillRegion.contains(index) {
-                        screen.write("░░", x: screenX, y: screenY, style: CellStyle(foreground: fillColor, background: background))
+                        screen.write(
+                            "░░", x: screenX, y: screenY,
+                            style: CellStyle(foreground: fillColor, background: background))
                     } else if footprint.contains(index) {
                         screen.write("··", x: screenX, y: screenY, style: style)
                     } else {
                         // An edge takes the side of the cell it runs along: ▁ the bottom, ▕ the right.
-                        let bottom = edges.bottom(x: x, y: y), right = edges.right(x: x, y: y)
+                        let bottom = edges.bottom(x: x, y: y)
+                        let right = edges.right(x: x, y: y)
                         let plain: [Character] = faithful ? [" ", " "] : [letter(of: palette[Int(cell.label)]), " "]
                         for column in 0 ..< 2 {
                             var glyph = plain[column]
@@ -154,18 +168,28 @@ public enum PaintView {
                     let cursorTop = x == state.cursorX && 2 * row == state.cursorY
                     let cursorBottom = hasBottom && x == state.cursorX && 2 * row + 1 == state.cursorY
                     if faithful {
-                        let upper = shade(x, 2 * row), lower = hasBottom ? shade(x, 2 * row + 1) : nil
-                        screen[area.x + x, area.y + row] = ScreenCell("▀", style: CellStyle(
-                            foreground: cursorTop ? contrast(to: upper) : upper,
-                            background: cursorBottom ? lower.map(contrast(to:)) : lower))
+                        let upper = shade(x, 2 * row)
+                        let lower = hasBottom ? shade(x, 2 * row + 1) : nil
+                        screen[area.x + x, area.y + row] = ScreenCell(
+                            "▀",
+                            style: CellStyle(
+                                foreground: cursorTop ? contrast(to: upper) : upper,
+                                background: cursorBottom ? lower.map(contrast(to:)) : lower))
                     } else {
                         let y = cursorBottom ? 2 * row + 1 : 2 * row
                         let shown = canvas[x, y]
-                        let marked = [2 * row, 2 * row + 1].contains { $0 < canvas.gridHeight && (footprint.contains($0 * canvas.gridWidth + x) || fillRegion.contains($0 * canvas.gridWidth + x)) }
+                        let marked = [2 * row, 2 * row + 1].contains {
+                            $0 < canvas.gridHeight
+                                && (footprint.contains($0 * canvas.gridWidth + x)
+                                    || fillRegion.contains($0 * canvas.gridWidth + x))
+                        }
                         var attributes: TextAttributes = cursorTop || cursorBottom ? [.bold, .reverse] : []
                         if marked { attributes.insert(.underline) }
-                        screen[area.x + x, area.y + row] = ScreenCell(letter(of: palette[Int(shown.label)]), style: CellStyle(
-                            foreground: contrast(to: color(shown)), background: color(shown), attributes: attributes))
+                        screen[area.x + x, area.y + row] = ScreenCell(
+                            letter(of: palette[Int(shown.label)]),
+                            style: CellStyle(
+                                foreground: contrast(to: color(shown)), background: color(shown), attributes: attributes
+                            ))
                     }
                 }
             }
@@ -173,10 +197,13 @@ public enum PaintView {
     }
 
     static func drawPreview(
-        layout: Layout, render: RenderStatus, picture: HalfBlockPicture?, colors: ColorMode, state: PainterState, imageArea: Bool = false,
+        layout: Layout, render: RenderStatus, picture: HalfBlockPicture?, colors: ColorMode, state: PainterState,
+        imageArea: Bool = false,
         into screen: inout Screen
     ) {
-        screen.box(layout.previewBox, title: "Picture \(state.pictureWidth)x\(state.pictureHeight)", titleStyle: CellStyle(attributes: .bold))
+        screen.box(
+            layout.previewBox, title: "Picture \(state.pictureWidth)x\(state.pictureHeight)",
+            titleStyle: CellStyle(attributes: .bold))
         if imageArea { return }
         let area = layout.previewArea
         if let picture {
@@ -206,14 +233,20 @@ public enum PaintView {
             let isCurrent = entry.index == current
             let digit = entry.index < 10 ? String((entry.index + 1) % 10) : " "
             var letterKey = " "
-            if case .character(let key) = session.bindings.classKeys[entry.index], key.isLetter { letterKey = String(key) }
+            if case .character(let key) = session.bindings.classKeys[entry.index], key.isLetter {
+                letterKey = String(key)
+            }
             let bold = CellStyle(attributes: .bold)
             screen.write(isCurrent ? "▶" : " ", x: area.x, y: y, style: bold)
             screen.write("\(digit) \(letterKey)", x: area.x + 1, y: y, style: bold)
             let swatch = colors.showsColorsFaithfully ? "  " : "\(letter(of: entry)) "
-            screen.write(swatch, x: area.x + 5, y: y, style: CellStyle(foreground: contrast(to: entry.color), background: entry.color))
-            screen.write(entry.name, x: area.x + 8, y: y, style: isCurrent ? CellStyle(attributes: [.bold, .underline]) : .plain,
-                         limit: area.width - 8)
+            screen.write(
+                swatch, x: area.x + 5, y: y,
+                style: CellStyle(foreground: contrast(to: entry.color), background: entry.color))
+            screen.write(
+                entry.name, x: area.x + 8, y: y,
+                style: isCurrent ? CellStyle(attributes: [.bold, .underline]) : .plain,
+                limit: area.width - 8)
         }
     }
 
@@ -231,7 +264,8 @@ public enum PaintView {
             // A long message (a saved file's full path) takes the whole row.
             screen.write(" " + fitted(message, width: screen.width - 1), x: 0, y: row)
         } else {
-            screen.write(" " + (state.statusMessage ?? ToolHint.text(for: state)), x: 0, y: row, limit: max(0, hintsX - 1))
+            screen.write(
+                " " + (state.statusMessage ?? ToolHint.text(for: state)), x: 0, y: row, limit: max(0, hintsX - 1))
             screen.write(hints, x: hintsX, y: row, style: CellStyle(attributes: .dim))
         }
     }
@@ -273,7 +307,8 @@ public enum PaintView {
         case .idle: "idle"
         case .queued: "queued"
         case .drafting(let progress): "drafting \(percent(progress))"
-        case .refining(let draft, let progress): "draft in \(Int(draft.milliseconds.rounded())) ms, refining \(percent(progress))"
+        case .refining(let draft, let progress):
+            "draft in \(Int(draft.milliseconds.rounded())) ms, refining \(percent(progress))"
         case .rendering(let progress): "rendering \(percent(progress))"
         case .done(let result): "done in \(Int(result.milliseconds.rounded())) ms"
         case .failed(let message): "render failed: \(message)"
@@ -281,12 +316,14 @@ public enum PaintView {
     }
 
     static func drawTooSmall(into screen: inout Screen, needWidth: Int, needHeight: Int, grid: Canvas) {
-        let message = "The terminal is \(screen.width)x\(screen.height); clade-paint needs at least \(needWidth)x\(needHeight) "
+        let message =
+            "The terminal is \(screen.width)x\(screen.height); clade-paint needs at least \(needWidth)x\(needHeight) "
             + "for a \(grid.gridWidth)x\(grid.gridHeight) canvas. Enlarge the window (or start with a smaller --grid). q quits."
         let lines = HelpOverlay.wrap(message, width: max(1, screen.width - 2))
         let top = max(0, (screen.height - lines.count) / 2)
         for (row, line) in lines.enumerated() {
-            screen.write(line, x: max(0, (screen.width - line.count) / 2), y: top + row, style: CellStyle(attributes: .bold))
+            screen.write(
+                line, x: max(0, (screen.width - line.count) / 2), y: top + row, style: CellStyle(attributes: .bold))
         }
     }
 
@@ -313,23 +350,35 @@ public enum PaintView {
             }
             screen.box(box, title: title, titleStyle: bold)
             overlay.draw(page: shown, into: &screen, x: box.x + 2, y: box.y + 1)
-            screen.write(footer, x: box.x + 2, y: box.maxY - 2, style: CellStyle(attributes: .dim), limit: box.width - 4)
+            screen.write(
+                footer, x: box.x + 2, y: box.maxY - 2, style: CellStyle(attributes: .dim), limit: box.width - 4)
         case .confirm(let question):
             let lines: [String]
             switch question {
             case .quit:
-                lines = ["The painting has unsaved changes.", "", "y  quit without saving", "w  save, then quit", "n  keep painting"]
+                lines = [
+                    "The painting has unsaved changes.", "", "y  quit without saving", "w  save, then quit",
+                    "n  keep painting",
+                ]
             case .clear:
                 lines = ["Clear the canvas back to the starting scene?", "(u undoes it)", "", "y  clear", "n  keep it"]
             case .restore(let record):
-                lines = ["An earlier run left an unsaved painting", "(\(record.canvas.gridWidth)x\(record.canvas.gridHeight), autosaved \(record.savedAt)).",
-                         "", "y  carry on with it", "n  start afresh (it is kept until you paint)"]
-                    + (session.autosavesWaiting > 0 ? ["", "\(session.autosavesWaiting) more unsaved painting(s) wait for the next starts."] : [])
+                lines =
+                    [
+                        "An earlier run left an unsaved painting",
+                        "(\(record.canvas.gridWidth)x\(record.canvas.gridHeight), autosaved \(record.savedAt)).",
+                        "", "y  carry on with it", "n  start afresh (it is kept until you paint)",
+                    ]
+                    + (session.autosavesWaiting > 0
+                        ? ["", "\(session.autosavesWaiting) more unsaved painting(s) wait for the next starts."] : [])
             case .resume(let url):
                 lines = ["Carry on with the painting saved last?", url.path, "", "y  open it", "n  start afresh"]
             case .openUnsaved(let url):
-                lines = ["The painting has unsaved changes. Open", url.path, "", "y  open it anyway", "w  save, then open it",
-                         "n  keep painting"]
+                lines = [
+                    "The painting has unsaved changes. Open", url.path, "", "y  open it anyway",
+                    "w  save, then open it",
+                    "n  keep painting",
+                ]
             }
             drawTextDialog(title: "Question", lines: lines, into: &screen)
         case .prompt(let prompt):
@@ -345,10 +394,12 @@ public enum PaintView {
         case .presets(let selected):
             let names = session.presetNames
             let lines = names.enumerated().map { index, name in index < 9 ? "\(index + 1)  \(name)" : "   \(name)" }
-            let box = drawTextDialog(title: "Style presets", lines: lines + ["", "↑↓ enter: choose   esc: close"], into: &screen)
+            let box = drawTextDialog(
+                title: "Style presets", lines: lines + ["", "↑↓ enter: choose   esc: close"], into: &screen)
             let row = box.y + 1 + selected
-            screen.write(" " + lines[selected].padding(toLength: box.width - 4, withPad: " ", startingAt: 0) + " ",
-                         x: box.x + 1, y: row, style: CellStyle(attributes: [.reverse, .bold]), limit: box.width - 2)
+            screen.write(
+                " " + lines[selected].padding(toLength: box.width - 4, withPad: " ", startingAt: 0) + " ",
+                x: box.x + 1, y: row, style: CellStyle(attributes: [.reverse, .bold]), limit: box.width - 2)
         case .open(let saves, let selected):
             // Name first, then the folder, shortened from the left to what the screen has room for.
             let room = max(10, screen.width - 8 - 3)
@@ -359,10 +410,12 @@ public enum PaintView {
                 if folder.count > left { folder = "…" + folder.suffix(max(0, left - 1)) }
                 return (index < 9 ? "\(index + 1)  " : "   ") + name + "  " + folder
             }
-            let box = drawTextDialog(title: "Open a saved painting", lines: lines + ["", "↑↓ enter: open   esc: close"], into: &screen)
+            let box = drawTextDialog(
+                title: "Open a saved painting", lines: lines + ["", "↑↓ enter: open   esc: close"], into: &screen)
             let row = box.y + 1 + selected
-            screen.write(" " + lines[selected].padding(toLength: box.width - 4, withPad: " ", startingAt: 0) + " ",
-                         x: box.x + 1, y: row, style: CellStyle(attributes: [.reverse, .bold]), limit: box.width - 2)
+            screen.write(
+                " " + lines[selected].padding(toLength: box.width - 4, withPad: " ", startingAt: 0) + " ",
+                x: box.x + 1, y: row, style: CellStyle(attributes: [.reverse, .bold]), limit: box.width - 2)
         }
     }
 
@@ -382,7 +435,8 @@ public enum PaintView {
     }
 
     static func centred(width: Int, height: Int, in screen: Screen) -> Rect {
-        let width = min(width, screen.width), height = min(height, screen.height)
+        let width = min(width, screen.width)
+        let height = min(height, screen.height)
         return Rect(x: (screen.width - width) / 2, y: (screen.height - height) / 2, width: width, height: height)
     }
 }

@@ -44,7 +44,8 @@ struct PaletteDithering {
     /// error does not drift to one side), each pixel matched in OKLab and its error passed on in linear light (what
     /// the eye averages a fine mix in) 7/16 ahead, 3/16, 5/16 and 1/16 to the row below.
     func apply(to picture: HalfBlockPicture) -> HalfBlockPicture {
-        let width = picture.width, height = picture.height
+        let width = picture.width
+        let height = picture.height
         var wanted = picture.pixels.map(LinearRGB.init)
         let linearColors = colors.map(LinearRGB.init)
         var pixels = [RGBColor](repeating: RGBColor(0, 0, 0), count: width * height)
@@ -58,7 +59,8 @@ struct PaletteDithering {
                 pixels[index] = colors[chosen]
                 let error = target - linearColors[chosen]
                 func pass(_ dx: Int, _ dy: Int, _ weight: Double) {
-                    let nx = x + dx, ny = y + dy
+                    let nx = x + dx
+                    let ny = y + dy
                     guard nx >= 0, nx < width, ny < height else { return }
                     wanted[ny * width + nx] = wanted[ny * width + nx] + error * weight
                 }
@@ -122,17 +124,23 @@ struct OKLab: Equatable {
 
     /// Also for values outside 0 ... 1 (the cube root keeps the sign), as a target carrying diffused error can be.
     init(_ color: LinearRGB) {
-        let r = color.r, g = color.g, b = color.b
-        let lms = (cbrt(0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b),
-                   cbrt(0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b),
-                   cbrt(0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b))
+        let r = color.r
+        let g = color.g
+        let b = color.b
+        let lms = (
+            cbrt(0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b),
+            cbrt(0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b),
+            cbrt(0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b)
+        )
         l = 0.2104542553 * lms.0 + 0.7936177850 * lms.1 - 0.0040720468 * lms.2
         a = 1.9779984951 * lms.0 - 2.4285922050 * lms.1 + 0.4505937099 * lms.2
         self.b = 0.0259040371 * lms.0 + 0.7827717662 * lms.1 - 0.8086757660 * lms.2
     }
 
     func squaredDistance(to other: OKLab) -> Double {
-        let dl = l - other.l, da = a - other.a, db = b - other.b
+        let dl = l - other.l
+        let da = a - other.a
+        let db = b - other.b
         return dl * dl + da * da + db * db
     }
 }

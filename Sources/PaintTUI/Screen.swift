@@ -118,7 +118,8 @@ public struct Screen: Equatable, Sendable {
 
     /// Draws a single-line box around `rect` (its outermost cells) with `title` in the top edge, and clears
     /// the inside.
-    public mutating func box(_ rect: Rect, title: String = "", style: CellStyle = .plain, titleStyle: CellStyle? = nil) {
+    public mutating func box(_ rect: Rect, title: String = "", style: CellStyle = .plain, titleStyle: CellStyle? = nil)
+    {
         guard rect.width >= 2, rect.height >= 2 else { return }
         fill(rect.inset(by: 1), with: ScreenCell(" ", style: style))
         for column in rect.x + 1 ..< rect.maxX - 1 {

@@ -46,7 +46,8 @@ public struct ScriptedSession {
     /// short where the count ends).
     public mutating func steps(_ count: Int) -> [Step] {
         var steps: [Step] = []
-        var icpeDone = false, styleDone = false
+        var icpeDone = false
+        var styleDone = false
         while steps.count < count {
             if !icpeDone && steps.count >= count / 3 {
                 icpeDone = true

@@ -18,12 +18,16 @@ public enum ToolHint {
             }
         }
         switch state.tool {
-        case .brush: return state.isDirty ? "brush: space paints \(className), enter puts the pen down, [ ] size, o shape" : start
+        case .brush:
+            return state.isDirty
+                ? "brush: space paints \(className), enter puts the pen down, [ ] size, o shape" : start
         case .eraser: return "eraser: space erases here, enter erases as you move"
         case .line: return "line: space sets the first point"
         case .rectangle: return "rectangle: space sets the first corner"
         case .fill: return "fill: space fills the region under the cursor with \(className)"
-        case .eyedropper: return "eyedropper: space picks the class under the cursor, then back to the \(state.toolAfterPick.rawValue)"
+        case .eyedropper:
+            return
+                "eyedropper: space picks the class under the cursor, then back to the \(state.toolAfterPick.rawValue)"
         }
     }
 }

@@ -23,7 +23,9 @@ public enum XtermPalette {
     /// The palette index (16...255) whose colour is nearest to `color` (RGB distance): the nearest cube colour
     /// or the nearest grey, whichever is closer (the grey ramp is finer for greys and dark colours).
     public static func index256(for color: RGBColor) -> Int {
-        let r = nearestCubeLevel(color.red), g = nearestCubeLevel(color.green), b = nearestCubeLevel(color.blue)
+        let r = nearestCubeLevel(color.red)
+        let g = nearestCubeLevel(color.green)
+        let b = nearestCubeLevel(color.blue)
         let cubeIndex = 16 + 36 * r + 6 * g + b
         // Grey levels are 8, 18, ..., 238: the one nearest to the mean brightness.
         let mean = (Int(color.red) + Int(color.green) + Int(color.blue)) / 3

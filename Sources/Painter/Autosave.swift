@@ -18,8 +18,11 @@ public struct AutosaveRecord: Sendable, Equatable, Codable {
     /// How the grid reaches the picture; nil in autosaves written before it was recorded (the class vote).
     public var upsampling: LabelUpsampling.Method?
 
-    public init(savedAt: Date, model: String, width: Int, height: Int, canvas: Canvas, currentClass: Int32, style: StyleSelection, icpe: Bool,
-                upsampling: LabelUpsampling.Method? = nil) {
+    public init(
+        savedAt: Date, model: String, width: Int, height: Int, canvas: Canvas, currentClass: Int32,
+        style: StyleSelection, icpe: Bool,
+        upsampling: LabelUpsampling.Method? = nil
+    ) {
         self.upsampling = upsampling
         self.savedAt = savedAt
         self.model = model
@@ -39,7 +42,9 @@ public struct AutosaveRecord: Sendable, Equatable, Codable {
             decoder.dateDecodingStrategy = .iso8601
             return try decoder.decode(AutosaveRecord.self, from: Data(contentsOf: url))
         } catch {
-            throw PainterError(file: url.path, "the autosaved painting cannot be read (\(error.localizedDescription)); it is left in place")
+            throw PainterError(
+                file: url.path,
+                "the autosaved painting cannot be read (\(error.localizedDescription)); it is left in place")
         }
     }
 }
@@ -103,7 +108,8 @@ public final class Autosave: Sendable {
         }
         url = claimed?.url ?? folder.appendingPathComponent("autosave-\(getpid()).json")
         lock = claimed?.lock
-        waiting = Mutex(Waiting(lastError: claimed == nil ? problem ?? "autosave off: no free name in \(folder.path)" : nil))
+        waiting = Mutex(
+            Waiting(lastError: claimed == nil ? problem ?? "autosave off: no free name in \(folder.path)" : nil))
     }
 
     /// The lock file that goes with the autosave file `url`.
@@ -154,7 +160,7 @@ public final class Autosave: Sendable {
     /// (then both stay, and the next start offers it).
     public func close() {
         queue.sync {
-            waiting.withLock { $0.superseded.forEach { $0.release() } }
+            waiting.withLock { for orphan in $0.superseded { orphan.release() } }
             if FileManager.default.fileExists(atPath: url.path) { lock?.unlock() } else { lock?.removeFileAndUnlock() }
         }
     }
@@ -164,13 +170,15 @@ public final class Autosave: Sendable {
 
     /// Runs on `queue`.
     private func writeWaiting() {
-        guard let (record, superseded) = waiting.withLock({ waiting -> (AutosaveRecord, [OrphanedAutosave])? in
-            defer {
-                waiting.record = nil
-                waiting.scheduled = false
-            }
-            return waiting.record.map { ($0, waiting.superseded) }
-        }) else { return }
+        guard
+            let (record, superseded) = waiting.withLock({ waiting -> (AutosaveRecord, [OrphanedAutosave])? in
+                defer {
+                    waiting.record = nil
+                    waiting.scheduled = false
+                }
+                return waiting.record.map { ($0, waiting.superseded) }
+            })
+        else { return }
         guard lock?.isLocked == true else { return }
         do {
             let encoder = JSONEncoder()
@@ -180,7 +188,7 @@ public final class Autosave: Sendable {
                 waiting.lastError = nil
                 waiting.superseded.removeAll { orphan in superseded.contains { $0 === orphan } }
             }
-            superseded.forEach { $0.remove() }
+            for orphan in superseded { orphan.remove() }
         } catch {
             waiting.withLock { $0.lastError = "autosave to \(url.path) failed: \(WriteFailure.reason(error))" }
         }

@@ -22,8 +22,10 @@ public struct Canvas: Sendable, Equatable, Codable {
 
     /// The canvas of a label map and its instance map (same size), e.g. a saved mask.
     public init(labels: LabelMap, instances: InstanceMap) {
-        precondition(labels.width == instances.width && labels.height == instances.height,
-                     "label map \(labels.width)x\(labels.height) and instance map \(instances.width)x\(instances.height) differ in size")
+        precondition(
+            labels.width == instances.width && labels.height == instances.height,
+            "label map \(labels.width)x\(labels.height) and instance map \(instances.width)x\(instances.height) differ in size"
+        )
         gridWidth = labels.width
         gridHeight = labels.height
         cells = zip(labels.classes, instances.ids).map { Cell(label: $0, instance: $1) }
@@ -32,16 +34,20 @@ public struct Canvas: Sendable, Equatable, Codable {
     /// Opens a saved mask (any size up to the picture's) and its instance map: `instances`, else the file
     /// `<stem>.instances.png` next to a mask named `<stem>.mask.png` when it exists, else instance 0 everywhere.
     /// `check` sees the mask's header before it is decoded (`LabelMapFile.read`).
-    public static func read(mask: URL, instances: URL? = nil, palette: Palette, classCount: Int,
-                            checkingHeader check: (PNGHeader) throws -> Void = { _ in }) throws -> Canvas {
+    public static func read(
+        mask: URL, instances: URL? = nil, palette: Palette, classCount: Int,
+        checkingHeader check: (PNGHeader) throws -> Void = { _ in }
+    ) throws -> Canvas {
         let labels = try LabelMapFile.read(mask, palette: palette, classCount: classCount, checkingHeader: check)
         var instancesURL = instances
         let name = mask.lastPathComponent
         if instancesURL == nil, name.hasSuffix(".mask.png") {
-            let sibling = mask.deletingLastPathComponent().appendingPathComponent(String(name.dropLast(".mask.png".count)) + ".instances.png")
+            let sibling = mask.deletingLastPathComponent().appendingPathComponent(
+                String(name.dropLast(".mask.png".count)) + ".instances.png")
             if FileManager.default.fileExists(atPath: sibling.path) { instancesURL = sibling }
         }
-        let ids = try instancesURL.map { try InstanceMapFile.read($0, matching: labels, labelMapPath: mask.relativePath) }
+        let ids =
+            try instancesURL.map { try InstanceMapFile.read($0, matching: labels, labelMapPath: mask.relativePath) }
             ?? InstanceMap(zerosWidth: labels.width, height: labels.height)
         return Canvas(labels: labels, instances: ids)
     }

@@ -3,8 +3,10 @@ extension Canvas {
     /// The cells of a straight line from one cell to another, both ends included (Bresenham's algorithm): what the
     /// line tool covers, and what a brush stroke fills in between two cursor positions.
     public static func lineCells(fromX x0: Int, fromY y0: Int, toX x1: Int, toY y1: Int) -> [(x: Int, y: Int)] {
-        let dx = abs(x1 - x0), dy = -abs(y1 - y0)
-        let sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
+        let dx = abs(x1 - x0)
+        let dy = -abs(y1 - y0)
+        let sx = x0 < x1 ? 1 : -1
+        let sy = y0 < y1 ? 1 : -1
         var error = dx + dy
         var (x, y) = (x0, y0)
         var points: [(x: Int, y: Int)] = []
@@ -31,8 +33,10 @@ extension Canvas {
 
     /// Drags `footprint` along the line from `(x0, y0)` to `(x1, y1)`, setting each cell it covers to `ink(x, y)`: a
     /// brush stroke (one class everywhere) or the eraser (the starting scene's cell).
-    public mutating func drawLine(fromX x0: Int, fromY y0: Int, toX x1: Int, toY y1: Int,
-                                  footprint: [(dx: Int, dy: Int)], ink: (_ x: Int, _ y: Int) -> Cell) {
+    public mutating func drawLine(
+        fromX x0: Int, fromY y0: Int, toX x1: Int, toY y1: Int,
+        footprint: [(dx: Int, dy: Int)], ink: (_ x: Int, _ y: Int) -> Cell
+    ) {
         for point in Self.lineCells(fromX: x0, fromY: y0, toX: x1, toY: y1) {
             for cell in cells(under: footprint, atX: point.x, y: point.y) { self[cell.x, cell.y] = ink(cell.x, cell.y) }
         }

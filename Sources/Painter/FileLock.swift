@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An exclusive `flock` on a file, held until `unlock()` (or until the process ends, however it ends: the kernel
@@ -36,9 +37,12 @@ public final class FileLock: Sendable {
     /// The lock is checked to be on the file the path names after locking: a file deleted between the `open` and the
     /// `flock` (by whoever held it last) gives `.missing`, never a lock on a file nobody else can see.
     public static func acquire(_ path: String, creating: Bool) -> Result<FileLock, Failure> {
-        var descriptor = creating ? open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) : open(path, O_RDWR | O_CLOEXEC)
+        var descriptor =
+            creating ? open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) : open(path, O_RDWR | O_CLOEXEC)
         // A lock file in a folder that cannot be written (a read-only state folder) can still be locked for reading.
-        if descriptor < 0 && !creating && (errno == EROFS || errno == EACCES) { descriptor = open(path, O_RDONLY | O_CLOEXEC) }
+        if descriptor < 0 && !creating && (errno == EROFS || errno == EACCES) {
+            descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        }
         guard descriptor >= 0 else {
             switch errno {
             case ENOENT: return .failure(.missing)
@@ -51,8 +55,11 @@ public final class FileLock: Sendable {
             close(descriptor)
             return .failure(reason == EWOULDBLOCK ? .held : .unusable(String(cString: strerror(reason))))
         }
-        var opened = stat(), named = stat()
-        guard fstat(descriptor, &opened) == 0, stat(path, &named) == 0, opened.st_dev == named.st_dev, opened.st_ino == named.st_ino else {
+        var opened = stat()
+        var named = stat()
+        guard fstat(descriptor, &opened) == 0, stat(path, &named) == 0, opened.st_dev == named.st_dev,
+            opened.st_ino == named.st_ino
+        else {
             close(descriptor)
             return .failure(.missing)
         }

@@ -9,7 +9,9 @@ public struct FloodRegion: Sendable, Equatable {
 
     /// The region of `canvas` holding the cell at `(x, y)`.
     public init(canvas: Canvas, x: Int, y: Int) {
-        precondition(canvas.contains(x: x, y: y), "cell (\(x), \(y)) is outside the \(canvas.gridWidth)x\(canvas.gridHeight) canvas")
+        precondition(
+            canvas.contains(x: x, y: y),
+            "cell (\(x), \(y)) is outside the \(canvas.gridWidth)x\(canvas.gridHeight) canvas")
         let target = canvas[x, y]
         let width = canvas.gridWidth
         var cells: Set<Int> = [y * width + x]

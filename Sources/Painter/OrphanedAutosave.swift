@@ -37,7 +37,9 @@ public struct OrphanedAutosaves: Sendable {
 
     /// Looks through `folder`; lock files left by painters that were killed before their first autosave are removed.
     public static func find(in folder: URL) -> OrphanedAutosaves {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasPrefix("autosave") }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter {
+            $0.hasPrefix("autosave")
+        }
         var found: [OrphanedAutosave] = []
         var problems: [String] = []
         for name in names.sorted() where name.hasSuffix(".json") {
@@ -59,12 +61,13 @@ public struct OrphanedAutosaves: Sendable {
             let lockURL = folder.appendingPathComponent(name)
             let json = lockURL.deletingPathExtension().appendingPathExtension("json")
             guard !FileManager.default.fileExists(atPath: json.path),
-                  case .success(let lock) = FileLock.acquire(lockURL.path, creating: false) else { continue }
+                case .success(let lock) = FileLock.acquire(lockURL.path, creating: false)
+            else { continue }
             // Locked now, so no painter can be about to write its autosave: the lock file is stale.
             if FileManager.default.fileExists(atPath: json.path) { lock.unlock() } else { lock.removeFileAndUnlock() }
         }
         found.sort { $0.record.savedAt > $1.record.savedAt }
-        found.dropFirst().forEach { $0.release() }
+        for older in found.dropFirst() { older.release() }
         return OrphanedAutosaves(newest: found.first, waiting: max(0, found.count - 1), problems: problems)
     }
 

@@ -37,7 +37,10 @@ public struct PaintDocument {
             (files.image, { try image.write(to: files.image) }),
             (files.mask, { try LabelMapFile.write(request.labels, palette: model.palette, to: files.mask) }),
             (files.instances, { try InstanceMapFile.write(request.instances, to: files.instances) }),
-            (files.session, { try SessionRecord(request: request, modelPath: model.path, files: files).write(to: files.session) }),
+            (
+                files.session,
+                { try SessionRecord(request: request, modelPath: model.path, files: files).write(to: files.session) }
+            ),
         ])
         state.isDirty = false
         state.autosave?.clear()
@@ -53,9 +56,12 @@ public struct PaintDocument {
             throw PainterError("the autosaved painting uses class \(bad.label); this model has \(classCount) classes")
         }
         guard record.currentClass >= 0 && Int(record.currentClass) < classCount else {
-            throw PainterError("the autosaved painting's current class is \(record.currentClass); this model has \(classCount) classes")
+            throw PainterError(
+                "the autosaved painting's current class is \(record.currentClass); this model has \(classCount) classes"
+            )
         }
-        if case .none = record.style {} else if !model.hasStyle {
+        if case .none = record.style {
+        } else if !model.hasStyle {
             throw PainterError("the autosaved painting has a style; \(PaintModel.noStyleMessage)")
         }
         _ = try record.style.styleCode(config: model.config, bank: model.file.styleBank)
@@ -70,12 +76,17 @@ public struct PaintDocument {
     public func open(_ saved: SessionDocument) throws {
         let record = saved.record
         guard record.width == state.pictureWidth && record.height == state.pictureHeight else {
-            throw PainterError(file: saved.url.path, "a \(record.width)x\(record.height) picture; this painter draws "
-                + "\(state.pictureWidth)x\(state.pictureHeight) (start clade-paint paint --session \(saved.url.path) to open it)")
+            throw PainterError(
+                file: saved.url.path,
+                "a \(record.width)x\(record.height) picture; this painter draws "
+                    + "\(state.pictureWidth)x\(state.pictureHeight) (start clade-paint paint --session \(saved.url.path) to open it)"
+            )
         }
-        try restore(AutosaveRecord(savedAt: Date(), model: model.path, width: state.pictureWidth, height: state.pictureHeight,
-                                   canvas: saved.canvas, currentClass: state.currentClass, style: saved.style, icpe: saved.icpe,
-                                   upsampling: record.upsampling ?? .unrecorded))
+        try restore(
+            AutosaveRecord(
+                savedAt: Date(), model: model.path, width: state.pictureWidth, height: state.pictureHeight,
+                canvas: saved.canvas, currentClass: state.currentClass, style: saved.style, icpe: saved.icpe,
+                upsampling: record.upsampling ?? .unrecorded))
         state.isDirty = false
         state.statusMessage = "opened \(saved.url.path)"
     }

@@ -19,7 +19,9 @@ public final class PaintModel: Sendable {
     public init(file: ModelFile, path: String, palette: Palette) throws {
         let config = file.config
         guard palette.count >= config.classCount else {
-            throw PainterError("the palette '\(palette.name)' has \(palette.count) colours; the model \(path) has \(config.classCount) classes")
+            throw PainterError(
+                "the palette '\(palette.name)' has \(palette.count) colours; the model \(path) has \(config.classCount) classes"
+            )
         }
         self.path = path
         self.file = file
@@ -44,7 +46,9 @@ public final class PaintModel: Sendable {
     /// sides even and `ModelConfig.sizeProblem` content: for a model with a style encoder the head map must halve,
     /// for others the half must stay a multiple of 2^upsamplingCount); nil where there is no draft.
     public func draftSize(width: Int, height: Int) -> (width: Int, height: Int)? {
-        guard width % 2 == 0, height % 2 == 0, config.sizeProblem(width: width / 2, height: height / 2) == nil else { return nil }
+        guard width % 2 == 0, height % 2 == 0, config.sizeProblem(width: width / 2, height: height / 2) == nil else {
+            return nil
+        }
         return (width / 2, height / 2)
     }
 
@@ -72,8 +76,10 @@ public final class PaintModel: Sendable {
     }
 
     /// The generator's picture for `request`: `[3, request.height, request.width]` in [-1, 1].
-    private func draw(_ request: RenderRequest, observer: ((String) -> Void)?, isCancelled: () -> Bool) throws -> Tensor {
+    private func draw(_ request: RenderRequest, observer: ((String) -> Void)?, isCancelled: () -> Bool) throws -> Tensor
+    {
         let input = try request.generatorInput(model: file)
-        return try generator(input, observer: observer.map { observe in { name, _ in observe(name) } }, isCancelled: isCancelled)
+        return try generator(
+            input, observer: observer.map { observe in { name, _ in observe(name) } }, isCancelled: isCancelled)
     }
 }

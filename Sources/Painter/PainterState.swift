@@ -93,7 +93,8 @@ public final class PainterState {
     ///   drawn with).
     public init(
         model: PaintModel, width: Int? = nil, height: Int? = nil, grid: (width: Int, height: Int)? = nil,
-        canvas: Canvas? = nil, renderer: RenderController? = nil, autosave: Autosave? = nil, style: StyleSelection? = nil,
+        canvas: Canvas? = nil, renderer: RenderController? = nil, autosave: Autosave? = nil,
+        style: StyleSelection? = nil,
         seedSource: @escaping () -> UInt64 = { UInt64.random(in: 0 ..< 1_000_000_000) },
         upsampling: LabelUpsampling.Method = .painter
     ) {
@@ -106,7 +107,9 @@ public final class PainterState {
         self.autosave = autosave
         self.seedSource = seedSource
         let grid = grid ?? Self.defaultGrid(width: pictureWidth, height: pictureHeight)
-        baseScene = Canvas.scene(width: canvas?.gridWidth ?? grid.width, height: canvas?.gridHeight ?? grid.height, classes: config.classNames)
+        baseScene = Canvas.scene(
+            width: canvas?.gridWidth ?? grid.width, height: canvas?.gridHeight ?? grid.height,
+            classes: config.classNames)
         self.canvas = canvas ?? baseScene
         largestIssuedInstance = self.canvas.largestInstance
         currentClass = Int32(baseScene.cells.last?.label ?? 0)
@@ -123,8 +126,9 @@ public final class PainterState {
 
     /// The request for the picture of the current state.
     public var renderRequest: RenderRequest {
-        RenderRequest(labels: canvas.labels, instances: canvas.instances, style: style,
-                      icpe: icpe && model.config.useICPE, width: pictureWidth, height: pictureHeight, upsampling: upsampling)
+        RenderRequest(
+            labels: canvas.labels, instances: canvas.instances, style: style,
+            icpe: icpe && model.config.useICPE, width: pictureWidth, height: pictureHeight, upsampling: upsampling)
     }
 
     /// Sends the current state to the renderer (done after every change; call it once at start).
@@ -240,7 +244,8 @@ public final class PainterState {
         let cell = canvas[cursorX, cursorY]
         currentClass = cell.label
         currentInstance = cell.instance
-        statusMessage = "picked \(model.entries[Int(cell.label)].name)" + (cell.instance == 0 ? "" : " (instance \(cell.instance))")
+        statusMessage =
+            "picked \(model.entries[Int(cell.label)].name)" + (cell.instance == 0 ? "" : " (instance \(cell.instance))")
     }
 
     /// Moves the cursor to `(x, y)` (clamped) with the tool pressed: the brush and eraser paint along the way,
@@ -285,14 +290,20 @@ public final class PainterState {
         switch tool {
         case .brush:
             next = canvas
-            next.drawLine(fromX: stroke.lastX, fromY: stroke.lastY, toX: x, toY: y, footprint: footprint) { _, _ in paint }
+            next.drawLine(fromX: stroke.lastX, fromY: stroke.lastY, toX: x, toY: y, footprint: footprint) { _, _ in
+                paint
+            }
         case .eraser:
             next = canvas
-            next.drawLine(fromX: stroke.lastX, fromY: stroke.lastY, toX: x, toY: y, footprint: footprint) { baseScene[$0, $1] }
+            next.drawLine(fromX: stroke.lastX, fromY: stroke.lastY, toX: x, toY: y, footprint: footprint) {
+                baseScene[$0, $1]
+            }
         case .line:
             // Each drag redraws the line from the press on the canvas as it was then, so it leaves no trail.
             next = stroke.before
-            next.drawLine(fromX: stroke.startX, fromY: stroke.startY, toX: x, toY: y, footprint: footprint) { _, _ in paint }
+            next.drawLine(fromX: stroke.startX, fromY: stroke.startY, toX: x, toY: y, footprint: footprint) { _, _ in
+                paint
+            }
         case .rectangle:
             next = stroke.before
             next.fillRectangle(fromX: stroke.startX, fromY: stroke.startY, toX: x, toY: y, with: paint)
@@ -447,8 +458,9 @@ public final class PainterState {
     // MARK: Autosave
 
     public var autosaveRecord: AutosaveRecord {
-        AutosaveRecord(savedAt: Date(), model: model.path, width: pictureWidth, height: pictureHeight, canvas: canvas,
-                       currentClass: currentClass, style: style, icpe: icpe, upsampling: upsampling)
+        AutosaveRecord(
+            savedAt: Date(), model: model.path, width: pictureWidth, height: pictureHeight, canvas: canvas,
+            currentClass: currentClass, style: style, icpe: icpe, upsampling: upsampling)
     }
 
     /// Carries on with the painting of `record` (checked against the model by `PaintDocument`): its canvas, current
@@ -458,7 +470,8 @@ public final class PainterState {
         if isPressed { release() }
         let painting = record.canvas
         if painting.gridWidth != canvas.gridWidth || painting.gridHeight != canvas.gridHeight {
-            baseScene = Canvas.scene(width: painting.gridWidth, height: painting.gridHeight, classes: model.config.classNames)
+            baseScene = Canvas.scene(
+                width: painting.gridWidth, height: painting.gridHeight, classes: model.config.classNames)
             undoHistory = UndoHistory(limit: undoHistory.limit)
             canvas = painting
             cursorX = min(cursorX, canvas.gridWidth - 1)

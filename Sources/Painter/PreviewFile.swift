@@ -21,12 +21,16 @@ public final class PreviewFile: Sendable {
         state.withLock { $0.waiting = image }
         queue.async {
             // One run per picture handed over: the runs of pictures replaced while they waited find none.
-            guard let image = self.state.withLock({ state in
-                defer { state.waiting = nil }
-                return state.waiting
-            }) else { return }
+            guard
+                let image = self.state.withLock({ state in
+                    defer { state.waiting = nil }
+                    return state.waiting
+                })
+            else { return }
             var problem: String?
-            do { try image.write(to: self.url, fast: true) } catch { problem = "the preview picture is not written: \(error.localizedDescription)" }
+            do { try image.write(to: self.url, fast: true) } catch {
+                problem = "the preview picture is not written: \(error.localizedDescription)"
+            }
             self.state.withLock { $0.problem = problem }
         }
     }

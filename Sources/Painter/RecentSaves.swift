@@ -28,7 +28,9 @@ public struct RecentSaves: Sendable {
 
     /// The painting to offer at the start: the last save, when the run that made it ended right after it.
     public func resume() -> URL? {
-        read().resume.map { URL(fileURLWithPath: $0) }.flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
+        read().resume.map { URL(fileURLWithPath: $0) }.flatMap {
+            FileManager.default.fileExists(atPath: $0.path) ? $0 : nil
+        }
     }
 
     /// Puts `session` (a saved `.json`) first.
@@ -49,7 +51,8 @@ public struct RecentSaves: Sendable {
     }
 
     private func read() -> Contents {
-        guard let data = try? Data(contentsOf: url), let contents = try? JSONDecoder().decode(Contents.self, from: data) else { return Contents() }
+        guard let data = try? Data(contentsOf: url), let contents = try? JSONDecoder().decode(Contents.self, from: data)
+        else { return Contents() }
         return contents
     }
 
@@ -57,7 +60,8 @@ public struct RecentSaves: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try AtomicFile.write(encoder.encode(contents), to: url)
         } catch {
             throw PainterError(file: url.path, "cannot keep the list of recent saves (\(WriteFailure.reason(error)))")

@@ -58,10 +58,11 @@ public final class RenderController: Sendable {
         let number = generation.add(1, ordering: .sequentiallyConsistent).newValue
         slot.withLock { slot in
             if slot.pending != nil { slot.counts.skipped += 1 }
-            let workerBusy = switch slot.status {
-            case .queued, .drafting, .rendering, .refining: true
-            case .idle, .done, .failed: false
-            }
+            let workerBusy =
+                switch slot.status {
+                case .queued, .drafting, .rendering, .refining: true
+                case .idle, .done, .failed: false
+                }
             slot.pending = (number, request, workerBusy)
             slot.status = .queued
         }
@@ -110,10 +111,14 @@ public final class RenderController: Sendable {
     private func work() {
         // The cancellation count is read with the request, under the lock `cancel` takes, so a cancel either finds
         // the request still waiting or is seen by its draft.
-        guard let (number, request, workerBusy, cancelsAtStart) = slot.withLock({ slot in
-            defer { slot.pending = nil }
-            return slot.pending.map { ($0.generation, $0.request, $0.workerBusy, cancellations.load(ordering: .sequentiallyConsistent)) }
-        }) else { return }
+        guard
+            let (number, request, workerBusy, cancelsAtStart) = slot.withLock({ slot in
+                defer { slot.pending = nil }
+                return slot.pending.map {
+                    ($0.generation, $0.request, $0.workerBusy, cancellations.load(ordering: .sequentiallyConsistent))
+                }
+            })
+        else { return }
         let clock = ContinuousClock()
         let start = clock.now
         let stages = Double(model.stageCount)
@@ -127,7 +132,8 @@ public final class RenderController: Sendable {
             guard isDraft ? !isDraftCancelled() : isCurrent(number) else { throw CancellationError() }
             let elapsed = clock.now - start
             let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            let result = RenderResult(generation: number, request: request, image: image, isDraft: isDraft, milliseconds: milliseconds)
+            let result = RenderResult(
+                generation: number, request: request, image: image, isDraft: isDraft, milliseconds: milliseconds)
             let published = slot.withLock { slot in
                 if isDraft { slot.counts.drafts += 1 } else { slot.counts.rendered += 1 }
                 guard isDraft ? !isDraftCancelled() : isCurrent(number) else { return false }
@@ -140,26 +146,35 @@ public final class RenderController: Sendable {
         }
         do {
             var draft: RenderResult?
-            if draftPolicy.drafts(workerBusy: workerBusy), model.draftSize(width: request.width, height: request.height) != nil {
+            if draftPolicy.drafts(workerBusy: workerBusy),
+                model.draftSize(width: request.width, height: request.height) != nil
+            {
                 var done = 0.0
                 report(number) { $0.status = .drafting(progress: 0) }
-                let image = try model.renderDraft(request, observer: { stage in
-                    done += 1
-                    self.report(number) { $0.status = .drafting(progress: min(done / stages, 1)) }
-                    self.stageObserver?(number, true, stage)
-                }, isCancelled: isDraftCancelled)
+                let image = try model.renderDraft(
+                    request,
+                    observer: { stage in
+                        done += 1
+                        self.report(number) { $0.status = .drafting(progress: min(done / stages, 1)) }
+                        self.stageObserver?(number, true, stage)
+                    }, isCancelled: isDraftCancelled)
                 if let image { draft = try publish(image, isDraft: true) }
             }
             if draft == nil { report(number) { $0.status = .rendering(progress: 0) } }
             // A request that came while the draft was being published drops the full-size pass before it starts.
             guard isCurrent(number) else { throw CancellationError() }
             var done = 0.0
-            let image = try model.render(request, observer: { stage in
-                done += 1
-                let progress = min(done / stages, 1)
-                self.report(number) { $0.status = draft.map { .refining(draft: $0, progress: progress) } ?? .rendering(progress: progress) }
-                self.stageObserver?(number, false, stage)
-            }, isCancelled: isCancelled)
+            let image = try model.render(
+                request,
+                observer: { stage in
+                    done += 1
+                    let progress = min(done / stages, 1)
+                    self.report(number) {
+                        $0.status =
+                            draft.map { .refining(draft: $0, progress: progress) } ?? .rendering(progress: progress)
+                    }
+                    self.stageObserver?(number, false, stage)
+                }, isCancelled: isCancelled)
             _ = try publish(image, isDraft: false)
         } catch is CancellationError {
             slot.withLock { $0.counts.abandoned += 1 }

@@ -33,8 +33,10 @@ public struct RenderRequest: Sendable, Equatable {
 
     /// `upsampling` defaults to the method of files that record none, so a request read from such a file draws
     /// the picture it always drew.
-    public init(labels: LabelMap, instances: InstanceMap, style: StyleSelection, icpe: Bool, width: Int, height: Int,
-                conditioning: Conditioning = .paintedGrid, upsampling: LabelUpsampling.Method = .unrecorded) {
+    public init(
+        labels: LabelMap, instances: InstanceMap, style: StyleSelection, icpe: Bool, width: Int, height: Int,
+        conditioning: Conditioning = .paintedGrid, upsampling: LabelUpsampling.Method = .unrecorded
+    ) {
         self.labels = labels
         self.instances = instances
         self.style = style
@@ -52,8 +54,9 @@ public struct RenderRequest: Sendable, Equatable {
         let config = model.config
         let style = try style.styleCode(config: config, bank: model.styleBank)
         if case .dataSet(let distances) = conditioning {
-            return DataSetConditioning.generatorInput(labels: labels, instances: instances, distances: distances, config: config,
-                                                      width: width, height: height, icpe: icpe, style: style)
+            return DataSetConditioning.generatorInput(
+                labels: labels, instances: instances, distances: distances, config: config,
+                width: width, height: height, icpe: icpe, style: style)
         }
         var (labels, instances) = (labels, instances)
         if labels.width != width || labels.height != height {
@@ -62,7 +65,8 @@ public struct RenderRequest: Sendable, Equatable {
         }
         let edges = config.useInstanceEdges ? EdgeMap.compute(labels: labels, instances: instances) : nil
         let dontcare = config.containDontcareLabel ? Int32(config.labelNC) : nil
-        let distances = config.useICPE && icpe
+        let distances =
+            config.useICPE && icpe
             ? DistanceMap.compute(labels: labels, instances: instances, ignoredClass: dontcare) : nil
         return GeneratorInput(labels: labels, edges: edges, distances: distances, style: style)
     }

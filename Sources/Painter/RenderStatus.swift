@@ -55,6 +55,8 @@ public struct RenderCounts: Sendable, Equatable, Codable {
     public var failed = 0
 
     public init(rendered: Int = 0, drafts: Int = 0, abandoned: Int = 0, skipped: Int = 0, failed: Int = 0) {
-        (self.rendered, self.drafts, self.abandoned, self.skipped, self.failed) = (rendered, drafts, abandoned, skipped, failed)
+        (self.rendered, self.drafts, self.abandoned, self.skipped, self.failed) = (
+            rendered, drafts, abandoned, skipped, failed
+        )
     }
 }

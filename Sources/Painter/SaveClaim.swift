@@ -1,7 +1,8 @@
 import Foundation
 import ImageFiles
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One save's hold on its number: `<name>-NNN.saving`, created exclusively (`O_EXCL`), so two painters saving into
@@ -12,7 +13,8 @@ public struct SaveClaim: Sendable {
     public let files: SavedFiles
 
     /// What the claim file says to someone who finds it after a save was interrupted.
-    static let note = "clade-paint is writing (or was interrupted writing) the files of this number; the set is complete once its .json exists.\n"
+    static let note =
+        "clade-paint is writing (or was interrupted writing) the files of this number; the set is complete once its .json exists.\n"
 
     /// Claims the next free number for `name` in `folder`.
     /// - Throws: `PainterError` naming the folder or the claim file and the problem.
@@ -36,9 +38,13 @@ public struct SaveClaim: Sendable {
     /// Why no save can be made in `folder`, if none can (checked ahead, e.g. at the painter's start).
     public static func problem(in folder: URL) -> String? {
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) else { return "\(folder.relativePath): no such folder" }
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) else {
+            return "\(folder.relativePath): no such folder"
+        }
         guard isFolder.boolValue else { return "\(folder.relativePath) is not a folder" }
-        guard access(folder.path, W_OK) == 0 else { return "\(folder.relativePath) cannot be written: \(String(cString: strerror(errno)))" }
+        guard access(folder.path, W_OK) == 0 else {
+            return "\(folder.relativePath) cannot be written: \(String(cString: strerror(errno)))"
+        }
         return nil
     }
 
@@ -52,7 +58,8 @@ public struct SaveClaim: Sendable {
                 written.append(writer.url)
             } catch {
                 for url in written + [files.claim] { unlink(url.path) }
-                throw PainterError(file: writer.url.relativePath, "\(WriteFailure.reason(error)); nothing of this save was kept")
+                throw PainterError(
+                    file: writer.url.relativePath, "\(WriteFailure.reason(error)); nothing of this save was kept")
             }
         }
         unlink(files.claim.path)

@@ -35,26 +35,34 @@ public struct SavedFiles: Sendable, Equatable {
     /// number any file `<name>-NNN.*` there carries, so earlier saves are never overwritten (also not after one
     /// of them was deleted). Only a claim (`SaveClaim`) makes the number this save's own.
     public static func next(in folder: URL, name: String) throws -> SavedFiles {
-        guard !name.isEmpty, !name.contains("/") else { throw PainterError("the save name '\(name)' must be a plain file name") }
+        guard !name.isEmpty, !name.contains("/") else {
+            throw PainterError("the save name '\(name)' must be a plain file name")
+        }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
             throw PainterError("cannot save into \(folder.relativePath): no such folder")
         }
         let existing: [String]
         do { existing = try FileManager.default.contentsOfDirectory(atPath: folder.path) } catch {
-            throw PainterError("cannot save into \(folder.relativePath): its files cannot be listed (\(error.localizedDescription))")
+            throw PainterError(
+                "cannot save into \(folder.relativePath): its files cannot be listed (\(error.localizedDescription))")
         }
         let prefix = "\(name)-"
         let largestDigits = String(largestNumber).count
-        let highest = existing.compactMap { file -> Int? in
-            guard file.hasPrefix(prefix) else { return nil }
-            let digits = file.dropFirst(prefix.count).prefix { $0.isASCII && $0.isNumber }
-            return digits.isEmpty || digits.count > largestDigits ? nil : Int(digits)
-        }.max() ?? 0
+        let highest =
+            existing.compactMap { file -> Int? in
+                guard file.hasPrefix(prefix) else { return nil }
+                let digits = file.dropFirst(prefix.count).prefix { $0.isASCII && $0.isNumber }
+                return digits.isEmpty || digits.count > largestDigits ? nil : Int(digits)
+            }.max() ?? 0
         for number in stride(from: highest + 1, through: largestNumber, by: 1) {
             let files = SavedFiles(folder: folder, name: name, number: number)
-            if !(files.all + [files.claim]).contains(where: { FileManager.default.fileExists(atPath: $0.path) }) { return files }
+            if !(files.all + [files.claim]).contains(where: { FileManager.default.fileExists(atPath: $0.path) }) {
+                return files
+            }
         }
-        throw PainterError("cannot save into \(folder.relativePath): \(name)-\(largestNumber) is taken, the largest number a save takes; save under another name or into another folder")
+        throw PainterError(
+            "cannot save into \(folder.relativePath): \(name)-\(largestNumber) is taken, the largest number a save takes; save under another name or into another folder"
+        )
     }
 }

@@ -40,8 +40,12 @@ public struct SessionRecord: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case format, version, model, image, mask, instances, width, height, icpe, upsampling
-        case gridWidth = "grid_width", gridHeight = "grid_height"
-        case styleSeed = "style_seed", stylePreset = "style_preset", styleCode = "style_code", styleSource = "style_source"
+        case gridWidth = "grid_width"
+        case gridHeight = "grid_height"
+        case styleSeed = "style_seed"
+        case stylePreset = "style_preset"
+        case styleCode = "style_code"
+        case styleSource = "style_source"
     }
 
     /// The record of `request` saved as `files`, rendered with the model at `modelPath`.
@@ -96,17 +100,25 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     /// What is wrong with the record's values, if anything: the key at fault, where there is one, and the problem.
     var problem: (key: String?, problem: String)? {
         if format != Self.formatName { return ("format", "is \"\(format)\", expected \"\(Self.formatName)\"") }
-        if version != Self.currentVersion { return ("version", "is \(version); this clade-paint reads version \(Self.currentVersion)") }
+        if version != Self.currentVersion {
+            return ("version", "is \(version); this clade-paint reads version \(Self.currentVersion)")
+        }
         if width < 1 || height < 1 { return (nil, "\"width\" and \"height\" must be positive, got \(width)x\(height)") }
         if width > Self.maximumSide || height > Self.maximumSide {
-            return (nil, "the picture \(width)x\(height) is larger than \(Self.maximumSide)x\(Self.maximumSide) pixels; the file is damaged")
+            return (
+                nil,
+                "the picture \(width)x\(height) is larger than \(Self.maximumSide)x\(Self.maximumSide) pixels; the file is damaged"
+            )
         }
         if gridWidth < 1 || gridHeight < 1 || gridWidth > width || gridHeight > height {
-            return (nil, "the grid \(gridWidth)x\(gridHeight) must be positive and at most the picture's \(width)x\(height)")
+            return (
+                nil, "the grid \(gridWidth)x\(gridHeight) must be positive and at most the picture's \(width)x\(height)"
+            )
         }
         let styles = [styleSeed != nil, stylePreset != nil, styleCode != nil].filter { $0 }.count
         if styles > 1 { return (nil, "give at most one of \"style_seed\", \"style_preset\" and \"style_code\"") }
-        for (key, name) in [("image", image), ("mask", mask), ("instances", instances)] where name.isEmpty || name.contains("/") {
+        for (key, name) in [("image", image), ("mask", mask), ("instances", instances)]
+        where name.isEmpty || name.contains("/") {
             return (key, "is \"\(name)\"; it must be a plain name in the session file's folder")
         }
         return nil
@@ -127,12 +139,17 @@ public struct SessionRecord: Sendable, Equatable, Codable {
         // The size is checked from the header, before a huge mask is decoded.
         let labels = try LabelMapFile.read(maskURL, palette: palette, classCount: config.classCount) { header in
             guard header.width == gridWidth && header.height == gridHeight else {
-                throw PainterError(file: maskURL.relativePath, "the mask is \(header.width)x\(header.height); the session \(url.relativePath) says \(gridWidth)x\(gridHeight)")
+                throw PainterError(
+                    file: maskURL.relativePath,
+                    "the mask is \(header.width)x\(header.height); the session \(url.relativePath) says \(gridWidth)x\(gridHeight)"
+                )
             }
         }
-        let instanceMap = try InstanceMapFile.read(folder.appendingPathComponent(instances), matching: labels, labelMapPath: maskURL.relativePath)
-        return RenderRequest(labels: labels, instances: instanceMap, style: style, icpe: icpe, width: width, height: height,
-                             upsampling: upsampling ?? .unrecorded)
+        let instanceMap = try InstanceMapFile.read(
+            folder.appendingPathComponent(instances), matching: labels, labelMapPath: maskURL.relativePath)
+        return RenderRequest(
+            labels: labels, instances: instanceMap, style: style, icpe: icpe, width: width, height: height,
+            upsampling: upsampling ?? .unrecorded)
     }
 
     private static func describe(_ error: Error) -> String {

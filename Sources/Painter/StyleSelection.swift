@@ -24,13 +24,16 @@ public enum StyleSelection: Sendable, Equatable, Codable {
         case .preset(let name):
             guard let values = config.stylePresets[name] else {
                 let names = config.stylePresets.keys.sorted()
-                throw PainterError("no style preset '\(name)' in this model"
-                    + (names.isEmpty ? " (it has none)" : "; its presets are \(names.joined(separator: ", "))"))
+                throw PainterError(
+                    "no style preset '\(name)' in this model"
+                        + (names.isEmpty ? " (it has none)" : "; its presets are \(names.joined(separator: ", "))"))
             }
             return StyleCode(values: values)
         case .code(let code, let source):
             guard code.values.count == config.zDim else {
-                throw PainterError("the style code from \(source) has \(code.values.count) values; the model's z_dim is \(config.zDim)")
+                throw PainterError(
+                    "the style code from \(source) has \(code.values.count) values; the model's z_dim is \(config.zDim)"
+                )
             }
             return code
         }

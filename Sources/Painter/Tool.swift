@@ -27,7 +27,8 @@ public enum BrushShape: String, Sendable, CaseIterable, Codable {
     /// than a 2x2 square.
     public func offsets(size: Int) -> [(dx: Int, dy: Int)] {
         if self == .round && size == 2 { return offsets(size: 3) }
-        let low = -(size - 1) / 2, high = size / 2
+        let low = -(size - 1) / 2
+        let high = size / 2
         // Cell centres measured from the brush centre, which sits half a cell off for even sizes.
         let centre = Double(low + high) / 2
         // A quarter cell inside the half width, so size 3 is a plus and size 5 a disc without its corners.
@@ -36,7 +37,8 @@ public enum BrushShape: String, Sendable, CaseIterable, Codable {
         for dy in low ... high {
             for dx in low ... high {
                 if self == .round {
-                    let ex = Double(dx) - centre, ey = Double(dy) - centre
+                    let ex = Double(dx) - centre
+                    let ey = Double(dy) - centre
                     if ex * ex + ey * ey > radius * radius { continue }
                 }
                 result.append((dx, dy))

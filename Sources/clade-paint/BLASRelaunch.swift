@@ -1,7 +1,8 @@
 import CLADE
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starts `clade-paint` again with `OPENBLAS_CORETYPE` set when OpenBLAS loaded its generic kernels on a CPU that
@@ -11,7 +12,8 @@ import Glibc
 enum BLASRelaunch {
     static func ifGenericKernels() {
         guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
-              let kernels = BLASKernels.better(than: BLASKernels.current, cpuFlags: BLASKernels.cpuFlags()) else { return }
+            let kernels = BLASKernels.better(than: BLASKernels.current, cpuFlags: BLASKernels.cpuFlags())
+        else { return }
         setenv("OPENBLAS_CORETYPE", kernels, 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         // exec failed (no /proc): carry on with the generic kernels.

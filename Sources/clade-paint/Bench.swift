@@ -8,7 +8,8 @@ import ImageFiles
 /// set beside PyTorch. Each measurement prints what it ran, so a line read alone says what it means.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Time the engine: a generator forward pass, a large sgemm (the machine's ceiling), CLADE against SPADE, the painter's latency.",
+        abstract:
+            "Time the engine: a generator forward pass, a large sgemm (the machine's ceiling), CLADE against SPADE, the painter's latency.",
         discussion: """
             Output is JSON, one object per line. `make bench` runs these beside PyTorch on the same weights and \
             input and prints the table of docs/performance.md.
@@ -20,7 +21,9 @@ struct Bench: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("OpenBLAS threads. Default: the number of processors.", valueName: "n"))
         var threads: Int?
 
-        @Option(name: .customLong("repeat"), help: ArgumentHelp("Timed repetitions (after one untimed warm-up).", valueName: "n"))
+        @Option(
+            name: .customLong("repeat"),
+            help: ArgumentHelp("Timed repetitions (after one untimed warm-up).", valueName: "n"))
         var repetitions: Int = 5
 
         func validate() throws {
@@ -40,7 +43,9 @@ struct Bench: ParsableCommand {
         return try FileProblem.attributing(to: path) {
             let io = try SafeTensorsFile(contentsOf: URL(fileURLWithPath: path))
             let (shape, values) = try io.integerTensor("in.labels")
-            guard shape.count == 2 else { throw FileProblem(file: path, problem: "in.labels is \(shape); expected [H, W]") }
+            guard shape.count == 2 else {
+                throw FileProblem(file: path, problem: "in.labels is \(shape); expected [H, W]")
+            }
             return GeneratorInput(
                 labels: LabelMap(width: shape[1], height: shape[0], classes: values.map { Int32($0) }),
                 edges: config.useInstanceEdges ? try io.floatTensor("in.edges") : nil,
@@ -55,7 +60,8 @@ struct Bench: ParsableCommand {
     static func peakResidentKiB() -> Int {
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) else { return -1 }
+            let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])
+        else { return -1 }
         return kib
     }
 
@@ -104,22 +110,37 @@ extension Bench {
         @OptionGroup var modelOptions: ModelOptions
         @OptionGroup var common: Common
 
-        @Option(name: .long, help: ArgumentHelp("The input (safetensors with in.labels, in.edges, in.dist, in.z as the model needs).", valueName: "io.safetensors"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "The input (safetensors with in.labels, in.edges, in.dist, in.z as the model needs).",
+                valueName: "io.safetensors"))
         var input: String
 
-        @Option(name: .long, help: ArgumentHelp("Write the last picture [3, H, W] as raw little-endian float32 (before 8-bit rounding).", valueName: "file"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Write the last picture [3, H, W] as raw little-endian float32 (before 8-bit rounding).",
+                valueName: "file"))
         var output: String?
 
         @Flag(name: .long, help: "Wait for a line on standard input before each repetition, until end of input.")
         var serve = false
 
-        @Option(name: .long, help: ArgumentHelp(
-            "Draw at 1/n of the input's size (n a power of two the model allows; 2 is the painter's draft).",
-            discussion: "The input's label, edge and distance maps are nearest-resized (a timing input, not the painter's own draft conditioning); FLOPs are counted for a model of that size.",
-            valueName: "n"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Draw at 1/n of the input's size (n a power of two the model allows; 2 is the painter's draft).",
+                discussion:
+                    "The input's label, edge and distance maps are nearest-resized (a timing input, not the painter's own draft conditioning); FLOPs are counted for a model of that size.",
+                valueName: "n"))
         var scale = 1
 
-        @Flag(name: .long, help: "Add the median time of each stage (fc, every block, conv_img: from the previous stage's end) to the summary.")
+        @Flag(
+            name: .long,
+            help:
+                "Add the median time of each stage (fc, every block, conv_img: from the previous stage's end) to the summary."
+        )
         var stages = false
 
         func run() throws {
@@ -141,47 +162,62 @@ extension Bench {
                 let start = clock.now
                 var stageStart = start
                 // The observer runs between stages, so its own time falls outside the stage it ends.
-                let observer: ((String, Tensor) -> Void)? = stages ? { name, _ in
-                    let now = clock.now
-                    if stageTimes[name] == nil { stageOrder.append(name) }
-                    stageTimes[name, default: []].append(Bench.milliseconds(now - stageStart))
-                    stageStart = clock.now
-                } : nil
+                let observer: ((String, Tensor) -> Void)? =
+                    stages
+                    ? { name, _ in
+                        let now = clock.now
+                        if stageTimes[name] == nil { stageOrder.append(name) }
+                        stageTimes[name, default: []].append(Bench.milliseconds(now - stageStart))
+                        stageStart = clock.now
+                    } : nil
                 image = try generator(input, observer: observer)
                 times.append(Bench.milliseconds(clock.now - start))
                 Bench.emit(["ms": times.last!])
             }
             if let output {
                 let bytes = image.data.withUnsafeBufferPointer { Data(buffer: $0) }
-                try FileProblem.attributing(to: output) { try AtomicFile.write(bytes, to: URL(fileURLWithPath: output)) }
+                try FileProblem.attributing(to: output) {
+                    try AtomicFile.write(bytes, to: URL(fileURLWithPath: output))
+                }
             }
             let median = times.isEmpty ? Double.nan : Bench.median(times)
             var summary: [String: Any] = [
-                "model": path, "threads": threads, "blas_kernels": BLASKernels.current, "repetitions": times.count, "median_ms": median,
+                "model": path, "threads": threads, "blas_kernels": BLASKernels.current, "repetitions": times.count,
+                "median_ms": median,
                 "size": "\(input.labels.width)x\(input.labels.height)", "scale": scale,
                 "flops": flops, "gflops_per_s": Double(flops) / median / 1e6, "peak_rss_kib": Bench.peakResidentKiB(),
                 "weight_bytes_f32": 4 * ModelFile.expectedTensors(for: config).reduce(0) { $0 + $1.shape.reduce(1, *) },
                 "generator_weight_bytes_f32": 4 * ModelCost(config: config).generator.parameters,
             ]
             if stages {
-                summary["stage_ms"] = stageOrder.map { ["stage": $0, "median_ms": Bench.median(stageTimes[$0]!)] as [String: Any] }
+                summary["stage_ms"] = stageOrder.map {
+                    ["stage": $0, "median_ms": Bench.median(stageTimes[$0]!)] as [String: Any]
+                }
             }
             Bench.emit(summary)
         }
 
         /// `input` with its maps nearest-resized to 1/`factor` of their size; the style code stays.
-        static func reduced(_ input: GeneratorInput, by factor: Int, config: ModelConfig, path: String) throws -> GeneratorInput {
+        static func reduced(_ input: GeneratorInput, by factor: Int, config: ModelConfig, path: String) throws
+            -> GeneratorInput
+        {
             let (fullWidth, fullHeight) = (input.labels.width, input.labels.height)
             guard factor >= 1, factor & (factor - 1) == 0, fullWidth % factor == 0, fullHeight % factor == 0 else {
-                throw ValidationError("--scale \(factor): the scale must be a power of two that divides both sides of the input (\(fullWidth)x\(fullHeight))")
+                throw ValidationError(
+                    "--scale \(factor): the scale must be a power of two that divides both sides of the input (\(fullWidth)x\(fullHeight))"
+                )
             }
             for (name, map) in [("in.edges", input.edges), ("in.dist", input.distances)] {
                 if let map, map.shape.count != 3 || map.shape[1] != fullHeight || map.shape[2] != fullWidth {
-                    throw FileProblem(file: path, problem: "\(name) is \(map.shape); in.labels needs [C, \(fullHeight), \(fullWidth)]")
+                    throw FileProblem(
+                        file: path, problem: "\(name) is \(map.shape); in.labels needs [C, \(fullHeight), \(fullWidth)]"
+                    )
                 }
             }
             let (width, height) = (fullWidth / factor, fullHeight / factor)
-            if let problem = config.sizeProblem(width: width, height: height) { throw FileProblem(file: path, problem: "--scale \(factor): \(problem)") }
+            if let problem = config.sizeProblem(width: width, height: height) {
+                throw FileProblem(file: path, problem: "--scale \(factor): \(problem)")
+            }
             return GeneratorInput(
                 labels: NearestResize.resize(input.labels, width: width, height: height),
                 edges: input.edges.map { NearestResize.resize($0, width: width, height: height) },
@@ -195,7 +231,9 @@ extension Bench {
     struct SgemmTiming: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "sgemm",
-            abstract: "Time one large single-precision matrix product C[M, N] = A[M, K] B[K, N] (the practical ceiling of a convolution).")
+            abstract:
+                "Time one large single-precision matrix product C[M, N] = A[M, K] B[K, N] (the practical ceiling of a convolution)."
+        )
 
         @OptionGroup var common: Common
         @Option(name: .customShort("m"), help: "Rows of A and C.") var m = 512
@@ -206,12 +244,16 @@ extension Bench {
         static let largestElements = 1 << 30
 
         func validate() throws {
-            guard m >= 1, n >= 1, k >= 1 else { throw ValidationError("-m \(m) -n \(n) -k \(k): each size must be at least 1.") }
+            guard m >= 1, n >= 1, k >= 1 else {
+                throw ValidationError("-m \(m) -n \(n) -k \(k): each size must be at least 1.")
+            }
             // In floating point: the element counts of hostile sizes overflow Int.
             let elements = Double(m) * Double(k) + Double(k) * Double(n) + Double(m) * Double(n)
             guard elements <= Double(Self.largestElements) else {
-                throw ValidationError("-m \(m) -n \(n) -k \(k): A, B and C need \(String(format: "%.3g", elements * 4 / 1e9)) GB; "
-                    + "bench sgemm times products whose matrices hold at most \(Self.largestElements) floats (4 GiB) together.")
+                throw ValidationError(
+                    "-m \(m) -n \(n) -k \(k): A, B and C need \(String(format: "%.3g", elements * 4 / 1e9)) GB; "
+                        + "bench sgemm times products whose matrices hold at most \(Self.largestElements) floats (4 GiB) together."
+                )
             }
         }
 
@@ -225,13 +267,16 @@ extension Bench {
             var times: [Double] = []
             for index in 0 ... common.repetitions {
                 let start = clock.now
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
-                            a, Int32(k), b, Int32(n), 0, &c, Int32(n))
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
+                    a, Int32(k), b, Int32(n), 0, &c, Int32(n))
                 if index > 0 { times.append(Bench.milliseconds(clock.now - start)) }
             }
             let median = Bench.median(times)
-            Bench.emit(["m": m, "n": n, "k": k, "threads": threads, "blas_kernels": BLASKernels.current, "median_ms": median,
-                        "gflops_per_s": 2 * Double(m * n * k) / median / 1e6])
+            Bench.emit([
+                "m": m, "n": n, "k": k, "threads": threads, "blas_kernels": BLASKernels.current, "median_ms": median,
+                "gflops_per_s": 2 * Double(m * n * k) / median / 1e6,
+            ])
         }
     }
 
@@ -249,7 +294,10 @@ extension Bench {
         @OptionGroup var modelOptions: ModelOptions
         @OptionGroup var common: Common
 
-        @Option(name: .long, help: ArgumentHelp("The input (safetensors with in.labels, in.edges, in.dist, in.z).", valueName: "io.safetensors"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "The input (safetensors with in.labels, in.edges, in.dist, in.z).", valueName: "io.safetensors"))
         var input: String
 
         func run() throws {
@@ -263,8 +311,10 @@ extension Bench {
             spade.blockNorms = Array(repeating: .spade, count: config.blockNames.count)
             spade.useICPE = false
             let variants = try [clade, spade].map { variant in
-                (config: variant, generator: Generator(model: try ModelFile.random(config: variant, seed: 7)),
-                 input: try Bench.generatorInput(path: input, config: variant))
+                (
+                    config: variant, generator: Generator(model: try ModelFile.random(config: variant, seed: 7)),
+                    input: try Bench.generatorInput(path: input, config: variant)
+                )
             }
             let clock = ContinuousClock()
             var times: [[Double]] = [[], []]

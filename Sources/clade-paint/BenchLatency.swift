@@ -12,7 +12,8 @@ extension Bench {
     struct LatencyTiming: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "latency",
-            abstract: "Time a scripted painting session: action to first and to final preview, UI-thread time per action, render times.",
+            abstract:
+                "Time a scripted painting session: action to first and to final preview, UI-thread time per action, render times.",
             discussion: """
                 Replays a seeded session (strokes, key-repeat bursts, fills, class changes, one ICPE toggle, one \
                 style change) through the painter's own key handling at a human pace, with the painter's half-size \
@@ -29,19 +30,30 @@ extension Bench {
         @Option(name: .long, help: ArgumentHelp("Scripted actions.", valueName: "n"))
         var actions = 120
 
-        @Option(name: .customLong("interval-ms"), help: ArgumentHelp("Mean pause between actions at the human pace (bursts go at key-repeat pace).", valueName: "ms"))
+        @Option(
+            name: .customLong("interval-ms"),
+            help: ArgumentHelp(
+                "Mean pause between actions at the human pace (bursts go at key-repeat pace).", valueName: "ms"))
         var intervalMs = 150.0
 
-        @Option(name: .long, help: ArgumentHelp("Seed of the script (and of the random styles it draws).", valueName: "s"))
+        @Option(
+            name: .long, help: ArgumentHelp("Seed of the script (and of the random styles it draws).", valueName: "s"))
         var seed: UInt64 = 1
 
         @Option(name: .long, help: ArgumentHelp("OpenBLAS threads. Default: the number of processors.", valueName: "n"))
         var threads: Int?
 
-        @Option(name: .long, help: ArgumentHelp("Keep the preview PNG here (default: a temporary folder, removed afterwards).", valueName: "file"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Keep the preview PNG here (default: a temporary folder, removed afterwards).", valueName: "file"))
         var preview: String?
 
-        @Option(name: .long, help: ArgumentHelp("When to draft at half size first (as paint --drafts): always, while-busy or never.", valueName: "policy"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "When to draft at half size first (as paint --drafts): always, while-busy or never.",
+                valueName: "policy"))
         var drafts: DraftPolicy = .always
 
         @Flag(name: .long, help: "Play the script under every draft policy and end with a table of them.")
@@ -60,7 +72,9 @@ extension Bench {
             let threadCount = BLASThreads.configure(threads ?? ProcessInfo.processInfo.activeProcessorCount)
             let (file, modelPath) = try modelOptions.loadModel()
             let palette = try paletteOption.loadPalette(for: file, modelPath: modelPath)
-            let model = try FileProblem.attributing(to: palette.path) { try PaintModel(file: file, path: modelPath, palette: palette.palette) }
+            let model = try FileProblem.attributing(to: palette.path) {
+                try PaintModel(file: file, path: modelPath, palette: palette.palette)
+            }
             let summaries = try (compare ? DraftPolicy.allCases : [drafts]).map { policy in
                 try session(model: model, modelPath: modelPath, threadCount: threadCount, policy: policy)
             }
@@ -70,21 +84,28 @@ extension Bench {
         }
 
         /// Plays the script once with a fresh painter and renderer; emits its actions and summary, returns the summary.
-        private func session(model: PaintModel, modelPath: String, threadCount: Int, policy: DraftPolicy) throws -> LatencySummary {
-            let stateFolder = FileManager.default.temporaryDirectory.appendingPathComponent("clade-paint-latency-\(UUID().uuidString)")
+        private func session(model: PaintModel, modelPath: String, threadCount: Int, policy: DraftPolicy) throws
+            -> LatencySummary
+        {
+            let stateFolder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "clade-paint-latency-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: stateFolder) }
-            let previewURL = preview.map { URL(fileURLWithPath: $0) } ?? stateFolder.appendingPathComponent("preview.png")
+            let previewURL =
+                preview.map { URL(fileURLWithPath: $0) } ?? stateFolder.appendingPathComponent("preview.png")
 
             let loadAtStart = LatencySummary.loadAverage()
             let renderer = RenderController(model: model, previewURL: previewURL, draftPolicy: policy)
             let autosave = Autosave(folder: stateFolder)
             var styleSeeds = SplitMix64(seed: seed ^ 0x5EED)
-            let state = PainterState(model: model, renderer: renderer, autosave: autosave, seedSource: { styleSeeds.next() })
+            let state = PainterState(
+                model: model, renderer: renderer, autosave: autosave, seedSource: { styleSeeds.next() })
             var script = ScriptedSession(seed: seed, classCount: model.config.classCount, intervalMs: intervalMs)
 
-            let run = try LatencyReplay(session: PaintSession(state: state, outputFolder: stateFolder), renderer: renderer)
-                .play(script.steps(actions))
+            let run = try LatencyReplay(
+                session: PaintSession(state: state, outputFolder: stateFolder), renderer: renderer
+            )
+            .play(script.steps(actions))
             renderer.wait()  // the last picture into the preview file too
             autosave.clear()
 
@@ -94,10 +115,13 @@ extension Bench {
             }
             let changed = run.actions.filter { $0.generation != nil }
             let busy = run.actions.filter(\.renderRunning).map(\.handleMs)
-            let draftSize = policy == .never ? nil : model.draftSize(width: state.pictureWidth, height: state.pictureHeight)
+            let draftSize =
+                policy == .never ? nil : model.draftSize(width: state.pictureWidth, height: state.pictureHeight)
             let summary = LatencySummary(
-                mode: policy.rawValue, model: modelPath, threads: threadCount, seed: seed, actions: actions, intervalMs: intervalMs,
-                picture: "\(state.pictureWidth)x\(state.pictureHeight)", draft: draftSize.map { "\($0.width)x\($0.height)" } ?? "none",
+                mode: policy.rawValue, model: modelPath, threads: threadCount, seed: seed, actions: actions,
+                intervalMs: intervalMs,
+                picture: "\(state.pictureWidth)x\(state.pictureHeight)",
+                draft: draftSize.map { "\($0.width)x\($0.height)" } ?? "none",
                 grid: "\(state.canvas.gridWidth)x\(state.canvas.gridHeight)",
                 actionToFirstPreviewMs: .init(changed.compactMap(\.firstPreviewMs)),
                 actionToFinalPreviewMs: .init(changed.compactMap(\.finalPreviewMs)),

@@ -56,8 +56,12 @@ struct CostReport: Encodable {
         var total: Amount
 
         enum CodingKeys: String, CodingKey {
-            case name, blockNorms = "block_norms", groups, generator, generatorNormalization = "generator_normalization"
-            case normalizationOverhead = "normalization_overhead", encoder, total
+            case name
+            case blockNorms = "block_norms"
+            case groups, generator
+            case generatorNormalization = "generator_normalization"
+            case normalizationOverhead = "normalization_overhead"
+            case encoder, total
         }
     }
 
@@ -69,7 +73,8 @@ struct CostReport: Encodable {
     var cladeOverSpade: Ratio
 
     enum CodingKeys: String, CodingKey {
-        case model, config, variants, cladeOverSpade = "clade_over_spade_generator"
+        case model, config, variants
+        case cladeOverSpade = "clade_over_spade_generator"
     }
 
     init(config: ModelConfig, modelPath: String) {
@@ -93,8 +98,9 @@ struct CostReport: Encodable {
         return Variant(
             name: name, blockNorms: norms.map(\.rawValue),
             groups: cost.groups.map {
-                Group(name: $0.name, size: "\($0.width)x\($0.height)", layers: Amount($0.layers),
-                      normalization: Amount($0.normalization), total: Amount($0.total))
+                Group(
+                    name: $0.name, size: "\($0.width)x\($0.height)", layers: Amount($0.layers),
+                    normalization: Amount($0.normalization), total: Amount($0.total))
             },
             generator: Amount(cost.generator), generatorNormalization: Amount(normalization),
             normalizationOverhead: Ratio(normalization, over: base),

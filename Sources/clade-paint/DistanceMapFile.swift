@@ -16,18 +16,31 @@ enum DistanceMapFile {
         let header = try Header(bytes, path: path)
         let values = header.shape.reduce(1, *)
         guard bytes.count - header.dataOffset == values * header.elementSize else {
-            throw FileProblem(file: path, problem: "holds \(bytes.count - header.dataOffset) data bytes; shape \(header.shape) of "
-                + "\(header.elementSize)-byte floats needs \(values * header.elementSize)")
+            throw FileProblem(
+                file: path,
+                problem: "holds \(bytes.count - header.dataOffset) data bytes; shape \(header.shape) of "
+                    + "\(header.elementSize)-byte floats needs \(values * header.elementSize)")
         }
         let data: [Float] = bytes.withUnsafeBytes { raw in
             let start = header.dataOffset
             if header.elementSize == 4 {
-                return (0 ..< values).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * $0, as: UInt32.self))) }
+                return (0 ..< values).map {
+                    Float(
+                        bitPattern: UInt32(
+                            littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * $0, as: UInt32.self)))
+                }
             }
-            return (0 ..< values).map { Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: start + 8 * $0, as: UInt64.self)))) }
+            return (0 ..< values).map {
+                Float(
+                    Double(
+                        bitPattern: UInt64(
+                            littleEndian: raw.loadUnaligned(fromByteOffset: start + 8 * $0, as: UInt64.self))))
+            }
         }
         if let index = data.firstIndex(where: { !$0.isFinite }) {
-            throw FileProblem(file: path, problem: "value \(index) (channel \(index / (values / 2))) is \(data[index]), not a finite number")
+            throw FileProblem(
+                file: path,
+                problem: "value \(index) (channel \(index / (values / 2))) is \(data[index]), not a finite number")
         }
         return Tensor(shape: header.shape, data: data)
     }
@@ -46,17 +59,22 @@ enum DistanceMapFile {
             let major = bytes[bytes.startIndex + 6]
             let lengthSize = major == 1 ? 2 : 4
             guard (1 ... 3).contains(major), bytes.count >= 8 + lengthSize else {
-                throw FileProblem(file: path, problem: ".npy format version \(major) is not one this reader knows (1 to 3)")
+                throw FileProblem(
+                    file: path, problem: ".npy format version \(major) is not one this reader knows (1 to 3)")
             }
             let length = (0 ..< lengthSize).reduce(0) { $0 | Int(bytes[bytes.startIndex + 8 + $1]) << (8 * $1) }
             dataOffset = 8 + lengthSize + length
-            guard bytes.count >= dataOffset else { throw FileProblem(file: path, problem: "the .npy header is cut short") }
-            let text = String(decoding: bytes[(bytes.startIndex + 8 + lengthSize) ..< (bytes.startIndex + dataOffset)], as: UTF8.self)
+            guard bytes.count >= dataOffset else {
+                throw FileProblem(file: path, problem: "the .npy header is cut short")
+            }
+            let text = String(
+                decoding: bytes[(bytes.startIndex + 8 + lengthSize) ..< (bytes.startIndex + dataOffset)], as: UTF8.self)
             func field(_ key: String) -> String? {
                 guard let range = text.range(of: "'\(key)':") else { return nil }
                 return String(text[range.upperBound...]).trimmingCharacters(in: .whitespaces)
             }
-            guard let descr = field("descr"), let fortran = field("fortran_order"), let shapeText = field("shape") else {
+            guard let descr = field("descr"), let fortran = field("fortran_order"), let shapeText = field("shape")
+            else {
                 throw FileProblem(file: path, problem: "the .npy header lacks descr, fortran_order or shape: \(text)")
             }
             if descr.hasPrefix("'<f4'") {
@@ -64,13 +82,20 @@ enum DistanceMapFile {
             } else if descr.hasPrefix("'<f8'") {
                 elementSize = 8
             } else {
-                throw FileProblem(file: path, problem: "holds \(descr.prefix { $0 != "," }) values; a distance map is little-endian float32 or float64")
+                throw FileProblem(
+                    file: path,
+                    problem:
+                        "holds \(descr.prefix { $0 != "," }) values; a distance map is little-endian float32 or float64"
+                )
             }
             guard fortran.hasPrefix("False") else {
-                throw FileProblem(file: path, problem: "is stored in Fortran order; save it in C order (numpy.ascontiguousarray)")
+                throw FileProblem(
+                    file: path, problem: "is stored in Fortran order; save it in C order (numpy.ascontiguousarray)")
             }
             let inside = shapeText.drop { $0 != "(" }.dropFirst().prefix { $0 != ")" }
-            let dims = inside.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.compactMap { Int($0) }
+            let dims = inside.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }.compactMap { Int($0) }
             guard dims.count == 3, dims[0] == 2, dims[1] > 0, dims[2] > 0 else {
                 throw FileProblem(file: path, problem: "has shape (\(inside)); a distance map is (2, height, width)")
             }

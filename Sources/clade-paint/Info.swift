@@ -31,12 +31,14 @@ struct Info: ParsableCommand {
 
     /// `edges instance, ICPE objects class, skipping class 0, at the source size`.
     static func describe(_ conventions: ConditioningConventions) -> String {
-        let skipped = switch conventions.icpeIgnoredClass {
-        case .none: "none"
-        case .dontcare: "dontcare"
-        case .index(let index): "class \(index)"
-        }
-        return "edges \(conventions.edges.rawValue), ICPE objects \(conventions.icpeObjects.rawValue), skipping \(skipped), "
+        let skipped =
+            switch conventions.icpeIgnoredClass {
+            case .none: "none"
+            case .dontcare: "dontcare"
+            case .index(let index): "class \(index)"
+            }
+        return
+            "edges \(conventions.edges.rawValue), ICPE objects \(conventions.icpeObjects.rawValue), skipping \(skipped), "
             + "at the \(conventions.icpeMapSize.rawValue) size"
     }
 
@@ -56,18 +58,26 @@ struct Info: ParsableCommand {
             "  classes        \(config.classCount) (label_nc \(config.labelNC)\(dontcare)): \(config.classNames.joined(separator: ", "))",
             "  conditioning   instance edges \(yesNo(config.useInstanceEdges)), ICPE \(yesNo(config.useICPE))"
                 + (config.conditioning == .painted ? "" : "; data-set files: \(Self.describe(config.conditioning))"),
-            "  style encoder  " + (config.useVAE
-                ? "yes, z_dim \(config.zDim), presets: \(presets.isEmpty ? "none" : presets.joined(separator: ", "))" : "no"),
+            "  style encoder  "
+                + (config.useVAE
+                    ? "yes, z_dim \(config.zDim), presets: \(presets.isEmpty ? "none" : presets.joined(separator: ", "))"
+                    : "no"),
             "  palette        \(config.palette)",
         ]
         if !config.trainingData.isEmpty { lines.append("  training data  \(config.trainingData)") }
 
-        let own = report.variants[0], spade = report.variants[1], clade = report.variants[2]
+        let own = report.variants[0]
+        let spade = report.variants[1]
+        let clade = report.variants[2]
         lines += ["", "cost of this model (\(config.architecture.rawValue)), one picture; FLOPs = 2 x multiply-adds"]
         var table = [["group", "size", "params", "norm params", "FLOPs", "norm FLOPs"]]
-        func row(_ name: String, _ size: String, _ total: CostReport.Amount, _ normalization: CostReport.Amount?) -> [String] {
-            [name, size, scaled(total.parameters), normalization.map { scaled($0.parameters) } ?? "",
-             scaled(total.flops), normalization.map { scaled($0.flops) } ?? ""]
+        func row(_ name: String, _ size: String, _ total: CostReport.Amount, _ normalization: CostReport.Amount?)
+            -> [String]
+        {
+            [
+                name, size, scaled(total.parameters), normalization.map { scaled($0.parameters) } ?? "",
+                scaled(total.flops), normalization.map { scaled($0.flops) } ?? "",
+            ]
         }
         for group in own.groups where group.name != ModelCost.encoderName {
             table.append(row(group.name, group.size, group.total, group.normalization))
@@ -82,20 +92,28 @@ struct Info: ParsableCommand {
         lines += ["", "same layout, every block SPADE / every block CLADE"]
         table = [["group", "size", "SPADE params", "SPADE FLOPs", "CLADE params", "CLADE FLOPs"]]
         for (s, c) in zip(spade.groups, clade.groups) where s.name != ModelCost.encoderName {
-            table.append([s.name, s.size, scaled(s.total.parameters), scaled(s.total.flops), scaled(c.total.parameters), scaled(c.total.flops)])
+            table.append([
+                s.name, s.size, scaled(s.total.parameters), scaled(s.total.flops), scaled(c.total.parameters),
+                scaled(c.total.flops),
+            ])
         }
-        table.append(["generator", "", scaled(spade.generator.parameters), scaled(spade.generator.flops),
-                      scaled(clade.generator.parameters), scaled(clade.generator.flops)])
+        table.append([
+            "generator", "", scaled(spade.generator.parameters), scaled(spade.generator.flops),
+            scaled(clade.generator.parameters), scaled(clade.generator.flops),
+        ])
         lines += aligned(table)
 
         lines += ["", "normalisation on top of the base generator (the paper's comparison):"]
         for variant in report.variants where variant.name != "model" || config.architecture == .hybrid {
             let label = variant.name == "model" ? "this model" : variant.name.uppercased()
-            lines.append("  \(label) adds \(percent(variant.normalizationOverhead.parameters)) parameters and "
-                + "\(percent(variant.normalizationOverhead.flops)) FLOPs")
+            lines.append(
+                "  \(label) adds \(percent(variant.normalizationOverhead.parameters)) parameters and "
+                    + "\(percent(variant.normalizationOverhead.flops)) FLOPs")
         }
-        lines.append(String(format: "  CLADE / SPADE generator: %.3f of the parameters, %.3f of the FLOPs",
-                            report.cladeOverSpade.parameters, report.cladeOverSpade.flops))
+        lines.append(
+            String(
+                format: "  CLADE / SPADE generator: %.3f of the parameters, %.3f of the FLOPs",
+                report.cladeOverSpade.parameters, report.cladeOverSpade.flops))
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -116,10 +134,11 @@ struct Info: ParsableCommand {
     private static func aligned(_ rows: [[String]]) -> [String] {
         let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
-            "  " + row.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return column == 0 ? cell + padding : padding + cell
-            }.joined(separator: "   ").replacing(/\s+$/, with: "")
+            "  "
+                + row.enumerated().map { column, cell in
+                    let padding = String(repeating: " ", count: widths[column] - cell.count)
+                    return column == 0 ? cell + padding : padding + cell
+                }.joined(separator: "   ").replacing(/\s+$/, with: "")
         }
     }
 }

@@ -65,7 +65,8 @@ struct LatencyReplay {
 
         var arrivals: [Arrival] = []
         var seen = (generation: first.generation, isDraft: false)
-        var draftMs: [Double] = [], finalMs: [Double] = []
+        var draftMs: [Double] = []
+        var finalMs: [Double] = []
         func poll() {
             guard let result = renderer.latestResult(), (result.generation, result.isDraft) != seen else { return }
             seen = (result.generation, result.isDraft)
@@ -83,19 +84,21 @@ struct LatencyReplay {
                 poll()
                 Thread.sleep(forTimeInterval: 0.001)
             }
-            let running = switch renderer.latest() {
-            case .queued, .drafting, .refining, .rendering: true
-            default: false
-            }
+            let running =
+                switch renderer.latest() {
+                case .queued, .drafting, .refining, .rendering: true
+                default: false
+                }
             let generation = renderer.newestGeneration()
             let before = clock.now
             session.perform(step.command)
             let after = clock.now
             actionInstants.append(before)
-            timings.append(ActionTiming(
-                action: index, command: "\(step.command)", atMs: Bench.milliseconds(before - start),
-                handleMs: Bench.milliseconds(after - before), renderRunning: running,
-                generation: renderer.newestGeneration() == generation ? nil : renderer.newestGeneration()))
+            timings.append(
+                ActionTiming(
+                    action: index, command: "\(step.command)", atMs: Bench.milliseconds(before - start),
+                    handleMs: Bench.milliseconds(after - before), renderRunning: running,
+                    generation: renderer.newestGeneration() == generation ? nil : renderer.newestGeneration()))
         }
 
         let last = renderer.newestGeneration()
@@ -103,7 +106,9 @@ struct LatencyReplay {
         while seen != (last, false) {
             if case .failed = renderer.latest() { throw Self.renderFailure(renderer) }
             guard seen.generation <= last else { throw Self.countMismatch }
-            guard clock.now < deadline else { throw ValidationError("the session's last picture did not come within 600 s") }
+            guard clock.now < deadline else {
+                throw ValidationError("the session's last picture did not come within 600 s")
+            }
             poll()
             Thread.sleep(forTimeInterval: 0.001)
         }
@@ -112,7 +117,8 @@ struct LatencyReplay {
         for index in timings.indices {
             guard let generation = timings[index].generation else { continue }
             guard let firstArrival = arrivals.first(where: { $0.generation >= generation }),
-                  let finalArrival = arrivals.first(where: { $0.generation >= generation && !$0.isDraft }) else { throw Self.countMismatch }
+                let finalArrival = arrivals.first(where: { $0.generation >= generation && !$0.isDraft })
+            else { throw Self.countMismatch }
             timings[index].firstPreviewMs = Bench.milliseconds(firstArrival.at - actionInstants[index])
             timings[index].firstWasDraft = firstArrival.isDraft
             timings[index].finalPreviewMs = Bench.milliseconds(finalArrival.at - actionInstants[index])
@@ -122,7 +128,8 @@ struct LatencyReplay {
     }
 
     private static let countMismatch = ValidationError(
-        "internal: the pictures that came differ from the requests the actions submitted; the latency figures would be wrong")
+        "internal: the pictures that came differ from the requests the actions submitted; the latency figures would be wrong"
+    )
 
     private static func renderFailure(_ renderer: RenderController) -> Error {
         if case .failed(let message) = renderer.latest() { return ValidationError("a render failed: \(message)") }

@@ -48,10 +48,15 @@ struct LatencySummary: Codable {
             "| \(name) | " + summaries.map(cell).joined(separator: " | ") + " |"
         }
         func figure(_ statistics: Statistics, _ value: Double) -> String {
-            statistics.count == 0 ? "-" : value < 10 ? String(format: "%.3f ms", value) : String(format: "%.0f ms", value)
+            statistics.count == 0
+                ? "-" : value < 10 ? String(format: "%.3f ms", value) : String(format: "%.0f ms", value)
         }
-        let modes = summaries.map { $0.mode == DraftPolicy.never.rawValue ? "full size only" : "drafts (\($0.draft)): \($0.mode)" }
-        var lines = ["| figure | " + modes.joined(separator: " | ") + " |", "|---|" + modes.map { _ in "---|" }.joined()]
+        let modes = summaries.map {
+            $0.mode == DraftPolicy.never.rawValue ? "full size only" : "drafts (\($0.draft)): \($0.mode)"
+        }
+        var lines = [
+            "| figure | " + modes.joined(separator: " | ") + " |", "|---|" + modes.map { _ in "---|" }.joined(),
+        ]
         let figures: [(String, KeyPath<LatencySummary, Statistics>, KeyPath<Statistics, Double>)] = [
             ("action to first preview, median", \.actionToFirstPreviewMs, \.median),
             ("action to first preview, p95", \.actionToFirstPreviewMs, \.p95),
@@ -67,12 +72,17 @@ struct LatencySummary: Codable {
         for (name, statistics, value) in figures {
             lines.append(row(name) { figure($0[keyPath: statistics], $0[keyPath: statistics][keyPath: value]) })
         }
-        lines.append(row("UI thread within \(Int(Bench.LatencyTiming.uiLimitMs)) ms while rendering (the painter's budget)") {
-            $0.uiWithinLimit ? "met" : "MISSED"
-        })
-        lines.append(row("renders: final / drafts / abandoned") { "\($0.renders.rendered) / \($0.renders.drafts) / \($0.renders.abandoned)" })
+        lines.append(
+            row("UI thread within \(Int(Bench.LatencyTiming.uiLimitMs)) ms while rendering (the painter's budget)") {
+                $0.uiWithinLimit ? "met" : "MISSED"
+            })
+        lines.append(
+            row("renders: final / drafts / abandoned") {
+                "\($0.renders.rendered) / \($0.renders.drafts) / \($0.renders.abandoned)"
+            })
         func load(_ values: [Double]) -> String { values.first.map { String(format: "%.2f", $0) } ?? "-" }
-        lines.append(row("load average, start -> end") { "\(load($0.loadAverage.start)) -> \(load($0.loadAverage.end))" })
+        lines.append(
+            row("load average, start -> end") { "\(load($0.loadAverage.start)) -> \(load($0.loadAverage.end))" })
         return lines
     }
 }

@@ -5,10 +5,13 @@ import ImageFiles
 
 /// The model a command works with: `--model FILE`, or the default model (`ResourceSearch`).
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "The model file (.safetensors).",
-        discussion: "Default: $\(ResourceSearch.modelVariable), else \(ResourceSearch.defaultModel) in the binary's folder or a folder above it, else in ../share/clade-paint next to the binary (make install).",
-        valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The model file (.safetensors).",
+            discussion:
+                "Default: $\(ResourceSearch.modelVariable), else \(ResourceSearch.defaultModel) in the binary's folder or a folder above it, else in ../share/clade-paint next to the binary (make install).",
+            valueName: "file"))
     var model: String?
 
     /// The model file's path as the person gave it (or as found).
@@ -29,14 +32,18 @@ struct ModelOptions: ParsableArguments {
 
 /// The class palette a label map is read with: `--palette FILE`, or the palette the model's config names.
 struct PaletteOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "The class palette (.gpl) for reading masks.",
-        discussion: "Default: Palettes/<name>.gpl with the name from the model's config, in the model's folder, the binary's folder or a folder above them.",
-        valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The class palette (.gpl) for reading masks.",
+            discussion:
+                "Default: Palettes/<name>.gpl with the name from the model's config, in the model's folder, the binary's folder or a folder above them.",
+            valueName: "file"))
     var palette: String?
 
     func loadPalette(for model: ModelFile, modelPath: String) throws -> (palette: Palette, path: String) {
-        let url = try palette.map { URL(fileURLWithPath: $0) }
+        let url =
+            try palette.map { URL(fileURLWithPath: $0) }
             ?? ResourceSearch.palette(named: model.config.palette, modelPath: modelPath)
         let path = palette ?? url.path
         try InputFile.checkExists(path, kind: "palette file")

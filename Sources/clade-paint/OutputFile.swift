@@ -1,7 +1,8 @@
 import Foundation
 import ImageFiles
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Output paths: checked before any work starts, written whole or not at all (`AtomicFile`), and never put in
@@ -18,7 +19,11 @@ enum OutputFile {
         }
         let folder = url.deletingLastPathComponent()
         guard access(folder.path, W_OK) == 0 else {
-            throw FileProblem(file: path, problem: "cannot write: the folder \(folder.relativePath) is not writable (\(String(cString: strerror(errno))))")
+            throw FileProblem(
+                file: path,
+                problem:
+                    "cannot write: the folder \(folder.relativePath) is not writable (\(String(cString: strerror(errno))))"
+            )
         }
     }
 

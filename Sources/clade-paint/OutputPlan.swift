@@ -20,7 +20,8 @@ struct OutputPlan {
             } else if output.hasSuffix("/") {
                 throw FileProblem(file: output, problem: "the output folder does not exist")
             } else if masks.count > 1 {
-                throw FileProblem(file: output, problem: "\(masks.count) masks need -o to name an existing folder, not a file")
+                throw FileProblem(
+                    file: output, problem: "\(masks.count) masks need -o to name an existing folder, not a file")
             } else {
                 paths = [output]
             }
@@ -31,7 +32,9 @@ struct OutputPlan {
         var maskOfOutput: [String: String] = [:]
         for (mask, path) in zip(masks, paths) {
             if let other = maskOfOutput.updateValue(mask, forKey: Self.canonical(path)) {
-                throw FileProblem(file: path, problem: "masks \(other) and \(mask) would both be written here; give them different names")
+                throw FileProblem(
+                    file: path,
+                    problem: "masks \(other) and \(mask) would both be written here; give them different names")
             }
             if OutputFile.isInput(path, inputs: inputs) {
                 throw FileProblem(file: path, problem: "the output would replace an input file")

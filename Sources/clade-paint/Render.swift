@@ -20,100 +20,141 @@ struct Render: ParsableCommand {
     @Argument(help: ArgumentHelp("Mask files (PNG).", valueName: "mask.png"))
     var masks: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp(
-        "The picture (one mask) or an existing folder (any number of masks: <folder>/<mask name>.png).",
-        discussion: "Default: <mask name>.render.png in the current folder.", valueName: "out.png|dir"))
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp(
+            "The picture (one mask) or an existing folder (any number of masks: <folder>/<mask name>.png).",
+            discussion: "Default: <mask name>.render.png in the current folder.", valueName: "out.png|dir"))
     var output: String?
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var paletteOption: PaletteOption
 
-    @Option(name: .long, help: ArgumentHelp(
-        "An instance map (8/16-bit grey PNG, the mask's size) for the mask in the same position; give none or one per mask.",
-        valueName: "inst.png"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "An instance map (8/16-bit grey PNG, the mask's size) for the mask in the same position; give none or one per mask.",
+            valueName: "inst.png"))
     var instances: [String] = []
 
     // Unconditional, so that `--style -1` is read as a (wrong) value rather than as a missing one.
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
-        "The style of every picture of the run: 'random' (default; the seed is printed), a seed (whole number) or a preset named in the model.",
-        valueName: "random|seed|name"))
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: ArgumentHelp(
+            "The style of every picture of the run: 'random' (default; the seed is printed), a seed (whole number) or a preset named in the model.",
+            valueName: "random|seed|name"))
     var style: StyleChoice?
 
-    @Option(name: .customLong("style-image"), help: ArgumentHelp("Take the style of a reference picture (PNG), via the model's style encoder.", valueName: "ref.png"))
+    @Option(
+        name: .customLong("style-image"),
+        help: ArgumentHelp(
+            "Take the style of a reference picture (PNG), via the model's style encoder.", valueName: "ref.png"))
     var styleImage: String?
 
-    @Option(name: .customLong("style-code"), help: ArgumentHelp("Take the style code from a JSON file (an array of z_dim numbers).", valueName: "code.json"))
+    @Option(
+        name: .customLong("style-code"),
+        help: ArgumentHelp("Take the style code from a JSON file (an array of z_dim numbers).", valueName: "code.json"))
     var styleCode: String?
 
-    @Option(name: .customLong("write-style-code"), help: ArgumentHelp("Write the style code used as JSON, to render the same picture again.", valueName: "code.json"))
+    @Option(
+        name: .customLong("write-style-code"),
+        help: ArgumentHelp(
+            "Write the style code used as JSON, to render the same picture again.", valueName: "code.json"))
     var writeStyleCode: String?
 
     @Flag(name: .customLong("no-icpe"), help: "Switch the intra-class positional encoding off (models with ICPE).")
     var noICPE = false
 
-    @Option(name: .long, help: ArgumentHelp("The picture size, one the model draws (docs/model-format.md, \"Picture sizes\"). Default: the model's size.", valueName: "WxH"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The picture size, one the model draws (docs/model-format.md, \"Picture sizes\"). Default: the model's size.",
+            valueName: "WxH"))
     var size: PictureSize?
 
     @Option(name: .long, help: ArgumentHelp("OpenBLAS threads. Default: the number of processors.", valueName: "n"))
     var threads: Int?
 
-    @Flag(name: .long, help: "Replace existing output files (pictures, --write-style-code); without it render refuses to overwrite.")
+    @Flag(
+        name: .long,
+        help: "Replace existing output files (pictures, --write-style-code); without it render refuses to overwrite.")
     var force = false
 
-    @Option(name: .long, help: ArgumentHelp(
-        "How a mask smaller than the picture (a painted grid) is upsampled: the class vote of the four nearest cells, or the smooth, area-preserving vote the painter uses.",
-        discussion: "Default: vote, what a bare mask was drawn with before the method was recorded; a session (--session) brings its own.",
-        valueName: "vote|smooth"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "How a mask smaller than the picture (a painted grid) is upsampled: the class vote of the four nearest cells, or the smooth, area-preserving vote the painter uses.",
+            discussion:
+                "Default: vote, what a bare mask was drawn with before the method was recorded; a session (--session) brings its own.",
+            valueName: "vote|smooth"))
     var upsampling: LabelUpsampling.Method?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "The masks are a public data set's own label files (any size, its label values), conditioned as the official SPADE/CLADE test code does.",
-        discussion: "COCO-Stuff 255 and ADE20K 0 become the dontcare class. Pair with --instances as given by the data set.",
-        valueName: "coco|ade20k|cityscapes"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The masks are a public data set's own label files (any size, its label values), conditioned as the official SPADE/CLADE test code does.",
+            discussion:
+                "COCO-Stuff 255 and ADE20K 0 become the dontcare class. Pair with --instances as given by the data set.",
+            valueName: "coco|ade20k|cityscapes"))
     var labels: DataSetLabelFormat?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "An official precomputed ICPE distance map (.npy, the label file's size) for the mask in the same position; needs --labels.",
-        valueName: "dist.npy"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "An official precomputed ICPE distance map (.npy, the label file's size) for the mask in the same position; needs --labels.",
+            valueName: "dist.npy"))
     var distances: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp(
-        "How output values become bytes: 'round' (default) or 'truncate' as the official code's tensor2im does.",
-        valueName: "round|truncate"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "How output values become bytes: 'round' (default) or 'truncate' as the official code's tensor2im does.",
+            valueName: "round|truncate"))
     var quantize: Quantization = .round
 
-    @Option(name: .long, help: ArgumentHelp(
-        "A painting saved by the painter: its JSON names the mask, instance map, style, ICPE and size (and the model, unless --model is given).",
-        discussion: "Default output: <session name>.render.png in the current folder.", valueName: "painting.json"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A painting saved by the painter: its JSON names the mask, instance map, style, ICPE and size (and the model, unless --model is given).",
+            discussion: "Default output: <session name>.render.png in the current folder.", valueName: "painting.json"))
     var session: String?
 
     func validate() throws {
         if session != nil {
             let others = [
-                masks.isEmpty ? nil : "mask files", instances.isEmpty ? nil : "--instances", style.map { _ in "--style" },
-                styleImage.map { _ in "--style-image" }, styleCode.map { _ in "--style-code" }, size.map { _ in "--size" },
+                masks.isEmpty ? nil : "mask files", instances.isEmpty ? nil : "--instances",
+                style.map { _ in "--style" },
+                styleImage.map { _ in "--style-image" }, styleCode.map { _ in "--style-code" },
+                size.map { _ in "--size" },
                 noICPE ? "--no-icpe" : nil, writeStyleCode.map { _ in "--write-style-code" },
                 labels.map { _ in "--labels" }, distances.isEmpty ? nil : "--distances",
                 upsampling.map { _ in "--upsampling" },
             ].compactMap { $0 }
             guard others.isEmpty else {
-                throw ValidationError("--session brings its own mask, instances, style, ICPE, size and upsampling; drop \(others.joined(separator: ", ")).")
+                throw ValidationError(
+                    "--session brings its own mask, instances, style, ICPE, size and upsampling; drop \(others.joined(separator: ", "))."
+                )
             }
             try ThreadCount.validate(threads)
             return
         }
         guard !masks.isEmpty else { throw ValidationError("Give at least one mask file (or --session).") }
         guard instances.isEmpty || instances.count == masks.count else {
-            throw ValidationError("Give --instances once per mask (\(masks.count)) or not at all; got \(instances.count).")
+            throw ValidationError(
+                "Give --instances once per mask (\(masks.count)) or not at all; got \(instances.count).")
         }
         guard labels == nil || paletteOption.palette == nil else {
-            throw ValidationError("--palette reads masks; --labels files hold the data set's own label values, drop --palette.")
+            throw ValidationError(
+                "--palette reads masks; --labels files hold the data set's own label values, drop --palette.")
         }
         guard distances.isEmpty || (labels != nil && distances.count == masks.count && !noICPE) else {
-            throw ValidationError("--distances goes with --labels and ICPE on, once per mask (\(masks.count)); got \(distances.count).")
+            throw ValidationError(
+                "--distances goes with --labels and ICPE on, once per mask (\(masks.count)); got \(distances.count).")
         }
         let styleSources = [style != nil, styleImage != nil, styleCode != nil].filter { $0 }.count
-        guard styleSources <= 1 else { throw ValidationError("Give only one of --style, --style-image and --style-code.") }
+        guard styleSources <= 1 else {
+            throw ValidationError("Give only one of --style, --style-image and --style-code.")
+        }
         try ThreadCount.validate(threads)
     }
 
@@ -121,20 +162,26 @@ struct Render: ParsableCommand {
         let clock = ContinuousClock()
         let threadCount = BLASThreads.configure(threads ?? ProcessInfo.processInfo.activeProcessorCount)
         if let session { try InputFile.checkExists(session, kind: "session file") }
-        let record = try session.map { path in try FileProblem.attributing(to: path) { try SessionRecord.read(URL(fileURLWithPath: path)) } }
+        let record = try session.map { path in
+            try FileProblem.attributing(to: path) { try SessionRecord.read(URL(fileURLWithPath: path)) }
+        }
         // A saved painting is drawn with the model it was made with, unless another is named.
         var modelOptions = modelOptions
         if let record, modelOptions.model == nil { modelOptions.model = record.model }
         let loadStart = clock.now
         let (model, modelPath) = try modelOptions.loadModel()
         let loadTime = clock.now - loadStart
-        let batch = try record.map { try sessionBatch($0, path: session!, model: model, modelPath: modelPath) }
+        let batch =
+            try record.map { try sessionBatch($0, path: session!, model: model, modelPath: modelPath) }
             ?? maskBatch(model: model, modelPath: modelPath, clock: clock)
 
         let config = model.config
-        Self.say("model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads")
+        Self.say(
+            "model: \(modelPath) (\(Self.summary(of: config))), loaded in \(Self.milliseconds(loadTime)), \(threadCount) BLAS threads"
+        )
         let icpe = batch.requests.first?.icpe ?? true
-        let style = [config.useVAE ? batch.style : nil, config.useICPE ? "ICPE \(icpe ? "on" : "off")" : nil].compactMap { $0 }
+        let style = [config.useVAE ? batch.style : nil, config.useICPE ? "ICPE \(icpe ? "on" : "off")" : nil].compactMap
+        { $0 }
         if !style.isEmpty { Self.say("style: \(style.joined(separator: ", "))") }
         if let (path, code) = batch.styleCodeOutput {
             try StyleCodeFile.write(code, to: path, force: force)
@@ -160,7 +207,9 @@ struct Render: ParsableCommand {
     }
 
     /// A painting saved by the painter: the same request the painter rendered, so the same bytes.
-    private func sessionBatch(_ record: SessionRecord, path: String, model: ModelFile, modelPath: String) throws -> Batch {
+    private func sessionBatch(_ record: SessionRecord, path: String, model: ModelFile, modelPath: String) throws
+        -> Batch
+    {
         let config = model.config
         // Before the mask is read and anything allocated for the picture.
         if let problem = config.sizeProblem(width: record.width, height: record.height) {
@@ -169,14 +218,17 @@ struct Render: ParsableCommand {
         let (palette, palettePath) = try paletteOption.loadPalette(for: model, modelPath: modelPath)
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
-        let inputs = [path, modelPath, palettePath] + [record.mask, record.instances].map { folder.appendingPathComponent($0).path }
+        let inputs =
+            [path, modelPath, palettePath]
+            + [record.mask, record.instances].map { folder.appendingPathComponent($0).path }
         let plan = try OutputPlan(masks: [path], output: output, inputs: inputs, force: force)
         let request = try FileProblem.attributing(to: path) {
             let request = try record.renderRequest(recordURL: url, palette: palette, config: config)
             _ = try request.style.styleCode(config: config, bank: model.styleBank)
             return request
         }
-        return Batch(sources: [path], requests: [request], outputs: plan.paths, style: record.style.summary, fastPNG: false)
+        return Batch(
+            sources: [path], requests: [request], outputs: plan.paths, style: record.style.summary, fastPNG: false)
     }
 
     /// Mask files (or a data set's label files) with the options of the command line.
@@ -184,31 +236,44 @@ struct Render: ParsableCommand {
         let config = model.config
         try checkOptions(against: config, modelPath: modelPath)
         let picture = size ?? PictureSize(config: config)
-        if let problem = config.sizeProblem(width: picture.width, height: picture.height) { throw FileProblem(file: modelPath, problem: "--size: \(problem)") }
+        if let problem = config.sizeProblem(width: picture.width, height: picture.height) {
+            throw FileProblem(file: modelPath, problem: "--size: \(problem)")
+        }
         // Data-set label files hold the data set's own values; only masks are read through the palette.
         let maskPalette = try labels == nil ? paletteOption.loadPalette(for: model, modelPath: modelPath) : nil
 
         // Everything that can fail is checked before the first file is written.
-        let inputs = masks + instances + distances + [styleImage, styleCode, modelPath, maskPalette?.path].compactMap { $0 }
+        let inputs =
+            masks + instances + distances + [styleImage, styleCode, modelPath, maskPalette?.path].compactMap { $0 }
         let plan = try OutputPlan(masks: masks, output: output, inputs: inputs, force: force)
         if let writeStyleCode { try checkStyleCodeOutput(writeStyleCode, plan: plan, inputs: inputs) }
-        let (style, summary) = try config.useVAE ? chooseStyle(model: model, modelPath: modelPath, clock: clock) : (.none, "none")
-        let code = try FileProblem.attributing(to: modelPath) { try style.styleCode(config: config, bank: model.styleBank) }
+        let (style, summary) =
+            try config.useVAE ? chooseStyle(model: model, modelPath: modelPath, clock: clock) : (.none, "none")
+        let code = try FileProblem.attributing(to: modelPath) {
+            try style.styleCode(config: config, bank: model.styleBank)
+        }
         let requests = try masks.enumerated().map { index, mask in
             let instancesPath = instances.isEmpty ? nil : instances[index]
             if let labels {
-                return try RenderRequest(labels: mask, format: labels, instancesPath: instancesPath, distancesPath: distances.isEmpty ? nil : distances[index],
-                                         style: style, icpe: !noICPE, width: picture.width, height: picture.height)
+                return try RenderRequest(
+                    labels: mask, format: labels, instancesPath: instancesPath,
+                    distancesPath: distances.isEmpty ? nil : distances[index],
+                    style: style, icpe: !noICPE, width: picture.width, height: picture.height)
             }
-            return try RenderRequest(mask: mask, instancesPath: instancesPath, palette: maskPalette!.palette, classCount: config.classCount,
-                                     style: style, icpe: !noICPE, width: picture.width, height: picture.height,
-                                     upsampling: upsampling ?? .unrecorded)
+            return try RenderRequest(
+                mask: mask, instancesPath: instancesPath, palette: maskPalette!.palette, classCount: config.classCount,
+                style: style, icpe: !noICPE, width: picture.width, height: picture.height,
+                upsampling: upsampling ?? .unrecorded)
         }
         if !instances.isEmpty && !config.useInstanceEdges && !(config.useICPE && !noICPE) {
-            FileHandle.standardError.write(Data("clade-paint: note: this model uses neither instance edges nor ICPE here, so the instance maps change nothing\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "clade-paint: note: this model uses neither instance edges nor ICPE here, so the instance maps change nothing\n"
+                        .utf8))
         }
-        return Batch(sources: masks, requests: requests, outputs: plan.paths, style: summary,
-                     styleCodeOutput: writeStyleCode.flatMap { path in code.map { (path, $0) } })
+        return Batch(
+            sources: masks, requests: requests, outputs: plan.paths, style: summary,
+            styleCodeOutput: writeStyleCode.flatMap { path in code.map { (path, $0) } })
     }
 
     /// Draws the batch: conditioning and writing overlap the generator (RenderPipeline); each line reports one
@@ -216,12 +281,17 @@ struct Render: ParsableCommand {
     private func draw(_ batch: Batch, model: ModelFile, clock: ContinuousClock) throws {
         let generator = Generator(model: model)
         let (sources, requests, outputs) = (batch.sources, batch.requests, batch.outputs)
-        let notes = requests.map(note), replacing = force, quantization = quantize, fast = batch.fastPNG
+        let notes = requests.map(note)
+        let replacing = force
+        let quantization = quantize
+        let fast = batch.fastPNG
         let batchStart = clock.now
         let pipeline = RenderPipeline(
             condition: { index in
                 let start = clock.now
-                let input = try FileProblem.attributing(to: sources[index]) { try requests[index].generatorInput(model: model) }
+                let input = try FileProblem.attributing(to: sources[index]) {
+                    try requests[index].generatorInput(model: model)
+                }
                 return (input: input, conditioning: clock.now - start)
             },
             generate: { index, conditioned in
@@ -232,17 +302,23 @@ struct Render: ParsableCommand {
             write: { index, generated in
                 let start = clock.now
                 try FileProblem.attributing(to: outputs[index]) {
-                    try PNGImage(tensor: generated.image, quantization: quantization).write(to: URL(fileURLWithPath: outputs[index]), fast: fast, replacing: replacing)
+                    try PNGImage(tensor: generated.image, quantization: quantization).write(
+                        to: URL(fileURLWithPath: outputs[index]), fast: fast, replacing: replacing)
                 }
-                let request = requests[index], written = clock.now - start
-                Self.say("\(sources[index]) -> \(outputs[index]): \(request.width)x\(request.height)\(notes[index]) in "
-                    + "\(Self.milliseconds(generated.conditioning + generated.generator + written)) "
-                    + "(conditioning \(Self.milliseconds(generated.conditioning)), generator \(Self.milliseconds(generated.generator)), "
-                    + "write \(Self.milliseconds(written)))")
+                let request = requests[index]
+                let written = clock.now - start
+                Self.say(
+                    "\(sources[index]) -> \(outputs[index]): \(request.width)x\(request.height)\(notes[index]) in "
+                        + "\(Self.milliseconds(generated.conditioning + generated.generator + written)) "
+                        + "(conditioning \(Self.milliseconds(generated.conditioning)), generator \(Self.milliseconds(generated.generator)), "
+                        + "write \(Self.milliseconds(written)))")
             })
         try pipeline.run(count: requests.count)
         let seconds = Self.seconds(clock.now - batchStart)
-        Self.say(String(format: "%d pictures in %.2f s: %.2f pictures/s", requests.count, seconds, Double(requests.count) / seconds))
+        Self.say(
+            String(
+                format: "%d pictures in %.2f s: %.2f pictures/s", requests.count, seconds,
+                Double(requests.count) / seconds))
     }
 
     /// What the progress line says about the maps beyond the picture's size ("" when nothing).
@@ -264,19 +340,27 @@ struct Render: ParsableCommand {
                 styleCode.map { _ in "--style-code" }, writeStyleCode.map { _ in "--write-style-code" },
             ].compactMap { $0 }
             if !given.isEmpty {
-                throw FileProblem(file: modelPath, problem: "\(given.joined(separator: ", ")): style options are not available for this model; "
-                    + PaintModel.noStyleMessage)
+                throw FileProblem(
+                    file: modelPath,
+                    problem: "\(given.joined(separator: ", ")): style options are not available for this model; "
+                        + PaintModel.noStyleMessage)
             }
         }
         if let labels, labels.classCount != config.classCount {
-            throw FileProblem(file: modelPath, problem: "--labels \(labels.rawValue): \(labels.dataSetName) labels need a model with \(labels.classCount) classes; "
-                + "this one has \(config.classCount)")
+            throw FileProblem(
+                file: modelPath,
+                problem:
+                    "--labels \(labels.rawValue): \(labels.dataSetName) labels need a model with \(labels.classCount) classes; "
+                    + "this one has \(config.classCount)")
         }
         if !distances.isEmpty && !config.useICPE {
-            throw FileProblem(file: modelPath, problem: "--distances: this model has no ICPE to read a distance map (use_icpe is false)")
+            throw FileProblem(
+                file: modelPath,
+                problem: "--distances: this model has no ICPE to read a distance map (use_icpe is false)")
         }
         if noICPE && !config.useICPE {
-            throw FileProblem(file: modelPath, problem: "--no-icpe: this model has no ICPE to switch off (use_icpe is false)")
+            throw FileProblem(
+                file: modelPath, problem: "--no-icpe: this model has no ICPE to switch off (use_icpe is false)")
         }
     }
 
@@ -292,17 +376,27 @@ struct Render: ParsableCommand {
 
     /// The style for a model with a style encoder, from whichever option was given (random by default), and how it
     /// was chosen.
-    private func chooseStyle(model: ModelFile, modelPath: String, clock: ContinuousClock) throws -> (StyleSelection, String) {
+    private func chooseStyle(model: ModelFile, modelPath: String, clock: ContinuousClock) throws -> (
+        StyleSelection, String
+    ) {
         if let styleCode {
-            return (.code(try StyleCodeFile.read(styleCode, zDim: model.config.zDim), source: styleCode), "from \(styleCode)")
+            return (
+                .code(try StyleCodeFile.read(styleCode, zDim: model.config.zDim), source: styleCode),
+                "from \(styleCode)"
+            )
         }
         if let styleImage {
             try InputFile.checkExists(styleImage, kind: "reference picture")
-            let reference = try FileProblem.attributing(to: styleImage) { try PNGImage.readReference(URL(fileURLWithPath: styleImage)) }
+            let reference = try FileProblem.attributing(to: styleImage) {
+                try PNGImage.readReference(URL(fileURLWithPath: styleImage))
+            }
             let start = clock.now
             let encoder = try FileProblem.attributing(to: modelPath) { try StyleEncoder(model: model) }
             let style = StyleSelection.encoding(reference, by: encoder, source: styleImage)
-            return (style, "encoded from \(styleImage) (\(reference.width)x\(reference.height)) in \(Self.milliseconds(clock.now - start))")
+            return (
+                style,
+                "encoded from \(styleImage) (\(reference.width)x\(reference.height)) in \(Self.milliseconds(clock.now - start))"
+            )
         }
         let style = (self.style ?? .random).selection { UInt64.random(in: 0 ..< 1_000_000_000) }
         if self.style == nil || self.style == .random, case .seed(let seed) = style {
@@ -318,7 +412,10 @@ struct Render: ParsableCommand {
 
     /// `clade, ngf 32, 256x256, 14 classes, edges, ICPE, style encoder (z 256)`.
     static func summary(of config: ModelConfig) -> String {
-        var parts = [config.architecture.rawValue, "ngf \(config.ngf)", "\(config.width)x\(config.height)", "\(config.classCount) classes"]
+        var parts = [
+            config.architecture.rawValue, "ngf \(config.ngf)", "\(config.width)x\(config.height)",
+            "\(config.classCount) classes",
+        ]
         if config.useInstanceEdges { parts.append("edges") }
         if config.useICPE { parts.append("ICPE") }
         if config.useVAE { parts.append("style encoder (z \(config.zDim))") }

@@ -20,15 +20,18 @@ struct RenderPipeline<Conditioned: Sendable, Picture: Sendable> {
         let state = PipelineState<Conditioned, Picture>()
         // Slots start at 0 and are handed out by signals: libdispatch traps when a semaphore is released below the
         // value it was created with, as these are when a batch stops early.
-        let conditionSlots = DispatchSemaphore(value: 0), writeSlots = DispatchSemaphore(value: 0)
+        let conditionSlots = DispatchSemaphore(value: 0)
+        let writeSlots = DispatchSemaphore(value: 0)
         for _ in 0 ..< depth {
             conditionSlots.signal()
             writeSlots.signal()
         }
-        let conditioned = DispatchSemaphore(value: 0), conditionerDone = DispatchSemaphore(value: 0)
+        let conditioned = DispatchSemaphore(value: 0)
+        let conditionerDone = DispatchSemaphore(value: 0)
         let written = DispatchGroup()
         let writer = DispatchQueue(label: "clade-paint.render.write")
-        let condition = self.condition, write = self.write
+        let condition = self.condition
+        let write = self.write
         // A plain thread, not a Dispatch worker: the generator's own threads come from Dispatch's pool.
         let conditioner = Thread {
             for index in 0 ..< count {

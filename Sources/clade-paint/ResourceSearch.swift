@@ -59,9 +59,11 @@ enum ResourceSearch {
         guard let found = binaryStarts.lazy.compactMap({ find(defaultModel, upFrom: $0) }).first else {
             throw FileProblem(
                 file: defaultModel,
-                problem: "no model given and no default model found (searched upwards from \(executableFolder?.path ?? "the binary's folder") "
+                problem:
+                    "no model given and no default model found (searched upwards from \(executableFolder?.path ?? "the binary's folder") "
                     + "and in \(executableFolder.map { installedShare(binaryFolder: $0).path } ?? "../share/clade-paint"); "
-                    + "\(modelVariable) is not set): pass --model FILE, set \(modelVariable), or train and export one as Models/README.md describes")
+                    + "\(modelVariable) is not set): pass --model FILE, set \(modelVariable), or train and export one as Models/README.md describes"
+            )
         }
         return found.path
     }
@@ -69,7 +71,8 @@ enum ResourceSearch {
     /// The palette file `Palettes/<name>.gpl`, found upwards from the model file's folder, then from the binary's.
     static func palette(named name: String, modelPath: String) throws -> URL {
         guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
-            throw FileProblem(file: modelPath, problem: "the config names palette '\(name)', which is not a plain file name")
+            throw FileProblem(
+                file: modelPath, problem: "the config names palette '\(name)', which is not a plain file name")
         }
         let relative = "Palettes/\(name).gpl"
         let starts = [URL(fileURLWithPath: modelPath).deletingLastPathComponent()] + binaryStarts
@@ -78,7 +81,8 @@ enum ResourceSearch {
         }
         throw FileProblem(
             file: modelPath,
-            problem: "the model's palette '\(name)' was not found: no \(relative) in the model's folder, the binary's folder "
+            problem:
+                "the model's palette '\(name)' was not found: no \(relative) in the model's folder, the binary's folder "
                 + "or any folder above them; pass --palette FILE.gpl")
     }
 }

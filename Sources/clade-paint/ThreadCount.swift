@@ -10,7 +10,9 @@ enum ThreadCount {
         guard let threads else { return }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1.") }
         guard threads <= largest else {
-            throw ValidationError("--threads \(threads): at most \(largest) (this machine has \(ProcessInfo.processInfo.activeProcessorCount) processors).")
+            throw ValidationError(
+                "--threads \(threads): at most \(largest) (this machine has \(ProcessInfo.processInfo.activeProcessorCount) processors)."
+            )
         }
     }
 }

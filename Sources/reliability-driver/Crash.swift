@@ -20,15 +20,21 @@ enum Crash {
     static func paint(_ options: Options) throws {
         let fixture = try Fixture(options: options)
         let seed = UInt64(try options.int("seed", default: 1))
-        let stateFolder = try options.url("state"), outFolder = try options.url("out"), log = try options.url("log")
+        let stateFolder = try options.url("state")
+        let outFolder = try options.url("out")
+        let log = try options.url("log")
         try FileManager.default.createDirectory(at: outFolder, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw DriverError("cannot create \(log.path)") }
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
+            throw DriverError("cannot create \(log.path)")
+        }
         let logFile = try FileHandle(forWritingTo: log)
-        let renderer = RenderController(model: fixture.model, previewURL: stateFolder.appendingPathComponent("preview.png"))
+        let renderer = RenderController(
+            model: fixture.model, previewURL: stateFolder.appendingPathComponent("preview.png"))
         let autosave = Autosave(folder: stateFolder, delay: 0.02)
         if let problem = autosave.lastError() { throw DriverError(problem) }
         try logFile.write(contentsOf: Data("autosave \(autosave.url.lastPathComponent)\n".utf8))
-        let state = PainterState(model: fixture.model, renderer: renderer, autosave: autosave, seedSource: Fixture.countingSeeds())
+        let state = PainterState(
+            model: fixture.model, renderer: renderer, autosave: autosave, seedSource: Fixture.countingSeeds())
         let session = PaintSession(state: state, outputFolder: outFolder)
         var script = fixture.script(seed: seed)
         var steps = 0
@@ -53,8 +59,11 @@ enum Crash {
         let model = fixture.model
         let seeds = (options["seeds"] ?? "").split(separator: ",").compactMap { UInt64($0) }
         let logs = (options["logs"] ?? "").split(separator: ",").map { URL(fileURLWithPath: String($0)) }
-        guard !seeds.isEmpty, seeds.count == logs.count else { throw DriverError("give --seeds and --logs, one of each per painter") }
-        let stateFolder = try options.url("state"), outFolder = try options.url("out")
+        guard !seeds.isEmpty, seeds.count == logs.count else {
+            throw DriverError("give --seeds and --logs, one of each per painter")
+        }
+        let stateFolder = try options.url("state")
+        let outFolder = try options.url("out")
         let sets = try SavedSets(folder: outFolder, model: model)
 
         var reports: [String] = []
@@ -75,12 +84,18 @@ enum Crash {
             func reached(_ canvas: Canvas) -> Bool { canvases[lastBatch...].contains(canvas) }
 
             let kept: String
-            if let autosaveName, case let url = stateFolder.appendingPathComponent(autosaveName), FileManager.default.fileExists(atPath: url.path) {
+            if let autosaveName, case let url = stateFolder.appendingPathComponent(autosaveName),
+                FileManager.default.fileExists(atPath: url.path)
+            {
                 let record = try AutosaveRecord.read(url)
-                guard reached(record.canvas) else { throw DriverError("seed \(seed): \(autosaveName) holds a canvas older than batch step \(lastBatch)") }
+                guard reached(record.canvas) else {
+                    throw DriverError("seed \(seed): \(autosaveName) holds a canvas older than batch step \(lastBatch)")
+                }
                 let restored = PainterState(model: model, seedSource: Fixture.countingSeeds())
                 try PaintDocument(restored).restore(record)
-                guard restored.canvas == record.canvas else { throw DriverError("seed \(seed): restoring \(autosaveName) did not give its canvas") }
+                guard restored.canvas == record.canvas else {
+                    throw DriverError("seed \(seed): restoring \(autosaveName) did not give its canvas")
+                }
                 autosaves += 1
                 kept = "work kept in autosave"
             } else if lastBatch == 0 {
@@ -103,11 +118,16 @@ enum Crash {
         let found = (orphans.newest == nil ? 0 : 1) + orphans.waiting
         orphans.newest?.release()
         guard found == autosaves, orphans.problems.isEmpty else {
-            throw DriverError("a starting painter finds \(found) autosaves (\(orphans.problems.joined(separator: "; "))); the painters left \(autosaves)")
+            throw DriverError(
+                "a starting painter finds \(found) autosaves (\(orphans.problems.joined(separator: "; "))); the painters left \(autosaves)"
+            )
         }
         var temporary = sets.temporary
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: stateFolder.path)) ?? [] where name.hasPrefix(".") { temporary += 1 }
-        print("check: " + reports.joined(separator: "; ")
-            + "; \(sets.complete.count) saves consistent, \(sets.unfinished.count) interrupted, \(temporary) temporary files left")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: stateFolder.path)) ?? []
+        where name.hasPrefix(".") { temporary += 1 }
+        print(
+            "check: " + reports.joined(separator: "; ")
+                + "; \(sets.complete.count) saves consistent, \(sets.unfinished.count) interrupted, \(temporary) temporary files left"
+        )
     }
 }

@@ -12,9 +12,11 @@ struct Fixture {
 
     init(options: Options) throws {
         let modelPath = options["model"] ?? TestFixtures.modelURL(TestFixtures.styled).path
-        let palettePath = options["palette"] ?? TestFixtures.checkout.appendingPathComponent("Palettes/landscape.gpl").path
+        let palettePath =
+            options["palette"] ?? TestFixtures.checkout.appendingPathComponent("Palettes/landscape.gpl").path
         let palette = try Palette(contentsOf: URL(fileURLWithPath: palettePath))
-        model = try PaintModel(file: ModelFile(contentsOf: URL(fileURLWithPath: modelPath)), path: modelPath, palette: palette)
+        model = try PaintModel(
+            file: ModelFile(contentsOf: URL(fileURLWithPath: modelPath)), path: modelPath, palette: palette)
     }
 
     /// The driver's script: every tool, `seed`'s episodes in order.
@@ -24,7 +26,9 @@ struct Fixture {
 
     /// A painter that paints with no renderer and no autosave, as a checker replays a script on it.
     func replayPainter() -> PaintSession {
-        PaintSession(state: PainterState(model: model, seedSource: Self.countingSeeds()), outputFolder: FileManager.default.temporaryDirectory)
+        PaintSession(
+            state: PainterState(model: model, seedSource: Self.countingSeeds()),
+            outputFolder: FileManager.default.temporaryDirectory)
     }
 
     /// Style seeds 1, 2, 3, ... so a replay draws the same styles.
@@ -44,7 +48,9 @@ struct Options {
     init(_ arguments: ArraySlice<String>) throws {
         var rest = arguments[...]
         while let flag = rest.popFirst() {
-            guard flag.hasPrefix("--"), let value = rest.popFirst() else { throw DriverError("expected --name value, got '\(flag)'") }
+            guard flag.hasPrefix("--"), let value = rest.popFirst() else {
+                throw DriverError("expected --name value, got '\(flag)'")
+            }
             values[String(flag.dropFirst(2))] = value
         }
     }
@@ -71,7 +77,7 @@ struct DriverError: Error, CustomStringConvertible {
 /// The resident set size of this process in KiB (VmRSS of /proc/self/status).
 func residentKiB() -> Int {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
     else { return -1 }
     return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
 }

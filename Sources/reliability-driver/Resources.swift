@@ -10,7 +10,8 @@ enum Resources {
     /// autosaves again), then saves into `--out`; prints what each step said.
     static func saveOnce(_ options: Options) throws {
         let fixture = try Fixture(options: options)
-        let outFolder = try options.url("out"), stateFolder = try options.url("state")
+        let outFolder = try options.url("out")
+        let stateFolder = try options.url("state")
         let autosave = Autosave(folder: stateFolder, delay: 0.01)
         let state = PainterState(model: fixture.model, autosave: autosave, seedSource: Fixture.countingSeeds())
         let session = PaintSession(state: state, outputFolder: outFolder)
@@ -45,7 +46,9 @@ enum Resources {
 
     /// Writes zeros to `url` until its file system is full.
     static func fill(_ url: URL) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else { throw DriverError("cannot create \(url.path)") }
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw DriverError("cannot create \(url.path)")
+        }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         let block = Data(count: 4096)
@@ -56,11 +59,15 @@ enum Resources {
     /// renders, and says once what it cannot write; prints what it said.
     static func unwritablePaint(_ options: Options) throws {
         let fixture = try Fixture(options: options)
-        let stateFolder = try options.url("state"), outFolder = try options.url("out")
-        let renderer = RenderController(model: fixture.model, previewURL: stateFolder.appendingPathComponent("preview.png"))
+        let stateFolder = try options.url("state")
+        let outFolder = try options.url("out")
+        let renderer = RenderController(
+            model: fixture.model, previewURL: stateFolder.appendingPathComponent("preview.png"))
         let autosave = Autosave(folder: stateFolder, delay: 0.01)
-        let state = PainterState(model: fixture.model, renderer: renderer, autosave: autosave, seedSource: Fixture.countingSeeds())
-        let session = PaintSession(state: state, outputFolder: outFolder, orphans: OrphanedAutosaves.find(in: stateFolder))
+        let state = PainterState(
+            model: fixture.model, renderer: renderer, autosave: autosave, seedSource: Fixture.countingSeeds())
+        let session = PaintSession(
+            state: state, outputFolder: outFolder, orphans: OrphanedAutosaves.find(in: stateFolder))
         print("start: \(state.statusMessage ?? "")")
         var said = 0
         for key in "3 l l 4 j " {
@@ -72,7 +79,9 @@ enum Resources {
                 print("said: \(state.statusMessage ?? "")")
             }
         }
-        guard case .done = renderer.latest() else { throw DriverError("the last render did not finish: \(renderer.latest())") }
+        guard case .done = renderer.latest() else {
+            throw DriverError("the last render did not finish: \(renderer.latest())")
+        }
         print("renders finished: \(renderer.counts().rendered), failed: \(renderer.counts().failed)")
         print("write problems said after the start: \(said)")
         session.handle(.key(.character("w")))
@@ -91,7 +100,11 @@ enum Resources {
         for _ in 0 ..< 20 { script.playEpisode(on: session) }
         state.requestRender()
         renderer.wait()
-        guard case .done = renderer.latest() else { throw DriverError("render after the model file vanished: \(renderer.latest())") }
-        print("model file truncated and deleted after loading; rendering goes on (the weights were read into memory at load)")
+        guard case .done = renderer.latest() else {
+            throw DriverError("render after the model file vanished: \(renderer.latest())")
+        }
+        print(
+            "model file truncated and deleted after loading; rendering goes on (the weights were read into memory at load)"
+        )
     }
 }

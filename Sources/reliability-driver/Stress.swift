@@ -17,7 +17,8 @@ enum Stress {
         let model = fixture.model
         let renderer = RenderController(model: model, previewURL: folder.appendingPathComponent("preview.png"))
         let autosave = Autosave(folder: folder.appendingPathComponent("state"), delay: 0.01)
-        let state = PainterState(model: model, renderer: renderer, autosave: autosave, seedSource: Fixture.countingSeeds())
+        let state = PainterState(
+            model: model, renderer: renderer, autosave: autosave, seedSource: Fixture.countingSeeds())
         let session = PaintSession(state: state, outputFolder: folder)
         let terminalSizes = [(80, 24), (132, 43), (40, 12), (200, 60), (20, 6), (100, 30)]
         var script = fixture.script(seed: seed)
@@ -32,7 +33,8 @@ enum Stress {
                 let (width, height) = terminalSizes[(index / 5) % terminalSizes.count]
                 session.resize(width: width, height: height)
                 let picture = renderer.latestResult().map { HalfBlockPicture($0.image, width: 24, height: 12) }
-                _ = PaintView.draw(session, width: width, height: height, render: renderer.latest(), picture: picture, colors: .direct)
+                _ = PaintView.draw(
+                    session, width: width, height: height, render: renderer.latest(), picture: picture, colors: .direct)
                 draws += 1
             }
             // Now and then the person pauses long enough for a render to finish.
@@ -44,10 +46,15 @@ enum Stress {
         let elapsed = clock.now - start
 
         guard let result = renderer.latestResult() else { throw DriverError("no picture was ever rendered") }
-        guard result.request == state.renderRequest else { throw DriverError("the newest preview is not of the final state") }
+        guard result.request == state.renderRequest else {
+            throw DriverError("the newest preview is not of the final state")
+        }
         let fresh = try model.render(state.renderRequest)
-        guard fresh == result.image else { throw DriverError("the newest preview differs from a fresh render of the final canvas") }
-        guard let onDisk = try? PNGImage.read(folder.appendingPathComponent("preview.png")), onDisk == result.image else {
+        guard fresh == result.image else {
+            throw DriverError("the newest preview differs from a fresh render of the final canvas")
+        }
+        guard let onDisk = try? PNGImage.read(folder.appendingPathComponent("preview.png")), onDisk == result.image
+        else {
             throw DriverError("preview.png is not the newest preview")
         }
         autosave.flush()
@@ -56,11 +63,16 @@ enum Stress {
         }
         // Leak check: the second half of the run may not need much more memory than the first half did.
         let half = samples.count / 2
-        let early = samples[1 ... max(1, half)].max()!, late = samples[half...].max()!
+        let early = samples[1 ... max(1, half)].max()!
+        let late = samples[half...].max()!
         let counts = renderer.counts()
         print("stress: \(edits) edits, \(draws) screen draws at 6 terminal sizes in \(elapsed)")
-        print("stress: renders \(counts.rendered) finished, \(counts.abandoned) abandoned, \(counts.skipped) skipped, \(counts.failed) failed")
-        print("stress: RSS KiB at start \(samples[0]), after warm-up \(samples[1]), first half max \(early), second half max \(late), end \(samples.last!) (\(samples.count) samples)")
+        print(
+            "stress: renders \(counts.rendered) finished, \(counts.abandoned) abandoned, \(counts.skipped) skipped, \(counts.failed) failed"
+        )
+        print(
+            "stress: RSS KiB at start \(samples[0]), after warm-up \(samples[1]), first half max \(early), second half max \(late), end \(samples.last!) (\(samples.count) samples)"
+        )
         print("stress: final preview equals a fresh render of the final canvas; autosave holds the final canvas")
         guard counts.failed == 0 else { throw DriverError("\(counts.failed) renders failed") }
         guard late <= early + early / 4 + 8192 else { throw DriverError("RSS grew from \(early) KiB to \(late) KiB") }

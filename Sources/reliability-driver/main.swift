@@ -10,7 +10,11 @@ import Foundation
 // reliability-driver model-gone --model COPY_OF_A_MODEL
 let arguments = CommandLine.arguments
 do {
-    guard arguments.count >= 2 else { throw DriverError("usage: reliability-driver stress|crash-paint|crash-check|save-race|save-check|save-once|model-gone --name value ...") }
+    guard arguments.count >= 2 else {
+        throw DriverError(
+            "usage: reliability-driver stress|crash-paint|crash-check|save-race|save-check|save-once|model-gone --name value ..."
+        )
+    }
     let options = try Options(arguments.dropFirst(2))
     switch arguments[1] {
     case "stress": try Stress.run(options)

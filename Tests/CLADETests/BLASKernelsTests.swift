@@ -1,9 +1,12 @@
 import Testing
+
 @testable import CLADE
 
 @Suite("BLAS kernels")
 struct BLASKernelsTests {
-    static let avx512: Set<Substring> = ["sse3", "avx", "avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]
+    static let avx512: Set<Substring> = [
+        "sse3", "avx", "avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl",
+    ]
 
     @Test("the generic kernels on a CPU with AVX-512 or AVX2 ask for the kernels it can run")
     func genericKernelsAreReplaced() {

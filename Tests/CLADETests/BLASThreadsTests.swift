@@ -1,5 +1,6 @@
 import CBLAS
 import Testing
+
 @testable import CLADE
 
 @Suite("BLASThreads")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CLADE
 
 @Suite("Conv2d")
@@ -33,11 +34,13 @@ struct Conv2dTests {
     }
 
     /// Tiles of one output row, of a few rows, of a remainder, and of the whole image all give the same result.
-    @Test("tiling over output rows does not change the result", arguments: [1, 3 * 9 * 10, 3 * 9 * 10 * 4 + 5, 1 << 20])
+    @Test(
+        "tiling over output rows does not change the result", arguments: [1, 3 * 9 * 10, 3 * 9 * 10 * 4 + 5, 1 << 20])
     func tiling(budget: Int) {
         var random = TestRandom(seed: 7)
         let x = random.tensor([3, 12, 10])
-        let weight = random.tensor([4, 3, 3, 3]), bias = random.tensor([4])
+        let weight = random.tensor([4, 3, 3, 3])
+        let bias = random.tensor([4])
         let conv = Conv2d(weight: weight, bias: bias, padding: 1)
         var output = Tensor(zeros: [4, 12, 10])
         conv.accumulate(x, into: &output, workspace: Workspace(), tileBudget: budget, minimumColumns: 1)
@@ -45,15 +48,19 @@ struct Conv2dTests {
     }
 
     /// Runs of tiles per thread (more threads than tiles, a remainder, one-row tiles, one shared tile).
-    @Test("tiles over threads give the same result", arguments: [(2, 1), (3, 3 * 9 * 10 * 2), (5, 1 << 20), (12, 1), (16, 3 * 9 * 10 * 3)])
+    @Test(
+        "tiles over threads give the same result",
+        arguments: [(2, 1), (3, 3 * 9 * 10 * 2), (5, 1 << 20), (12, 1), (16, 3 * 9 * 10 * 3)])
     func bands(parts: Int, budget: Int) {
         var random = TestRandom(seed: 11)
         let x = random.tensor([3, 12, 10])
-        let weight = random.tensor([4, 3, 3, 3]), bias = random.tensor([4])
+        let weight = random.tensor([4, 3, 3, 3])
+        let bias = random.tensor([4])
         let conv = Conv2d(weight: weight, bias: bias, padding: 1)
         var output = Tensor(zeros: [4, 12, 10])
-        conv.accumulate(x, into: &output, workspace: Workspace(), tileBudget: budget, minimumColumns: 1,
-                        parts: parts)
+        conv.accumulate(
+            x, into: &output, workspace: Workspace(), tileBudget: budget, minimumColumns: 1,
+            parts: parts)
         #expect(output.maxAbsDifference(to: referenceConv2d(x, weight: weight, bias: bias, padding: 1)) < 1e-5)
     }
 
@@ -63,12 +70,14 @@ struct Conv2dTests {
     func threadCountInvariant(winogradMinimumPixels: Int) {
         var random = TestRandom(seed: 12)
         let x = random.tensor([6, 37, 20])
-        let weight = random.tensor([5, 6, 3, 3]), bias = random.tensor([5])
+        let weight = random.tensor([5, 6, 3, 3])
+        let bias = random.tensor([5])
         let conv = Conv2d(weight: weight, bias: bias, padding: 1)
         let outputs = [1, 2, 3, 7].map { parts in
             var output = Tensor(zeros: [5, 37, 20])
-            conv.accumulate(x, into: &output, workspace: Workspace(), tileBudget: 6 * 9 * 20 * 2, minimumColumns: 1,
-                            parts: parts, winogradMinimumPixels: winogradMinimumPixels)
+            conv.accumulate(
+                x, into: &output, workspace: Workspace(), tileBudget: 6 * 9 * 20 * 2, minimumColumns: 1,
+                parts: parts, winogradMinimumPixels: winogradMinimumPixels)
             return output
         }
         #expect(outputs.allSatisfy { $0 == outputs[0] })
@@ -78,7 +87,8 @@ struct Conv2dTests {
     func accumulates() {
         var random = TestRandom(seed: 8)
         let x = random.tensor([2, 5, 6])
-        let weight = random.tensor([3, 2, 3, 3]), bias = random.tensor([3])
+        let weight = random.tensor([3, 2, 3, 3])
+        let bias = random.tensor([3])
         let start = random.tensor([3, 5, 6])
         var output = start
         Conv2d(weight: weight, bias: bias, padding: 1).accumulate(x, into: &output)
@@ -98,7 +108,8 @@ struct Conv2dTests {
         var random = TestRandom(seed: 9)
         let workspace = Workspace()
         for (inC, size) in [(2, 4), (6, 9), (1, 3)] {
-            let x = random.tensor([inC, size, size]), weight = random.tensor([2, inC, 3, 3])
+            let x = random.tensor([inC, size, size])
+            let weight = random.tensor([2, inC, 3, 3])
             let output = Conv2d(weight: weight, bias: nil, padding: 1)(x, workspace: workspace)
             #expect(output.maxAbsDifference(to: referenceConv2d(x, weight: weight, bias: nil, padding: 1)) < 1e-5)
         }

@@ -1,22 +1,29 @@
 import Foundation
 import Testing
+
 @testable import CLADE
 
 @Suite("Generator")
 struct GeneratorTests {
     @Test("fixtures are present")
     func fixturesPresent() {
-        #expect(Fixtures.names.count >= 6, "expected the parity fixtures of Training/make_fixtures.py in \(Fixtures.folder.path)")
+        #expect(
+            Fixtures.names.count >= 6,
+            "expected the parity fixtures of Training/make_fixtures.py in \(Fixtures.folder.path)")
     }
 
     @Test("half-size fixtures are present")
     func halfSizeFixturesPresent() {
-        #expect(Fixtures.halfSizeNames.count >= 2, "expected the half-size fixtures of Training/make_fixtures.py in \(Fixtures.folder.path)")
+        #expect(
+            Fixtures.halfSizeNames.count >= 2,
+            "expected the half-size fixtures of Training/make_fixtures.py in \(Fixtures.folder.path)")
     }
 
     @Test("fixtures at another multiple of 2^n are present")
     func resizedFixturesPresent() {
-        #expect(Fixtures.resizedNames.count >= 1, "expected the resized fixtures of Training/make_fixtures.py in \(Fixtures.folder.path)")
+        #expect(
+            Fixtures.resizedNames.count >= 1,
+            "expected the resized fixtures of Training/make_fixtures.py in \(Fixtures.folder.path)")
     }
 
     /// Every stage (`fc`, each block, `conv_img`) within 1e-4 * max(1, max|ref|), the image within 1e-4.
@@ -52,7 +59,9 @@ struct GeneratorTests {
 
         let stages = io.names.filter { $0.hasPrefix("out.") }.map { String($0.dropFirst(4)) }
             .filter { !["image", "mu", "logvar"].contains($0) }
-        #expect(Set(stages) == Set(observed.keys), "stages observed \(observed.keys.sorted()) vs fixture \(stages.sorted())")
+        #expect(
+            Set(stages) == Set(observed.keys), "stages observed \(observed.keys.sorted()) vs fixture \(stages.sorted())"
+        )
         var worstRelative: Float = 0
         var worstStage = ""
         for stage in stages {
@@ -63,12 +72,16 @@ struct GeneratorTests {
             let error = output.maxAbsDifference(to: reference)
             let tolerance = relativeTolerance(reference)
             #expect(error <= tolerance, "\(name) \(stage): max abs error \(error) > \(tolerance)")
-            if error / tolerance * 1e-4 > worstRelative { (worstRelative, worstStage) = (error / tolerance * 1e-4, stage) }
+            if error / tolerance * 1e-4 > worstRelative {
+                (worstRelative, worstStage) = (error / tolerance * 1e-4, stage)
+            }
         }
         let reference = try io.floatTensor("out.image")
         let imageError = image.maxAbsDifference(to: reference)
         #expect(imageError <= 1e-4, "\(name): image max abs error \(imageError)")
-        print("parity \(name): image max abs error \(imageError); worst stage \(worstStage) error \(worstRelative) x max(1, max|ref|)")
+        print(
+            "parity \(name): image max abs error \(imageError); worst stage \(worstStage) error \(worstRelative) x max(1, max|ref|)"
+        )
     }
 
     /// The whole Swift path: painted grid -> label upsampling, edge map, distance map, seeded style -> image.
@@ -83,7 +96,8 @@ struct GeneratorTests {
         try checkEndToEnd(name: "\(name) (half)", model: try Fixtures.model(name), io: try Fixtures.halfSizeIO(name))
     }
 
-    @Test("from the painted grid to a picture at another multiple of 2^n, all in Swift", arguments: Fixtures.resizedNames)
+    @Test(
+        "from the painted grid to a picture at another multiple of 2^n, all in Swift", arguments: Fixtures.resizedNames)
     func resizedEndToEnd(name: String) throws {
         try checkEndToEnd(name: "\(name) (resized)", model: try Fixtures.model(name), io: try Fixtures.resizedIO(name))
     }
@@ -107,7 +121,9 @@ struct GeneratorTests {
             labels: labels,
             edges: config.useInstanceEdges ? EdgeMap.compute(labels: labels, instances: instances) : nil,
             distances: config.useICPE
-                ? DistanceMap.compute(labels: labels, instances: instances, ignoredClass: config.containDontcareLabel ? Int32(config.labelNC) : nil)
+                ? DistanceMap.compute(
+                    labels: labels, instances: instances,
+                    ignoredClass: config.containDontcareLabel ? Int32(config.labelNC) : nil)
                 : nil,
             style: style)
         let error = try Generator(model: model)(input).maxAbsDifference(to: try io.floatTensor("out.image"))
@@ -117,21 +133,27 @@ struct GeneratorTests {
 
 @Suite("Generator input and control")
 struct GeneratorControlTests {
-    static func config(_ architecture: ModelConfig.Architecture = .clade, norms: [ModelConfig.Normalization]? = nil,
-                       upsampling: ModelConfig.Upsampling = .normal, width: Int = 64, height: Int = 64,
-                       edges: Bool = false, icpe: Bool = false, vae: Bool = false, ngf: Int = 2) -> ModelConfig {
+    static func config(
+        _ architecture: ModelConfig.Architecture = .clade, norms: [ModelConfig.Normalization]? = nil,
+        upsampling: ModelConfig.Upsampling = .normal, width: Int = 64, height: Int = 64,
+        edges: Bool = false, icpe: Bool = false, vae: Bool = false, ngf: Int = 2
+    ) -> ModelConfig {
         let count = upsampling == .most ? 8 : 7
         return ModelConfig(
-            architecture: architecture, blockNorms: norms ?? Array(repeating: architecture == .spade ? .spade : .clade, count: count),
+            architecture: architecture,
+            blockNorms: norms ?? Array(repeating: architecture == .spade ? .spade : .clade, count: count),
             ngf: ngf, numUpsamplingLayers: upsampling, width: width, height: height, labelNC: 3,
             useInstanceEdges: edges, useICPE: icpe, useVAE: vae, zDim: 8, palette: "test", classNames: ["a", "b", "c"])
     }
 
     static func labels(width: Int = 64, height: Int = 64) -> LabelMap {
-        LabelMap(width: width, height: height, classes: (0..<(width * height)).map { Int32(($0 % width) * 3 / width) })
+        LabelMap(
+            width: width, height: height, classes: (0 ..< (width * height)).map { Int32(($0 % width) * 3 / width) })
     }
 
-    func inputProblem(_ generator: Generator, _ input: GeneratorInput, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+    func inputProblem(
+        _ generator: Generator, _ input: GeneratorInput, sourceLocation: SourceLocation = #_sourceLocation
+    ) -> String? {
         do {
             _ = try generator(input)
             Issue.record("expected a GeneratorInputError", sourceLocation: sourceLocation)
@@ -155,13 +177,18 @@ struct GeneratorControlTests {
     @Test("hybrid and 'most' layouts run, in [-1, 1], deterministically")
     func otherLayouts() throws {
         let configs = [
-            Self.config(.hybrid, norms: [.spade, .clade, .spade, .clade, .clade, .spade, .clade], edges: true, icpe: true),
+            Self.config(
+                .hybrid, norms: [.spade, .clade, .spade, .clade, .clade, .spade, .clade], edges: true, icpe: true),
             Self.config(upsampling: .most, width: 128, height: 128, edges: true),
         ]
         for config in configs {
             let generator = Generator(model: try ModelFile.random(config: config, seed: 2))
             let labels = Self.labels(width: config.width, height: config.height)
-            let input = GeneratorInput(labels: labels, edges: Tensor(shape: [1, config.height, config.width], data: labels.classes.indices.map { Float($0 % 5 == 0 ? 1 : 0) }))
+            let input = GeneratorInput(
+                labels: labels,
+                edges: Tensor(
+                    shape: [1, config.height, config.width],
+                    data: labels.classes.indices.map { Float($0 % 5 == 0 ? 1 : 0) }))
             let image = try generator(input)
             #expect(image.shape == [3, config.height, config.width])
             #expect(image.data.allSatisfy { $0 >= -1 && $0 <= 1 } && image.maxAbs > 0)
@@ -173,15 +200,22 @@ struct GeneratorControlTests {
     func otherSizes() throws {
         let generator = Generator(model: try ModelFile.random(config: Self.config(), seed: 3))
         #expect(try generator(GeneratorInput(labels: Self.labels(width: 96, height: 32))).shape == [3, 32, 96])
-        #expect(inputProblem(generator, GeneratorInput(labels: Self.labels(width: 48, height: 64))) == "a 48x64 picture: width and height must be positive multiples of 32 for this model (5 upsamplings)")
+        #expect(
+            inputProblem(generator, GeneratorInput(labels: Self.labels(width: 48, height: 64)))
+                == "a 48x64 picture: width and height must be positive multiples of 32 for this model (5 upsamplings)")
     }
 
     @Test("style models need a style code of z_dim values at their size")
     func styleRequired() throws {
         let generator = Generator(model: try ModelFile.random(config: Self.config(vae: true), seed: 4))
         #expect(inputProblem(generator, GeneratorInput(labels: Self.labels()))?.contains("pass a style") == true)
-        #expect(inputProblem(generator, GeneratorInput(labels: Self.labels(), style: StyleCode(values: [1, 2]))) == "style code has 2 values; the model's z_dim is 8")
-        #expect(try generator(GeneratorInput(labels: Self.labels(), style: .random(seed: 1, count: 8))).shape == [3, 64, 64])
+        #expect(
+            inputProblem(generator, GeneratorInput(labels: Self.labels(), style: StyleCode(values: [1, 2])))
+                == "style code has 2 values; the model's z_dim is 8")
+        #expect(
+            try generator(GeneratorInput(labels: Self.labels(), style: .random(seed: 1, count: 8))).shape == [
+                3, 64, 64,
+            ])
     }
 
     @Test("style models draw their size reduced by a power of two that divides the head map")
@@ -201,9 +235,12 @@ struct GeneratorControlTests {
         }
         #expect(fc.map(\.shape) == [[32, 1, 2], [32, 2, 4]])
         #expect(fc[0] == averagePool(fc[1], by: 2))
-        let expected = "this model starts from a style code (use_vae), so it draws only 128x64, 64x32 (its own size divided by a power of two that divides the head map 4x2)"
+        let expected =
+            "this model starts from a style code (use_vae), so it draws only 128x64, 64x32 (its own size divided by a power of two that divides the head map 4x2)"
         for (width, height) in [(32, 16), (64, 64), (96, 48), (256, 128)] {
-            #expect(inputProblem(generator, GeneratorInput(labels: Self.labels(width: width, height: height), style: style)) == "a \(width)x\(height) picture: \(expected)")
+            #expect(
+                inputProblem(generator, GeneratorInput(labels: Self.labels(width: width, height: height), style: style))
+                    == "a \(width)x\(height) picture: \(expected)")
         }
     }
 
@@ -212,16 +249,25 @@ struct GeneratorControlTests {
         let generator = Generator(model: try ModelFile.random(config: Self.config(), seed: 5))
         var labels = Self.labels()
         labels[5, 7] = 3
-        #expect(inputProblem(generator, GeneratorInput(labels: labels)) == "label map value 3 at (x 7, y 5) is not a class of this model (0 ..< 3)")
+        #expect(
+            inputProblem(generator, GeneratorInput(labels: labels))
+                == "label map value 3 at (x 7, y 5) is not a class of this model (0 ..< 3)")
     }
 
     @Test("edge and distance maps must fit the label map")
     func mapShapes() throws {
         let generator = Generator(model: try ModelFile.random(config: Self.config(edges: true, icpe: true), seed: 6))
-        #expect(inputProblem(generator, GeneratorInput(labels: Self.labels()))?.contains("pass an edge map [1, 64, 64]") == true)
+        #expect(
+            inputProblem(generator, GeneratorInput(labels: Self.labels()))?.contains("pass an edge map [1, 64, 64]")
+                == true)
         let edges = Tensor(zeros: [1, 64, 64])
-        #expect(inputProblem(generator, GeneratorInput(labels: Self.labels(), edges: Tensor(zeros: [64, 64]))) == "edge map is [64, 64]; the label map needs [1, 64, 64]")
-        #expect(inputProblem(generator, GeneratorInput(labels: Self.labels(), edges: edges, distances: Tensor(zeros: [2, 32, 32]))) == "distance map is [2, 32, 32]; the label map needs [2, 64, 64]")
+        #expect(
+            inputProblem(generator, GeneratorInput(labels: Self.labels(), edges: Tensor(zeros: [64, 64])))
+                == "edge map is [64, 64]; the label map needs [1, 64, 64]")
+        #expect(
+            inputProblem(
+                generator, GeneratorInput(labels: Self.labels(), edges: edges, distances: Tensor(zeros: [2, 32, 32])))
+                == "distance map is [2, 32, 32]; the label map needs [2, 64, 64]")
     }
 
     @Test("an ICPE model without distances equals a zero distance map")
@@ -233,24 +279,29 @@ struct GeneratorControlTests {
         #expect(try generator(GeneratorInput(labels: Self.labels(), distances: random.tensor([2, 64, 64]))) != off)
     }
 
-    @Test("cancellation is checked before each block, twice inside it and before conv_img; it throws and stops the work")
+    @Test(
+        "cancellation is checked before each block, twice inside it and before conv_img; it throws and stops the work")
     func cancellation() throws {
         let generator = Generator(model: try ModelFile.random(config: Self.config(), seed: 9))
         var checks = 0
-        _ = try generator(GeneratorInput(labels: Self.labels()), isCancelled: {
-            checks += 1
-            return false
-        })
+        _ = try generator(
+            GeneratorInput(labels: Self.labels()),
+            isCancelled: {
+                checks += 1
+                return false
+            })
         #expect(checks == 3 * generator.config.blocks.count + 1)
         // Check 4 comes before G_middle_0; checks 2 and 3 inside head_0 (after its shortcut, after its conv_0).
         for (cancelledAt, finished) in [(4, ["fc", "head_0"]), (3, ["fc"]), (2, ["fc"])] {
             var checks = 0
             var seen: [String] = []
             #expect(throws: CancellationError.self) {
-                _ = try generator(GeneratorInput(labels: Self.labels()), observer: { name, _ in seen.append(name) }) {
-                    checks += 1
-                    return checks >= cancelledAt
-                }
+                _ = try generator(
+                    GeneratorInput(labels: Self.labels()), observer: { name, _ in seen.append(name) },
+                    isCancelled: {
+                        checks += 1
+                        return checks >= cancelledAt
+                    })
             }
             #expect(checks == cancelledAt && seen == finished)
         }

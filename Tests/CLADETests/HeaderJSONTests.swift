@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CLADE
 
 @Suite("HeaderJSON")
@@ -8,10 +9,12 @@ struct HeaderJSONTests {
     @Test("objects keep member order; numbers keep their text")
     func values() throws {
         let value = try parse(#" {"b": [1, -2.5e3, 18446744073709551615], "a": {"t": true, "f": false, "n": null}} "#)
-        #expect(value == .object([
-            ("b", .array([.number("1"), .number("-2.5e3"), .number("18446744073709551615")])),
-            ("a", .object([("t", .bool(true)), ("f", .bool(false)), ("n", .null)])),
-        ]))
+        #expect(
+            value
+                == .object([
+                    ("b", .array([.number("1"), .number("-2.5e3"), .number("18446744073709551615")])),
+                    ("a", .object([("t", .bool(true)), ("f", .bool(false)), ("n", .null)])),
+                ]))
         #expect(HeaderJSON.number("12").nonNegativeInt == 12)
         #expect(HeaderJSON.number("-1").nonNegativeInt == nil && HeaderJSON.number("1.5").nonNegativeInt == nil)
         #expect(HeaderJSON.number("18446744073709551615").nonNegativeInt == nil)

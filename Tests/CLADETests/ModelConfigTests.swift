@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CLADE
 
 @Suite("ModelConfig")
@@ -20,7 +21,9 @@ struct ModelConfigTests {
         let more = GeneratorControlTests.config(upsampling: .more, width: 128, height: 64)
         #expect(more.blocks.map(\.upsampledBefore) == [false, true, true, true, true, true, true])
         let most = GeneratorControlTests.config(upsampling: .most, width: 256, height: 128, ngf: 4)
-        #expect(most.blocks.last!.name == "up_4" && most.blocks.last!.outputChannels == 2 && most.headWidth == 2 && most.headHeight == 1)
+        #expect(
+            most.blocks.last!.name == "up_4" && most.blocks.last!.outputChannels == 2 && most.headWidth == 2
+                && most.headHeight == 1)
     }
 
     /// The picture-size rule in the words of the PyTorch twin (`ModelConfig.size_problem`), from size_rule.json
@@ -32,10 +35,15 @@ struct ModelConfigTests {
             let sizes: [[SizeVerdict]]
         }
         enum SizeVerdict: Decodable {
-            case number(Int), problem(String?)
+            case number(Int)
+            case problem(String?)
             init(from decoder: any Decoder) throws {
                 let value = try decoder.singleValueContainer()
-                if let number = try? value.decode(Int.self) { self = .number(number) } else { self = .problem(try value.decode(String?.self)) }
+                if let number = try? value.decode(Int.self) {
+                    self = .number(number)
+                } else {
+                    self = .problem(try value.decode(String?.self))
+                }
             }
         }
         struct Rule: Decodable { let cases: [Case] }
@@ -45,7 +53,9 @@ struct ModelConfigTests {
         var drawn = 0
         for ruleCase in rule.cases {
             for size in ruleCase.sizes {
-                guard case .number(let width) = size[0], case .number(let height) = size[1], case .problem(let expected) = size[2] else {
+                guard case .number(let width) = size[0], case .number(let height) = size[1],
+                    case .problem(let expected) = size[2]
+                else {
                     Issue.record("size_rule.json: a size is [width, height, problem or null]")
                     continue
                 }
@@ -85,7 +95,8 @@ struct ModelConfigTests {
     @Test("a config without conditioning conventions takes the painter's; official ones round-trip")
     func conditioningConventions() throws {
         var config = GeneratorControlTests.config(edges: true)
-        var object = try #require(try JSONSerialization.jsonObject(with: try JSONEncoder().encode(config)) as? [String: Any])
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: try JSONEncoder().encode(config)) as? [String: Any])
         object["conditioning"] = nil
         let old = try JSONDecoder().decode(ModelConfig.self, from: try JSONSerialization.data(withJSONObject: object))
         #expect(old.conditioning == .painted)
@@ -93,7 +104,9 @@ struct ModelConfigTests {
         config.conditioning = .official(rawZeroClass: 0)
         let data = try JSONEncoder().encode(config)
         let text = String(decoding: data, as: UTF8.self)
-        #expect(text.contains("\"icpe_ignored_class\":0") && text.contains("\"edges\":\"instance\"") && text.contains("\"icpe_objects\":\"class\""))
+        #expect(
+            text.contains("\"icpe_ignored_class\":0") && text.contains("\"edges\":\"instance\"")
+                && text.contains("\"icpe_objects\":\"class\""))
         #expect(try JSONDecoder().decode(ModelConfig.self, from: data) == config)
         #expect(config.conditioning.ignoredClass(labelNC: 3, containDontcareLabel: false) == 0)
         #expect(ConditioningConventions.painted.ignoredClass(labelNC: 3, containDontcareLabel: true) == 3)
@@ -101,7 +114,9 @@ struct ModelConfigTests {
 
         config.conditioning.icpeIgnoredClass = .index(3)
         #expect(config.problems == ["conditioning.icpe_ignored_class is 3; the class bank has rows 0 to 2"])
-        object["conditioning"] = ["edges": "instance", "icpe_objects": "class", "icpe_ignored_class": "everything", "icpe_map_size": "source"]
+        object["conditioning"] = [
+            "edges": "instance", "icpe_objects": "class", "icpe_ignored_class": "everything", "icpe_map_size": "source",
+        ]
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode(ModelConfig.self, from: try JSONSerialization.data(withJSONObject: object))
         }

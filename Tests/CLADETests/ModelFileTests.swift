@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CLADE
 
 @Suite("ModelFile")
@@ -30,14 +31,17 @@ struct ModelFileTests {
         let file = try SafeTensorsFile(contentsOf: Fixtures.modelURL(name))
         #expect(Set(file.names) == Set(ModelFile.expectedTensors(for: model.config).map(\.name)))
         // The random-weight fixtures have 6 classes; a conversion fixture keeps its data set's (COCO-Stuff: 182).
-        #expect(model.config.labelNC == (name.hasPrefix("converted_coco") ? 182 : 6)
-            && model.config.classNames.count == model.config.classCount)
+        #expect(
+            model.config.labelNC == (name.hasPrefix("converted_coco") ? 182 : 6)
+                && model.config.classNames.count == model.config.classCount)
         for spec in ModelFile.expectedTensors(for: model.config) { #expect(model[spec.name].shape == spec.shape) }
     }
 
     @Test("F16 and BF16 files widen to the same values")
     func halfPrecisionFiles() throws {
-        let dtypes = try Fixtures.names.map { try SafeTensorsFile(contentsOf: Fixtures.modelURL($0)).entries.first!.dtype }
+        let dtypes = try Fixtures.names.map {
+            try SafeTensorsFile(contentsOf: Fixtures.modelURL($0)).entries.first!.dtype
+        }
         #expect(dtypes.contains(.f16) && dtypes.contains(.bf16))
     }
 
@@ -59,7 +63,9 @@ struct ModelFileTests {
     @Test("a tensor of the wrong shape")
     func wrongShape() throws {
         var file = try fixtureBytes()
-        file.replaceInHeader("\"up_0.conv_s.weight\":{\"dtype\":\"F32\",\"shape\":[32,64,1,1]", with: "\"up_0.conv_s.weight\":{\"dtype\":\"F32\",\"shape\":[64,32,1,1]")
+        file.replaceInHeader(
+            "\"up_0.conv_s.weight\":{\"dtype\":\"F32\",\"shape\":[32,64,1,1]",
+            with: "\"up_0.conv_s.weight\":{\"dtype\":\"F32\",\"shape\":[64,32,1,1]")
         #expect(problems(file) == ["tensor 'up_0.conv_s.weight' has shape [64, 32, 1, 1], expected [32, 64, 1, 1]"])
     }
 
@@ -67,7 +73,8 @@ struct ModelFileTests {
     func missingAndExtra() throws {
         var file = try fixtureBytes()
         file.replaceInHeader("\"head_0.conv_1.bias\":", with: "\"head_0.conv_1.bias_typo\":")
-        file.replaceInHeader("\"fc.bias\":{\"dtype\":\"F32\",\"shape\":[64]", with: "\"fc.bias\":{\"dtype\":\"U8\",\"shape\":[256]")
+        file.replaceInHeader(
+            "\"fc.bias\":{\"dtype\":\"F32\",\"shape\":[64]", with: "\"fc.bias\":{\"dtype\":\"U8\",\"shape\":[256]")
         let found = problems(file)
         #expect(found.contains("missing tensor 'head_0.conv_1.bias' [64]"))
         #expect(found.contains("unexpected tensor 'head_0.conv_1.bias_typo' [64] (not part of this config)"))
@@ -82,7 +89,8 @@ struct ModelFileTests {
         let end = file.data.count
         // Python pads the header with spaces; the new entry goes before the closing brace.
         file.header = String(file.header.trimmingCharacters(in: .whitespaces).dropLast())
-        file.header += ",\"encoder.fc_mu.bias\":{\"dtype\":\"F32\",\"shape\":[16],\"data_offsets\":[\(end),\(end + 64)]}}"
+        file.header +=
+            ",\"encoder.fc_mu.bias\":{\"dtype\":\"F32\",\"shape\":[16],\"data_offsets\":[\(end),\(end + 64)]}}"
         file.data += [UInt8](repeating: 0, count: 64)
         #expect(problems(file) == ["unexpected tensor 'encoder.fc_mu.bias' [16] (not part of this config)"])
     }
@@ -92,7 +100,8 @@ struct ModelFileTests {
         var file = try SafeTensorsBytes(contentsOf: Fixtures.modelURL("clade_edges_dontcare_batch_more"))
         let end = file.data.count
         file.header = String(file.header.trimmingCharacters(in: .whitespaces).dropLast())
-        file.header += ",\"head_0.norm_0.param_free_norm.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[\(end),\(end + 8)]}}"
+        file.header +=
+            ",\"head_0.norm_0.param_free_norm.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[\(end),\(end + 8)]}}"
         file.data += [UInt8](repeating: 0, count: 8)
         let model = try ModelFile(safeTensors: try file.parse())
         #expect(model.config.paramFreeNorm == .batch)
@@ -105,9 +114,18 @@ struct ModelFileTests {
             ("\\\"ngf\\\":4,", "", "config: missing key 'ngf'"),
             ("\\\"ngf\\\":4", "\\\"ngf\\\":4,\\\"colour\\\":1", "config: unknown keys 'colour'"),
             ("\\\"width\\\":64", "\\\"width\\\":48", "config: width 48 is not a positive multiple of 2^5 = 32"),
-            ("\\\"format_version\\\":1", "\\\"format_version\\\":2", "config: format_version is 2; this engine reads version 1"),
-            ("\\\"class_names\\\":[\\\"class_0\\\",", "\\\"class_names\\\":[", "config: class_names has 5 names; the class bank has 6 rows (label_nc 6)"),
-            ("[\\\"clade\\\",\\\"clade\\\",\\\"clade\\\",", "[\\\"spade\\\",\\\"clade\\\",", "block_norms has 6 entries"),
+            (
+                "\\\"format_version\\\":1", "\\\"format_version\\\":2",
+                "config: format_version is 2; this engine reads version 1"
+            ),
+            (
+                "\\\"class_names\\\":[\\\"class_0\\\",", "\\\"class_names\\\":[",
+                "config: class_names has 5 names; the class bank has 6 rows (label_nc 6)"
+            ),
+            (
+                "[\\\"clade\\\",\\\"clade\\\",\\\"clade\\\",", "[\\\"spade\\\",\\\"clade\\\",",
+                "block_norms has 6 entries"
+            ),
         ]
         for (old, new, expected) in cases {
             var file = try fixtureBytes()
@@ -127,11 +145,18 @@ struct ModelFileTests {
     @Test("in-memory weights are checked like a file")
     func inMemory() throws {
         let model = try Fixtures.model(Self.fixture)
-        var tensors = Dictionary(uniqueKeysWithValues: ModelFile.expectedTensors(for: model.config).map { ($0.name, model[$0.name]) })
+        var tensors = Dictionary(
+            uniqueKeysWithValues: ModelFile.expectedTensors(for: model.config).map { ($0.name, model[$0.name]) })
         #expect(throws: Never.self) { try ModelFile(config: model.config, tensors: tensors) }
         tensors["conv_img.bias"] = nil
         tensors["spare"] = Tensor(zeros: [2])
-        #expect(throws: ModelFileError(file: "in-memory model", problems: ["missing tensor 'conv_img.bias' [3]", "unexpected tensor 'spare' [2] (not part of this config)"])) {
+        #expect(
+            throws: ModelFileError(
+                file: "in-memory model",
+                problems: [
+                    "missing tensor 'conv_img.bias' [3]", "unexpected tensor 'spare' [2] (not part of this config)",
+                ])
+        ) {
             try ModelFile(config: model.config, tensors: tensors)
         }
     }
@@ -155,18 +180,24 @@ struct ModelFileTests {
     @Test("non-finite weights and negative running variances name the tensor")
     func damagedValues() throws {
         let model = try Fixtures.model("clade_icpe_edges_vae_batch")
-        var tensors = Dictionary(uniqueKeysWithValues: ModelFile.expectedTensors(for: model.config).map { ($0.name, model[$0.name]) })
+        var tensors = Dictionary(
+            uniqueKeysWithValues: ModelFile.expectedTensors(for: model.config).map { ($0.name, model[$0.name]) })
         #expect(ModelFile.valueProblems(tensors.map { ($0.key, $0.value) }).isEmpty)
         tensors["up_0.conv_1.weight"]!.data[7] = .nan
         tensors["up_0.conv_1.weight"]!.data[9] = .infinity
         tensors["G_middle_0.norm_1.param_free_norm.running_var"]!.data[1] = -0.25
         let total = tensors["up_0.conv_1.weight"]!.data.count
-        #expect(throws: ModelFileError(file: "in-memory model", problems: [
-            "tensor 'G_middle_0.norm_1.param_free_norm.running_var' holds the variance -0.25 at element 1: a variance cannot be negative",
-            "tensor 'up_0.conv_1.weight' holds nan at element 7 (2 non-finite of \(total)): the weights are damaged",
-        ])) { try ModelFile(config: model.config, tensors: tensors) }
+        #expect(
+            throws: ModelFileError(
+                file: "in-memory model",
+                problems: [
+                    "tensor 'G_middle_0.norm_1.param_free_norm.running_var' holds the variance -0.25 at element 1: a variance cannot be negative",
+                    "tensor 'up_0.conv_1.weight' holds nan at element 7 (2 non-finite of \(total)): the weights are damaged",
+                ])
+        ) { try ModelFile(config: model.config, tensors: tensors) }
         // A negative value is fine anywhere but in a variance.
-        tensors = Dictionary(uniqueKeysWithValues: ModelFile.expectedTensors(for: model.config).map { ($0.name, model[$0.name]) })
+        tensors = Dictionary(
+            uniqueKeysWithValues: ModelFile.expectedTensors(for: model.config).map { ($0.name, model[$0.name]) })
         tensors["G_middle_0.norm_1.param_free_norm.running_mean"]!.data[1] = -0.25
         #expect(throws: Never.self) { try ModelFile(config: model.config, tensors: tensors) }
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CLADE
 
 @Suite("RandomWeights")
@@ -6,7 +7,8 @@ struct RandomWeightsTests {
     @Test("a seed gives the same complete model")
     func seeded() throws {
         let config = GeneratorControlTests.config(edges: true, icpe: true, vae: true)
-        let a = try ModelFile.random(config: config, seed: 1), b = try ModelFile.random(config: config, seed: 1)
+        let a = try ModelFile.random(config: config, seed: 1)
+        let b = try ModelFile.random(config: config, seed: 1)
         let c = try ModelFile.random(config: config, seed: 2)
         for spec in ModelFile.expectedTensors(for: config) {
             #expect(a[spec.name] == b[spec.name] && a[spec.name].shape == spec.shape)

@@ -1,11 +1,15 @@
 import Testing
+
 @testable import CLADE
 
 @Suite("ResnetBlock")
 struct ResnetBlockTests {
     static func cladeNorm(_ random: inout TestRandom, channels: Int, classes: Int, edges: Bool) -> CLADENorm {
-        CLADENorm(paramFreeNorm: .instance, gamma: random.tensor([classes, channels], 0...1), beta: random.tensor([classes, channels]),
-                  edgeConv: edges ? .init(weight: Tensor(shape: [1, 1, 1, 1], data: [0.7]), bias: Tensor(shape: [1], data: [0.1])) : nil)
+        CLADENorm(
+            paramFreeNorm: .instance, gamma: random.tensor([classes, channels], 0 ... 1),
+            beta: random.tensor([classes, channels]),
+            edgeConv: edges
+                ? .init(weight: Tensor(shape: [1, 1, 1, 1], data: [0.7]), bias: Tensor(shape: [1], data: [0.1])) : nil)
     }
 
     /// The block against its definition written with the reference convolution.
@@ -18,10 +22,12 @@ struct ResnetBlockTests {
         let conv0 = Conv2d(weight: random.tensor([fout, fin + e, 3, 3]), bias: random.tensor([fout]), padding: 1)
         let conv1 = Conv2d(weight: random.tensor([fout, fout + e, 3, 3]), bias: random.tensor([fout]), padding: 1)
         let convS = Conv2d(weight: random.tensor([fout, fin + e, 1, 1]), bias: nil)
-        let block = ResnetBlock(norm0: .clade(norms[0]), conv0: conv0, norm1: .clade(norms[1]), conv1: conv1,
-                                shortcut: (.clade(norms[2]), convS))
-        let maps = SemanticMaps(classCount: classes, height: h, width: w, classes: random.classes(count: classes, pixels: h * w),
-                                edges: edges ? (0..<(h * w)).map { Float($0 % 2) } : nil, distances: nil)
+        let block = ResnetBlock(
+            norm0: .clade(norms[0]), conv0: conv0, norm1: .clade(norms[1]), conv1: conv1,
+            shortcut: (.clade(norms[2]), convS))
+        let maps = SemanticMaps(
+            classCount: classes, height: h, width: w, classes: random.classes(count: classes, pixels: h * w),
+            edges: edges ? (0 ..< (h * w)).map { Float($0 % 2) } : nil, distances: nil)
         let x = random.tensor([fin, h, w])
 
         var a = norms[0](x, maps)
@@ -45,7 +51,9 @@ struct ResnetBlockTests {
         let conv0 = Conv2d(weight: random.tensor([c, c, 3, 3]), bias: random.tensor([c]), padding: 1)
         let conv1 = Conv2d(weight: random.tensor([c, c, 3, 3]), bias: random.tensor([c]), padding: 1)
         let block = ResnetBlock(norm0: .clade(norm0), conv0: conv0, norm1: .clade(norm1), conv1: conv1, shortcut: nil)
-        let maps = SemanticMaps(classCount: classes, height: h, width: w, classes: random.classes(count: classes, pixels: h * w), edges: nil, distances: nil)
+        let maps = SemanticMaps(
+            classCount: classes, height: h, width: w, classes: random.classes(count: classes, pixels: h * w),
+            edges: nil, distances: nil)
         let x = random.tensor([c, h, w])
         var a = norm0(x, maps)
         leakyReLU(&a)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CLADE
 
 @Suite("SPADENorm")
@@ -7,13 +8,17 @@ struct SPADENormTests {
     func modulation() {
         var random = TestRandom(seed: 31)
         let (classes, channels, h, w, hidden) = (3, 2, 4, 5, SPADENorm.hiddenChannels)
-        let maps = SemanticMaps(classCount: classes, height: h, width: w, classes: random.classes(count: classes, pixels: h * w),
-                                edges: (0..<(h * w)).map { Float($0 % 2) }, distances: nil)
-        let shared = Conv2d(weight: random.tensor([hidden, classes + 1, 3, 3]), bias: random.tensor([hidden]), padding: 1)
-        let gamma = Conv2d(weight: random.tensor([channels, hidden, 3, 3], -0.1...0.1), bias: random.tensor([channels]), padding: 1)
-        let beta = Conv2d(weight: random.tensor([channels, hidden, 3, 3], -0.1...0.1), bias: random.tensor([channels]), padding: 1)
+        let maps = SemanticMaps(
+            classCount: classes, height: h, width: w, classes: random.classes(count: classes, pixels: h * w),
+            edges: (0 ..< (h * w)).map { Float($0 % 2) }, distances: nil)
+        let shared = Conv2d(
+            weight: random.tensor([hidden, classes + 1, 3, 3]), bias: random.tensor([hidden]), padding: 1)
+        let gamma = Conv2d(
+            weight: random.tensor([channels, hidden, 3, 3], -0.1 ... 0.1), bias: random.tensor([channels]), padding: 1)
+        let beta = Conv2d(
+            weight: random.tensor([channels, hidden, 3, 3], -0.1 ... 0.1), bias: random.tensor([channels]), padding: 1)
         let norm = SPADENorm(paramFreeNorm: .instance, shared: shared, gamma: gamma, beta: beta)
-        let x = random.tensor([channels, h, w], -2...2)
+        let x = random.tensor([channels, h, w], -2 ... 2)
         let out = norm(x, maps)
 
         var actv = referenceConv2d(maps.oneHot(), weight: shared.weight, bias: shared.bias, padding: 1)

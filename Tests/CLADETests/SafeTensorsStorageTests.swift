@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CLADE
 
 @Suite("SafeTensorsStorage")
@@ -41,7 +42,11 @@ struct SafeTensorsStorageTests {
 
     @Test("folders and missing files are refused when opened")
     func refusesNonFiles() {
-        #expect(throws: SafeTensorsStorage.OpenFileError.self) { _ = try SafeTensorsStorage.OpenFile(path: "/nonexistent/x.safetensors") }
-        #expect(throws: SafeTensorsStorage.OpenFileError.self) { _ = try SafeTensorsStorage.OpenFile(path: NSTemporaryDirectory()) }
+        #expect(throws: SafeTensorsStorage.OpenFileError.self) {
+            _ = try SafeTensorsStorage.OpenFile(path: "/nonexistent/x.safetensors")
+        }
+        #expect(throws: SafeTensorsStorage.OpenFileError.self) {
+            _ = try SafeTensorsStorage.OpenFile(path: NSTemporaryDirectory())
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CLADE
 
 @Suite("SemanticMaps")
@@ -22,9 +23,9 @@ struct SemanticMapsTests {
     func oneHot() {
         let oneHot = Self.maps.oneHot()
         #expect(oneHot.shape == [4, 2, 4])
-        #expect(Array(oneHot.data[0..<8]) == [1, 0, 0, 1, 0, 0, 0, 0])
-        #expect(Array(oneHot.data[16..<24]) == [0, 0, 1, 0, 0, 0, 1, 1])
-        #expect(Array(oneHot.data[24..<32]) == [1, 0, 0, 1, 0, 1, 1, 0])
+        #expect(Array(oneHot.data[0 ..< 8]) == [1, 0, 0, 1, 0, 0, 0, 0])
+        #expect(Array(oneHot.data[16 ..< 24]) == [0, 0, 1, 0, 0, 0, 1, 1])
+        #expect(Array(oneHot.data[24 ..< 32]) == [1, 0, 0, 1, 0, 1, 1, 0])
         let plain = SemanticMaps(classCount: 2, height: 1, width: 2, classes: [1, 0], edges: nil, distances: nil)
         #expect(plain.oneHot().data == [0, 1, 1, 0])
     }

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import CLADE
 
 @Suite("StyleBank")
@@ -27,7 +28,8 @@ struct StyleBankTests {
     }
 
     static func fixture() throws -> Fixture {
-        try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: Fixtures.folder.appendingPathComponent("style-bank.json")))
+        try JSONDecoder().decode(
+            Fixture.self, from: Data(contentsOf: Fixtures.folder.appendingPathComponent("style-bank.json")))
     }
 
     static func bank(_ rows: [[Float]]) -> StyleBank {
@@ -72,7 +74,8 @@ struct StyleBankTests {
         let end = file.data.count
         let values = (0 ..< shape.reduce(1, *)).map(Float.init)
         file.header = String(file.header.trimmingCharacters(in: .whitespaces).dropLast())
-        file.header += ",\"style_bank\":{\"dtype\":\"F32\",\"shape\":\(shape),\"data_offsets\":[\(end),\(end + 4 * values.count)]}}"
+        file.header +=
+            ",\"style_bank\":{\"dtype\":\"F32\",\"shape\":\(shape),\"data_offsets\":[\(end),\(end + 4 * values.count)]}}"
         file.data += SafeTensorsBytes.floatBytes(values)
         return file
     }
@@ -99,18 +102,22 @@ struct StyleBankTests {
             }
             return []
         }
-        #expect(problems(try withBank("clade_icpe_edges_vae_batch", shape: [3, 8]))
-            == ["tensor 'style_bank' has shape [3, 8], expected [K, 16] with K >= 1 (z_dim 16)"])
-        #expect(problems(try withBank("clade_icpe_edges_vae_batch", shape: [48]))
-            == ["tensor 'style_bank' has shape [48], expected [K, 16] with K >= 1 (z_dim 16)"])
-        #expect(problems(try withBank("clade_instance", shape: [3, 16]))
-            == ["unexpected tensor 'style_bank' [3, 16] (a style bank needs a style encoder, use_vae)"])
+        #expect(
+            problems(try withBank("clade_icpe_edges_vae_batch", shape: [3, 8]))
+                == ["tensor 'style_bank' has shape [3, 8], expected [K, 16] with K >= 1 (z_dim 16)"])
+        #expect(
+            problems(try withBank("clade_icpe_edges_vae_batch", shape: [48]))
+                == ["tensor 'style_bank' has shape [48], expected [K, 16] with K >= 1 (z_dim 16)"])
+        #expect(
+            problems(try withBank("clade_instance", shape: [3, 16]))
+                == ["unexpected tensor 'style_bank' [3, 16] (a style bank needs a style encoder, use_vae)"])
     }
 
     @Test("in-memory models take a bank too")
     func inMemory() throws {
         let file = try Fixtures.model("clade_icpe_edges_vae_batch")
-        var tensors = Dictionary(uniqueKeysWithValues: ModelFile.expectedTensors(for: file.config).map { ($0.name, file[$0.name]) })
+        var tensors = Dictionary(
+            uniqueKeysWithValues: ModelFile.expectedTensors(for: file.config).map { ($0.name, file[$0.name]) })
         tensors[StyleBank.tensorName] = Tensor(shape: [2, 16], repeating: 0.5)
         let model = try ModelFile(config: file.config, tensors: tensors)
         #expect(model.styleBank?.count == 2)

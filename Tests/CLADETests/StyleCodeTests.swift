@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CLADE
 
 @Suite("StyleCode")
@@ -6,8 +7,14 @@ struct StyleCodeTests {
     /// Values from the Python twin, `Training/clade/style.py`: `random_style(42, 5)` and `random_style(0, 3)`.
     @Test("a seed gives the same code as the Python twin")
     func matchesPython() {
-        #expect(StyleCode.random(seed: 42, count: 5).values == [0.8822488784790039, 1.3884732723236084, -0.45084986090660095, 0.6707164645195007, 0.18835262954235077])
-        #expect(StyleCode.random(seed: 0, count: 3).values == [-1.8839083909988403, 0.8645068407058716, 0.22760793566703796])
+        #expect(
+            StyleCode.random(seed: 42, count: 5).values == [
+                0.8822488784790039, 1.3884732723236084, -0.45084986090660095, 0.6707164645195007, 0.18835262954235077,
+            ])
+        #expect(
+            StyleCode.random(seed: 0, count: 3).values == [
+                -1.8839083909988403, 0.8645068407058716, 0.22760793566703796,
+            ])
     }
 
     @Test("odd lengths are the prefix of the next even length")

@@ -1,16 +1,21 @@
 import Testing
+
 @testable import CLADE
 
 @Suite("Winograd")
 struct WinogradTests {
     /// Even and odd sizes (a last tile row or column partly outside), one-pixel maps, chunks of one tile row, more
     /// bands than threads, and rows of 8 tiles and more (the vector transforms, with tiles left over).
-    @Test("F(2x2, 3x3) and F(4x4, 3x3) agree with the direct convolution", arguments: [Winograd.Tile.two, .four], [
-        (3, 5, 8, 10, 2, 1 << 19), (4, 3, 9, 7, 3, 1), (2, 2, 1, 1, 1, 1 << 19), (6, 4, 13, 12, 5, 16 * 10 * 7 * 2),
-        (3, 4, 6, 34, 2, 1 << 19), (2, 3, 5, 33, 2, 1), (2, 2, 4, 16, 1, 1 << 19), (3, 2, 11, 64, 2, 1),
-        (2, 3, 7, 37, 3, 1 << 19), (5, 6, 16, 32, 2, 36 * 11 * 8),
-    ])
-    func matchesDirect(tile: Winograd.Tile, shape: (inC: Int, outC: Int, h: Int, w: Int, parts: Int, budget: Int)) throws {
+    @Test(
+        "F(2x2, 3x3) and F(4x4, 3x3) agree with the direct convolution", arguments: [Winograd.Tile.two, .four],
+        [
+            (3, 5, 8, 10, 2, 1 << 19), (4, 3, 9, 7, 3, 1), (2, 2, 1, 1, 1, 1 << 19), (6, 4, 13, 12, 5, 16 * 10 * 7 * 2),
+            (3, 4, 6, 34, 2, 1 << 19), (2, 3, 5, 33, 2, 1), (2, 2, 4, 16, 1, 1 << 19), (3, 2, 11, 64, 2, 1),
+            (2, 3, 7, 37, 3, 1 << 19), (5, 6, 16, 32, 2, 36 * 11 * 8),
+        ])
+    func matchesDirect(tile: Winograd.Tile, shape: (inC: Int, outC: Int, h: Int, w: Int, parts: Int, budget: Int))
+        throws
+    {
         let (inC, outC, h, w, parts, budget) = shape
         var random = TestRandom(seed: UInt64(inC * 100 + h * 10 + w))
         let x = random.tensor([inC, h, w])
@@ -21,7 +26,9 @@ struct WinogradTests {
         let direct = referenceConv2d(x, weight: weight, bias: nil, padding: 1)
         // F(4x4, 3x3)'s larger coefficients cost about ten times F(2x2)'s rounding error (bounded in `errorBound`).
         let tolerance: Float = tile == .two ? 1e-5 : 5e-5
-        for i in output.data.indices { #expect(abs(output.data[i] - (start.data[i] + direct.data[i])) < tolerance, "element \(i)") }
+        for i in output.data.indices {
+            #expect(abs(output.data[i] - (start.data[i] + direct.data[i])) < tolerance, "element \(i)")
+        }
     }
 
     /// The error of each form against the exact sum (double precision), relative to the sum of the magnitudes of
@@ -36,10 +43,12 @@ struct WinogradTests {
         let scale = 1 / Float(3 * inC).squareRoot()
         let weight = random.tensor([outC, inC, 3, 3], -scale ... scale)
         let exact = referenceConv2d(x, weight: weight, bias: nil, padding: 1)
-        let magnitude = referenceConv2d(Tensor(shape: x.shape, data: x.data.map(abs)),
-                                        weight: Tensor(shape: weight.shape, data: weight.data.map(abs)), bias: nil, padding: 1)
+        let magnitude = referenceConv2d(
+            Tensor(shape: x.shape, data: x.data.map(abs)),
+            weight: Tensor(shape: weight.shape, data: weight.data.map(abs)), bias: nil, padding: 1)
         func relativeError(_ tile: Winograd.Tile) -> Float {
-            let output = Self.accumulate(Winograd(weight: weight, tile: tile), x, onto: Tensor(zeros: exact.shape), parts: 2, budget: 1 << 19)
+            let output = Self.accumulate(
+                Winograd(weight: weight, tile: tile), x, onto: Tensor(zeros: exact.shape), parts: 2, budget: 1 << 19)
             return output.data.indices.map { abs(output.data[$0] - exact.data[$0]) / magnitude.data[$0] }.max()!
         }
         let (two, four) = (relativeError(.two), relativeError(.four))
@@ -56,8 +65,9 @@ struct WinogradTests {
         let scratch = workspace.buffer(count: parts * winograd.chunkFloats(width: w, height: h, budget: budget))
         x.data.withUnsafeBufferPointer { input in
             output.data.withUnsafeMutableBufferPointer { out in
-                winograd.accumulate(input.baseAddress!, height: h, width: w, into: out.baseAddress!, scratch: scratch,
-                                    parts: parts, chunkBudget: budget)
+                winograd.accumulate(
+                    input.baseAddress!, height: h, width: w, into: out.baseAddress!, scratch: scratch,
+                    parts: parts, chunkBudget: budget)
             }
         }
         return output
@@ -79,7 +89,8 @@ struct WinogradTests {
     func throughConv2d() {
         var random = TestRandom(seed: 21)
         let x = random.tensor([3, 33, 40])
-        let weight = random.tensor([5, 3, 3, 3]), bias = random.tensor([5])
+        let weight = random.tensor([5, 3, 3, 3])
+        let bias = random.tensor([5])
         let conv = Conv2d(weight: weight, bias: bias, padding: 1)
         #expect(conv.winograd != nil && 33 * 40 >= Conv2d.winogradMinimumPixels)
         #expect(conv.winograd?.tile == .four)

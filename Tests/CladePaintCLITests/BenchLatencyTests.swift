@@ -8,24 +8,30 @@ import Testing
     /// The JSON objects of the output, one per line.
     func objects(_ stdout: String) throws -> [[String: Any]] {
         try stdout.split(separator: "\n").map { line in
-            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not a JSON object: \(line)")
+            try #require(
+                try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not a JSON object: \(line)")
         }
     }
 
     @Test func aShortSessionReportsEveryActionAndASummary() throws {
         let scratch = try Scratch()
-        let result = try scratch.run(["bench", "latency", "--model", scratch.modelFile, "--threads", "1",
-                                      "--actions", "12", "--interval-ms", "20", "--seed", "3", "--preview", "preview.png",
-                                      "--drafts", "always"])
+        let result = try scratch.run([
+            "bench", "latency", "--model", scratch.modelFile, "--threads", "1",
+            "--actions", "12", "--interval-ms", "20", "--seed", "3", "--preview", "preview.png",
+            "--drafts", "always",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = try objects(result.stdout)
         try #require(lines.count == 13)
-        let actions = Array(lines.dropLast()), summary = lines.last!
+        let actions = Array(lines.dropLast())
+        let summary = lines.last!
 
         #expect(actions.map { $0["action"] as? Int } == Array(0 ..< 12))
         #expect(actions.allSatisfy { $0["mode"] as? String == "always" })
-        var first: [Double] = [], final: [Double] = []
-        var superseded = 0, drafted = 0
+        var first: [Double] = []
+        var final: [Double] = []
+        var superseded = 0
+        var drafted = 0
         for action in actions {
             #expect(action["command"] is String)
             #expect((action["handle_ms"] as? Double).map { $0 >= 0 } == true)
@@ -79,18 +85,25 @@ import Testing
 
     @Test func comparePlaysTheScriptUnderEveryDraftPolicy() throws {
         let scratch = try Scratch()
-        let result = try scratch.run(["bench", "latency", "--model", scratch.modelFile, "--threads", "1",
-                                      "--actions", "8", "--interval-ms", "10", "--seed", "4", "--compare"])
+        let result = try scratch.run([
+            "bench", "latency", "--model", scratch.modelFile, "--threads", "1",
+            "--actions", "8", "--interval-ms", "10", "--seed", "4", "--compare",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let text = result.stdout.split(separator: "\n")
         let table = text.filter { $0.hasPrefix("|") }
         let lines = try objects(text.filter { !$0.hasPrefix("|") }.joined(separator: "\n"))
         try #require(lines.count == 27)
-        let drafted = Array(lines[0 ..< 9]), whileBusy = Array(lines[9 ..< 18]), full = Array(lines[18 ..< 27])
-        #expect(drafted.allSatisfy { $0["mode"] as? String == "always" } && whileBusy.allSatisfy { $0["mode"] as? String == "while-busy" }
-            && full.allSatisfy { $0["mode"] as? String == "never" })
+        let drafted = Array(lines[0 ..< 9])
+        let whileBusy = Array(lines[9 ..< 18])
+        let full = Array(lines[18 ..< 27])
+        #expect(
+            drafted.allSatisfy { $0["mode"] as? String == "always" }
+                && whileBusy.allSatisfy { $0["mode"] as? String == "while-busy" }
+                && full.allSatisfy { $0["mode"] as? String == "never" })
         #expect(drafted.dropLast().map { $0["command"] as? String } == full.dropLast().map { $0["command"] as? String })
-        #expect(whileBusy.dropLast().map { $0["command"] as? String } == full.dropLast().map { $0["command"] as? String })
+        #expect(
+            whileBusy.dropLast().map { $0["command"] as? String } == full.dropLast().map { $0["command"] as? String })
         let fullSummary = try #require(full.last)
         #expect(fullSummary["draft"] as? String == "none")
         #expect((fullSummary["renders"] as? [String: Any])?["drafts"] as? Int == 0)
@@ -103,14 +116,19 @@ import Testing
         #expect(table.contains { $0.hasPrefix("| action to first preview, median | ") })
         #expect(table.contains { $0.hasPrefix("| action to final preview, p95 | ") })
         #expect(table.contains { $0.hasPrefix("| UI thread while rendering, max | ") })
-        let limit = try #require(table.first { $0.hasPrefix("| UI thread within 20 ms while rendering (the painter's budget) | ") })
-        let verdicts = limit.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.dropFirst()
+        let limit = try #require(
+            table.first { $0.hasPrefix("| UI thread within 20 ms while rendering (the painter's budget) | ") })
+        let verdicts = limit.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }.dropFirst()
         #expect(verdicts.count == 3 && verdicts.allSatisfy { $0 == "met" || $0 == "MISSED" })
     }
 
     @Test func theSameSeedPlaysTheSameScript() throws {
         let scratch = try Scratch()
-        let arguments = ["bench", "latency", "--model", scratch.modelFile, "--threads", "1", "--actions", "8", "--interval-ms", "5"]
+        let arguments = [
+            "bench", "latency", "--model", scratch.modelFile, "--threads", "1", "--actions", "8", "--interval-ms", "5",
+        ]
         let commands = try [1, 1, 2].map { seed in
             let result = try scratch.run(arguments + ["--seed", "\(seed)"])
             #expect(result.status == 0, "\(result.stderr)")

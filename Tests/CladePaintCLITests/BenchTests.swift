@@ -12,8 +12,10 @@ import Testing
     @Test func scaleTwoTimesTheHalfSizePicture() throws {
         let scratch = try Scratch()
         let input = TestFixtures.folder.appendingPathComponent("\(scratch.fixture).io.safetensors").path
-        let arguments = ["bench", "generator", "--model", scratch.modelFile, "--input", input, "--threads", "1", "--repeat", "1",
-                         "--output", "picture.f32"]
+        let arguments = [
+            "bench", "generator", "--model", scratch.modelFile, "--input", input, "--threads", "1", "--repeat", "1",
+            "--output", "picture.f32",
+        ]
         let full = try scratch.run(arguments)
         #expect(full.status == 0, "\(full.stderr)")
         let half = try scratch.run(arguments + ["--scale", "2"])
@@ -30,10 +32,15 @@ import Testing
     @Test func scalesTheModelCannotDrawAreRefused() throws {
         let scratch = try Scratch()
         let input = TestFixtures.folder.appendingPathComponent("\(scratch.fixture).io.safetensors").path
-        let arguments = ["bench", "generator", "--model", scratch.modelFile, "--input", input, "--threads", "1", "--repeat", "1"]
+        let arguments = [
+            "bench", "generator", "--model", scratch.modelFile, "--input", input, "--threads", "1", "--repeat", "1",
+        ]
         var result = try scratch.run(arguments + ["--scale", "4"])
         #expect(result.status != 0)
-        #expect(result.stderr.contains("--scale 4: a 16x16 picture: this model starts from a style code (use_vae), so it draws only 64x64, 32x32"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "--scale 4: a 16x16 picture: this model starts from a style code (use_vae), so it draws only 64x64, 32x32"
+            ), "\(result.stderr)")
         result = try scratch.run(arguments + ["--scale", "0"])
         #expect(result.stderr.contains("--scale 0: the scale must be a power of two"), "\(result.stderr)")
         result = try scratch.run(arguments + ["--scale", "3"])
@@ -43,9 +50,14 @@ import Testing
 
     @Test func sgemmRefusesSizesItCannotHold() throws {
         let scratch = try Scratch()
-        var result = try scratch.run(["bench", "sgemm", "-m", "9223372036854775807", "-n", "4", "-k", "9223372036854775807"])
+        var result = try scratch.run([
+            "bench", "sgemm", "-m", "9223372036854775807", "-n", "4", "-k", "9223372036854775807",
+        ])
         #expect(result.status != 0)
-        #expect(result.stderr.contains("-m 9223372036854775807 -n 4 -k 9223372036854775807: A, B and C need 3.4e+29 GB; bench sgemm times products whose matrices hold at most 1073741824 floats"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "-m 9223372036854775807 -n 4 -k 9223372036854775807: A, B and C need 3.4e+29 GB; bench sgemm times products whose matrices hold at most 1073741824 floats"
+            ), "\(result.stderr)")
         result = try scratch.run(["bench", "sgemm", "-m", "0"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("-m 0 -n 4096 -k 4608: each size must be at least 1."), "\(result.stderr)")

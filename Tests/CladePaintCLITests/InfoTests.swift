@@ -1,6 +1,7 @@
 import CLADE
 import Foundation
 import Testing
+
 @testable import clade_paint
 
 /// `clade-paint info`, run as a program on the parity fixtures' models.
@@ -19,8 +20,11 @@ import Testing
         #expect(text.contains("style encoder  yes, z_dim 16"))
         // One row per block group with its size, parameters and FLOPs.
         for group in own.groups where group.name != ModelCost.encoderName {
-            let row = try #require(text.split(separator: "\n").first { $0.hasPrefix("  \(group.name) ") }, "no row for \(group.name)")
-            #expect(row.contains(Info.scaled(group.total.parameters)) && row.contains(Info.scaled(group.total.flops)), "\(row)")
+            let row = try #require(
+                text.split(separator: "\n").first { $0.hasPrefix("  \(group.name) ") }, "no row for \(group.name)")
+            #expect(
+                row.contains(Info.scaled(group.total.parameters)) && row.contains(Info.scaled(group.total.flops)),
+                "\(row)")
         }
         let generatorRows = text.split(separator: "\n").filter { $0.hasPrefix("  generator ") && !$0.contains("ngf") }
         #expect(generatorRows.count == 2)

@@ -18,8 +18,10 @@ import Testing
 
     @Test func renderSessionDrawsTheSavedPictureByteForByte() throws {
         let scratch = try scratchWithLegacySession()
-        let again = try scratch.run(["render", "--session", "p-001.json", "--model", scratch.modelFile, "--threads", "1",
-                                     "-o", "again.png"])
+        let again = try scratch.run([
+            "render", "--session", "p-001.json", "--model", scratch.modelFile, "--threads", "1",
+            "-o", "again.png",
+        ])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try Data(contentsOf: scratch.url("again.png")) == Data(contentsOf: scratch.url("p-001.png")))
     }
@@ -39,7 +41,9 @@ import Testing
 
     @Test func aSessionBringsItsOwnUpsampling() throws {
         let scratch = try scratchWithLegacySession()
-        let mixed = try scratch.run(["render", "--session", "p-001.json", "--model", scratch.modelFile, "--upsampling", "smooth"])
+        let mixed = try scratch.run([
+            "render", "--session", "p-001.json", "--model", scratch.modelFile, "--upsampling", "smooth",
+        ])
         #expect(mixed.status != 0)
         #expect(mixed.stderr.contains("--upsampling"), "\(mixed.stderr)")
     }

@@ -41,28 +41,41 @@ import Testing
     static func run(_ name: String) throws -> Manifest.Run {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let manifest = try decoder.decode(Manifest.self, from: Data(contentsOf: fixtures.appendingPathComponent("manifest.json")))
-        return try #require(manifest.runs.first { "\($0.dataSet)-\($0.variant)" == name }, "no run \(name) in the manifest")
+        let manifest = try decoder.decode(
+            Manifest.self, from: Data(contentsOf: fixtures.appendingPathComponent("manifest.json")))
+        return try #require(
+            manifest.runs.first { "\($0.dataSet)-\($0.variant)" == name }, "no run \(name) in the manifest")
     }
 
     /// Renders the pictures of `run` on `track` in one call and returns each with its official picture.
-    func render(_ run: Manifest.Run, track: String, quantize: String) throws -> [(name: String, ours: PNGImage, theirs: PNGImage)] {
+    func render(_ run: Manifest.Run, track: String, quantize: String) throws -> [(
+        name: String, ours: PNGImage, theirs: PNGImage
+    )] {
         let pictures = run.pictures.filter { $0.track == track }
         #expect(!pictures.isEmpty, "no \(track) pictures")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clade-paint-official-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("out"), withIntermediateDirectories: true)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "clade-paint-official-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("out"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        var arguments = ["render", "--model", Self.fixtures.appendingPathComponent(run.model).path, "--labels", run.labels, "--quantize", quantize, "--threads", "1", "-o", "out"]
+        var arguments = [
+            "render", "--model", Self.fixtures.appendingPathComponent(run.model).path, "--labels", run.labels,
+            "--quantize", quantize, "--threads", "1", "-o", "out",
+        ]
         for picture in pictures {
             arguments.append(Self.fixtures.appendingPathComponent(picture.labels).path)
-            if let instances = picture.instances { arguments += ["--instances", Self.fixtures.appendingPathComponent(instances).path] }
+            if let instances = picture.instances {
+                arguments += ["--instances", Self.fixtures.appendingPathComponent(instances).path]
+            }
         }
         let result = try CLI.run(arguments, in: folder)
         #expect(result.status == 0, "\(result.stderr)")
         return try pictures.map { picture in
             let stem = URL(fileURLWithPath: picture.labels).deletingPathExtension().lastPathComponent
-            return (stem, try PNGImage.read(folder.appendingPathComponent("out/\(stem).png")),
-                    try PNGImage.read(Self.fixtures.appendingPathComponent(picture.official)))
+            return (
+                stem, try PNGImage.read(folder.appendingPathComponent("out/\(stem).png")),
+                try PNGImage.read(Self.fixtures.appendingPathComponent(picture.official))
+            )
         }
     }
 
@@ -81,7 +94,9 @@ import Testing
             #expect(ours.width == theirs.width && ours.height == theirs.height)
             let (worst, count) = difference(ours, theirs)
             // At most 0.01% of the bytes, those on a level boundary (see the suite's comment).
-            #expect(worst <= 1 && count <= ours.pixels.count / 10_000, "\(name) \(picture): \(count) bytes differ, by up to \(worst)")
+            #expect(
+                worst <= 1 && count <= ours.pixels.count / 10_000,
+                "\(name) \(picture): \(count) bytes differ, by up to \(worst)")
         }
         for (picture, ours, theirs) in try render(run, track: "test", quantize: "round") {
             let (worst, _) = difference(ours, theirs)
@@ -94,7 +109,9 @@ import Testing
         let run = try Self.run(name)
         for (picture, ours, theirs) in try render(run, track: "at_size", quantize: "truncate") {
             let (worst, count) = difference(ours, theirs)
-            #expect(worst <= 1 && count <= ours.pixels.count / 10_000, "\(name) \(picture): \(count) bytes differ, by up to \(worst)")
+            #expect(
+                worst <= 1 && count <= ours.pixels.count / 10_000,
+                "\(name) \(picture): \(count) bytes differ, by up to \(worst)")
         }
     }
 
@@ -106,19 +123,25 @@ import Testing
         let labels = try DataSetLabelFormat.coco.read(URL(fileURLWithPath: labelsPath))
         let instances = try InstanceMapFile.read(URL(fileURLWithPath: instancesPath))
         let source = DistanceMap.compute(labels: labels, instances: instances, ignoredClass: 0, rule: .classRegion)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clade-paint-official-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "clade-paint-official-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try NPY.float32(source).write(to: folder.appendingPathComponent("dist.npy"))
-        let common = ["render", "--model", Self.fixtures.appendingPathComponent("coco-clade-icpe.safetensors").path,
-                      "--labels", "coco", "--threads", "1", labelsPath, "--instances", instancesPath]
+        let common = [
+            "render", "--model", Self.fixtures.appendingPathComponent("coco-clade-icpe.safetensors").path,
+            "--labels", "coco", "--threads", "1", labelsPath, "--instances", instancesPath,
+        ]
         let given = try CLI.run(common + ["--distances", "dist.npy", "-o", "given.png"], in: folder)
         let computed = try CLI.run(common + ["-o", "computed.png"], in: folder)
         #expect(given.status == 0 && computed.status == 0, "\(given.stderr)\(computed.stderr)")
         #expect(given.stdout.contains("(COCO-Stuff labels \(labels.width)x\(labels.height), official distance map)"))
-        #expect(try PNGImage.read(folder.appendingPathComponent("given.png")) == PNGImage.read(folder.appendingPathComponent("computed.png")))
+        #expect(
+            try PNGImage.read(folder.appendingPathComponent("given.png"))
+                == PNGImage.read(folder.appendingPathComponent("computed.png")))
 
-        try NPY.float32(Tensor(shape: [2, 4, 4], data: [Float](repeating: 0, count: 32))).write(to: folder.appendingPathComponent("small.npy"))
+        try NPY.float32(Tensor(shape: [2, 4, 4], data: [Float](repeating: 0, count: 32))).write(
+            to: folder.appendingPathComponent("small.npy"))
         let wrongSize = try CLI.run(common + ["--distances", "small.npy", "-o", "never.png"], in: folder)
         #expect(wrongSize.status != 0)
         #expect(wrongSize.stderr.contains("small.npy: the distance map is 4x4 but the label file"))
@@ -127,20 +150,27 @@ import Testing
 
     @Test func infoNamesTheOfficialConventions() throws {
         let folder = FileManager.default.temporaryDirectory
-        let result = try CLI.run(["info", "--model", Self.fixtures.appendingPathComponent("coco-clade-icpe.safetensors").path], in: folder)
+        let result = try CLI.run(
+            ["info", "--model", Self.fixtures.appendingPathComponent("coco-clade-icpe.safetensors").path], in: folder)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains(
-            "conditioning   instance edges yes, ICPE yes; data-set files: edges instance, ICPE objects class, skipping class 0, at the source size"))
+        #expect(
+            result.stdout.contains(
+                "conditioning   instance edges yes, ICPE yes; data-set files: edges instance, ICPE objects class, skipping class 0, at the source size"
+            ))
     }
 
     @Test func rawLabelsNeedAModelOfTheirDataSet() throws {
         let scratch = try Scratch()
         let picture = try #require(try Self.run("coco-clade").pictures.first)
-        let result = try scratch.render([Self.fixtures.appendingPathComponent(picture.labels).path, "--labels", "coco", "-o", "x.png"])
+        let result = try scratch.render([
+            Self.fixtures.appendingPathComponent(picture.labels).path, "--labels", "coco", "-o", "x.png",
+        ])
         #expect(result.status != 0)
         #expect(result.stderr.contains("--labels coco: COCO-Stuff labels need a model with 183 classes; this one has"))
-        let withPalette = try scratch.render([Self.fixtures.appendingPathComponent(picture.labels).path, "--labels", "coco",
-                                              "--palette", "Palettes/fixture.gpl", "-o", "x.png"])
+        let withPalette = try scratch.render([
+            Self.fixtures.appendingPathComponent(picture.labels).path, "--labels", "coco",
+            "--palette", "Palettes/fixture.gpl", "-o", "x.png",
+        ])
         #expect(withPalette.status != 0 && withPalette.stderr.contains("drop --palette"))
         let distancesAlone = try scratch.render(["mask.png", "--distances", "d.npy", "-o", "x.png"])
         #expect(distancesAlone.status != 0 && distancesAlone.stderr.contains("--distances goes with --labels"))
@@ -150,11 +180,13 @@ import Testing
 /// NumPy `.npy` bytes (format 1.0, little-endian float32, C order), as `numpy.save` writes a float32 array.
 enum NPY {
     static func float32(_ tensor: Tensor) -> Data {
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(tensor.shape.map(String.init).joined(separator: ", "))), }"
+        var header =
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (\(tensor.shape.map(String.init).joined(separator: ", "))), }"
         // numpy pads the header with spaces and a newline to a multiple of 64 bytes.
         while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
         header += "\n"
-        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
+        var data = Data(
+            [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
         data.append(contentsOf: Array(header.utf8))
         for value in tensor.data { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
         return data

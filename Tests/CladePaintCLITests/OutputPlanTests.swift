@@ -1,11 +1,13 @@
 import Foundation
 import Testing
+
 @testable import clade_paint
 
 @Suite struct OutputPlanTests {
     func folder() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("output-plan-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("out"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("out"), withIntermediateDirectories: true)
         return folder
     }
 
@@ -26,7 +28,11 @@ import Testing
         let folder = try folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("out").path
-        #expect(throws: FileProblem(file: out + "/sky.png", problem: "masks a/sky.png and b/sky.png would both be written here; give them different names")) {
+        #expect(
+            throws: FileProblem(
+                file: out + "/sky.png",
+                problem: "masks a/sky.png and b/sky.png would both be written here; give them different names")
+        ) {
             try OutputPlan(masks: ["a/sky.png", "b/sky.png"], output: out, inputs: [], force: false)
         }
         let missing = folder.appendingPathComponent("none").path + "/"

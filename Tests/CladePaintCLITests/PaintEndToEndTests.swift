@@ -17,8 +17,10 @@ final class TmuxPane {
     /// Starts `command` (a shell command line) in a `width x height` pane; the pane stays after the command ends, so
     /// its last screen and exit status can be read.
     init(width: Int, height: Int, command: String) throws {
-        try tmux(["-f", "/dev/null", "new-session", "-d", "-s", target, "-x", String(width), "-y", String(height), command,
-                  ";", "set-option", "-t", target, "remain-on-exit", "on"])
+        try tmux([
+            "-f", "/dev/null", "new-session", "-d", "-s", target, "-x", String(width), "-y", String(height), command,
+            ";", "set-option", "-t", target, "remain-on-exit", "on",
+        ])
     }
 
     deinit { _ = try? tmux(["kill-server"]) }
@@ -55,7 +57,7 @@ final class TmuxPane {
         posix_spawnattr_setsigdefault(&attributes, &all)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0
         let started = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
         guard started == 0 else { throw POSIXError(POSIXErrorCode(rawValue: started) ?? .EINVAL) }
@@ -92,8 +94,10 @@ final class TmuxPane {
 
     /// Waits until the screen satisfies `condition` (at most `seconds`) and returns it; fails the test otherwise.
     @discardableResult
-    func waitForScreen(_ what: String, seconds: Double = 60, sourceLocation: SourceLocation = #_sourceLocation,
-                       _ condition: (String) -> Bool) throws -> String {
+    func waitForScreen(
+        _ what: String, seconds: Double = 60, sourceLocation: SourceLocation = #_sourceLocation,
+        _ condition: (String) -> Bool
+    ) throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var text = try screen()
         while !condition(text) {
@@ -125,7 +129,10 @@ final class TmuxPane {
 
 /// The painter as a person uses it: the built binary in a real terminal (tmux), driven by keys and mouse reports,
 /// checked on the screen and in the files it writes. Uses a small fixture model (64x64 pictures, an 8x8 canvas unless a test gives another).
-@Suite(.enabled(if: TmuxPane.tmux != nil, "tmux is not installed (scripts/setup.sh installs it): the painter's end-to-end tests need a terminal"))
+@Suite(
+    .enabled(
+        if: TmuxPane.tmux != nil,
+        "tmux is not installed (scripts/setup.sh installs it): the painter's end-to-end tests need a terminal"))
 struct PaintEndToEndTests {
     /// The fixture's six classes with key hints (the painter selects them with the capital letters).
     static let palette = """
@@ -154,8 +161,10 @@ struct PaintEndToEndTests {
     /// - arguments: more options for the painter, as shell words.
     /// - colors: the terminal's colour settings.
     /// - grid: the canvas of a new painting (`--grid`), 8x8 where the tests count cells; nil lets the painter choose.
-    func painter(_ scratch: Scratch, arguments: String = "", colors: String = "TERM=xterm-256color COLORTERM=",
-                 state: String = "state", out: String = "out", exitFile: String = "exit-status", grid: String? = "8x8") throws -> String {
+    func painter(
+        _ scratch: Scratch, arguments: String = "", colors: String = "TERM=xterm-256color COLORTERM=",
+        state: String = "state", out: String = "out", exitFile: String = "exit-status", grid: String? = "8x8"
+    ) throws -> String {
         let binary = try #require(CLI.binary, "clade-paint binary not found next to the test bundle")
         func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         try? FileManager.default.removeItem(at: scratch.url(exitFile))
@@ -163,7 +172,8 @@ struct PaintEndToEndTests {
         // Masks, sessions and --grid bring their own canvas.
         let opensItsOwnGrid = ["--grid", "--mask", "--session"].contains { arguments.contains($0) }
         let arguments = opensItsOwnGrid ? arguments : grid.map { "--grid \($0) " + arguments } ?? arguments
-        return "cd \(quoted(scratch.folder.path)) && env -u NO_COLOR -u KITTY_WINDOW_ID -u LC_TERMINAL \(colors) OPENBLAS_CORETYPE=\(quoted(CLI.kernels)) \(quoted(binary.path)) "
+        return
+            "cd \(quoted(scratch.folder.path)) && env -u NO_COLOR -u KITTY_WINDOW_ID -u LC_TERMINAL \(colors) OPENBLAS_CORETYPE=\(quoted(CLI.kernels)) \(quoted(binary.path)) "
             + "--model \(scratch.modelFile) --palette painted.gpl --state-dir \(state) --out \(out) --threads 1 \(arguments); echo $? > \(exitFile)"
     }
 
@@ -181,7 +191,9 @@ struct PaintEndToEndTests {
 
     /// The autosave files in `scratch`'s state folder.
     func autosaves(_ scratch: Scratch, state: String = "state") -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: scratch.url(state).path)) ?? []).filter { $0.hasPrefix("autosave") && $0.hasSuffix(".json") }.sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: scratch.url(state).path)) ?? []).filter {
+            $0.hasPrefix("autosave") && $0.hasSuffix(".json")
+        }.sorted()
     }
 
     /// `style seed N` on the status line.
@@ -218,13 +230,17 @@ struct PaintEndToEndTests {
         try pane.type("\u{1B}[<0;2;2M")
         try pane.type("\u{1B}[<32;4;2M")
         try pane.type("\u{1B}[<0;4;2m")
-        screen = try pane.waitForScreen("the picture of the last change") { $0.contains("brush 1 round │ class_1 │") && $0.contains("done in ") }
+        screen = try pane.waitForScreen("the picture of the last change") {
+            $0.contains("brush 1 round │ class_1 │") && $0.contains("done in ")
+        }
         #expect(seed(on: screen) == style)
         let milliseconds = try #require(screen.firstMatch(of: /done in (\d+) ms/).flatMap { Int($0.1) })
         #expect(milliseconds >= 0)
 
         try pane.press("w")
-        try pane.waitForScreen("the save") { $0.contains("saved \(scratch.url("out/painting-001.png").path) (+ mask, instances, json)") }
+        try pane.waitForScreen("the save") {
+            $0.contains("saved \(scratch.url("out/painting-001.png").path) (+ mask, instances, json)")
+        }
         try pane.press("q")
         #expect(exitStatus(scratch) == 0)
         #expect(try pane.terminalModes() == "000")
@@ -232,16 +248,23 @@ struct PaintEndToEndTests {
         // The four files, and no autosave (nor its lock) left after a save and a clean quit.
         let out = scratch.url("out")
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
-        #expect(names == ["painting-001.instances.png", "painting-001.json", "painting-001.mask.png", "painting-001.png"])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url("state").path).filter { $0.hasPrefix("autosave") }.isEmpty)
-        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("painting-001.json"))) as? [String: Any]
+        #expect(
+            names == ["painting-001.instances.png", "painting-001.json", "painting-001.mask.png", "painting-001.png"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: scratch.url("state").path).filter {
+                $0.hasPrefix("autosave")
+            }.isEmpty)
+        let record =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("painting-001.json")))
+            as? [String: Any]
         #expect(record?["icpe"] as? Bool == false)
         #expect((record?["style_seed"] as? NSNumber)?.uint64Value == style)
         #expect(record?["grid_width"] as? Int == 8 && record?["width"] as? Int == 64)
 
         // The mask holds the stroke (class_4 at (3, 4)) and the mouse's drag (class_1 at (0, 0) and (1, 0)).
         let palette = try Palette(contentsOf: scratch.url("painted.gpl"))
-        let mask = try LabelMapFile.read(out.appendingPathComponent("painting-001.mask.png"), palette: palette, classCount: 6)
+        let mask = try LabelMapFile.read(
+            out.appendingPathComponent("painting-001.mask.png"), palette: palette, classCount: 6)
         var expected = [Int32](repeating: 0, count: 64)
         expected[4 * 8 + 3] = 4
         expected[0] = 1
@@ -249,7 +272,10 @@ struct PaintEndToEndTests {
         #expect(mask.classes == expected)
 
         // `clade-paint render` draws the same picture again from the JSON, bit for bit.
-        let again = try scratch.run(["render", "--session", "out/painting-001.json", "--palette", "painted.gpl", "--threads", "1", "-o", "again.png"])
+        let again = try scratch.run([
+            "render", "--session", "out/painting-001.json", "--palette", "painted.gpl", "--threads", "1", "-o",
+            "again.png",
+        ])
         #expect(again.status == 0, "\(again.stderr)")
         let saved = try scratch.picture("out/painting-001.png")
         #expect(try scratch.picture("again.png") == saved)
@@ -267,12 +293,17 @@ struct PaintEndToEndTests {
         #expect(try pane.terminalModes() == "000")
         let after = try pane.screen(history: true)
         let autosave = try #require(autosaves(scratch).first)
-        #expect(after.contains("clade-paint: stopped by signal 15; the painting is autosaved in \(scratch.url("state/\(autosave)").path)"), "\(after)")
+        #expect(
+            after.contains(
+                "clade-paint: stopped by signal 15; the painting is autosaved in \(scratch.url("state/\(autosave)").path)"
+            ), "\(after)")
 
         let again = try TmuxPane(width: 120, height: 40, command: try painter(scratch))
         try again.waitForScreen("the offer to restore") { $0.contains("An earlier run left an unsaved painting") }
         try again.press("y")
-        try again.waitForScreen("the restored painting") { $0.contains("restored the painting") && $0.contains("class_4 │") }
+        try again.waitForScreen("the restored painting") {
+            $0.contains("restored the painting") && $0.contains("class_4 │")
+        }
         // The cursor's cell (the centre) is class_4 again.
         #expect(try again.screen().contains("(4,4) class_4"))
         try again.press("q")
@@ -313,7 +344,9 @@ struct PaintEndToEndTests {
         let fourth = try TmuxPane(width: 120, height: 40, command: try painter(scratch, exitFile: "fourth-status"))
         try fourth.waitForScreen("the offer again") { $0.contains("An earlier run left an unsaved painting") }
         try fourth.press("y")
-        try fourth.waitForScreen("the restored painting") { $0.contains("restored the painting") && $0.contains("(4,4) class_4") }
+        try fourth.waitForScreen("the restored painting") {
+            $0.contains("restored the painting") && $0.contains("(4,4) class_4")
+        }
         try fourth.press("q", "y")
         #expect(exitStatus(scratch, exitFile: "fourth-status") == 0)
         #expect(autosaves(scratch).isEmpty)
@@ -325,24 +358,32 @@ struct PaintEndToEndTests {
         // A huge number in a file name of a writable folder is not a save to count up from.
         try FileManager.default.createDirectory(at: scratch.url("out"), withIntermediateDirectories: true)
         try scratch.write("", to: "out/painting-99999999999999999999999.png")
-        let pane = try TmuxPane(width: 250, height: 40, command: try painter(scratch, state: "blocker/state", out: "blocker/out"))
+        let pane = try TmuxPane(
+            width: 250, height: 40, command: try painter(scratch, state: "blocker/state", out: "blocker/out"))
         var screen = try pane.waitForScreen("the first picture") { $0.contains("done in ") }
         let blocker = scratch.url("blocker").path
-        #expect(screen.contains("w cannot save: \(blocker)/out: no such folder; autosave off: cannot make the folder \(blocker)/state: Not a directory"),
-                "\(screen)")
+        #expect(
+            screen.contains(
+                "w cannot save: \(blocker)/out: no such folder; autosave off: cannot make the folder \(blocker)/state: Not a directory"
+            ),
+            "\(screen)")
         #expect(screen.contains("│ not autosaved"))
         try pane.press("K", "Space")
         screen = try pane.waitForScreen("the stroke's picture") { $0.contains("class_4 │") && $0.contains("done in ") }
         #expect(!screen.contains("render failed"))
         try pane.press("w")
-        try pane.waitForScreen("the save's error") { $0.contains("not saved: cannot save into \(blocker)/out: no such folder") }
+        try pane.waitForScreen("the save's error") {
+            $0.contains("not saved: cannot save into \(blocker)/out: no such folder")
+        }
         try pane.press("q", "y")
         #expect(exitStatus(scratch) == 0)
 
         let writable = try TmuxPane(width: 120, height: 40, command: try painter(scratch))
         try writable.waitForScreen("the first picture") { $0.contains("done in ") }
         try writable.press("w")
-        try writable.waitForScreen("the save") { $0.contains("saved \(scratch.url("out/painting-001.png").path) (+ mask, instances, json)") }
+        try writable.waitForScreen("the save") {
+            $0.contains("saved \(scratch.url("out/painting-001.png").path) (+ mask, instances, json)")
+        }
         try writable.press("q")
         #expect(exitStatus(scratch) == 0)
     }
@@ -360,7 +401,9 @@ struct PaintEndToEndTests {
         try pane.waitForScreen("the help to close") { !$0.contains("Keys: any key closes") }
 
         try pane.tmux(["resize-window", "-t", pane.target, "-x", "24", "-y", "8"])
-        try pane.waitForScreen("the too-small message") { TmuxPane.flat($0).contains("needs at least 27x13 for a 8x8 canvas") }
+        try pane.waitForScreen("the too-small message") {
+            TmuxPane.flat($0).contains("needs at least 27x13 for a 8x8 canvas")
+        }
         // Keys do not paint blind.
         try pane.press("K", "Space", "f", "Space")
         try pane.tmux(["resize-window", "-t", pane.target, "-x", "60", "-y", "20"])

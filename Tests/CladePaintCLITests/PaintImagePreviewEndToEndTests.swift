@@ -6,8 +6,10 @@ import Testing
 /// The painter with a terminal image as its preview, in tmux, with every byte it writes recorded (`script`
 /// between tmux and the painter): the image sequences decode to the newest picture (`state/preview.png`) at the
 /// size they are shown, and are taken away while the help covers the panel and at the end.
-@Suite(.enabled(if: TmuxPane.tmux != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/script"),
-                "tmux and script (util-linux) are needed to record the painter's output in a terminal"))
+@Suite(
+    .enabled(
+        if: TmuxPane.tmux != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/script"),
+        "tmux and script (util-linux) are needed to record the painter's output in a terminal"))
 struct PaintImagePreviewEndToEndTests {
     let base = PaintEndToEndTests()
 
@@ -18,7 +20,8 @@ struct PaintImagePreviewEndToEndTests {
         let painter = try base.painter(scratch, arguments: "--preview \(mode) --style 7")
         let raw = scratch.url("raw.out")
         func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        let pane = try TmuxPane(width: 120, height: 40, command: "script -q -f -c \(quoted(painter)) \(quoted(raw.path))")
+        let pane = try TmuxPane(
+            width: 120, height: 40, command: "script -q -f -c \(quoted(painter)) \(quoted(raw.path))")
         try pane.waitForScreen("the first picture") { $0.contains("done in ") && !$0.contains("draft") }
         try pane.press("?")
         try pane.waitForScreen("the help") { $0.contains("newest picture:") }
@@ -60,7 +63,8 @@ struct PaintImagePreviewEndToEndTests {
         let end = try #require(opened[start...].firstIndex(of: 0x07))
         let sent = try GraphicsDecoders.iTerm2(Array(opened[start ... end]))
         let exact = sent.image == run.picture.scaled(width: sent.image.width, height: sent.image.height)
-        #expect(exact, "the last iTerm2 image (\(sent.image.width)x\(sent.image.height)) is not the newest picture scaled")
+        #expect(
+            exact, "the last iTerm2 image (\(sent.image.width)x\(sent.image.height)) is not the newest picture scaled")
         #expect(sent.image.width >= run.picture.width)
         #expect(sent.keys["inline"] == "1" && sent.keys["preserveAspectRatio"] == "0")
         #expect(Int(sent.keys["width"] ?? "") ?? 0 > 0 && Int(sent.keys["height"] ?? "") ?? 0 > 0)
@@ -71,13 +75,16 @@ struct PaintImagePreviewEndToEndTests {
     @Test func sixelThroughTmux() throws {
         let run = try recordedRun(mode: "sixel")
         let opened = try GraphicsDecoders.unwrapTmux(run.raw)
-        let starts = opened.indices.dropLast(3).filter { opened[$0] == 0x1B && opened[$0 + 1] == 0x50 && opened[$0 + 2] == UInt8(ascii: "0") }
+        let starts = opened.indices.dropLast(3).filter {
+            opened[$0] == 0x1B && opened[$0 + 1] == 0x50 && opened[$0 + 2] == UInt8(ascii: "0")
+        }
         #expect(starts.count >= 2)  // before and after the help
         let start = try #require(starts.last)
         let end = try #require((start ..< opened.count - 1).first { opened[$0] == 0x1B && opened[$0 + 1] == 0x5C })
         let sixel = try GraphicsDecoders.sixel(Array(opened[start ... end + 1]))
         let expected = run.picture.scaled(width: sixel.width, height: sixel.height)
-        var error = 0, cube = 0
+        var error = 0
+        var cube = 0
         for index in 0 ..< sixel.width * sixel.height {
             let color = try #require(sixel.pixels[index], "pixel \(index) not painted")
             let channels = [color.red, color.green, color.blue]
@@ -87,6 +94,9 @@ struct PaintImagePreviewEndToEndTests {
                 cube += abs(value - (value + 25) / 51 * 51)
             }
         }
-        #expect(error < cube, "mean error \(Double(error) / Double(3 * sixel.width * sixel.height)) against the 6x6x6 cube's \(Double(cube) / Double(3 * sixel.width * sixel.height))")
+        #expect(
+            error < cube,
+            "mean error \(Double(error) / Double(3 * sixel.width * sixel.height)) against the 6x6x6 cube's \(Double(cube) / Double(3 * sixel.width * sixel.height))"
+        )
     }
 }

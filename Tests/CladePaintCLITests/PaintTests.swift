@@ -13,7 +13,8 @@ import Testing
 
     @Test func keysPrintsTheTableForTheModelsPalette() throws {
         let scratch = try Scratch()
-        let keyed = Scratch.gpl(Scratch.palette).replacingOccurrences(of: "Name: fixture\n", with: "Name: fixture\n# key: q class_2\n")
+        let keyed = Scratch.gpl(Scratch.palette).replacingOccurrences(
+            of: "Name: fixture\n", with: "Name: fixture\n# key: q class_2\n")
         try scratch.write(keyed, to: "keyed.gpl")
         let result = try paint(scratch, ["--palette", "keyed.gpl", "--keys"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -44,10 +45,17 @@ import Testing
         result = try paint(scratch, ["--mask", "missing.png"])
         #expect(result.errorLines == ["clade-paint: error: missing.png: no such mask file"])
         result = try paint(scratch, ["--size", "128x128"])
-        #expect(result.stderr.contains("--size: a 128x128 picture: this model starts from a style code (use_vae), so it draws only 64x64, 32x32"))
-        try scratch.writeMask(LabelMap(width: 80, height: 8, classes: [Int32](repeating: 1, count: 640)), to: "wide.png")
+        #expect(
+            result.stderr.contains(
+                "--size: a 128x128 picture: this model starts from a style code (use_vae), so it draws only 64x64, 32x32"
+            ))
+        try scratch.writeMask(
+            LabelMap(width: 80, height: 8, classes: [Int32](repeating: 1, count: 640)), to: "wide.png")
         result = try paint(scratch, ["--mask", "wide.png"])
-        #expect(result.errorLines == ["clade-paint: error: wide.png: the mask is 80x8; the picture is 64x64: a mask to paint on is a grid at most the picture's size"])
+        #expect(
+            result.errorLines == [
+                "clade-paint: error: wide.png: the mask is 80x8; the picture is 64x64: a mask to paint on is a grid at most the picture's size"
+            ])
         #expect(try scratch.fileNames().filter { $0 == "state" }.isEmpty)
     }
 
@@ -56,7 +64,8 @@ import Testing
         let labels = LabelMap(width: 8, height: 8, classes: (0 ..< 64).map { Int32($0 % 6) })
         try scratch.writeMask(labels, to: "p-001.mask.png")
         try scratch.writeInstances(InstanceMap(zerosWidth: 8, height: 8), to: "p-001.instances.png")
-        try scratch.write("""
+        try scratch.write(
+            """
             {"format": "clade-paint session", "version": 1, "model": "\(model)", "image": "p-001.png",
              "mask": "p-001.mask.png", "instances": "p-001.instances.png", "width": 64, "height": 64,
              "grid_width": 8, "grid_height": 8, "icpe": false, "style_seed": 5}
@@ -77,14 +86,18 @@ import Testing
         // Without --model, a session opens with the model it names; a mask it names must exist.
         try savedSession(scratch, model: scratch.url("nowhere.safetensors").path)
         result = try scratch.run(["paint", "--session", "p-001.json", "--threads", "1", "--state-dir", "state"])
-        #expect(result.errorLines == ["clade-paint: error: \(scratch.url("nowhere.safetensors").path): no such model file"], "\(result.stderr)")
+        #expect(
+            result.errorLines == ["clade-paint: error: \(scratch.url("nowhere.safetensors").path): no such model file"],
+            "\(result.stderr)")
         try savedSession(scratch, model: scratch.url(scratch.modelFile).path)
         try FileManager.default.removeItem(at: scratch.url("p-001.mask.png"))
         result = try scratch.run(["paint", "--session", "p-001.json", "--threads", "1", "--state-dir", "state"])
         #expect(result.status == 1 && result.stderr.contains("p-001.mask.png"), "\(result.stderr)")
         // Whole, it gets as far as the terminal.
         try savedSession(scratch, model: scratch.url(scratch.modelFile).path)
-        result = try scratch.run(["paint", "--session", "p-001.json", "--style", "9", "--threads", "1", "--state-dir", "state"])
+        result = try scratch.run([
+            "paint", "--session", "p-001.json", "--style", "9", "--threads", "1", "--state-dir", "state",
+        ])
         #expect(result.stderr.contains("the painter needs a terminal"), "\(result.stderr)")
     }
 
@@ -93,14 +106,29 @@ import Testing
         let scratch = try Scratch()
         try FileProblemTests.pngHeader(width: 32000, height: 32000).write(to: scratch.url("huge.png"))
         var result = try paint(scratch, ["--mask", "huge.png"])
-        #expect(result.errorLines == ["clade-paint: error: huge.png: the mask is 32000x32000; the picture is 64x64: a mask to paint on is a grid at most the picture's size"])
-        try FileManager.default.copyItem(at: TestFixtures.folder.appendingPathComponent("clade_instance.model.safetensors"), to: scratch.url("plain.safetensors"))
-        result = try scratch.run(["paint", "--model", "plain.safetensors", "--size", "65536x65536", "--state-dir", "state"])
-        #expect(result.errorLines == ["clade-paint: error: plain.safetensors: --size: a 65536x65536 picture: at most 8192x8192 pixels (a picture that large takes gigabytes while it is drawn)"])
+        #expect(
+            result.errorLines == [
+                "clade-paint: error: huge.png: the mask is 32000x32000; the picture is 64x64: a mask to paint on is a grid at most the picture's size"
+            ])
+        try FileManager.default.copyItem(
+            at: TestFixtures.folder.appendingPathComponent("clade_instance.model.safetensors"),
+            to: scratch.url("plain.safetensors"))
+        result = try scratch.run([
+            "paint", "--model", "plain.safetensors", "--size", "65536x65536", "--state-dir", "state",
+        ])
+        #expect(
+            result.errorLines == [
+                "clade-paint: error: plain.safetensors: --size: a 65536x65536 picture: at most 8192x8192 pixels (a picture that large takes gigabytes while it is drawn)"
+            ])
         #expect(mkfifo(scratch.url("pipe.png").path, 0o600) == 0)
-        let (piped, opened) = try watchingFIFO(scratch.url("pipe.png").path) { try paint(scratch, ["--style-image", "pipe.png"]) }
+        let (piped, opened) = try watchingFIFO(scratch.url("pipe.png").path) {
+            try paint(scratch, ["--style-image", "pipe.png"])
+        }
         #expect(!opened)
-        #expect(piped.errorLines == ["clade-paint: error: pipe.png: this is a named pipe (FIFO), not a reference picture (only regular files are read)"])
+        #expect(
+            piped.errorLines == [
+                "clade-paint: error: pipe.png: this is a named pipe (FIFO), not a reference picture (only regular files are read)"
+            ])
         result = try paint(scratch, ["--threads", "5000"])
         #expect(result.stderr.contains("--threads 5000: at most 1024"))
     }

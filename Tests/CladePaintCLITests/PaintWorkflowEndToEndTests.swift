@@ -4,7 +4,10 @@ import Testing
 
 /// The painter's tools, files and terminal colours as a person meets them: the built binary in tmux (see
 /// `PaintEndToEndTests` for the pane and the fixture model: 64x64 pictures, an 8x8 canvas, six classes).
-@Suite(.enabled(if: TmuxPane.tmux != nil, "tmux is not installed (scripts/setup.sh installs it): the painter's end-to-end tests need a terminal"))
+@Suite(
+    .enabled(
+        if: TmuxPane.tmux != nil,
+        "tmux is not installed (scripts/setup.sh installs it): the painter's end-to-end tests need a terminal"))
 struct PaintWorkflowEndToEndTests {
     let base = PaintEndToEndTests()
 
@@ -21,8 +24,11 @@ struct PaintWorkflowEndToEndTests {
 
         // A line in class_2 from (1, 1) through (5, 1) to (5, 5): three presses, then esc ends it.
         try pane.press("3", "/", "Left", "Left", "Left", "Up", "Up", "Up", "Space")
-        try pane.waitForScreen("the line's hint") { $0.contains("line from (1,1): space sets this point and goes on, esc ends the line") }
-        try pane.press("Right", "Right", "Right", "Right", "Space", "Down", "Down", "Down", "Down", "Space", "Left", "Escape")
+        try pane.waitForScreen("the line's hint") {
+            $0.contains("line from (1,1): space sets this point and goes on, esc ends the line")
+        }
+        try pane.press(
+            "Right", "Right", "Right", "Right", "Space", "Down", "Down", "Down", "Down", "Space", "Left", "Escape")
         try pane.waitForScreen("the end of the line") { $0.contains("line ended") }
         try pane.press("Left")
         try pane.waitForScreen("the line's first hint again") { $0.contains("line: space sets the first point") }
@@ -35,7 +41,9 @@ struct PaintWorkflowEndToEndTests {
         try pane.press("f", "K")
         try pane.waitForScreen("the class change leaving the fill") { $0.contains("class: class_4 (tool: line)") }
         try pane.press("f", "Space")
-        try pane.waitForScreen("the fill's warning") { $0.contains("fill would cover") && $0.contains("press again to fill") }
+        try pane.waitForScreen("the fill's warning") {
+            $0.contains("fill would cover") && $0.contains("press again to fill")
+        }
         try pane.press("Space")
         try pane.waitForScreen("the fill") { $0.contains("fill │ class_4") && !$0.contains("fill would cover") }
         try pane.press("w")
@@ -56,7 +64,9 @@ struct PaintWorkflowEndToEndTests {
         let pane = try TmuxPane(width: 160, height: 50, command: try base.painter(scratch, arguments: "--style 42"))
         try pane.waitForScreen("the first picture") { $0.contains("done in ") && $0.contains("style seed 42") }
         try pane.press("?")
-        try pane.waitForScreen("the help naming the files") { $0.contains("newest picture: \(scratch.url("state/preview.png").path)") }
+        try pane.waitForScreen("the help naming the files") {
+            $0.contains("newest picture: \(scratch.url("state/preview.png").path)")
+        }
         try pane.press("Escape")
         try pane.waitForScreen("the help to close") { !$0.contains("newest picture:") }
         try pane.press("K", "Space", "i", "w")
@@ -69,12 +79,16 @@ struct PaintWorkflowEndToEndTests {
         let offer = try again.waitForScreen("the offer") { $0.contains("Carry on with the painting saved last?") }
         #expect(TmuxPane.flat(offer).contains("y open it"))
         try again.press("y")
-        try again.waitForScreen("the opened painting") { $0.contains("style seed 42") && $0.contains("ICPE off") && $0.contains("opened ") }
+        try again.waitForScreen("the opened painting") {
+            $0.contains("style seed 42") && $0.contains("ICPE off") && $0.contains("opened ")
+        }
         try again.press("Left", "Right")
         try again.waitForScreen("the opened canvas") { $0.contains("(4,4) class_4") }
         // O lists the saves; esc closes the list.
         try again.press("O")
-        try again.waitForScreen("the open dialog") { $0.contains("Open a saved painting") && $0.contains("1  painting-001") }
+        try again.waitForScreen("the open dialog") {
+            $0.contains("Open a saved painting") && $0.contains("1  painting-001")
+        }
         // (esc and a letter in quick succession read as alt and the letter: a person's keys come slower)
         try again.press("Escape")
         try again.waitForScreen("the dialog to close") { !$0.contains("Open a saved painting") }
@@ -82,7 +96,9 @@ struct PaintWorkflowEndToEndTests {
         #expect(base.exitStatus(scratch) == 0)
 
         // --session opens a save directly, whatever the last run left; --style overrides its style.
-        let session = try TmuxPane(width: 160, height: 50, command: try base.painter(scratch, arguments: "--session out/painting-001.json --style 7"))
+        let session = try TmuxPane(
+            width: 160, height: 50,
+            command: try base.painter(scratch, arguments: "--session out/painting-001.json --style 7"))
         let screen = try session.waitForScreen("the session") { $0.contains("done in ") && $0.contains("style seed 7") }
         #expect(screen.contains("ICPE off") && screen.contains("(4,4) class_4") && !screen.contains("Carry on with"))
         // Another style than the saved one is an unsaved change.
@@ -114,10 +130,15 @@ struct PaintWorkflowEndToEndTests {
 
     /// Where `TERM`'s -direct twin is installed (ncurses-term), `COLORTERM=truecolor` gets 24-bit colours: tmux's
     /// copy of the screen then holds RGB colours; without the hint, only palette colours.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/terminfo/x/xterm-direct")
-                   || FileManager.default.fileExists(atPath: "/lib/terminfo/x/xterm-direct"), "ncurses-term is not installed"))
+    @Test(
+        .enabled(
+            if: FileManager.default.fileExists(atPath: "/usr/share/terminfo/x/xterm-direct")
+                || FileManager.default.fileExists(atPath: "/lib/terminfo/x/xterm-direct"),
+            "ncurses-term is not installed"))
     func trueColourWhereTheTerminalSaysSo() throws {
-        for (colors, direct) in [("TERM=xterm-256color COLORTERM=truecolor", true), ("TERM=xterm-256color COLORTERM=", false)] {
+        for (colors, direct) in [
+            ("TERM=xterm-256color COLORTERM=truecolor", true), ("TERM=xterm-256color COLORTERM=", false),
+        ] {
             let scratch = try base.scratch()
             let pane = try TmuxPane(width: 100, height: 30, command: try base.painter(scratch, colors: colors))
             try pane.waitForScreen("the first picture") { $0.contains("done in ") }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import clade_paint
 
 @Suite struct PictureSizeTests {

@@ -1,11 +1,15 @@
 import Foundation
 import Testing
+
 @testable import clade_paint
 
 /// `RenderPipeline` with stand-in stages that record what ran (the stages of `render` itself are covered by
 /// RenderTests): order, how far conditioning runs ahead, and what an error in each stage stops.
 struct RenderPipelineTests {
-    struct StageError: Error, Equatable { let stage: String; let index: Int }
+    struct StageError: Error, Equatable {
+        let stage: String
+        let index: Int
+    }
 
     /// What the stages saw, shared by the pipeline's threads.
     final class Log: @unchecked Sendable {
@@ -71,7 +75,9 @@ struct RenderPipelineTests {
     @Test(arguments: ["condition", "generate", "write"])
     func anErrorStopsTheBatchAndIsThrown(stage: String) throws {
         let log = Log()
-        #expect(throws: StageError(stage: stage, index: 5)) { try pipeline(log, failing: stage, failAt: 5).run(count: 20) }
+        #expect(throws: StageError(stage: stage, index: 5)) {
+            try pipeline(log, failing: stage, failAt: 5).run(count: 20)
+        }
         // Pictures before the failing job are written whole; nothing is generated past the generator's depth after it.
         #expect(Array(log.written.prefix(5)) == Array(0 ..< 5))
         #expect(!log.written.contains(5))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import clade_paint
 
 @Suite struct ResourceSearchTests {
@@ -19,16 +20,22 @@ import Testing
         let io = try scratch.io()
         try scratch.writeMask(try scratch.labelMap("in.grid_labels", io: io), to: "grid.png")
 
-        let missing = try CLI.run(["render", "grid.png", "-o", "out.png"], in: scratch.folder, binary: folder.appendingPathComponent("clade-paint"))
+        let missing = try CLI.run(
+            ["render", "grid.png", "-o", "out.png"], in: scratch.folder,
+            binary: folder.appendingPathComponent("clade-paint"))
         #expect(missing.status == 1)
         #expect(missing.errorLines.count == 1)
-        #expect(missing.stderr.hasPrefix("clade-paint: error: Models/landscape.safetensors: no model given and no default model found"))
+        #expect(
+            missing.stderr.hasPrefix(
+                "clade-paint: error: Models/landscape.safetensors: no model given and no default model found"))
         #expect(missing.stderr.contains("Models/README.md"))
 
         try FileManager.default.createDirectory(at: scratch.url("Models"), withIntermediateDirectories: false)
-        try FileManager.default.moveItem(at: scratch.url(scratch.modelFile), to: scratch.url("Models/landscape.safetensors"))
-        let found = try CLI.run(["render", "grid.png", "--style", "9", "-o", "out.png"], in: scratch.folder,
-                                binary: folder.appendingPathComponent("clade-paint"))
+        try FileManager.default.moveItem(
+            at: scratch.url(scratch.modelFile), to: scratch.url("Models/landscape.safetensors"))
+        let found = try CLI.run(
+            ["render", "grid.png", "--style", "9", "-o", "out.png"], in: scratch.folder,
+            binary: folder.appendingPathComponent("clade-paint"))
         #expect(found.status == 0, "\(found.stderr)")
         let modelPath = scratch.url("Models/landscape.safetensors").resolvingSymlinksInPath().path
         #expect(found.stdout.contains("model: \(modelPath) "), "\(found.stdout)")

@@ -1,6 +1,7 @@
 import CLADE
 import Foundation
 import Testing
+
 @testable import clade_paint
 
 @Suite struct StyleCodeFileTests {
@@ -14,7 +15,9 @@ import Testing
     @Test func writtenCodesReadBackExactly() throws {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let awkward: [Float] = [0, -0.0, 1, -1, 0.1, 1e-45, -1.17549435e-38, 3.4028235e38, -3.4028235e38, 16777217, 1.0 / 3]
+        let awkward: [Float] = [
+            0, -0.0, 1, -1, 0.1, 1e-45, -1.17549435e-38, 3.4028235e38, -3.4028235e38, 16_777_217, 1.0 / 3,
+        ]
         let code = StyleCode(values: StyleCode.random(seed: 11, count: 245).values + awkward)
         let path = folder.appendingPathComponent("z.json").path
         try StyleCodeFile.write(code, to: path, force: false)
@@ -35,7 +38,10 @@ import Testing
         let folder = try folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("z.json").path
-        #expect(throws: FileProblem(file: path, problem: "cannot write the style code: value 1 is nan, which JSON cannot hold")) {
+        #expect(
+            throws: FileProblem(
+                file: path, problem: "cannot write the style code: value 1 is nan, which JSON cannot hold")
+        ) {
             try StyleCodeFile.write(StyleCode(values: [0, .nan]), to: path, force: false)
         }
         #expect(!FileManager.default.fileExists(atPath: path))
@@ -46,7 +52,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("z.json").path
         try Data("[0.5, null]".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(throws: FileProblem(file: path, problem: "value 1 of the style code is null (a style code is a JSON array of numbers)")) {
+        #expect(
+            throws: FileProblem(
+                file: path, problem: "value 1 of the style code is null (a style code is a JSON array of numbers)")
+        ) {
             try StyleCodeFile.read(path, zDim: 2)
         }
     }

@@ -1,6 +1,7 @@
 import CLADE
 import Foundation
 import Testing
+
 @testable import ImageFiles
 
 @Suite struct DataSetLabelFormatTests {
@@ -25,7 +26,10 @@ import Testing
             errorText { _ = try read([0, 1, 2, 3, 200, 5], as: .coco, in: folder) }?
                 .replacingOccurrences(of: folder.appendingPathComponent("labels.png").relativePath, with: "labels.png")
         }
-        #expect(message == "labels.png: pixel (x 1, y 1): label value 200 is not a COCO-Stuff label (0 to 181, or 255 for unlabeled)")
+        #expect(
+            message
+                == "labels.png: pixel (x 1, y 1): label value 200 is not a COCO-Stuff label (0 to 181, or 255 for unlabeled)"
+        )
     }
 
     @Test func aColourFileIsNotALabelFile() throws {
@@ -34,7 +38,9 @@ import Testing
             try DecodedPNG(width: 1, height: 1, pixels: .rgb([1, 2, 3])).write(to: url)
             return errorText { _ = try DataSetLabelFormat.ade20k.read(url) }
         }
-        #expect(message?.hasSuffix("ADE20K label files are 8-bit greyscale PNGs of label values, but this is an RGB colour PNG") == true)
+        #expect(
+            message?.hasSuffix(
+                "ADE20K label files are 8-bit greyscale PNGs of label values, but this is an RGB colour PNG") == true)
     }
 }
 

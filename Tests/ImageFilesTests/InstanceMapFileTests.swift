@@ -1,6 +1,7 @@
 import CLADE
 import Foundation
 import Testing
+
 @testable import ImageFiles
 
 @Suite struct InstanceMapFileTests {
@@ -27,8 +28,10 @@ import Testing
         try withTemporaryFolder { folder throws in
             let url = folder.appendingPathComponent("instances.png")
             try PNGImage(width: 1, height: 1, pixels: [1, 2, 3]).write(to: url)
-            #expect(errorText { _ = try InstanceMapFile.read(url) } == "\(url.path): an instance map must be a greyscale PNG (8 or 16 bit) "
-                + "holding one instance id per pixel, but this is an RGB colour PNG; save the ids as grey values")
+            #expect(
+                errorText { _ = try InstanceMapFile.read(url) }
+                    == "\(url.path): an instance map must be a greyscale PNG (8 or 16 bit) "
+                    + "holding one instance id per pixel, but this is an RGB colour PNG; save the ids as grey values")
         }
     }
 
@@ -37,10 +40,14 @@ import Testing
             let url = folder.appendingPathComponent("instances.png")
             try InstanceMapFile.write(InstanceMap(zerosWidth: 4, height: 2), to: url)
             let labels = LabelMap(width: 4, height: 4, classes: [Int32](repeating: 0, count: 16))
-            #expect(errorText { _ = try InstanceMapFile.read(url, matching: labels, labelMapPath: "mask.png") }
-                == "\(url.path): the instance map is 4x2 pixels but the label map mask.png is 4x4; they must have the same size")
+            #expect(
+                errorText { _ = try InstanceMapFile.read(url, matching: labels, labelMapPath: "mask.png") }
+                    == "\(url.path): the instance map is 4x2 pixels but the label map mask.png is 4x4; they must have the same size"
+            )
             let matching = LabelMap(width: 4, height: 2, classes: [Int32](repeating: 0, count: 8))
-            #expect(try InstanceMapFile.read(url, matching: matching, labelMapPath: "mask.png") == InstanceMap(zerosWidth: 4, height: 2))
+            #expect(
+                try InstanceMapFile.read(url, matching: matching, labelMapPath: "mask.png")
+                    == InstanceMap(zerosWidth: 4, height: 2))
         }
     }
 
@@ -48,7 +55,9 @@ import Testing
         try withTemporaryFolder { folder throws in
             let url = folder.appendingPathComponent("instances.png")
             let map = InstanceMap(width: 2, height: 1, ids: [3, 70_000])
-            #expect(errorText { try InstanceMapFile.write(map, to: url) } == "\(url.path): pixel (x 1, y 0): instance id 70000 does not fit a 16-bit PNG (0 to 65535)")
+            #expect(
+                errorText { try InstanceMapFile.write(map, to: url) }
+                    == "\(url.path): pixel (x 1, y 0): instance id 70000 does not fit a 16-bit PNG (0 to 65535)")
             let contents = try folderContents(folder)
             #expect(contents == [])
         }

@@ -1,20 +1,28 @@
 import CLADE
 import Foundation
 import Testing
+
 @testable import ImageFiles
 
 @Suite struct PNGImageTests {
     @Test func convertsGeneratorOutputToBytesWithRoundingAndClamping() {
         // [3, 1, 4]: R, G, B planes of four pixels.
-        let tensor = Tensor(shape: [3, 1, 4], data: [-1, 0, 1, 2,
-                                                   -2, 0.5, -0.999, .nan,
-                                                   1, -1, 0.004, 0.003])
+        let tensor = Tensor(
+            shape: [3, 1, 4],
+            data: [
+                -1, 0, 1, 2,
+                -2, 0.5, -0.999, .nan,
+                1, -1, 0.004, 0.003,
+            ])
         let image = PNGImage(tensor: tensor)
         #expect(image.width == 4 && image.height == 1)
-        #expect(image.pixels == [0, 0, 255,
-                                 128, 191, 0,
-                                 255, 0, 128,
-                                 255, 0, 128])
+        #expect(
+            image.pixels == [
+                0, 0, 255,
+                128, 191, 0,
+                255, 0, 128,
+                255, 0, 128,
+            ])
     }
 
     @Test func tensorOfBytesIsInMinusOneToOne() {
@@ -44,9 +52,13 @@ import Testing
     @Test func fastWriteKeepsThePixels() throws {
         try withTemporaryFolder { folder throws in
             // Gradients with a ripple: compressible, but not trivially.
-            let pixels: [UInt8] = (0 ..< 64 * 48 * 3).map { (index: Int) -> UInt8 in UInt8((index * 7 + (index / 192) * 3 + index % 5) % 256) }
+            let pixels: [UInt8] = (0 ..< 64 * 48 * 3).map { (index: Int) -> UInt8 in
+                UInt8((index * 7 + (index / 192) * 3 + index % 5) % 256)
+            }
             let image = PNGImage(width: 64, height: 48, pixels: pixels)
-            let (fast, standard) = (folder.appendingPathComponent("fast.png"), folder.appendingPathComponent("standard.png"))
+            let (fast, standard) = (
+                folder.appendingPathComponent("fast.png"), folder.appendingPathComponent("standard.png")
+            )
             try image.write(to: fast, fast: true)
             try image.write(to: standard)
             #expect(try PNGImage.read(fast) == image)
@@ -60,13 +72,23 @@ import Testing
         try withTemporaryFolder { folder throws in
             let url = folder.appendingPathComponent("in.png")
             try HandMadePNG.write(HandMadePNG.palette2, to: url)
-            #expect(try PNGImage.read(url).pixels == [10, 20, 30, 200, 100, 50, 0, 255, 0, 0, 255, 0, 200, 100, 50, 10, 20, 30])
+            #expect(
+                try PNGImage.read(url).pixels == [
+                    10, 20, 30, 200, 100, 50, 0, 255, 0, 0, 255, 0, 200, 100, 50, 10, 20, 30,
+                ])
             try HandMadePNG.write(HandMadePNG.grey1, to: url)
-            #expect(try PNGImage.read(url).pixels == [255, 255, 255, 0, 0, 0, 255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255, 255])
+            #expect(
+                try PNGImage.read(url).pixels == [
+                    255, 255, 255, 0, 0, 0, 255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255, 255,
+                ])
             try HandMadePNG.write(HandMadePNG.greyAlpha8, to: url)
             #expect(try PNGImage.read(url).pixels == [50, 50, 50, 200, 200, 200])
-            try DecodedPNG(width: 3, height: 1, pixels: .grey16([0, 32_896, 65_535])).write(to: folder.appendingPathComponent("grey16.png"))
-            #expect(try PNGImage.read(folder.appendingPathComponent("grey16.png")).pixels == [0, 0, 0, 128, 128, 128, 255, 255, 255])
+            try DecodedPNG(width: 3, height: 1, pixels: .grey16([0, 32_896, 65_535])).write(
+                to: folder.appendingPathComponent("grey16.png"))
+            #expect(
+                try PNGImage.read(folder.appendingPathComponent("grey16.png")).pixels == [
+                    0, 0, 0, 128, 128, 128, 255, 255, 255,
+                ])
         }
     }
 

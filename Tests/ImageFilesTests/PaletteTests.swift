@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ImageFiles
 
 @Suite struct PaletteTests {
@@ -19,11 +20,12 @@ import Testing
         let palette = try Palette(parsing: sample, path: "test.gpl")
         #expect(palette.name == "Landscape test")
         #expect(palette.columns == 4)
-        #expect(palette.entries == [
-            .init(color: RGBColor(135, 206, 235), name: "sky", key: "s"),
-            .init(color: RGBColor(0, 128, 0), name: "tall grass", key: "T"),
-            .init(color: RGBColor(255, 255, 255), name: "snow"),
-        ])
+        #expect(
+            palette.entries == [
+                .init(color: RGBColor(135, 206, 235), name: "sky", key: "s"),
+                .init(color: RGBColor(0, 128, 0), name: "tall grass", key: "T"),
+                .init(color: RGBColor(255, 255, 255), name: "snow"),
+            ])
     }
 
     @Test func acceptsWindowsLineEndingsAndByteOrderMark() throws {
@@ -50,7 +52,10 @@ import Testing
         ("GIMP Palette\nColumns: many\n1 2 3 a", 2, "'Columns:' needs a whole number"),
         ("GIMP Palette\n1 2 3 a\n4 5 6 b\n1 2 3 c", 4, "repeats the entry on line 2"),
         ("GIMP Palette\n# key: q water\n1 2 3 sky", 2, "no entry has that name"),
-        ("GIMP Palette\n# key: q sky\n# key: q sea\n1 2 3 sky\n4 5 6 sea", 3, "key 'q' is already given to another class on line 2"),
+        (
+            "GIMP Palette\n# key: q sky\n# key: q sea\n1 2 3 sky\n4 5 6 sea", 3,
+            "key 'q' is already given to another class on line 2"
+        ),
         ("GIMP Palette\n# key: qq sky\n1 2 3 sky", 2, "one-character key"),
         ("GIMP Palette\n# key: q sky\n1 2 3 sky\n4 5 6 sky", 2, "shared by the entries on lines 3, 4"),
     ])
@@ -62,7 +67,9 @@ import Testing
     }
 
     @Test func rejectsPaletteWithoutColours() {
-        let message = errorText { _ = try Palette(parsing: "GIMP Palette\nName: empty\n# nothing\n", path: "empty.gpl") }
+        let message = errorText {
+            _ = try Palette(parsing: "GIMP Palette\nName: empty\n# nothing\n", path: "empty.gpl")
+        }
         #expect(message == "empty.gpl: the palette has no colours")
     }
 

@@ -1,5 +1,6 @@
 import ImageFiles
 import Testing
+
 @testable import PaintTUI
 
 @Suite struct ColorModeTests {
@@ -14,9 +15,14 @@ import Testing
     }
 
     @Test func truecolourHintPicksTheDirectTerminfoEntry() {
-        #expect(ColorMode.directTerminfoName(environment: ["TERM": "xterm-256color", "COLORTERM": "truecolor"]) == "xterm-direct")
-        #expect(ColorMode.directTerminfoName(environment: ["TERM": "tmux-256color", "COLORTERM": "24bit"]) == "tmux-direct")
-        #expect(ColorMode.directTerminfoName(environment: ["TERM": "xterm-kitty", "COLORTERM": "TrueColor"]) == "xterm-kitty-direct")
+        #expect(
+            ColorMode.directTerminfoName(environment: ["TERM": "xterm-256color", "COLORTERM": "truecolor"])
+                == "xterm-direct")
+        #expect(
+            ColorMode.directTerminfoName(environment: ["TERM": "tmux-256color", "COLORTERM": "24bit"]) == "tmux-direct")
+        #expect(
+            ColorMode.directTerminfoName(environment: ["TERM": "xterm-kitty", "COLORTERM": "TrueColor"])
+                == "xterm-kitty-direct")
         #expect(ColorMode.directTerminfoName(environment: ["TERM": "xterm-256color"]) == nil)
         #expect(ColorMode.directTerminfoName(environment: ["TERM": "xterm-direct", "COLORTERM": "truecolor"]) == nil)
         #expect(ColorMode.directTerminfoName(environment: ["TERM": "linux", "COLORTERM": "truecolor"]) == nil)
@@ -24,7 +30,9 @@ import Testing
     }
 
     @Test func aTerminfoTrueColourFlagPicksTheDirectEntryToo() {
-        #expect(ColorMode.directTerminfoName(environment: ["TERM": "tmux-256color"], terminfoTrueColor: true) == "tmux-direct")
+        #expect(
+            ColorMode.directTerminfoName(environment: ["TERM": "tmux-256color"], terminfoTrueColor: true)
+                == "tmux-direct")
         #expect(ColorMode.directTerminfoName(environment: ["TERM": "xterm-direct"], terminfoTrueColor: true) == nil)
         #expect(ColorMode.directTerminfoName(environment: [:], terminfoTrueColor: true) == nil)
     }

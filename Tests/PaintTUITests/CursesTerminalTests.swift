@@ -1,5 +1,6 @@
 import CCurses
 import Testing
+
 @testable import PaintTUI
 
 @Suite struct CursesTerminalTests {

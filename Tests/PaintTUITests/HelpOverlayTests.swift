@@ -1,12 +1,14 @@
 import ImageFiles
 import Painter
 import Testing
+
 @testable import PaintTUI
 
 @Suite struct HelpOverlayTests {
-    let bindings = KeyBindings(palette: TUIFixtures.palette.entries.enumerated().map { index, entry in
-        PaletteEntry(index: index, name: entry.name, color: entry.color, hotkey: entry.key)
-    }, hasStyle: true)
+    let bindings = KeyBindings(
+        palette: TUIFixtures.palette.entries.enumerated().map { index, entry in
+            PaletteEntry(index: index, name: entry.name, color: entry.color, hotkey: entry.key)
+        }, hasStyle: true)
 
     @Test func wrappingBreaksAtSpacesAndCutsLongWords() {
         #expect(HelpOverlay.wrap("select a class by its letter", width: 10) == ["select a", "class by", "its letter"])
@@ -57,4 +59,3 @@ import Testing
         #expect(screen[2, 2].style.attributes == .bold)
     }
 }
-

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PaintTUI
 
 @Suite struct InputDecoderTests {
@@ -7,10 +8,11 @@ import Testing
 
     @Test func plainAndControlCharactersBecomeKeys() {
         var decoder = InputDecoder()
-        #expect(decoder.feed(characters("a ?\r\n\t\u{7F}\u{12}")) == [
-            .key(.character("a")), .key(.character(" ")), .key(.character("?")), .key(.enter), .key(.enter),
-            .key(.tab), .key(.backspace), .key(.control("r")),
-        ])
+        #expect(
+            decoder.feed(characters("a ?\r\n\t\u{7F}\u{12}")) == [
+                .key(.character("a")), .key(.character(" ")), .key(.character("?")), .key(.enter), .key(.enter),
+                .key(.tab), .key(.backspace), .key(.control("r")),
+            ])
         #expect(decoder.feed(.key(.up)) == [.key(.up)])
         #expect(decoder.feed(.resize) == [.resize])
         #expect(!decoder.isWaiting)
@@ -30,35 +32,52 @@ import Testing
 
     @Test func cursorKeysThatNcursesLeftUndecoded() {
         var decoder = InputDecoder()
-        #expect(decoder.feed(characters("\u{1B}[A\u{1B}OB\u{1B}[1;2C\u{1B}[1;5D\u{1B}[5~\u{1B}[3~\u{1B}[Z\u{1B}[H")) == [
-            .key(.up), .key(.down), .key(.shiftRight), .key(.left), .key(.pageUp), .key(.delete), .key(.backTab), .key(.home),
-        ])
+        #expect(
+            decoder.feed(characters("\u{1B}[A\u{1B}OB\u{1B}[1;2C\u{1B}[1;5D\u{1B}[5~\u{1B}[3~\u{1B}[Z\u{1B}[H")) == [
+                .key(.up), .key(.down), .key(.shiftRight), .key(.left), .key(.pageUp), .key(.delete), .key(.backTab),
+                .key(.home),
+            ])
         // Unknown sequences are swallowed whole, not typed as characters.
         #expect(decoder.feed(characters("\u{1B}[?1;2cx")) == [.key(.character("x"))])
     }
 
     @Test func sgrMouseReportsFromRawCharacters() {
         var decoder = InputDecoder()
-        #expect(decoder.feed(characters("\u{1B}[<0;10;5M\u{1B}[<32;11;5M\u{1B}[<0;12;6m")) == [
-            .mouse(MouseEvent(button: .left, action: .press, x: 9, y: 4)),
-            .mouse(MouseEvent(button: .left, action: .drag, x: 10, y: 4)),
-            .mouse(MouseEvent(button: .left, action: .release, x: 11, y: 5)),
-        ])
+        #expect(
+            decoder.feed(characters("\u{1B}[<0;10;5M\u{1B}[<32;11;5M\u{1B}[<0;12;6m")) == [
+                .mouse(MouseEvent(button: .left, action: .press, x: 9, y: 4)),
+                .mouse(MouseEvent(button: .left, action: .drag, x: 10, y: 4)),
+                .mouse(MouseEvent(button: .left, action: .release, x: 11, y: 5)),
+            ])
     }
 
     @Test func sgrMouseReportsAfterTheNcursesMousePrefix() {
         // What ncurses hands over for ESC [ < 2;3;4M when it matched kmous = ESC [ < (checked in tmux).
         var decoder = InputDecoder()
-        #expect(decoder.feed([.mousePrefix] + characters("2;3;4M")) == [.mouse(MouseEvent(button: .right, action: .press, x: 2, y: 3))])
-        #expect(decoder.feed([.mousePrefix] + characters("35;70;20M")) == [.mouse(MouseEvent(button: .none, action: .move, x: 69, y: 19))])
-        #expect(decoder.feed([.mousePrefix] + characters("64;1;1M")) == [.mouse(MouseEvent(button: .wheelUp, action: .press, x: 0, y: 0))])
-        #expect(decoder.feed([.mousePrefix] + characters("65;1;1M")) == [.mouse(MouseEvent(button: .wheelDown, action: .press, x: 0, y: 0))])
-        #expect(decoder.feed([.mousePrefix] + characters("20;5;6M")) == [
-            .mouse(MouseEvent(button: .left, action: .press, x: 4, y: 5, shift: true, control: true)),
-        ])
-        #expect(decoder.feed([.mousePrefix] + characters("40;5;6M")) == [
-            .mouse(MouseEvent(button: .left, action: .drag, x: 4, y: 5, alt: true)),
-        ])
+        #expect(
+            decoder.feed([.mousePrefix] + characters("2;3;4M")) == [
+                .mouse(MouseEvent(button: .right, action: .press, x: 2, y: 3))
+            ])
+        #expect(
+            decoder.feed([.mousePrefix] + characters("35;70;20M")) == [
+                .mouse(MouseEvent(button: .none, action: .move, x: 69, y: 19))
+            ])
+        #expect(
+            decoder.feed([.mousePrefix] + characters("64;1;1M")) == [
+                .mouse(MouseEvent(button: .wheelUp, action: .press, x: 0, y: 0))
+            ])
+        #expect(
+            decoder.feed([.mousePrefix] + characters("65;1;1M")) == [
+                .mouse(MouseEvent(button: .wheelDown, action: .press, x: 0, y: 0))
+            ])
+        #expect(
+            decoder.feed([.mousePrefix] + characters("20;5;6M")) == [
+                .mouse(MouseEvent(button: .left, action: .press, x: 4, y: 5, shift: true, control: true))
+            ])
+        #expect(
+            decoder.feed([.mousePrefix] + characters("40;5;6M")) == [
+                .mouse(MouseEvent(button: .left, action: .drag, x: 4, y: 5, alt: true))
+            ])
     }
 
     @Test func malformedMouseReportsAreDropped() {

@@ -1,6 +1,7 @@
 import ImageFiles
 import Painter
 import Testing
+
 @testable import PaintTUI
 
 @Suite struct KeyBindingsTests {
@@ -47,7 +48,9 @@ import Testing
                 // The shown keys name each bound key (arrows and digits by their range).
                 let shown = entry.keys
                 let name = binding.key.description
-                #expect(shown.contains(name) || shown.contains("arrows") || shown.contains("1-"), "\(name) not in '\(shown)'")
+                #expect(
+                    shown.contains(name) || shown.contains("arrows") || shown.contains("1-"),
+                    "\(name) not in '\(shown)'")
             }
         }
         #expect(bindings.markdown.contains("| `U ctrl-r` | redo |"))
@@ -58,7 +61,8 @@ import Testing
     @Test func theCoreKeys() {
         let bindings = KeyBindings(palette: entries([nil, nil]), hasStyle: true)
         let expected: [(Key, Command)] = [
-            (.character("h"), .move(dx: -1, dy: 0)), (.down, .move(dx: 0, dy: 1)), (.character(" "), .apply), (.enter, .togglePen),
+            (.character("h"), .move(dx: -1, dy: 0)), (.down, .move(dx: 0, dy: 1)), (.character(" "), .apply),
+            (.enter, .togglePen),
             (.character("b"), .tool(.brush)), (.character("f"), .tool(.fill)), (.character("e"), .tool(.eyedropper)),
             (.character("/"), .tool(.line)), (.character("r"), .tool(.rectangle)), (.character("x"), .tool(.eraser)),
             (.character("["), .brushSmaller), (.character("]"), .brushLarger), (.character("o"), .toggleBrushShape),

@@ -1,15 +1,20 @@
 import Testing
+
 @testable import PaintTUI
 
 @Suite struct LayoutTests {
     /// The landscape model's panels: 32x32 grid, 256x256 picture, 13 classes, a 19-column palette.
     func landscape(_ width: Int, _ height: Int) -> Layout.Fit {
-        Layout.fit(width: width, height: height, gridWidth: 32, gridHeight: 32, pictureWidth: 256, pictureHeight: 256,
-                   paletteWidth: 19, classCount: 13)
+        Layout.fit(
+            width: width, height: height, gridWidth: 32, gridHeight: 32, pictureWidth: 256, pictureHeight: 256,
+            paletteWidth: 19, classCount: 13)
     }
 
     @Test func aLargeTerminalShowsSquareCellsWithThePaletteUnderTheCanvas() throws {
-        guard case .fits(let layout) = landscape(160, 50) else { Issue.record("160x50 should fit"); return }
+        guard case .fits(let layout) = landscape(160, 50) else {
+            Issue.record("160x50 should fit")
+            return
+        }
         #expect(layout.zoom == .square)
         #expect(layout.canvasBox == Rect(x: 0, y: 0, width: 66, height: 34))
         // The 14 rows under the canvas hold the palette, so the picture has all 94 columns and 48 rows on the right:
@@ -21,7 +26,10 @@ import Testing
     }
 
     @Test func anEightyByTwentyFourTerminalUsesHalfBlockCells() throws {
-        guard case .fits(let layout) = landscape(80, 24) else { Issue.record("80x24 should fit"); return }
+        guard case .fits(let layout) = landscape(80, 24) else {
+            Issue.record("80x24 should fit")
+            return
+        }
         #expect(layout.zoom == .halfBlock)
         #expect(layout.canvasBox == Rect(x: 0, y: 0, width: 34, height: 18))
         // The palette under the picture with 3 classes in view (it scrolls): the picture is 30x30 (25x25 beside it).
@@ -32,9 +40,13 @@ import Testing
 
     @Test func aWideShortTerminalStacksThePaletteUnderThePicture() throws {
         // Not enough columns for the palette beside the picture, enough rows below it.
-        guard case .fits(let layout) = Layout.fit(width: 100, height: 60, gridWidth: 32, gridHeight: 32, pictureWidth: 256,
-                                                  pictureHeight: 256, paletteWidth: 19, classCount: 13) else {
-            Issue.record("100x60 should fit"); return
+        guard
+            case .fits(let layout) = Layout.fit(
+                width: 100, height: 60, gridWidth: 32, gridHeight: 32, pictureWidth: 256,
+                pictureHeight: 256, paletteWidth: 19, classCount: 13)
+        else {
+            Issue.record("100x60 should fit")
+            return
         }
         #expect(layout.zoom == .square)
         #expect(layout.paletteBox.x == 66 && layout.paletteBox.y > layout.previewBox.y)
@@ -48,7 +60,9 @@ import Testing
                 guard case .fits(let layout) = landscape(width, height) else { continue }
                 let boxes = [layout.canvasBox, layout.previewBox, layout.paletteBox]
                 for box in boxes {
-                    #expect(box.x >= 0 && box.maxX <= width && box.y >= 0 && box.maxY <= layout.statusRow, "\(width)x\(height): \(box)")
+                    #expect(
+                        box.x >= 0 && box.maxX <= width && box.y >= 0 && box.maxY <= layout.statusRow,
+                        "\(width)x\(height): \(box)")
                 }
                 for (i, a) in boxes.enumerated() {
                     for b in boxes[(i + 1)...] {
@@ -63,16 +77,29 @@ import Testing
     }
 
     @Test func tooSmallNamesASizeThatFits() throws {
-        guard case .tooSmall(let width, let height) = landscape(50, 15) else { Issue.record("50x15 is too small"); return }
+        guard case .tooSmall(let width, let height) = landscape(50, 15) else {
+            Issue.record("50x15 is too small")
+            return
+        }
         #expect(width == 53 && height == 20)
-        guard case .fits = landscape(width, height) else { Issue.record("the size named must fit"); return }
-        guard case .tooSmall = landscape(width - 1, height) else { Issue.record("one column less must not fit"); return }
-        guard case .tooSmall = landscape(width, height - 1) else { Issue.record("one row less must not fit"); return }
+        guard case .fits = landscape(width, height) else {
+            Issue.record("the size named must fit")
+            return
+        }
+        guard case .tooSmall = landscape(width - 1, height) else {
+            Issue.record("one column less must not fit")
+            return
+        }
+        guard case .tooSmall = landscape(width, height - 1) else {
+            Issue.record("one row less must not fit")
+            return
+        }
     }
 
     @Test func terminalCellsMapToCanvasCells() throws {
         guard case .fits(let square) = landscape(160, 50), case .fits(let half) = landscape(80, 24) else {
-            Issue.record("both should fit"); return
+            Issue.record("both should fit")
+            return
         }
         // Square zoom: two columns per cell, inside the border.
         #expect(square.canvasCell(atX: 1, y: 1, gridWidth: 32, gridHeight: 32)! == (0, 0))
@@ -89,9 +116,13 @@ import Testing
 
     @Test func theClassListScrollsToKeepTheCurrentClassVisible() throws {
         // 80x14: the palette box has room for fewer rows than there are classes.
-        guard case .fits(let layout) = Layout.fit(width: 90, height: 14, gridWidth: 16, gridHeight: 16, pictureWidth: 64,
-                                                  pictureHeight: 64, paletteWidth: 19, classCount: 13) else {
-            Issue.record("should fit"); return
+        guard
+            case .fits(let layout) = Layout.fit(
+                width: 90, height: 14, gridWidth: 16, gridHeight: 16, pictureWidth: 64,
+                pictureHeight: 64, paletteWidth: 19, classCount: 13)
+        else {
+            Issue.record("should fit")
+            return
         }
         let rows = layout.paletteArea.height
         #expect(rows < 13)
@@ -108,7 +139,8 @@ import Testing
 @Suite struct CanvasGridTests {
     /// The landscape model's numbers: 256x256 pictures, 13 classes, the palette panel as wide as PaintView makes it.
     func grid(_ width: Int, _ height: Int) -> (width: Int, height: Int) {
-        Layout.canvasGrid(width: width, height: height, pictureWidth: 256, pictureHeight: 256, paletteWidth: 18, classCount: 13)
+        Layout.canvasGrid(
+            width: width, height: height, pictureWidth: 256, pictureHeight: 256, paletteWidth: 18, classCount: 13)
     }
 
     @Test func aRoomyTerminalTakesTheFinerGrid() {

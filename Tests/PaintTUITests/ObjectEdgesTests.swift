@@ -1,5 +1,6 @@
 import Painter
 import Testing
+
 @testable import PaintTUI
 
 @Suite struct ObjectEdgesTests {
@@ -15,7 +16,9 @@ import Testing
     @Test func edgesRunWhereObjectsMeet() {
         let edges = ObjectEdges(canvas: canvas(), current: nil, classBoundaries: false)
         // Plain region to tree 1, tree 1 to tree 2, tree 2 to the plain region: all object edges.
-        #expect(edges.right(x: 0, y: 0) == .object && edges.right(x: 1, y: 0) == .object && edges.right(x: 2, y: 0) == .object)
+        #expect(
+            edges.right(x: 0, y: 0) == .object && edges.right(x: 1, y: 0) == .object
+                && edges.right(x: 2, y: 0) == .object)
         #expect(edges.bottom(x: 1, y: 0) == .object && edges.bottom(x: 2, y: 0) == .object)
         // Two plain regions of different classes: their colours tell them apart, no edge.
         #expect(edges.right(x: 2, y: 1) == nil)
@@ -26,9 +29,13 @@ import Testing
 
     @Test func theCurrentObjectIsOutlinedAllRound() {
         let edges = ObjectEdges(canvas: canvas(), current: Cell(label: 4, instance: 2), classBoundaries: false)
-        #expect(edges.right(x: 1, y: 0) == .current && edges.right(x: 2, y: 0) == .current && edges.bottom(x: 2, y: 0) == .current)
+        #expect(
+            edges.right(x: 1, y: 0) == .current && edges.right(x: 2, y: 0) == .current
+                && edges.bottom(x: 2, y: 0) == .current)
         #expect(edges.right(x: 0, y: 0) == .object)
-        #expect(edges.around(x: 2, y: 0) == .current && edges.around(x: 1, y: 0) == .current && edges.around(x: 0, y: 1) == nil)
+        #expect(
+            edges.around(x: 2, y: 0) == .current && edges.around(x: 1, y: 0) == .current
+                && edges.around(x: 0, y: 1) == nil)
     }
 
     @Test func withoutColoursClassBoundariesAreDrawnToo() {

@@ -2,6 +2,7 @@ import Foundation
 import ImageFiles
 import Painter
 import Testing
+
 @testable import PaintTUI
 
 @Suite struct PaintAppTests {
@@ -21,13 +22,23 @@ import Testing
         renderer.wait()
         let second = try #require(renderer.latestResult())
         #expect(second.generation != first.generation)
-        #expect(cache.picture(of: second, width: 10, height: 10, colors: .direct) == HalfBlockPicture(second.image, width: 10, height: 10))
+        #expect(
+            cache.picture(of: second, width: 10, height: 10, colors: .direct)
+                == HalfBlockPicture(second.image, width: 10, height: 10))
         // A request's draft and its final picture share a generation; the final one still replaces the draft.
-        let draft = RenderResult(generation: second.generation, request: second.request, image: first.image, isDraft: true, milliseconds: 1)
-        #expect(cache.picture(of: draft, width: 10, height: 10, colors: .direct) == HalfBlockPicture(first.image, width: 10, height: 10))
-        #expect(cache.picture(of: second, width: 10, height: 10, colors: .direct) == HalfBlockPicture(second.image, width: 10, height: 10))
+        let draft = RenderResult(
+            generation: second.generation, request: second.request, image: first.image, isDraft: true, milliseconds: 1)
+        #expect(
+            cache.picture(of: draft, width: 10, height: 10, colors: .direct)
+                == HalfBlockPicture(first.image, width: 10, height: 10))
+        #expect(
+            cache.picture(of: second, width: 10, height: 10, colors: .direct)
+                == HalfBlockPicture(second.image, width: 10, height: 10))
         // On a 256-colour terminal the preview is dithered to the terminal's palette.
         let dithered = cache.picture(of: second, width: 10, height: 10, colors: .palette256)
-        #expect(dithered == PaletteDithering(mode: .palette256)!.apply(to: HalfBlockPicture(second.image, width: 10, height: 10)))
+        #expect(
+            dithered
+                == PaletteDithering(mode: .palette256)!.apply(to: HalfBlockPicture(second.image, width: 10, height: 10))
+        )
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import ImageFiles
 import Painter
 import Testing
+
 @testable import PaintTUI
 
 @Suite struct PaintSessionTests {
@@ -136,11 +137,17 @@ import Testing
         try PNGImage(width: 64, height: 64, pixels: (0 ..< 64 * 64 * 3).map { UInt8($0 % 251) }).write(to: reference)
         let session = try TUIFixtures.session()
         session.type("I")
-        guard case .prompt = session.dialog else { Issue.record("a prompt should open"); return }
+        guard case .prompt = session.dialog else {
+            Issue.record("a prompt should open")
+            return
+        }
         session.type(folder.path + "/ref.pngx")
         session.press(.backspace, .enter)
         #expect(session.dialog == nil)
-        guard case .code(_, let source) = session.state.style else { Issue.record("style \(session.state.style)"); return }
+        guard case .code(_, let source) = session.state.style else {
+            Issue.record("style \(session.state.style)")
+            return
+        }
         #expect(source == "ref.png")
         session.type("I")
         session.type("/no/such.png")
@@ -184,7 +191,8 @@ import Testing
         session.type("3 q")
         #expect(session.handle(.key(.character("w"))) == .quit)
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        #expect(names == ["painting-001.instances.png", "painting-001.json", "painting-001.mask.png", "painting-001.png"])
+        #expect(
+            names == ["painting-001.instances.png", "painting-001.json", "painting-001.mask.png", "painting-001.png"])
     }
 
     @Test func aSaveIntoAMissingFolderSaysWhy() throws {
@@ -209,9 +217,11 @@ import Testing
     /// A painter with its own autosave in `folder`, offered what earlier painters left there.
     func startPainter(in folder: URL, width: Int = 100, height: Int = 30) throws -> PaintSession {
         let model = try TUIFixtures.model()
-        let state = PainterState(model: model, autosave: Autosave(folder: folder, delay: 60), seedSource: TUIFixtures.countingSeeds())
-        return PaintSession(state: state, outputFolder: try TUIFixtures.temporaryFolder(), orphans: OrphanedAutosaves.find(in: folder),
-                            width: width, height: height)
+        let state = PainterState(
+            model: model, autosave: Autosave(folder: folder, delay: 60), seedSource: TUIFixtures.countingSeeds())
+        return PaintSession(
+            state: state, outputFolder: try TUIFixtures.temporaryFolder(), orphans: OrphanedAutosaves.find(in: folder),
+            width: width, height: height)
     }
 
     func autosaves(in folder: URL) throws -> [String] {
@@ -296,7 +306,9 @@ import Testing
         let model = try TUIFixtures.model()
         let preview = file.appendingPathComponent("preview.png")
         let renderer = RenderController(model: model, previewURL: preview)
-        let state = PainterState(model: model, renderer: renderer, autosave: Autosave(folder: file, delay: 60), seedSource: TUIFixtures.countingSeeds())
+        let state = PainterState(
+            model: model, renderer: renderer, autosave: Autosave(folder: file, delay: 60),
+            seedSource: TUIFixtures.countingSeeds())
         let session = PaintSession(state: state, outputFolder: file.appendingPathComponent("out"))
         let start = try #require(state.statusMessage)
         #expect(start.contains("w cannot save: \(file.appendingPathComponent("out").relativePath): no such folder"))
@@ -307,7 +319,10 @@ import Testing
         renderer.wait()
         #expect(session.noticeWriteProblems())
         #expect(state.statusMessage?.hasPrefix(start + "; the preview picture is not written: \(preview.path)") == true)
-        guard case .done = renderer.latest() else { Issue.record("the render failed: \(renderer.latest())"); return }
+        guard case .done = renderer.latest() else {
+            Issue.record("the render failed: \(renderer.latest())")
+            return
+        }
         session.type(" ")
         renderer.wait()
         #expect(!session.noticeWriteProblems())
@@ -315,7 +330,10 @@ import Testing
 
     @Test func keysDoNothingWhileTheTerminalIsTooSmall() throws {
         let session = try TUIFixtures.session(width: 20, height: 6)
-        guard case .tooSmall = session.fit else { Issue.record("20x6 fits"); return }
+        guard case .tooSmall = session.fit else {
+            Issue.record("20x6 fits")
+            return
+        }
         let before = session.state.canvas
         session.type("5 cfu?")
         session.press(.right, .enter)
@@ -358,7 +376,10 @@ import Testing
         // 100x30 with an 8x8 grid: square cells, the canvas inside starts at (1, 1).
         let session = try TUIFixtures.session()
         let state = session.state
-        guard case .fits(let layout) = session.fit else { Issue.record("should fit"); return }
+        guard case .fits(let layout) = session.fit else {
+            Issue.record("should fit")
+            return
+        }
         #expect(layout.zoom == .square)
         session.type("5")
         session.handle(.mouse(MouseEvent(button: .left, action: .press, x: 1, y: 1)))
@@ -406,7 +427,9 @@ import Testing
         // Esc drops the segment that follows the cursor to (5, 6); the two set segments stay, one undo step each.
         session.press(.escape)
         #expect(!state.isPressed && state.statusMessage == "line ended")
-        #expect((4 ... 6).allSatisfy { state.canvas[$0, 4].label == 5 } && (4 ... 6).allSatisfy { state.canvas[6, $0].label == 5 })
+        #expect(
+            (4 ... 6).allSatisfy { state.canvas[$0, 4].label == 5 }
+                && (4 ... 6).allSatisfy { state.canvas[6, $0].label == 5 })
         #expect(state.canvas[5, 6].label != 5)
         #expect(state.undoHistory.undoCount == 2)
         // After the line the hint is the line's first step again, not "from here".
@@ -420,7 +443,8 @@ import Testing
         let before = state.canvas
         session.type("5r ")
         session.press(.right, .down)
-        #expect(ToolHint.text(for: state) == "rectangle from (4,4): move to the opposite corner, then space (esc drops it)")
+        #expect(
+            ToolHint.text(for: state) == "rectangle from (4,4): move to the opposite corner, then space (esc drops it)")
         session.press(.escape)
         #expect(state.canvas == before && state.undoHistory.undoCount == 0)
         #expect(ToolHint.text(for: state) == "rectangle: space sets the first corner")
@@ -436,7 +460,8 @@ import Testing
         session.type(" ")
         #expect(state.canvas == before)
         #expect(session.pendingFill?.cells.count == 40)
-        #expect(state.statusMessage == "fill would cover 63% of the canvas: press again to fill, any other key leaves it")
+        #expect(
+            state.statusMessage == "fill would cover 63% of the canvas: press again to fill, any other key leaves it")
         // Another key drops the preview; the next press warns again, and a second one fills.
         session.press(.left)
         #expect(session.pendingFill == nil)
@@ -463,14 +488,17 @@ import Testing
     @Test func aSaveNamesItsFullPathAndTheOpenDialogBringsItBack() throws {
         let folder = try TUIFixtures.temporaryFolder()
         let recent = RecentSaves(folder: try TUIFixtures.temporaryFolder())
-        let session = PaintSession(state: try TUIFixtures.state(), outputFolder: folder, recent: recent, width: 100, height: 30)
+        let session = PaintSession(
+            state: try TUIFixtures.state(), outputFolder: folder, recent: recent, width: 100, height: 30)
         let state = session.state
         session.type("5 s")
         let painted = state.canvas
         let style = state.style
         session.type("w")
         let saved = folder.appendingPathComponent("painting-001.json").standardizedFileURL
-        #expect(state.statusMessage == "saved \(folder.appendingPathComponent("painting-001.png").path) (+ mask, instances, json)")
+        #expect(
+            state.statusMessage
+                == "saved \(folder.appendingPathComponent("painting-001.png").path) (+ mask, instances, json)")
         #expect(recent.saves() == [saved] && session.lastSave == saved)
 
         // Paint on, then open the save again: the canvas has unsaved changes, so it asks first.
@@ -512,13 +540,17 @@ import Testing
         #expect(recent.resume() == nil && declined.state.canvas == declined.state.baseScene)
         // Named on the command line, a painting is not offered over.
         try recent.setResume(saved)
-        #expect(PaintSession(state: try TUIFixtures.state(), outputFolder: folder, recent: recent, offerLastSave: false).dialog == nil)
+        #expect(
+            PaintSession(state: try TUIFixtures.state(), outputFolder: folder, recent: recent, offerLastSave: false)
+                .dialog == nil)
     }
 
     @Test func withNoSavesTheOpenKeySaysWhere() throws {
         let folder = try TUIFixtures.temporaryFolder()
         let session = try TUIFixtures.session(output: folder)
         session.type("O")
-        #expect(session.dialog == nil && session.state.statusMessage == "no saved paintings yet in \(folder.path) (w saves one)")
+        #expect(
+            session.dialog == nil
+                && session.state.statusMessage == "no saved paintings yet in \(folder.path) (w saves one)")
     }
 }

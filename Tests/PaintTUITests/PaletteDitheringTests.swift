@@ -1,6 +1,7 @@
 import Foundation
 import ImageFiles
 import Testing
+
 @testable import PaintTUI
 
 @Suite struct PaletteDitheringTests {
@@ -11,10 +12,15 @@ import Testing
 
     /// The mean of `colors` in linear light, back in sRGB numbers (what the eye averages a fine mix to).
     func perceivedMean(_ colors: [RGBColor]) -> (Double, Double, Double) {
-        func linear(_ c: UInt8) -> Double { let v = Double(c) / 255; return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4) }
+        func linear(_ c: UInt8) -> Double {
+            let v = Double(c) / 255
+            return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4)
+        }
         func encode(_ v: Double) -> Double { 255 * (v <= 0.0031308 ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055) }
         let n = Double(colors.count)
-        let sums = colors.reduce((0.0, 0.0, 0.0)) { ($0.0 + linear($1.red), $0.1 + linear($1.green), $0.2 + linear($1.blue)) }
+        let sums = colors.reduce((0.0, 0.0, 0.0)) {
+            ($0.0 + linear($1.red), $0.1 + linear($1.green), $0.2 + linear($1.blue))
+        }
         return (encode(sums.0 / n), encode(sums.1 / n), encode(sums.2 / n))
     }
 
@@ -36,7 +42,8 @@ import Testing
         // And the terminal's colour number for each is the palette entry itself, not a neighbour.
         for color in Set(dithered.pixels) {
             let number = mode.colorNumber(for: color)
-            let shown = mode == .palette256 ? XtermPalette.color(ofIndex: Int(number)) : XtermPalette.ansiColors[Int(number)]
+            let shown =
+                mode == .palette256 ? XtermPalette.color(ofIndex: Int(number)) : XtermPalette.ansiColors[Int(number)]
             #expect(shown == color)
         }
     }
@@ -76,7 +83,8 @@ import Testing
     }
 
     @Test func okLabOfWhiteAndBlack() {
-        let white = OKLab(RGBColor(255, 255, 255)), black = OKLab(RGBColor(0, 0, 0))
+        let white = OKLab(RGBColor(255, 255, 255))
+        let black = OKLab(RGBColor(0, 0, 0))
         #expect(abs(white.l - 1) < 1e-4 && abs(white.a) < 1e-4 && abs(white.b) < 1e-4)
         #expect(black == OKLab(l: 0, a: 0, b: 0))
     }

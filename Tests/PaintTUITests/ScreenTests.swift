@@ -1,5 +1,6 @@
 import ImageFiles
 import Testing
+
 @testable import PaintTUI
 
 @Suite struct ScreenTests {
@@ -28,12 +29,13 @@ import Testing
         var screen = Screen(width: 12, height: 4, fill: ScreenCell("x"))
         let red = CellStyle(foreground: RGBColor(255, 0, 0))
         screen.box(Rect(x: 1, y: 0, width: 10, height: 4), title: "canvas", style: red)
-        #expect(screen.text == """
-            x┌ canvas ┐x
-            x│        │x
-            x│        │x
-            x└────────┘x
-            """)
+        #expect(
+            screen.text == """
+                x┌ canvas ┐x
+                x│        │x
+                x│        │x
+                x└────────┘x
+                """)
         #expect(screen[1, 0].style == red)
         #expect(screen[5, 2].style == red)
     }

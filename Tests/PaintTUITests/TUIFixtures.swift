@@ -2,8 +2,9 @@ import CLADE
 import Foundation
 import ImageFiles
 import Painter
-@testable import PaintTUI
 import TestSupport
+
+@testable import PaintTUI
 
 /// The shared test fixtures, and painters and sessions made of them (with style presets on the styled model).
 typealias TUIFixtures = TestFixtures
@@ -14,19 +15,26 @@ extension TestFixtures {
     ]
 
     static func model(_ name: String = styled, presets: [String: [Float]] = presets) throws -> PaintModel {
-        try PaintModel(file: modelFile(name, presets: name == styled ? presets : [:]), path: modelURL(name).path, palette: palette)
+        try PaintModel(
+            file: modelFile(name, presets: name == styled ? presets : [:]), path: modelURL(name).path, palette: palette)
     }
 
     /// A painter on a `grid` canvas (default 8x8) with counted seeds and no renderer.
-    static func state(_ name: String = styled, grid: (width: Int, height: Int)? = nil, renderer: Bool = false) throws -> PainterState {
+    static func state(_ name: String = styled, grid: (width: Int, height: Int)? = nil, renderer: Bool = false) throws
+        -> PainterState
+    {
         let model = try model(name)
-        return PainterState(model: model, grid: grid, renderer: renderer ? RenderController(model: model, previewURL: nil) : nil,
-                            seedSource: countingSeeds())
+        return PainterState(
+            model: model, grid: grid, renderer: renderer ? RenderController(model: model, previewURL: nil) : nil,
+            seedSource: countingSeeds())
     }
 
-    static func session(_ name: String = styled, grid: (width: Int, height: Int)? = nil, width: Int = 100, height: Int = 30,
-                        output: URL? = nil) throws -> PaintSession {
-        try PaintSession(state: state(name, grid: grid), outputFolder: output ?? temporaryFolder(), width: width, height: height)
+    static func session(
+        _ name: String = styled, grid: (width: Int, height: Int)? = nil, width: Int = 100, height: Int = 30,
+        output: URL? = nil
+    ) throws -> PaintSession {
+        try PaintSession(
+            state: state(name, grid: grid), outputFolder: output ?? temporaryFolder(), width: width, height: height)
     }
 
     /// A state folder where an earlier painter ended without a clean quit, leaving `record` (saved at a whole second,

@@ -1,5 +1,6 @@
 import Painter
 import Testing
+
 @testable import PaintTUI
 
 @Suite struct ToolHintTests {
@@ -13,7 +14,8 @@ import Testing
         state.selectTool(.fill)
         #expect(ToolHint.text(for: state) == "fill: space fills the region under the cursor with grass")
         state.selectTool(.eyedropper)
-        #expect(ToolHint.text(for: state) == "eyedropper: space picks the class under the cursor, then back to the fill")
+        #expect(
+            ToolHint.text(for: state) == "eyedropper: space picks the class under the cursor, then back to the fill")
         state.selectTool(.eraser)
         #expect(ToolHint.text(for: state) == "eraser: space erases here, enter erases as you move")
         state.press()
@@ -22,6 +24,7 @@ import Testing
         state.selectTool(.rectangle)
         state.setCursor(x: 2, y: 3)
         state.press()
-        #expect(ToolHint.text(for: state) == "rectangle from (2,3): move to the opposite corner, then space (esc drops it)")
+        #expect(
+            ToolHint.text(for: state) == "rectangle from (2,3): move to the opposite corner, then space (esc drops it)")
     }
 }

@@ -1,5 +1,6 @@
 import ImageFiles
 import Testing
+
 @testable import PaintTUI
 
 @Suite struct XtermPaletteTests {

@@ -1,11 +1,14 @@
 import Foundation
 import Testing
+
 @testable import Painter
 
 @Suite struct AutosaveTests {
     func record(_ label: Int32) -> AutosaveRecord {
-        AutosaveRecord(savedAt: Date(timeIntervalSince1970: 1_800_000_000), model: "m.safetensors", width: 64, height: 64,
-                       canvas: Canvas(width: 4, height: 2, fill: Cell(label: label)), currentClass: label, style: .seed(9), icpe: true)
+        AutosaveRecord(
+            savedAt: Date(timeIntervalSince1970: 1_800_000_000), model: "m.safetensors", width: 64, height: 64,
+            canvas: Canvas(width: 4, height: 2, fill: Cell(label: label)), currentClass: label, style: .seed(9),
+            icpe: true)
     }
 
     @Test func writesTheNewestRecordAfterTheDelay() throws {
@@ -39,7 +42,9 @@ import Testing
         try Data("{".utf8).write(to: broken)
         let found = OrphanedAutosaves.find(in: folder)
         #expect(found.newest == nil && found.waiting == 0)
-        #expect(found.problems.count == 1 && found.problems[0].hasPrefix("\(broken.path): the autosaved painting cannot be read"))
+        #expect(
+            found.problems.count == 1
+                && found.problems[0].hasPrefix("\(broken.path): the autosaved painting cannot be read"))
         #expect(FileManager.default.fileExists(atPath: broken.path))
     }
 
@@ -63,7 +68,8 @@ import Testing
 
     @Test func twoPaintersInOneFolderKeepTheirOwnFiles() throws {
         let folder = try PainterFixtures.temporaryFolder()
-        let first = Autosave(folder: folder, delay: 60), second = Autosave(folder: folder, delay: 60)
+        let first = Autosave(folder: folder, delay: 60)
+        let second = Autosave(folder: folder, delay: 60)
         #expect(first.url != second.url)
         first.schedule(record(1))
         second.schedule(record(2))
@@ -138,14 +144,18 @@ import Testing
     }
 
     @Test func defaultFolder() {
-        #expect(Autosave.defaultFolder(environment: ["CLADE_PAINT_STATE": "/s", "XDG_STATE_HOME": "/x", "HOME": "/h"]).path == "/s")
+        #expect(
+            Autosave.defaultFolder(environment: ["CLADE_PAINT_STATE": "/s", "XDG_STATE_HOME": "/x", "HOME": "/h"]).path
+                == "/s")
         #expect(Autosave.defaultFolder(environment: ["XDG_STATE_HOME": "/x", "HOME": "/h"]).path == "/x/clade-paint")
         #expect(Autosave.defaultFolder(environment: ["HOME": "/h"]).path == "/h/.local/state/clade-paint")
     }
 
     @Test func thePainterAutosavesAfterChangesAndClearsOnSave() throws {
         let autosave = Autosave(folder: try PainterFixtures.temporaryFolder(), delay: 60)
-        let state = PainterState(model: try PainterFixtures.model(), grid: (16, 16), autosave: autosave, seedSource: PainterFixtures.countingSeeds())
+        let state = PainterState(
+            model: try PainterFixtures.model(), grid: (16, 16), autosave: autosave,
+            seedSource: PainterFixtures.countingSeeds())
         state.selectClass(5)
         state.press()
         state.drag(to: 3, y: 3)
@@ -157,7 +167,8 @@ import Testing
         let saved = try AutosaveRecord.read(autosave.url)
         #expect(saved.canvas == state.canvas && saved.currentClass == 5 && saved.style == .seed(100))
 
-        let restored = PainterState(model: try PainterFixtures.model(), grid: (16, 16), seedSource: PainterFixtures.countingSeeds(from: 500))
+        let restored = PainterState(
+            model: try PainterFixtures.model(), grid: (16, 16), seedSource: PainterFixtures.countingSeeds(from: 500))
         try PaintDocument(restored).restore(saved)
         #expect(restored.canvas == state.canvas && restored.style == .seed(100))
 

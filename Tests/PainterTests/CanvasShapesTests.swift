@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Painter
 
 @Suite struct CanvasShapesTests {
@@ -6,7 +7,9 @@ import Testing
 
     /// The cells that are `cell`, as (x, y) pairs in row-major order.
     func cells(_ canvas: Canvas, equalTo cell: Cell) -> [[Int]] {
-        (0 ..< canvas.gridHeight).flatMap { y in (0 ..< canvas.gridWidth).filter { canvas[$0, y] == cell }.map { [$0, y] } }
+        (0 ..< canvas.gridHeight).flatMap { y in
+            (0 ..< canvas.gridWidth).filter { canvas[$0, y] == cell }.map { [$0, y] }
+        }
     }
 
     @Test func aLineHasBothEndsAndNoGaps() {
@@ -29,7 +32,9 @@ import Testing
 
     @Test func aLineDragsTheFootprintAndInksEachCell() {
         var canvas = Canvas(width: 6, height: 4, fill: sky)
-        canvas.drawLine(fromX: 0, fromY: 1, toX: 4, toY: 1, footprint: BrushShape.square.offsets(size: 2)) { _, _ in water }
+        canvas.drawLine(fromX: 0, fromY: 1, toX: 4, toY: 1, footprint: BrushShape.square.offsets(size: 2)) { _, _ in
+            water
+        }
         // A 2x2 square reaches one cell right and down of each point of the line.
         #expect(cells(canvas, equalTo: water) == (1 ... 2).flatMap { y in (0 ... 5).map { [$0, y] } })
         // The ink may depend on the cell: here each takes the class of its column.

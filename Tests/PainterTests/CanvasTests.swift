@@ -2,6 +2,7 @@ import CLADE
 import Foundation
 import ImageFiles
 import Testing
+
 @testable import Painter
 
 @Suite struct CanvasTests {
@@ -55,6 +56,8 @@ import Testing
         #expect(try Canvas.read(mask: mask, palette: PainterFixtures.palette, classCount: 6)[2, 1] == Cell(label: 4))
         try InstanceMapFile.write(canvas.instances, to: folder.appendingPathComponent("p-001.instances.png"))
         #expect(try Canvas.read(mask: mask, palette: PainterFixtures.palette, classCount: 6) == canvas)
-        #expect(throws: ImageFileError.self) { try Canvas.read(mask: mask, palette: PainterFixtures.palette, classCount: 3) }
+        #expect(throws: ImageFileError.self) {
+            try Canvas.read(mask: mask, palette: PainterFixtures.palette, classCount: 3)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Painter
 
 /// Inputs that crashed clade-paint through a fuzz target's code path (kept in Fuzz/Regressions/<target>/) now give
@@ -27,7 +28,9 @@ struct FuzzRegressionTests {
 
     @Test("an autosave whose grid size overflows when multiplied is reported as unreadable, not a trap")
     func gridSizeOverflow() throws {
-        let error = try #require(throws: PainterError.self) { try AutosaveRecord.read(Self.autosave("grid-size-overflow.json")) }
+        let error = try #require(throws: PainterError.self) {
+            try AutosaveRecord.read(Self.autosave("grid-size-overflow.json"))
+        }
         #expect("\(error)".contains("cannot be read"))
     }
 

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import ImageFiles
 import Testing
+
 @testable import Painter
 
 @Suite struct PaintDocumentTests {
@@ -10,7 +11,8 @@ import Testing
 
     /// A 16x16 grid for a 64x64 picture: sky in rows 0 ... 9, grass in rows 10 ... 15.
     func makeState(_ name: String = PainterFixtures.styled) throws -> PainterState {
-        try PainterState(model: PainterFixtures.model(name), grid: (16, 16), seedSource: PainterFixtures.countingSeeds())
+        try PainterState(
+            model: PainterFixtures.model(name), grid: (16, 16), seedSource: PainterFixtures.countingSeeds())
     }
 
     /// The worker is stopped after publishing the draft of the current state: save must draw the full-size
@@ -19,13 +21,15 @@ import Testing
         let model = try PainterFixtures.model()
         let entered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
-        let renderer = RenderController(model: model, previewURL: nil, draftPolicy: .always) { generation, isDraft, stage in
+        let renderer = RenderController(model: model, previewURL: nil, draftPolicy: .always) {
+            generation, isDraft, stage in
             if generation == 1 && !isDraft && stage == "fc" {
                 entered.signal()
                 release.wait()
             }
         }
-        let state = PainterState(model: model, grid: (16, 16), renderer: renderer, seedSource: PainterFixtures.countingSeeds())
+        let state = PainterState(
+            model: model, grid: (16, 16), renderer: renderer, seedSource: PainterFixtures.countingSeeds())
         state.requestRender()
         entered.wait()
         renderer.cancel()

@@ -2,11 +2,14 @@ import CLADE
 import Foundation
 import ImageFiles
 import Testing
+
 @testable import Painter
 
 @Suite struct PaintModelTests {
     @Test func styleAndPresets() throws {
-        let styled = try PainterFixtures.model(presets: ["b": Array(repeating: 0, count: 16), "a": Array(repeating: 1, count: 16)])
+        let styled = try PainterFixtures.model(presets: [
+            "b": Array(repeating: 0, count: 16), "a": Array(repeating: 1, count: 16),
+        ])
         #expect(styled.hasStyle && styled.presetNames == ["a", "b"])
         #expect(try !PainterFixtures.model(PainterFixtures.plain).hasStyle)
     }
@@ -21,7 +24,8 @@ import Testing
     @Test func renderReportsEveryStage() throws {
         let model = try PainterFixtures.model()
         let canvas = Canvas.scene(width: 8, height: 8, classes: model.config.classNames)
-        let request = RenderRequest(labels: canvas.labels, instances: canvas.instances, style: .seed(3), icpe: true, width: 64, height: 64)
+        let request = RenderRequest(
+            labels: canvas.labels, instances: canvas.instances, style: .seed(3), icpe: true, width: 64, height: 64)
         var stages: [String] = []
         let image = try model.render(request, observer: { stages.append($0) })
         #expect(stages.count == model.stageCount && stages.first == "fc" && stages.last == "conv_img")
@@ -44,7 +48,8 @@ import Testing
         let model = try PainterFixtures.model()
         var canvas = Canvas.scene(width: 8, height: 8, classes: model.config.classNames)
         canvas[3, 4] = Cell(label: 4, instance: 1)
-        let request = RenderRequest(labels: canvas.labels, instances: canvas.instances, style: .seed(3), icpe: true, width: 64, height: 64)
+        let request = RenderRequest(
+            labels: canvas.labels, instances: canvas.instances, style: .seed(3), icpe: true, width: 64, height: 64)
         var stages: [String] = []
         let draft = try #require(try model.renderDraft(request, observer: { stages.append($0) }))
         #expect(stages.count == model.stageCount)
@@ -58,7 +63,8 @@ import Testing
         #expect(throws: CancellationError.self) { try model.renderDraft(request, isCancelled: { true }) }
 
         let plain = try PainterFixtures.model(PainterFixtures.plain)
-        let wide = RenderRequest(labels: canvas.labels, instances: canvas.instances, style: .none, icpe: false, width: 96, height: 32)
+        let wide = RenderRequest(
+            labels: canvas.labels, instances: canvas.instances, style: .none, icpe: false, width: 96, height: 32)
         #expect(try plain.renderDraft(wide) == nil)
     }
 }

@@ -7,7 +7,11 @@ import TestSupport
 typealias PainterFixtures = TestFixtures
 
 extension TestFixtures {
-    static func model(_ name: String = styled, classNames: [String] = landscapeNames, presets: [String: [Float]] = [:]) throws -> PaintModel {
-        try PaintModel(file: modelFile(name, classNames: classNames, presets: presets), path: modelURL(name).path, palette: palette)
+    static func model(_ name: String = styled, classNames: [String] = landscapeNames, presets: [String: [Float]] = [:])
+        throws -> PaintModel
+    {
+        try PaintModel(
+            file: modelFile(name, classNames: classNames, presets: presets), path: modelURL(name).path, palette: palette
+        )
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import ImageFiles
 import TestSupport
 import Testing
+
 @testable import Painter
 
 @Suite struct PainterStateTests {
@@ -10,7 +11,9 @@ import Testing
 
     /// A 16x16 grid for a 64x64 picture: sky in rows 0 ... 9, grass in rows 10 ... 15.
     func makeState(_ name: String = PainterFixtures.styled, presets: [String: [Float]] = [:]) throws -> PainterState {
-        try PainterState(model: PainterFixtures.model(name, presets: presets), grid: (16, 16), seedSource: PainterFixtures.countingSeeds())
+        try PainterState(
+            model: PainterFixtures.model(name, presets: presets), grid: (16, 16),
+            seedSource: PainterFixtures.countingSeeds())
     }
 
     /// The cells that differ from `before`, as (x, y) pairs in row-major order.
@@ -74,8 +77,9 @@ import Testing
         // The fixture model draws 64x64: 8x8 cells by default, 16x16 on the finer canvas.
         let model = try PainterFixtures.model()
         let standard = PainterState(model: model, seedSource: PainterFixtures.countingSeeds())
-        let fine = PainterState(model: model, grid: PainterState.defaultGrid(width: 64, height: 64, cell: PainterState.fineCell),
-                                seedSource: PainterFixtures.countingSeeds())
+        let fine = PainterState(
+            model: model, grid: PainterState.defaultGrid(width: 64, height: 64, cell: PainterState.fineCell),
+            seedSource: PainterFixtures.countingSeeds())
         #expect(standard.canvas.gridWidth == 8 && fine.canvas.gridWidth == 16)
         #expect(standard.brushSizes == 1 ... 9 && fine.brushSizes == 1 ... 18)
         fine.setBrushSize(30)
@@ -125,7 +129,9 @@ import Testing
         let before = state.canvas
         state.press()
         state.release()
-        #expect(Set(changedCells(state.canvas, from: before)) == Set([[0, 0], [1, 0], [2, 0], [0, 1], [1, 1], [0, 2]]))
+        #expect(
+            Set(changedCells(state.canvas, from: before))
+                == Set([[0, 0], [1, 0], [2, 0], [0, 1], [1, 1], [0, 2]]))
         #expect(state.undoHistory.undoCount == 2)
 
         // The grass below the horizon is one region; a tree object of another instance inside it is not filled.
@@ -186,7 +192,8 @@ import Testing
         // A pick ends the line in progress and moves the cursor; the tool stays.
         state.pick(at: 5, y: 5)
         #expect(!state.isPressed && state.tool == .line && (state.cursorX, state.cursorY) == (5, 5))
-        #expect(state.currentClass == 4 && state.currentInstance == 1 && state.statusMessage == "picked tree (instance 1)")
+        #expect(
+            state.currentClass == 4 && state.currentInstance == 1 && state.statusMessage == "picked tree (instance 1)")
         state.pick(at: -3, y: 40)
         #expect((state.cursorX, state.cursorY) == (0, 15) && state.currentClass == 3 && state.currentInstance == 0)
     }
@@ -218,7 +225,9 @@ import Testing
         state.moveCursor(dx: -2, dy: 0)
         state.cancelStroke()
         #expect(!state.isPressed && state.undoHistory.undoCount == 4)
-        #expect((8 ... 11).allSatisfy { state.canvas[$0, 1] == tree } && (1 ... 4).allSatisfy { state.canvas[11, $0] == tree })
+        #expect(
+            (8 ... 11).allSatisfy { state.canvas[$0, 1] == tree }
+                && (1 ... 4).allSatisfy { state.canvas[11, $0] == tree })
         #expect(state.canvas[9, 4] == sky && state.canvas[10, 4] == sky)
     }
 
@@ -412,7 +421,9 @@ import Testing
         let mu = encoder(reference.tensor).mu
         #expect(state.style == .code(StyleCode(values: mu.data), source: "reference.png"))
         #expect(mu.data.count == 16)
-        #expect(throws: ImageFileError.self) { try state.setStyleFromImage(folder.appendingPathComponent("missing.png")) }
+        #expect(throws: ImageFileError.self) {
+            try state.setStyleFromImage(folder.appendingPathComponent("missing.png"))
+        }
     }
 
     /// `I` with a named pipe waited forever for a writer (and SIGTERM with it); only regular files are opened.
@@ -472,7 +483,8 @@ import Testing
     @Test func everyChangeSubmitsARender() throws {
         let model = try PainterFixtures.model()
         let renderer = RenderController(model: model, previewURL: nil)
-        let state = PainterState(model: model, grid: (16, 16), renderer: renderer, seedSource: PainterFixtures.countingSeeds())
+        let state = PainterState(
+            model: model, grid: (16, 16), renderer: renderer, seedSource: PainterFixtures.countingSeeds())
         state.selectClass(5)
         state.press()
         state.release()
@@ -526,7 +538,9 @@ import Testing
     }
 
     @Test func aStartingStyleIsNoUnsavedChange() throws {
-        let state = try PainterState(model: PainterFixtures.model(), grid: (16, 16), style: .seed(42), seedSource: PainterFixtures.countingSeeds())
+        let state = try PainterState(
+            model: PainterFixtures.model(), grid: (16, 16), style: .seed(42),
+            seedSource: PainterFixtures.countingSeeds())
         #expect(state.style == .seed(42) && !state.isDirty)
         state.randomStyle()
         #expect(state.style == .seed(100))

@@ -1,11 +1,14 @@
 import Foundation
 import ImageFiles
 import Testing
+
 @testable import Painter
 
 @Suite struct PreviewFileTests {
     /// A 4x4 picture of one grey level.
-    func picture(_ level: UInt8) -> PNGImage { PNGImage(width: 4, height: 4, pixels: Array(repeating: level, count: 48)) }
+    func picture(_ level: UInt8) -> PNGImage {
+        PNGImage(width: 4, height: 4, pixels: Array(repeating: level, count: 48))
+    }
 
     @Test func theNewestPictureIsInTheFile() throws {
         let folder = try PainterFixtures.temporaryFolder()
@@ -24,7 +27,10 @@ import Testing
         let file = PreviewFile(url: blocker.appendingPathComponent("preview.png"))
         file.write(picture(10))
         file.wait()
-        #expect(file.problem() == "the preview picture is not written: \(file.url.path): cannot write: \(blocker.path) is not a folder")
+        #expect(
+            file.problem()
+                == "the preview picture is not written: \(file.url.path): cannot write: \(blocker.path) is not a folder"
+        )
         try FileManager.default.removeItem(at: blocker)
         try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: false)
         file.write(picture(20))

@@ -4,6 +4,7 @@ import Foundation
 import ImageFiles
 import Synchronization
 import Testing
+
 @testable import Painter
 
 @Suite struct RenderControllerTests {
@@ -13,7 +14,8 @@ import Testing
     func request(tree x: Int, style: StyleSelection = .seed(1)) -> RenderRequest {
         var canvas = Canvas.scene(width: 8, height: 8, classes: model.config.classNames)
         canvas[x, 4] = Cell(label: 4)
-        return RenderRequest(labels: canvas.labels, instances: canvas.instances, style: style, icpe: true, width: 64, height: 64)
+        return RenderRequest(
+            labels: canvas.labels, instances: canvas.instances, style: style, icpe: true, width: 64, height: 64)
     }
 
     /// Holds the worker inside the first stage of render `generation` (its draft or its full-size pass) until
@@ -63,7 +65,9 @@ import Testing
         let result = try #require(finished(controller))
         #expect(result.image == (try model.render(request(tree: 2))))
         #expect(controller.counts().failed == 0)
-        #expect(controller.previewFile?.problem()?.hasPrefix("the preview picture is not written: \(preview.path): ") == true)
+        #expect(
+            controller.previewFile?.problem()?.hasPrefix("the preview picture is not written: \(preview.path): ")
+                == true)
         // Once the folder is there, the next picture is written and the problem is gone.
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
         controller.submit(request(tree: 3))
@@ -74,7 +78,8 @@ import Testing
 
     @Test func theNewestRequestWins() throws {
         let gate = Gate(generation: 1)
-        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .never, stageObserver: gate.observe)
+        let controller = RenderController(
+            model: model, previewURL: nil, draftPolicy: .never, stageObserver: gate.observe)
         controller.submit(request(tree: 0))
         gate.entered.wait()
         // The worker is busy inside render 1; submitting does not wait for it.
@@ -91,7 +96,9 @@ import Testing
     @Test func cancelStopsTheRunningRender() throws {
         let folder = try PainterFixtures.temporaryFolder()
         let gate = Gate(generation: 1)
-        let controller = RenderController(model: model, previewURL: folder.appendingPathComponent("p.png"), draftPolicy: .never, stageObserver: gate.observe)
+        let controller = RenderController(
+            model: model, previewURL: folder.appendingPathComponent("p.png"), draftPolicy: .never,
+            stageObserver: gate.observe)
         controller.submit(request(tree: 0))
         gate.entered.wait()
         controller.cancel()
@@ -105,7 +112,8 @@ import Testing
 
     @Test func theLastPictureStaysWhileANewOneRenders() throws {
         let gate = Gate(generation: 2)
-        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .never, stageObserver: gate.observe)
+        let controller = RenderController(
+            model: model, previewURL: nil, draftPolicy: .never, stageObserver: gate.observe)
         controller.submit(request(tree: 0))
         controller.wait()
         let first = try #require(controller.latestResult())
@@ -175,18 +183,22 @@ import Testing
         #expect(final.image == (try model.render(request(tree: 2))))
         #expect(try PNGImage.read(preview) == final.image)
         #expect(controller.latestResult() == final)
-        #expect(passes.withLock { $0 } == Array(repeating: true, count: model.stageCount) + Array(repeating: false, count: model.stageCount))
+        #expect(
+            passes.withLock { $0 } == Array(repeating: true, count: model.stageCount)
+                + Array(repeating: false, count: model.stageCount))
         #expect(controller.counts() == RenderCounts(rendered: 1, drafts: 1))
     }
 
     @Test func draftingProgressThenRefining() throws {
         let seen = statusAfterEachStage(.always)
         let stages = Double(model.stageCount)
-        let draft = try #require(seen.last.flatMap { status -> RenderResult? in
-            if case .refining(let draft, _) = status { return draft }
-            return nil
-        })
-        let expected = (1 ... model.stageCount).map { RenderStatus.drafting(progress: Double($0) / stages) }
+        let draft = try #require(
+            seen.last.flatMap { status -> RenderResult? in
+                if case .refining(let draft, _) = status { return draft }
+                return nil
+            })
+        let expected =
+            (1 ... model.stageCount).map { RenderStatus.drafting(progress: Double($0) / stages) }
             + (1 ... model.stageCount).map { RenderStatus.refining(draft: draft, progress: Double($0) / stages) }
         #expect(seen == expected)
     }
@@ -197,7 +209,8 @@ import Testing
         let gate = Gate(generation: 1, isDraft: true)
         let shownWhenTheNewerStarts = Mutex<(result: RenderResult?, status: RenderStatus)?>(nil)
         let box = Mutex<RenderController?>(nil)
-        let controller = RenderController(model: model, previewURL: preview, draftPolicy: .always) { generation, isDraft, stage in
+        let controller = RenderController(model: model, previewURL: preview, draftPolicy: .always) {
+            generation, isDraft, stage in
             gate.observe(generation, isDraft, stage)
             if generation == 2, isDraft, stage == "fc", let controller = box.withLock({ $0 }) {
                 let seen = (controller.latestResult(), controller.latest())
@@ -226,7 +239,8 @@ import Testing
 
     @Test func cancelStopsTheRunningDraft() throws {
         let gate = Gate(generation: 1, isDraft: true)
-        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .always, stageObserver: gate.observe)
+        let controller = RenderController(
+            model: model, previewURL: nil, draftPolicy: .always, stageObserver: gate.observe)
         controller.submit(request(tree: 0))
         gate.entered.wait()
         controller.cancel()
@@ -239,7 +253,8 @@ import Testing
     @Test func aNewerRequestDuringTheRefinementWins() throws {
         let first = Gate(generation: 1, isDraft: false)
         let second = Gate(generation: 2, isDraft: false)
-        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .always) { generation, isDraft, stage in
+        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .always) {
+            generation, isDraft, stage in
             first.observe(generation, isDraft, stage)
             second.observe(generation, isDraft, stage)
         }
@@ -264,10 +279,13 @@ import Testing
         // The plain fixture draws multiples of 32: a 96x32 picture has no 48x16 draft.
         let plain = try PainterFixtures.model(PainterFixtures.plain)
         let passes = Mutex<[Bool]>([])
-        let controller = RenderController(model: plain, previewURL: nil, draftPolicy: .always) { _, isDraft, _ in passes.withLock { $0.append(isDraft) } }
+        let controller = RenderController(model: plain, previewURL: nil, draftPolicy: .always) { _, isDraft, _ in
+            passes.withLock { $0.append(isDraft) }
+        }
         var canvas = Canvas.scene(width: 12, height: 4, classes: plain.config.classNames)
         canvas[5, 2] = Cell(label: 4)
-        let wide = RenderRequest(labels: canvas.labels, instances: canvas.instances, style: .none, icpe: false, width: 96, height: 32)
+        let wide = RenderRequest(
+            labels: canvas.labels, instances: canvas.instances, style: .none, icpe: false, width: 96, height: 32)
         controller.submit(wide)
         controller.wait()
         let result = try #require(finished(controller))
@@ -278,7 +296,9 @@ import Testing
 
     @Test func draftsOffRenderOnlyTheFullSize() throws {
         let passes = Mutex<[Bool]>([])
-        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .never) { _, isDraft, _ in passes.withLock { $0.append(isDraft) } }
+        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .never) { _, isDraft, _ in
+            passes.withLock { $0.append(isDraft) }
+        }
         controller.submit(request(tree: 1))
         controller.wait()
         #expect(controller.latestResult()?.isDraft == false)
@@ -291,7 +311,8 @@ import Testing
     @Test func whileBusyDraftsOnlyRequestsThatComeDuringARender() throws {
         let gate = Gate(generation: 1, isDraft: false)
         let passes = Mutex<[(generation: UInt64, isDraft: Bool)]>([])
-        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .whileBusy) { generation, isDraft, stage in
+        let controller = RenderController(model: model, previewURL: nil, draftPolicy: .whileBusy) {
+            generation, isDraft, stage in
             if stage == "fc" { passes.withLock { $0.append((generation, isDraft)) } }
             gate.observe(generation, isDraft, stage)
         }

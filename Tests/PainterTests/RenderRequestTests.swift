@@ -1,5 +1,6 @@
 import CLADE
 import Testing
+
 @testable import Painter
 
 @Suite struct RenderRequestTests {
@@ -12,15 +13,19 @@ import Testing
         return canvas
     }
 
-    func request(_ canvas: Canvas, icpe: Bool = true, conditioning: RenderRequest.Conditioning = .paintedGrid) -> RenderRequest {
-        RenderRequest(labels: canvas.labels, instances: canvas.instances, style: .seed(5), icpe: icpe, width: 64, height: 64,
-                      conditioning: conditioning)
+    func request(_ canvas: Canvas, icpe: Bool = true, conditioning: RenderRequest.Conditioning = .paintedGrid)
+        -> RenderRequest
+    {
+        RenderRequest(
+            labels: canvas.labels, instances: canvas.instances, style: .seed(5), icpe: icpe, width: 64, height: 64,
+            conditioning: conditioning)
     }
 
     @Test func aPaintedGridIsUpsampledThenGetsEdgesAndDistances() throws {
         let canvas = grid()
         let input = try request(canvas).generatorInput(model: model)
-        let (labels, instances) = LabelUpsampling.upsample(labels: canvas.labels, instances: canvas.instances, width: 64, height: 64)
+        let (labels, instances) = LabelUpsampling.upsample(
+            labels: canvas.labels, instances: canvas.instances, width: 64, height: 64)
         #expect(input.labels == labels)
         #expect(input.edges == EdgeMap.compute(labels: labels, instances: instances))
         #expect(input.distances == DistanceMap.compute(labels: labels, instances: instances, ignoredClass: nil))
@@ -41,9 +46,11 @@ import Testing
     @Test func dataSetMapsFollowTheOfficialConditioning() throws {
         let canvas = grid()
         let input = try request(canvas, conditioning: .dataSet(distances: nil)).generatorInput(model: model)
-        let official = DataSetConditioning.generatorInput(labels: canvas.labels, instances: canvas.instances, config: model.config,
-                                                          width: 64, height: 64, icpe: true, style: input.style)
-        #expect(input.labels == official.labels && input.edges == official.edges && input.distances == official.distances)
+        let official = DataSetConditioning.generatorInput(
+            labels: canvas.labels, instances: canvas.instances, config: model.config,
+            width: 64, height: 64, icpe: true, style: input.style)
+        #expect(
+            input.labels == official.labels && input.edges == official.edges && input.distances == official.distances)
         #expect(input.labels != (try request(canvas).generatorInput(model: model)).labels)
     }
 

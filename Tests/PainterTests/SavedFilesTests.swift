@@ -1,16 +1,22 @@
 import Dispatch
 import Foundation
-import Synchronization
 import ImageFiles
+import Synchronization
 import Testing
+
 @testable import Painter
 
 @Suite struct SavedFilesTests {
     @Test func namesCountUpAndNeverReuseANumber() throws {
         let folder = try PainterFixtures.temporaryFolder()
         let first = try SavedFiles.next(in: folder, name: "painting")
-        #expect(first.all.map(\.lastPathComponent) == ["painting-001.png", "painting-001.mask.png", "painting-001.instances.png", "painting-001.json"])
-        for name in ["painting-007.json", "painting-003.mask.png", "painting-x.png", "paintings-050.png", "other-090.png"] {
+        #expect(
+            first.all.map(\.lastPathComponent) == [
+                "painting-001.png", "painting-001.mask.png", "painting-001.instances.png", "painting-001.json",
+            ])
+        for name in [
+            "painting-007.json", "painting-003.mask.png", "painting-x.png", "paintings-050.png", "other-090.png",
+        ] {
             try Data().write(to: folder.appendingPathComponent(name))
         }
         #expect(try SavedFiles.next(in: folder, name: "painting").image.lastPathComponent == "painting-008.png")
@@ -20,7 +26,10 @@ import Testing
 
     @Test func hugeNumbersInFileNamesAreNotSaves() throws {
         let folder = try PainterFixtures.temporaryFolder()
-        for name in ["painting-9223372036854775807.png", "painting-99999999999999999999999.json", "painting-1000000000.mask.png", "painting-004.png"] {
+        for name in [
+            "painting-9223372036854775807.png", "painting-99999999999999999999999.json", "painting-1000000000.mask.png",
+            "painting-004.png",
+        ] {
             try Data().write(to: folder.appendingPathComponent(name))
         }
         #expect(try SavedFiles.next(in: folder, name: "painting").image.lastPathComponent == "painting-005.png")
@@ -33,7 +42,9 @@ import Testing
         let folder = try PainterFixtures.temporaryFolder()
         let first = try SaveClaim.make(in: folder, name: "painting")
         let second = try SaveClaim.make(in: folder, name: "painting")
-        #expect(first.files.claim.lastPathComponent == "painting-001.saving" && second.files.image.lastPathComponent == "painting-002.png")
+        #expect(
+            first.files.claim.lastPathComponent == "painting-001.saving"
+                && second.files.image.lastPathComponent == "painting-002.png")
         #expect(try String(contentsOf: first.files.claim, encoding: .utf8) == SaveClaim.note)
         try first.write(first.files.all.map { url in (url, { try Data("x".utf8).write(to: url) }) })
         #expect(!FileManager.default.fileExists(atPath: first.files.claim.path))
@@ -48,11 +59,16 @@ import Testing
         let error = try #require(throws: PainterError.self) {
             try claim.write([
                 (files.image, { try Data("picture".utf8).write(to: files.image) }),
-                (files.mask, { throw ImageFileError(path: files.mask.path, problem: "write error: No space left on device") }),
+                (
+                    files.mask,
+                    { throw ImageFileError(path: files.mask.path, problem: "write error: No space left on device") }
+                ),
                 (files.session, { try Data("{}".utf8).write(to: files.session) }),
             ])
         }
-        #expect(error.localizedDescription == "\(files.mask.path): write error: No space left on device; nothing of this save was kept")
+        #expect(
+            error.localizedDescription
+                == "\(files.mask.path): write error: No space left on device; nothing of this save was kept")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
 
         // A Foundation write error reads as the system's reason, not "error 1" or Foundation's sentence.
@@ -61,7 +77,9 @@ import Testing
         let foundation = try #require(throws: PainterError.self) {
             try json.write([(json.files.session, { try Data("{}".utf8).write(to: missing, options: .atomic) })])
         }
-        #expect(foundation.file == json.files.session.path && foundation.problem == "No such file or directory; nothing of this save was kept")
+        #expect(
+            foundation.file == json.files.session.path
+                && foundation.problem == "No such file or directory; nothing of this save was kept")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 
@@ -73,7 +91,9 @@ import Testing
     @Test func aFolderThatCannotBeSavedIntoIsNamedAhead() throws {
         let folder = try PainterFixtures.temporaryFolder()
         #expect(SaveClaim.problem(in: folder) == nil)
-        #expect(SaveClaim.problem(in: folder.appendingPathComponent("nope")) == "\(folder.appendingPathComponent("nope").relativePath): no such folder")
+        #expect(
+            SaveClaim.problem(in: folder.appendingPathComponent("nope"))
+                == "\(folder.appendingPathComponent("nope").relativePath): no such folder")
         let file = folder.appendingPathComponent("file")
         try Data().write(to: file)
         #expect(SaveClaim.problem(in: file) == "\(file.relativePath) is not a folder")
@@ -124,7 +144,9 @@ import Testing
         let failures = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 2) { painter in
             do {
-                let state = PainterState(model: try PainterFixtures.model(), grid: (8, 8), seedSource: PainterFixtures.countingSeeds(from: UInt64(painter * 1000)))
+                let state = PainterState(
+                    model: try PainterFixtures.model(), grid: (8, 8),
+                    seedSource: PainterFixtures.countingSeeds(from: UInt64(painter * 1000)))
                 for _ in 0 ..< 12 {
                     state.randomStyle()
                     try PaintDocument(state).save(to: folder)
@@ -140,8 +162,11 @@ import Testing
         let model = try PainterFixtures.model()
         for json in names where json.hasSuffix(".json") {
             let url = folder.appendingPathComponent(json)
-            let request = try SessionRecord.read(url).renderRequest(recordURL: url, palette: model.palette, config: model.config)
-            #expect(try model.render(request) == PNGImage.read(url.deletingPathExtension().appendingPathExtension("png")), "\(json)")
+            let request = try SessionRecord.read(url).renderRequest(
+                recordURL: url, palette: model.palette, config: model.config)
+            #expect(
+                try model.render(request) == PNGImage.read(url.deletingPathExtension().appendingPathExtension("png")),
+                "\(json)")
         }
     }
 }

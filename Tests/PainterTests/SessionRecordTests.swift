@@ -2,6 +2,7 @@ import CLADE
 import Foundation
 import ImageFiles
 import Testing
+
 @testable import Painter
 
 @Suite struct SessionRecordTests {
@@ -32,11 +33,13 @@ import Testing
     /// Renders a saved painting from its files with the engine alone (no Painter code), as `clade-paint render`
     /// would, and returns the PNG bytes.
     func reproduce(_ files: SavedFiles, model: ModelFile, palette: Palette) throws -> Data {
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: files.session)) as? [String: Any])
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: files.session)) as? [String: Any])
         let config = model.config
         let labels = try LabelMapFile.read(files.mask, palette: palette, classCount: config.classCount)
         let instances = try InstanceMapFile.read(files.instances)
-        let width = try #require(json["width"] as? Int), height = try #require(json["height"] as? Int)
+        let width = try #require(json["width"] as? Int)
+        let height = try #require(json["height"] as? Int)
         let method = (json["upsampling"] as? String).flatMap(LabelUpsampling.Method.init(rawValue:)) ?? .classVote
         let (big, bigInstances) = LabelUpsampling.upsample(
             labels: labels, instances: instances, width: width, height: height, method: method)
@@ -51,7 +54,8 @@ import Testing
         let icpe = try #require(json["icpe"] as? Bool)
         let input = GeneratorInput(
             labels: big, edges: EdgeMap.compute(labels: big, instances: bigInstances),
-            distances: icpe ? DistanceMap.compute(labels: big, instances: bigInstances, ignoredClass: nil) : nil, style: style)
+            distances: icpe ? DistanceMap.compute(labels: big, instances: bigInstances, ignoredClass: nil) : nil,
+            style: style)
         let out = try PainterFixtures.temporaryFolder().appendingPathComponent("again.png")
         try PNGImage(tensor: Generator(model: model)(input)).write(to: out)
         return try Data(contentsOf: out)
@@ -61,7 +65,8 @@ import Testing
     func savedPaintingsRenderAgainBitForBit(icpe: Bool) throws {
         let model = try PainterFixtures.model()
         let renderer = RenderController(model: model, previewURL: nil)
-        let state = PainterState(model: model, grid: (16, 16), renderer: renderer, seedSource: PainterFixtures.countingSeeds())
+        let state = PainterState(
+            model: model, grid: (16, 16), renderer: renderer, seedSource: PainterFixtures.countingSeeds())
         paint(state, icpe: icpe)
         renderer.wait()
         // The saved picture is the worker's finished render of this very state.
@@ -70,11 +75,14 @@ import Testing
         let files = try PaintDocument(state).save(to: folder)
         #expect(try Data(contentsOf: files.image) == reproduce(files, model: model.file, palette: model.palette))
 
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: files.session)) as? [String: Any])
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: files.session)) as? [String: Any])
         #expect(json["style_seed"] as? Int == 100 && json["icpe"] as? Bool == icpe)
         #expect(json["grid_width"] as? Int == 16 && json["width"] as? Int == 64)
         #expect(json["model"] as? String == PainterFixtures.modelURL(PainterFixtures.styled).standardizedFileURL.path)
-        #expect(json["mask"] as? String == "painting-001.mask.png" && json["instances"] as? String == "painting-001.instances.png")
+        #expect(
+            json["mask"] as? String == "painting-001.mask.png"
+                && json["instances"] as? String == "painting-001.instances.png")
     }
 
     @Test func anEncodedStyleRendersAgainBitForBit() throws {
@@ -116,14 +124,23 @@ import Testing
         let cases: [(String, String)] = [
             (good + "}", ""),
             (good + #", "style_seed": 1, "style_preset": "x"}"#, "give at most one of"),
-            (good.replacingOccurrences(of: #""version": 1"#, with: #""version": 2"#) + "}", "bad.json: \"version\" is 2"),
+            (
+                good.replacingOccurrences(of: #""version": 1"#, with: #""version": 2"#) + "}",
+                "bad.json: \"version\" is 2"
+            ),
             (good.replacingOccurrences(of: #""grid_width": 8"#, with: #""grid_width": 80"#) + "}", "the grid 80x8"),
-            (good.replacingOccurrences(of: #""mask": "a.mask.png""#, with: #""mask": "../a.png""#) + "}", "must be a plain name"),
+            (
+                good.replacingOccurrences(of: #""mask": "a.mask.png""#, with: #""mask": "../a.png""#) + "}",
+                "must be a plain name"
+            ),
             (good.replacingOccurrences(of: #", "icpe": true"#, with: "") + "}", "the key \"icpe\" is missing"),
             ("[1]", "not a clade-paint session file"),
             // Numbers that do not fit their key were reported as "not valid JSON".
             (good + #", "style_seed": -1}"#, "'style_seed': -1 is out of range for this key"),
-            (good.replacingOccurrences(of: #""width": 64"#, with: #""width": 64.5"#) + "}", "'width': 64.5 is not a whole number"),
+            (
+                good.replacingOccurrences(of: #""width": 64"#, with: #""width": 64.5"#) + "}",
+                "'width': 64.5 is not a whole number"
+            ),
         ]
         for (text, problem) in cases {
             try Data(text.utf8).write(to: url)

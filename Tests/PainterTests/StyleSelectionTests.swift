@@ -1,22 +1,28 @@
 import CLADE
 import Foundation
 import Testing
+
 @testable import Painter
 
 @Suite struct StyleSelectionTests {
     let config = try! PainterFixtures.modelFile(presets: ["dawn": Array(repeating: 0.5, count: 16)]).config
 
     @Test func seedsAreTheEnginesRandomCodes() throws {
-        #expect(try StyleSelection.seed(42).styleCode(config: config, bank: nil) == StyleCode.random(seed: 42, count: 16))
+        #expect(
+            try StyleSelection.seed(42).styleCode(config: config, bank: nil) == StyleCode.random(seed: 42, count: 16))
         #expect(try StyleSelection.none.styleCode(config: config, bank: nil) == nil)
-        #expect(try StyleSelection.preset("dawn").styleCode(config: config, bank: nil) == StyleCode(values: Array(repeating: 0.5, count: 16)))
+        #expect(
+            try StyleSelection.preset("dawn").styleCode(config: config, bank: nil)
+                == StyleCode(values: Array(repeating: 0.5, count: 16)))
     }
 
     @Test func seedsPickFromTheModelsStyleBank() throws {
         let bank = StyleBank(codes: Tensor(shape: [3, 16], data: (0 ..< 48).map(Float.init)))
         let code = try #require(try StyleSelection.seed(42).styleCode(config: config, bank: bank))
         #expect(code == bank.code(seed: 42) && code != StyleCode.random(seed: 42, count: 16))
-        #expect(try StyleSelection.preset("dawn").styleCode(config: config, bank: bank) == StyleCode(values: Array(repeating: 0.5, count: 16)))
+        #expect(
+            try StyleSelection.preset("dawn").styleCode(config: config, bank: bank)
+                == StyleCode(values: Array(repeating: 0.5, count: 16)))
     }
 
     @Test func unknownPresetsAndShortCodesAreRefused() {
@@ -36,7 +42,9 @@ import Testing
     }
 
     @Test func codableRoundTrip() throws {
-        let styles: [StyleSelection] = [.none, .seed(UInt64.max), .preset("fog"), .code(StyleCode(values: [0.1, -3e-8, 7]), source: "r.png")]
+        let styles: [StyleSelection] = [
+            .none, .seed(UInt64.max), .preset("fog"), .code(StyleCode(values: [0.1, -3e-8, 7]), source: "r.png"),
+        ]
         let data = try JSONEncoder().encode(styles)
         #expect(try JSONDecoder().decode([StyleSelection].self, from: data) == styles)
     }

@@ -11,7 +11,8 @@ public enum GraphicsDecoders {
     /// bytes outside envelopes pass unchanged.
     public static func unwrapTmux(_ bytes: [UInt8]) throws -> [UInt8] {
         let opener = Array("\u{1B}Ptmux;".utf8)
-        var out: [UInt8] = [], index = 0
+        var out: [UInt8] = []
+        var index = 0
         while index < bytes.count {
             guard index + opener.count <= bytes.count, Array(bytes[index ..< index + opener.count]) == opener else {
                 out.append(bytes[index])
@@ -22,8 +23,14 @@ public enum GraphicsDecoders {
             while true {
                 guard index + 1 < bytes.count else { throw Malformed(description: "a tmux envelope without its end") }
                 if bytes[index] == 0x1B {
-                    if bytes[index + 1] == 0x1B { out.append(0x1B); index += 2; continue }
-                    guard bytes[index + 1] == 0x5C else { throw Malformed(description: "a single ESC inside a tmux envelope") }
+                    if bytes[index + 1] == 0x1B {
+                        out.append(0x1B)
+                        index += 2
+                        continue
+                    }
+                    guard bytes[index + 1] == 0x5C else {
+                        throw Malformed(description: "a single ESC inside a tmux envelope")
+                    }
                     index += 2
                     break
                 }
@@ -42,8 +49,12 @@ public enum GraphicsDecoders {
         var index = 0
         let start = Array("\u{1B}_G".utf8)
         while index < bytes.count {
-            guard index + 3 <= bytes.count, Array(bytes[index ..< index + 3]) == start else { index += 1; continue }
-            guard let end = (index + 3 ..< bytes.count - 1).first(where: { bytes[$0] == 0x1B && bytes[$0 + 1] == 0x5C }) else {
+            guard index + 3 <= bytes.count, Array(bytes[index ..< index + 3]) == start else {
+                index += 1
+                continue
+            }
+            guard let end = (index + 3 ..< bytes.count - 1).first(where: { bytes[$0] == 0x1B && bytes[$0 + 1] == 0x5C })
+            else {
                 throw Malformed(description: "an APC sequence without ESC \\")
             }
             let body = bytes[index + 3 ..< end]
@@ -65,7 +76,8 @@ public enum GraphicsDecoders {
             }
             guard keys["m"] != "1", let done = pending else { continue }
             pending = nil
-            guard done.keys["f"] == "24", let width = Int(done.keys["s"] ?? ""), let height = Int(done.keys["v"] ?? "") else {
+            guard done.keys["f"] == "24", let width = Int(done.keys["s"] ?? ""), let height = Int(done.keys["v"] ?? "")
+            else {
                 throw Malformed(description: "a kitty transmission without f=24, s and v: \(done.keys)")
             }
             guard let data = Data(base64Encoded: Data(done.payload)), data.count == width * height * 3 else {
@@ -81,7 +93,8 @@ public enum GraphicsDecoders {
     /// it never sets are nil.
     public static func sixel(_ bytes: [UInt8]) throws -> (width: Int, height: Int, pixels: [RGBColor?]) {
         guard let q = bytes.firstIndex(of: UInt8(ascii: "q")), bytes.starts(with: [0x1B, 0x50]),
-              bytes.suffix(2) == [0x1B, 0x5C] else { throw Malformed(description: "not a DCS sixel sequence") }
+            bytes.suffix(2) == [0x1B, 0x5C]
+        else { throw Malformed(description: "not a DCS sixel sequence") }
         let body = Array(bytes[(q + 1) ..< (bytes.count - 2)])
         var index = 0
         func number() -> Int {
@@ -94,25 +107,37 @@ public enum GraphicsDecoders {
         }
         func numbers() -> [Int] {
             var values = [number()]
-            while index < body.count && body[index] == UInt8(ascii: ";") { index += 1; values.append(number()) }
+            while index < body.count && body[index] == UInt8(ascii: ";") {
+                index += 1
+                values.append(number())
+            }
             return values
         }
         guard body.first == UInt8(ascii: "\"") else { throw Malformed(description: "no raster attributes") }
         index = 1
         let raster = numbers()
         guard raster.count == 4 else { throw Malformed(description: "raster attributes \(raster)") }
-        let width = raster[2], height = raster[3]
+        let width = raster[2]
+        let height = raster[3]
         var pixels = [RGBColor?](repeating: nil, count: width * height)
         var palette: [Int: RGBColor] = [:]
-        var color = 0, x = 0, top = 0
+        var color = 0
+        var x = 0
+        var top = 0
         func paint(_ character: UInt8, times: Int) throws {
-            guard (63 ... 126).contains(character) else { throw Malformed(description: "byte \(character) in sixel data") }
+            guard (63 ... 126).contains(character) else {
+                throw Malformed(description: "byte \(character) in sixel data")
+            }
             for _ in 0 ..< times {
                 let bits = character - 63
                 for bit in 0 ..< 6 where bits >> bit & 1 == 1 {
                     let y = top + bit
-                    guard x < width, y < height else { throw Malformed(description: "a sixel outside \(width)x\(height)") }
-                    guard let entry = palette[color] else { throw Malformed(description: "colour \(color) used before it is defined") }
+                    guard x < width, y < height else {
+                        throw Malformed(description: "a sixel outside \(width)x\(height)")
+                    }
+                    guard let entry = palette[color] else {
+                        throw Malformed(description: "colour \(color) used before it is defined")
+                    }
                     pixels[y * width + x] = entry
                 }
                 x += 1
@@ -136,7 +161,9 @@ public enum GraphicsDecoders {
                 index += 1
                 try paint(repeated, times: count)
             case UInt8(ascii: "$"): x = 0
-            case UInt8(ascii: "-"): x = 0; top += 6
+            case UInt8(ascii: "-"):
+                x = 0
+                top += 6
             default: try paint(character, times: 1)
             }
         }
@@ -157,7 +184,9 @@ public enum GraphicsDecoders {
         guard let png = Data(base64Encoded: Data(bytes[(colon + 1) ..< (bytes.count - 1)])) else {
             throw Malformed(description: "iTerm2 payload is not base64")
         }
-        guard keys["size"] == String(png.count) else { throw Malformed(description: "size=\(keys["size"] ?? "") for \(png.count) bytes") }
+        guard keys["size"] == String(png.count) else {
+            throw Malformed(description: "size=\(keys["size"] ?? "") for \(png.count) bytes")
+        }
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("iterm2-\(UUID().uuidString).png")
         try png.write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }

@@ -20,24 +20,29 @@ public enum TestFixtures {
     public static let landscapeNames = ["sky", "cloud", "rock", "grass", "tree", "water"]
 
     /// The landscape classes with their hotkeys.
-    public static let palette = Palette(name: "fixture", entries: [
-        .init(color: RGBColor(118, 190, 250), name: "sky", key: "s"),
-        .init(color: RGBColor(236, 236, 236), name: "cloud", key: "c"),
-        .init(color: RGBColor(104, 104, 112), name: "rock", key: "r"),
-        .init(color: RGBColor(76, 172, 60), name: "grass", key: "g"),
-        .init(color: RGBColor(18, 98, 42), name: "tree", key: "t"),
-        .init(color: RGBColor(32, 78, 204), name: "water", key: "w"),
-    ])
+    public static let palette = Palette(
+        name: "fixture",
+        entries: [
+            .init(color: RGBColor(118, 190, 250), name: "sky", key: "s"),
+            .init(color: RGBColor(236, 236, 236), name: "cloud", key: "c"),
+            .init(color: RGBColor(104, 104, 112), name: "rock", key: "r"),
+            .init(color: RGBColor(76, 172, 60), name: "grass", key: "g"),
+            .init(color: RGBColor(18, 98, 42), name: "tree", key: "t"),
+            .init(color: RGBColor(32, 78, 204), name: "water", key: "w"),
+        ])
 
     public static func modelURL(_ name: String) -> URL { folder.appendingPathComponent("\(name).model.safetensors") }
 
     /// The fixture `name` with its config's class names and style presets replaced.
-    public static func modelFile(_ name: String = styled, classNames: [String] = landscapeNames, presets: [String: [Float]] = [:]) throws -> ModelFile {
+    public static func modelFile(
+        _ name: String = styled, classNames: [String] = landscapeNames, presets: [String: [Float]] = [:]
+    ) throws -> ModelFile {
         let file = try ModelFile(contentsOf: modelURL(name))
         var config = file.config
         config.classNames = classNames
         config.stylePresets = presets
-        let tensors = Dictionary(uniqueKeysWithValues: ModelFile.expectedTensors(for: config).map { ($0.name, file[$0.name]) })
+        let tensors = Dictionary(
+            uniqueKeysWithValues: ModelFile.expectedTensors(for: config).map { ($0.name, file[$0.name]) })
         return try ModelFile(config: config, tensors: tensors, fileName: file.fileName)
     }
 
@@ -52,7 +57,8 @@ public enum TestFixtures {
 
     /// A fresh empty folder under the system's temporary folder.
     public static func temporaryFolder() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clade-paint-tests-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "clade-paint-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder
     }

@@ -23,26 +23,39 @@ FuzzSupport.run { data, count in
                 throw Refused()
             }
         }
-        FuzzSupport.require(small.width <= 16 && small.height <= 16, "a \(small.width)x\(small.height) map passed a 16x16 header check")
+        FuzzSupport.require(
+            small.width <= 16 && small.height <= 16, "a \(small.width)x\(small.height) map passed a 16x16 header check")
     } catch is Refused {
-        FuzzSupport.require(refusedHeader == header, "the header check saw \(String(describing: refusedHeader)), PNGHeader.read \(String(describing: header))")
+        FuzzSupport.require(
+            refusedHeader == header,
+            "the header check saw \(String(describing: refusedHeader)), PNGHeader.read \(String(describing: header))")
     } catch {}
     if let labels = try? LabelMapFile.read(url, palette: palette, classCount: palette.count) {
-        FuzzSupport.require(labels.width == header?.width && labels.height == header?.height,
-                            "a \(labels.width)x\(labels.height) map whose header says \(String(describing: header))")
-        FuzzSupport.require(labels.classes.count == labels.width * labels.height, "label map cells do not fill \(labels.width)x\(labels.height)")
-        FuzzSupport.require(labels.classes.allSatisfy { $0 >= 0 && Int($0) < palette.count }, "an accepted label map holds a class outside the palette")
+        FuzzSupport.require(
+            labels.width == header?.width && labels.height == header?.height,
+            "a \(labels.width)x\(labels.height) map whose header says \(String(describing: header))")
+        FuzzSupport.require(
+            labels.classes.count == labels.width * labels.height,
+            "label map cells do not fill \(labels.width)x\(labels.height)")
+        FuzzSupport.require(
+            labels.classes.allSatisfy { $0 >= 0 && Int($0) < palette.count },
+            "an accepted label map holds a class outside the palette")
         try! LabelMapFile.write(labels, palette: palette, to: copy)
         let again = try! LabelMapFile.read(copy, palette: palette, classCount: palette.count)
         FuzzSupport.require(again == labels, "a label map changed in a write and read back")
     }
     if let instances = try? InstanceMapFile.read(url) {
-        FuzzSupport.require(instances.ids.count == instances.width * instances.height, "instance ids do not fill \(instances.width)x\(instances.height)")
+        FuzzSupport.require(
+            instances.ids.count == instances.width * instances.height,
+            "instance ids do not fill \(instances.width)x\(instances.height)")
         try! InstanceMapFile.write(instances, to: copy)
-        FuzzSupport.require(try! InstanceMapFile.read(copy) == instances, "an instance map changed in a write and read back")
+        FuzzSupport.require(
+            try! InstanceMapFile.read(copy) == instances, "an instance map changed in a write and read back")
     }
     if let picture = try? PNGImage.read(url) {
-        FuzzSupport.require(picture.pixels.count == picture.width * picture.height * 3, "picture pixels do not fill \(picture.width)x\(picture.height)")
+        FuzzSupport.require(
+            picture.pixels.count == picture.width * picture.height * 3,
+            "picture pixels do not fill \(picture.width)x\(picture.height)")
     }
     return 0
 }

@@ -31,11 +31,13 @@ public enum FuzzSupport {
     }
 
     /// The bundled landscape palette.
-    public static let palette: Palette = try! Palette(contentsOf: repository.appendingPathComponent("Palettes/landscape.gpl"))
+    public static let palette: Palette = try! Palette(
+        contentsOf: repository.appendingPathComponent("Palettes/landscape.gpl"))
 
     /// A small model of the engine's test fixtures (64x64 pictures, 6 classes, ICPE, edges and a style encoder).
     public static let model: PaintModel = {
-        let url = repository.appendingPathComponent("Tests/CLADETests/Fixtures/clade_icpe_edges_vae_batch.model.safetensors")
+        let url = repository.appendingPathComponent(
+            "Tests/CLADETests/Fixtures/clade_icpe_edges_vae_batch.model.safetensors")
         return try! PaintModel(file: ModelFile(contentsOf: url), path: url.path, palette: palette)
     }()
 

@@ -12,23 +12,29 @@ public enum DataSetConditioning {
         labels: LabelMap, instances: InstanceMap, distances: Tensor? = nil, config: ModelConfig,
         width: Int, height: Int, icpe: Bool, style: StyleCode?
     ) -> GeneratorInput {
-        precondition(labels.width == instances.width && labels.height == instances.height,
-                     "label map \(labels.width)x\(labels.height) and instance map "
-                         + "\(instances.width)x\(instances.height) differ in size")
+        precondition(
+            labels.width == instances.width && labels.height == instances.height,
+            "label map \(labels.width)x\(labels.height) and instance map "
+                + "\(instances.width)x\(instances.height) differ in size")
         let conventions = config.conditioning
         let picture = PillowNearestResize.resize(labels, width: width, height: height)
         let pictureInstances = PillowNearestResize.resize(instances, width: width, height: height)
-        let edges = config.useInstanceEdges ? EdgeMap.compute(labels: picture, instances: pictureInstances, rule: conventions.edges) : nil
+        let edges =
+            config.useInstanceEdges
+            ? EdgeMap.compute(labels: picture, instances: pictureInstances, rule: conventions.edges) : nil
         var distanceMap: Tensor?
         if config.useICPE && icpe {
-            let ignored = conventions.ignoredClass(labelNC: config.labelNC, containDontcareLabel: config.containDontcareLabel)
+            let ignored = conventions.ignoredClass(
+                labelNC: config.labelNC, containDontcareLabel: config.containDontcareLabel)
             if let distances {
                 distanceMap = NearestResize.resize(distances, width: width, height: height)
             } else if conventions.icpeMapSize == .source {
-                let source = DistanceMap.compute(labels: labels, instances: instances, ignoredClass: ignored, rule: conventions.icpeObjects)
+                let source = DistanceMap.compute(
+                    labels: labels, instances: instances, ignoredClass: ignored, rule: conventions.icpeObjects)
                 distanceMap = NearestResize.resize(source, width: width, height: height)
             } else {
-                distanceMap = DistanceMap.compute(labels: picture, instances: pictureInstances, ignoredClass: ignored, rule: conventions.icpeObjects)
+                distanceMap = DistanceMap.compute(
+                    labels: picture, instances: pictureInstances, ignoredClass: ignored, rule: conventions.icpeObjects)
             }
         }
         return GeneratorInput(labels: picture, edges: edges, distances: distanceMap, style: style)

@@ -11,11 +11,16 @@ public enum DistanceMap {
         rule: ConditioningConventions.ObjectRule = .classAndInstance
     ) -> Tensor {
         let objects = ObjectComponents(labels: labels, instances: instances, ignoredClass: ignoredClass, rule: rule)
-        let width = objects.width, height = objects.height, plane = width * height
+        let width = objects.width
+        let height = objects.height
+        let plane = width * height
         var size = [Int](repeating: 0, count: objects.count)
-        var rowSum = size, colSum = size
-        var rowMin = [Int](repeating: Int.max, count: objects.count), colMin = rowMin
-        var rowMax = [Int](repeating: Int.min, count: objects.count), colMax = rowMax
+        var rowSum = size
+        var colSum = size
+        var rowMin = [Int](repeating: Int.max, count: objects.count)
+        var colMin = rowMin
+        var rowMax = [Int](repeating: Int.min, count: objects.count)
+        var colMax = rowMax
         for y in 0 ..< height {
             for x in 0 ..< width {
                 let k = Int(objects.numbers[y * width + x])
@@ -32,8 +37,10 @@ public enum DistanceMap {
 
         // Rounding r - c to Double is monotone in r, so the largest |offset| over an object is reached at
         // its first or last row (column): the same value as a maximum over all its pixels.
-        var rowCentre = [Double](repeating: 0, count: objects.count), colCentre = rowCentre
-        var rowScale = rowCentre, colScale = rowCentre
+        var rowCentre = [Double](repeating: 0, count: objects.count)
+        var colCentre = rowCentre
+        var rowScale = rowCentre
+        var colScale = rowCentre
         for k in 0 ..< objects.count {
             rowCentre[k] = Double(rowSum[k]) / Double(size[k])
             colCentre[k] = Double(colSum[k]) / Double(size[k])

@@ -8,10 +8,12 @@ public enum EdgeMap {
     public static func compute(
         labels: LabelMap, instances: InstanceMap, rule: ConditioningConventions.EdgeRule = .classAndInstance
     ) -> Tensor {
-        precondition(labels.width == instances.width && labels.height == instances.height,
-                     "label map \(labels.width)x\(labels.height) and instance map "
-                         + "\(instances.width)x\(instances.height) differ in size")
-        let width = labels.width, height = labels.height
+        precondition(
+            labels.width == instances.width && labels.height == instances.height,
+            "label map \(labels.width)x\(labels.height) and instance map "
+                + "\(instances.width)x\(instances.height) differ in size")
+        let width = labels.width
+        let height = labels.height
         let classesCount = rule == .classAndInstance
         var edges = [Float](repeating: 0, count: width * height)
         labels.classes.withUnsafeBufferPointer { cls in

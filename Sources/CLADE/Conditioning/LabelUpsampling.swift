@@ -21,12 +21,14 @@ public enum LabelUpsampling {
     public static func upsample(
         labels: LabelMap, instances: InstanceMap, width: Int, height: Int, method: Method = .classVote
     ) -> (labels: LabelMap, instances: InstanceMap) {
-        precondition(labels.width == instances.width && labels.height == instances.height,
-                     "label grid \(labels.width)x\(labels.height) and instance grid "
-                         + "\(instances.width)x\(instances.height) differ in size")
+        precondition(
+            labels.width == instances.width && labels.height == instances.height,
+            "label grid \(labels.width)x\(labels.height) and instance grid "
+                + "\(instances.width)x\(instances.height) differ in size")
         precondition(width > 0 && height > 0, "output size \(width)x\(height) is not positive")
         if method == .smooth, labels.width <= width, labels.height <= height,
-           labels.width != width || labels.height != height {
+            labels.width != width || labels.height != height
+        {
             return SmoothUpsampling.upsample(labels: labels, instances: instances, width: width, height: height)
         }
         let rows = AxisVotes(gridSize: labels.height, size: height)
@@ -40,13 +42,19 @@ public enum LabelUpsampling {
                 outLabels.withUnsafeMutableBufferPointer { outL in
                     outInstances.withUnsafeMutableBufferPointer { outI in
                         for y in 0 ..< height {
-                            let top = rows.near[y] * gridWidth, bottom = rows.far[y] * gridWidth
-                            let wTop = rows.nearWeight[y], wBottom = rows.farWeight[y]
+                            let top = rows.near[y] * gridWidth
+                            let bottom = rows.far[y] * gridWidth
+                            let wTop = rows.nearWeight[y]
+                            let wBottom = rows.farWeight[y]
                             for x in 0 ..< width {
-                                let left = cols.near[x], right = cols.far[x]
-                                let wLeft = cols.nearWeight[x], wRight = cols.farWeight[x]
+                                let left = cols.near[x]
+                                let right = cols.far[x]
+                                let wLeft = cols.nearWeight[x]
+                                let wRight = cols.farWeight[x]
                                 // The contract's voter order: (y0,x0), (y0,x1), (y1,x0), (y1,x1).
-                                let cells: InlineArray<4, Int> = [top + left, top + right, bottom + left, bottom + right]
+                                let cells: InlineArray<4, Int> = [
+                                    top + left, top + right, bottom + left, bottom + right,
+                                ]
                                 let vote = Vote(
                                     classes: [grid[cells[0]], grid[cells[1]], grid[cells[2]], grid[cells[3]]],
                                     weights: [wTop * wLeft, wTop * wRight, wBottom * wLeft, wBottom * wRight])
@@ -59,8 +67,10 @@ public enum LabelUpsampling {
                 }
             }
         }
-        return (LabelMap(width: width, height: height, classes: outLabels),
-                InstanceMap(width: width, height: height, ids: outInstances))
+        return (
+            LabelMap(width: width, height: height, classes: outLabels),
+            InstanceMap(width: width, height: height, ids: outInstances)
+        )
     }
 }
 

@@ -14,25 +14,31 @@ public enum NearestResize {
 
     /// A label map resized to `width x height`.
     public static func resize(_ labels: LabelMap, width: Int, height: Int) -> LabelMap {
-        LabelMap(width: width, height: height,
-                 classes: gather(labels.classes, channels: 1, fromWidth: labels.width, fromHeight: labels.height,
-                                 toWidth: width, toHeight: height))
+        LabelMap(
+            width: width, height: height,
+            classes: gather(
+                labels.classes, channels: 1, fromWidth: labels.width, fromHeight: labels.height,
+                toWidth: width, toHeight: height))
     }
 
     /// An instance map resized to `width x height`.
     public static func resize(_ instances: InstanceMap, width: Int, height: Int) -> InstanceMap {
-        InstanceMap(width: width, height: height,
-                    ids: gather(instances.ids, channels: 1, fromWidth: instances.width, fromHeight: instances.height,
-                                toWidth: width, toHeight: height))
+        InstanceMap(
+            width: width, height: height,
+            ids: gather(
+                instances.ids, channels: 1, fromWidth: instances.width, fromHeight: instances.height,
+                toWidth: width, toHeight: height))
     }
 
     /// A tensor `[C, H, W]` resized to `[C, height, width]`, each channel on its own.
     public static func resize(_ tensor: Tensor, width: Int, height: Int) -> Tensor {
         precondition(tensor.shape.count == 3, "nearest resize needs a [C, H, W] tensor, got \(tensor.shape)")
         let channels = tensor.shape[0]
-        return Tensor(shape: [channels, height, width],
-                      data: gather(tensor.data, channels: channels, fromWidth: tensor.shape[2],
-                                   fromHeight: tensor.shape[1], toWidth: width, toHeight: height))
+        return Tensor(
+            shape: [channels, height, width],
+            data: gather(
+                tensor.data, channels: channels, fromWidth: tensor.shape[2],
+                fromHeight: tensor.shape[1], toWidth: width, toHeight: height))
     }
 
     private static func gather<Element>(

@@ -14,12 +14,16 @@ public struct ObjectComponents: Sendable, Equatable {
 
     /// Finds the objects of `labels` and `instances` (same size) under `rule`; pixels of `ignoredClass` belong to
     /// no object.
-    public init(labels: LabelMap, instances: InstanceMap, ignoredClass: Int32? = nil,
-                rule: ConditioningConventions.ObjectRule = .classAndInstance) {
-        precondition(labels.width == instances.width && labels.height == instances.height,
-                     "label map \(labels.width)x\(labels.height) and instance map "
-                         + "\(instances.width)x\(instances.height) differ in size")
-        let width = labels.width, height = labels.height
+    public init(
+        labels: LabelMap, instances: InstanceMap, ignoredClass: Int32? = nil,
+        rule: ConditioningConventions.ObjectRule = .classAndInstance
+    ) {
+        precondition(
+            labels.width == instances.width && labels.height == instances.height,
+            "label map \(labels.width)x\(labels.height) and instance map "
+                + "\(instances.width)x\(instances.height) differ in size")
+        let width = labels.width
+        let height = labels.height
         var numbers = [Int32](repeating: -1, count: width * height)
         var stack = [Int32](repeating: 0, count: width * height)
         var count: Int32 = 0
@@ -29,19 +33,22 @@ public struct ObjectComponents: Sendable, Equatable {
                 numbers.withUnsafeMutableBufferPointer { number in
                     stack.withUnsafeMutableBufferPointer { stack in
                         for seed in 0 ..< width * height where number[seed] < 0 && cls[seed] != ignoredClass {
-                            let objectClass = cls[seed], objectInstance = ids[seed]
+                            let objectClass = cls[seed]
+                            let objectInstance = ids[seed]
                             number[seed] = count
                             stack[0] = Int32(seed)
                             var top = 1
                             while top > 0 {
                                 top -= 1
                                 let pixel = Int(stack[top])
-                                let y = pixel / width, x = pixel - y * width
+                                let y = pixel / width
+                                let x = pixel - y * width
                                 for ny in max(y - 1, 0) ... min(y + 1, height - 1) {
                                     for nx in max(x - 1, 0) ... min(x + 1, width - 1) {
                                         let neighbour = ny * width + nx
                                         if number[neighbour] < 0, cls[neighbour] == objectClass,
-                                           !instancesCount || ids[neighbour] == objectInstance {
+                                            !instancesCount || ids[neighbour] == objectInstance
+                                        {
                                             number[neighbour] = count
                                             stack[top] = Int32(neighbour)
                                             top += 1

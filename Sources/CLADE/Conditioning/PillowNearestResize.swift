@@ -21,17 +21,24 @@ public enum PillowNearestResize {
 
     /// A label map resized to `width x height`.
     public static func resize(_ labels: LabelMap, width: Int, height: Int) -> LabelMap {
-        LabelMap(width: width, height: height,
-                 classes: gather(labels.classes, fromWidth: labels.width, fromHeight: labels.height, toWidth: width, toHeight: height))
+        LabelMap(
+            width: width, height: height,
+            classes: gather(
+                labels.classes, fromWidth: labels.width, fromHeight: labels.height, toWidth: width, toHeight: height))
     }
 
     /// An instance map resized to `width x height`.
     public static func resize(_ instances: InstanceMap, width: Int, height: Int) -> InstanceMap {
-        InstanceMap(width: width, height: height,
-                    ids: gather(instances.ids, fromWidth: instances.width, fromHeight: instances.height, toWidth: width, toHeight: height))
+        InstanceMap(
+            width: width, height: height,
+            ids: gather(
+                instances.ids, fromWidth: instances.width, fromHeight: instances.height, toWidth: width,
+                toHeight: height))
     }
 
-    private static func gather(_ source: [Int32], fromWidth: Int, fromHeight: Int, toWidth: Int, toHeight: Int) -> [Int32] {
+    private static func gather(_ source: [Int32], fromWidth: Int, fromHeight: Int, toWidth: Int, toHeight: Int)
+        -> [Int32]
+    {
         let rows = sourceIndices(inputSize: fromHeight, outputSize: toHeight)
         let cols = sourceIndices(inputSize: fromWidth, outputSize: toWidth)
         var result = [Int32]()

@@ -18,7 +18,8 @@ enum SmoothUpsampling {
     static func upsample(labels: LabelMap, instances: InstanceMap, width: Int, height: Int)
         -> (labels: LabelMap, instances: InstanceMap)
     {
-        let gridWidth = labels.width, gridHeight = labels.height
+        let gridWidth = labels.width
+        let gridHeight = labels.height
         let parts = Self.parts(labels: labels, instances: instances)
         var partClass = [Int32](repeating: 0, count: parts.count)
         var partInstance = [Int32](repeating: 0, count: parts.count)
@@ -30,9 +31,10 @@ enum SmoothUpsampling {
             cells[part] += 1
         }
         let target = cells.map { Double($0 * height * width) / Double(gridHeight * gridWidth) }
-        let votes = PartVotes(parts: parts.numbers, gridWidth: gridWidth,
-                              rows: SplineTaps(gridSize: gridHeight, size: height),
-                              cols: SplineTaps(gridSize: gridWidth, size: width))
+        let votes = PartVotes(
+            parts: parts.numbers, gridWidth: gridWidth,
+            rows: SplineTaps(gridSize: gridHeight, size: height),
+            cols: SplineTaps(gridSize: gridWidth, size: width))
 
         var gain = [Double](repeating: 1, count: parts.count)
         var winners = [Int32](repeating: 0, count: width * height)
@@ -48,19 +50,23 @@ enum SmoothUpsampling {
             }
         }
         votes.assign(gain: gain, into: &winners)
-        return (LabelMap(width: width, height: height, classes: winners.map { partClass[Int($0)] }),
-                InstanceMap(width: width, height: height, ids: winners.map { partInstance[Int($0)] }))
+        return (
+            LabelMap(width: width, height: height, classes: winners.map { partClass[Int($0)] }),
+            InstanceMap(width: width, height: height, ids: winners.map { partInstance[Int($0)] })
+        )
     }
 
     /// The parts of the grid, numbered in the order of each part's first cell in row-major order.
     static func parts(labels: LabelMap, instances: InstanceMap) -> ObjectComponents {
-        let width = labels.width, height = labels.height
+        let width = labels.width
+        let height = labels.height
         var keyed = labels.classes
         for y in 0 ..< height {
             for x in 0 ..< width {
                 let cell = y * width + x
                 func differs(_ dx: Int, _ dy: Int) -> Bool {
-                    let nx = x + dx, ny = y + dy
+                    let nx = x + dx
+                    let ny = y + dy
                     guard nx >= 0, ny >= 0, nx < width, ny < height else { return false }
                     let other = ny * width + nx
                     return labels.classes[other] != labels.classes[cell] || instances.ids[other] != instances.ids[cell]
@@ -113,7 +119,8 @@ private struct PartVotes {
     var votes: [Double]
 
     init(parts numbers: [Int32], gridWidth: Int, rows: SplineTaps, cols: SplineTaps) {
-        let width = cols.cells.count / cols.taps, height = rows.cells.count / rows.taps
+        let width = cols.cells.count / cols.taps
+        let height = rows.cells.count / rows.taps
         self.width = width
         self.height = height
         var start = [Int](repeating: 0, count: width * height + 1)

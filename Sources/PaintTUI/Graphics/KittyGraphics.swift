@@ -42,8 +42,9 @@ public struct KittyGraphics: Sendable, Equatable {
     /// The text of each row of a `U=1` placement's cells: the image id as foreground colour, then per cell
     /// U+10EEEE with the row's and the column's diacritic, then the default colour again.
     public func placeholderRows(columns: Int, rows: Int) -> [String] {
-        precondition(columns <= Self.diacritics.count && rows <= Self.diacritics.count,
-                     "placeholders name at most \(Self.diacritics.count) rows and columns")
+        precondition(
+            columns <= Self.diacritics.count && rows <= Self.diacritics.count,
+            "placeholders name at most \(Self.diacritics.count) rows and columns")
         let colour = "\u{1B}[38;2;\(id >> 16 & 0xFF);\(id >> 8 & 0xFF);\(id & 0xFF)m"
         return (0 ..< rows).map { row in
             var text = colour

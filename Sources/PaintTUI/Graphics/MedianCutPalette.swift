@@ -12,7 +12,9 @@ struct MedianCutPalette {
         var counts: [UInt32: Int] = [:]
         var keys = [UInt32](repeating: 0, count: image.width * image.height)
         for index in keys.indices {
-            let key = UInt32(image.pixels[3 * index]) << 16 | UInt32(image.pixels[3 * index + 1]) << 8 | UInt32(image.pixels[3 * index + 2])
+            let key =
+                UInt32(image.pixels[3 * index]) << 16 | UInt32(image.pixels[3 * index + 1]) << 8
+                | UInt32(image.pixels[3 * index + 2])
             keys[index] = key
             counts[key, default: 0] += 1
         }
@@ -26,11 +28,13 @@ struct MedianCutPalette {
         }
         while boxes.count < limit {
             let ranges = boxes.map(widest)
-            guard let pick = ranges.indices.max(by: { ranges[$0].range < ranges[$1].range }), ranges[pick].range > 0 else { break }
+            guard let pick = ranges.indices.max(by: { ranges[$0].range < ranges[$1].range }), ranges[pick].range > 0
+            else { break }
             let shift = ranges[pick].shift
             let sorted = boxes[pick].sorted { channel($0.key, shift) < channel($1.key, shift) }
             let total = sorted.reduce(0) { $0 + $1.count }
-            var seen = 0, cut = 1
+            var seen = 0
+            var cut = 1
             for (index, entry) in sorted.enumerated().dropLast() {
                 seen += entry.count
                 cut = index + 1
@@ -41,7 +45,8 @@ struct MedianCutPalette {
         }
         var boxOf: [UInt32: Int] = [:]
         colors = boxes.enumerated().map { index, box in
-            var sum = (0, 0, 0), total = 0
+            var sum = (0, 0, 0)
+            var total = 0
             for entry in box {
                 boxOf[entry.key] = index
                 sum.0 += channel(entry.key, 16) * entry.count
@@ -49,7 +54,9 @@ struct MedianCutPalette {
                 sum.2 += channel(entry.key, 0) * entry.count
                 total += entry.count
             }
-            return RGBColor(UInt8((sum.0 + total / 2) / total), UInt8((sum.1 + total / 2) / total), UInt8((sum.2 + total / 2) / total))
+            return RGBColor(
+                UInt8((sum.0 + total / 2) / total), UInt8((sum.1 + total / 2) / total),
+                UInt8((sum.2 + total / 2) / total))
         }
         indices = keys.map { boxOf[$0]! }
     }

@@ -18,9 +18,12 @@ struct PixelPreview {
 
     /// The cells the picture takes inside `area` (its top-left corner, as many whole cells as keep the picture's
     /// shape) and its size in pixels: exactly those cells.
-    func placement(pictureWidth: Int, pictureHeight: Int, in area: Rect) -> (columns: Int, rows: Int, width: Int, height: Int) {
+    func placement(pictureWidth: Int, pictureHeight: Int, in area: Rect) -> (
+        columns: Int, rows: Int, width: Int, height: Int
+    ) {
         let cell = (graphics.cellWidth, graphics.cellHeight)
-        let scale = min(Double(area.width * cell.0) / Double(pictureWidth), Double(area.height * cell.1) / Double(pictureHeight))
+        let scale = min(
+            Double(area.width * cell.0) / Double(pictureWidth), Double(area.height * cell.1) / Double(pictureHeight))
         let columns = max(1, min(area.width, Int(Double(pictureWidth) * scale) / cell.0))
         let rows = max(1, min(area.height, Int(Double(pictureHeight) * scale) / cell.1))
         return (columns, rows, columns * cell.0, rows * cell.1)
@@ -42,7 +45,9 @@ struct PixelPreview {
         switch graphics.mode {
         case .kitty where graphics.throughTmux:
             bytes += pass(kitty.delete)
-            for sequence in kitty.transmit(picture, columns: place.columns, rows: place.rows, placeholder: true) { bytes += pass(sequence) }
+            for sequence in kitty.transmit(picture, columns: place.columns, rows: place.rows, placeholder: true) {
+                bytes += pass(sequence)
+            }
             for (row, text) in kitty.placeholderRows(columns: place.columns, rows: place.rows).enumerated() {
                 bytes += moveTo(x: area.x, y: area.y + row) + Array(text.utf8)
             }
@@ -69,7 +74,9 @@ struct PixelPreview {
 
     var isShown: Bool { shown != nil }
 
-    private func pass(_ sequence: [UInt8]) -> [UInt8] { graphics.throughTmux ? TmuxPassthrough.wrap(sequence) : sequence }
+    private func pass(_ sequence: [UInt8]) -> [UInt8] {
+        graphics.throughTmux ? TmuxPassthrough.wrap(sequence) : sequence
+    }
 
     private func moveTo(x: Int, y: Int) -> [UInt8] { Array("\u{1B}[\(y + 1);\(x + 1)H".utf8) }
 }

@@ -26,7 +26,9 @@ public enum SixelImage {
             for (pass, color) in used.enumerated() {
                 for x in 0 ..< image.width {
                     var mask: UInt8 = 0
-                    for y in bandRows where palette.indices[y * image.width + x] == color { mask |= 1 << UInt8(y - top) }
+                    for y in bandRows where palette.indices[y * image.width + x] == color {
+                        mask |= 1 << UInt8(y - top)
+                    }
                     masks[x] = mask
                 }
                 if pass > 0 { bytes.append(UInt8(ascii: "$")) }

@@ -19,13 +19,18 @@ public struct TerminalReplies: Sendable, Equatable {
             var end = start
             while end < bytes.count {
                 if bytes[end] == 0x07 { return (Array(bytes[start ..< end]), end + 1) }
-                if bytes[end] == 0x1B, end + 1 < bytes.count, bytes[end + 1] == 0x5C { return (Array(bytes[start ..< end]), end + 2) }
+                if bytes[end] == 0x1B, end + 1 < bytes.count, bytes[end + 1] == 0x5C {
+                    return (Array(bytes[start ..< end]), end + 2)
+                }
                 end += 1
             }
             return nil
         }
         while index + 1 < bytes.count {
-            guard bytes[index] == 0x1B else { index += 1; continue }
+            guard bytes[index] == 0x1B else {
+                index += 1
+                continue
+            }
             switch bytes[index + 1] {
             case UInt8(ascii: "P"):
                 guard let (body, next) = terminated(from: index + 2) else { return }
@@ -44,8 +49,10 @@ public struct TerminalReplies: Sendable, Equatable {
                 let numbers = parameters.trimmingPrefix("?").split(separator: ";").compactMap { Int($0) }
                 switch bytes[end] {
                 case UInt8(ascii: "c") where parameters.hasPrefix("?"): attributes = numbers
-                case UInt8(ascii: "t") where numbers.count == 3 && numbers[0] == 6: cellPixels = (numbers[2], numbers[1])
-                case UInt8(ascii: "t") where numbers.count == 3 && numbers[0] == 4: windowPixels = (numbers[2], numbers[1])
+                case UInt8(ascii: "t") where numbers.count == 3 && numbers[0] == 6:
+                    cellPixels = (numbers[2], numbers[1])
+                case UInt8(ascii: "t") where numbers.count == 3 && numbers[0] == 4:
+                    windowPixels = (numbers[2], numbers[1])
                 case UInt8(ascii: "R") where numbers.count == 2: cursorReport = true
                 default: break
                 }
@@ -59,6 +66,7 @@ public struct TerminalReplies: Sendable, Equatable {
     public static func == (a: TerminalReplies, b: TerminalReplies) -> Bool {
         a.version == b.version && a.attributes == b.attributes && a.cellPixels?.width == b.cellPixels?.width
             && a.cellPixels?.height == b.cellPixels?.height && a.windowPixels?.width == b.windowPixels?.width
-            && a.windowPixels?.height == b.windowPixels?.height && a.kittyGraphics == b.kittyGraphics && a.cursorReport == b.cursorReport
+            && a.windowPixels?.height == b.windowPixels?.height && a.kittyGraphics == b.kittyGraphics
+            && a.cursorReport == b.cursorReport
     }
 }

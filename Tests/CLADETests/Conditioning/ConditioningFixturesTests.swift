@@ -1,7 +1,6 @@
+import CLADE
 import Foundation
 import Testing
-
-import CLADE
 
 /// One case written by Training/make_conditioning_fixtures.py: a painted grid and the Python twin's maps.
 private struct ConditioningCase: Decodable {
@@ -58,9 +57,11 @@ private func loadFixture<T: Decodable>(_ name: String, as type: T.Type) throws -
 
 @Suite("Conditioning maps agree with the Python twin bit for bit")
 struct ConditioningFixturesTests {
-    @Test(arguments: ["square-instances", "wide-random", "diagonal-stroke", "dontcare", "full-size-islands",
-                      "odd-ratio", "smooth-square-instances", "smooth-wide-random", "smooth-diagonal-stroke",
-                      "smooth-full-size-islands", "smooth-odd-ratio", "smooth-painted-scene"])
+    @Test(arguments: [
+        "square-instances", "wide-random", "diagonal-stroke", "dontcare", "full-size-islands",
+        "odd-ratio", "smooth-square-instances", "smooth-wide-random", "smooth-diagonal-stroke",
+        "smooth-full-size-islands", "smooth-odd-ratio", "smooth-painted-scene",
+    ])
     func upsamplingEdgesAndDistances(caseName: String) throws {
         let fixture = try loadFixture("conditioning-\(caseName)", as: ConditioningCase.self)
         let grid = LabelMap(width: fixture.grid.width, height: fixture.grid.height, classes: fixture.grid.labels)
@@ -87,8 +88,9 @@ struct ConditioningFixturesTests {
     @Test func nearestResizeMatchesPyTorch() throws {
         let fixture = try loadFixture("conditioning-nearest", as: NearestCase.self)
         for pair in fixture.indices {
-            #expect(NearestResize.sourceIndices(inputSize: pair.in, outputSize: pair.out) == pair.source,
-                    "\(pair.in) -> \(pair.out)")
+            #expect(
+                NearestResize.sourceIndices(inputSize: pair.in, outputSize: pair.out) == pair.source,
+                "\(pair.in) -> \(pair.out)")
         }
         let tensor = Tensor(shape: fixture.tensor.shape, data: fixture.tensor.bits.map(Float.init(bitPattern:)))
         let resized = NearestResize.resize(tensor, width: fixture.width, height: fixture.height)
@@ -101,9 +103,10 @@ struct ConditioningFixturesTests {
         let fixture = try loadFixture("conditioning-data-set-maps", as: DataSetMapsCase.self)
         var conventions = ConditioningConventions.official(rawZeroClass: fixture.ignoredClass)
         conventions.icpeMapSize = mapSize
-        let config = ModelConfig(architecture: .clade, blockNorms: [ModelConfig.Normalization](repeating: .clade, count: 7),
-                                 ngf: 1, width: 32, height: 32, labelNC: 5, useInstanceEdges: true, useICPE: true,
-                                 palette: "x", classNames: ["a", "b", "c", "d", "e"], conditioning: conventions)
+        let config = ModelConfig(
+            architecture: .clade, blockNorms: [ModelConfig.Normalization](repeating: .clade, count: 7),
+            ngf: 1, width: 32, height: 32, labelNC: 5, useInstanceEdges: true, useICPE: true,
+            palette: "x", classNames: ["a", "b", "c", "d", "e"], conditioning: conventions)
         let source = fixture.source
         let input = DataSetConditioning.generatorInput(
             labels: LabelMap(width: source.width, height: source.height, classes: source.labels),
@@ -119,8 +122,9 @@ struct ConditioningFixturesTests {
         let fixture = try loadFixture("conditioning-pillow-nearest", as: PillowNearestCase.self)
         #expect(!fixture.indices.isEmpty)
         for pair in fixture.indices {
-            #expect(PillowNearestResize.sourceIndices(inputSize: pair.in, outputSize: pair.out) == pair.source,
-                    "\(pair.in) -> \(pair.out)")
+            #expect(
+                PillowNearestResize.sourceIndices(inputSize: pair.in, outputSize: pair.out) == pair.source,
+                "\(pair.in) -> \(pair.out)")
         }
     }
 }

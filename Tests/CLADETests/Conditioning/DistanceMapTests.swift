@@ -1,6 +1,5 @@
-import Testing
-
 import CLADE
+import Testing
 
 @Suite struct DistanceMapTests {
     private func map(_ rows: [[Int32]]) -> LabelMap {
@@ -34,8 +33,9 @@ import CLADE
         rows[4][2] = 1
         rows[4][9] = 1
         let labels = map(rows)
-        let d = DistanceMap.compute(labels: labels, instances: InstanceMap(zerosWidth: 12, height: 9),
-                                    ignoredClass: nil)
+        let d = DistanceMap.compute(
+            labels: labels, instances: InstanceMap(zerosWidth: 12, height: 9),
+            ignoredClass: nil)
         let plane = 9 * 12
         for y in 0 ..< 9 {
             for x in 0 ..< 12 where labels[y, x] == 1 {
@@ -71,8 +71,9 @@ import CLADE
 
     @Test func singlePixelObjectsAreZero() {
         let labels = map([[0, 1], [2, 3]])
-        let d = DistanceMap.compute(labels: labels, instances: InstanceMap(zerosWidth: 2, height: 2),
-                                    ignoredClass: nil)
+        let d = DistanceMap.compute(
+            labels: labels, instances: InstanceMap(zerosWidth: 2, height: 2),
+            ignoredClass: nil)
         #expect(d.data.allSatisfy { $0 == 0 })
     }
 }

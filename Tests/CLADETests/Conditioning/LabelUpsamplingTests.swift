@@ -1,6 +1,5 @@
-import Testing
-
 import CLADE
+import Testing
 
 @Suite struct LabelUpsamplingTests {
     private func grid(_ rows: [[Int32]]) -> LabelMap {

@@ -1,6 +1,5 @@
-import Testing
-
 import CLADE
+import Testing
 
 @Suite struct NearestResizeTests {
     @Test func sameSizeIsIdentityAndDoublingRepeats() {
@@ -40,7 +39,8 @@ import CLADE
         let small = NearestResize.resize(labels, width: 2, height: 1)
         #expect(small == LabelMap(width: 2, height: 1, classes: [0, 2]))
         let instances = InstanceMap(width: 2, height: 1, ids: [8, 9])
-        #expect(NearestResize.resize(instances, width: 3, height: 2)
-            == InstanceMap(width: 3, height: 2, ids: [8, 8, 9, 8, 8, 9]))
+        #expect(
+            NearestResize.resize(instances, width: 3, height: 2)
+                == InstanceMap(width: 3, height: 2, ids: [8, 8, 9, 8, 8, 9]))
     }
 }

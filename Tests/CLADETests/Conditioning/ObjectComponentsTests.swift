@@ -1,17 +1,23 @@
-import Testing
-
 import CLADE
+import Testing
 
 @Suite struct ObjectComponentsTests {
     @Test func diagonalPixelsAreOneObject() {
-        let labels = LabelMap(width: 3, height: 3, classes: [1, 0, 0,
-                                                             0, 1, 0,
-                                                             0, 0, 1])
+        let labels = LabelMap(
+            width: 3, height: 3,
+            classes: [
+                1, 0, 0,
+                0, 1, 0,
+                0, 0, 1,
+            ])
         let objects = ObjectComponents(labels: labels, instances: InstanceMap(zerosWidth: 3, height: 3))
         #expect(objects.count == 2)
-        #expect(objects.numbers == [0, 1, 1,
-                                    1, 0, 1,
-                                    1, 1, 0])
+        #expect(
+            objects.numbers == [
+                0, 1, 1,
+                1, 0, 1,
+                1, 1, 0,
+            ])
     }
 
     @Test func instancesSplitObjectsOfOneClass() {
@@ -31,13 +37,21 @@ import CLADE
     }
 
     @Test func ignoredClassBelongsToNoObject() {
-        let labels = LabelMap(width: 3, height: 2, classes: [4, 1, 4,
-                                                             4, 1, 1])
-        let objects = ObjectComponents(labels: labels, instances: InstanceMap(zerosWidth: 3, height: 2),
-                                       ignoredClass: 4)
+        let labels = LabelMap(
+            width: 3, height: 2,
+            classes: [
+                4, 1, 4,
+                4, 1, 1,
+            ])
+        let objects = ObjectComponents(
+            labels: labels, instances: InstanceMap(zerosWidth: 3, height: 2),
+            ignoredClass: 4)
         #expect(objects.count == 1)
-        #expect(objects.numbers == [-1, 0, -1,
-                                    -1, 0, 0])
+        #expect(
+            objects.numbers == [
+                -1, 0, -1,
+                -1, 0, 0,
+            ])
     }
 
     @Test func separatedRegionsOfOnePairAreSeparateObjects() {
@@ -49,15 +63,17 @@ import CLADE
 
     @Test func spiralIsOneObject() {
         // A long winding object checks that the flood fill follows every turn.
-        let rows = ["#########",
-                    "........#",
-                    "#######.#",
-                    "#.....#.#",
-                    "#.###.#.#",
-                    "#.#...#.#",
-                    "#.#####.#",
-                    "#.......#",
-                    "#########"]
+        let rows = [
+            "#########",
+            "........#",
+            "#######.#",
+            "#.....#.#",
+            "#.###.#.#",
+            "#.#...#.#",
+            "#.#####.#",
+            "#.......#",
+            "#########",
+        ]
         let classes = rows.flatMap { $0.map { $0 == "#" ? Int32(1) : Int32(0) } }
         let labels = LabelMap(width: 9, height: 9, classes: classes)
         let objects = ObjectComponents(labels: labels, instances: InstanceMap(zerosWidth: 9, height: 9))

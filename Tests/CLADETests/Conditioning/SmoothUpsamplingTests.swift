@@ -1,6 +1,5 @@
-import Testing
-
 import CLADE
+import Testing
 
 /// What the smooth upsampling is for (docs/conditioning.md, section 1b): no stair steps, one-cell rows and columns
 /// kept, every painted part about its painted area. The bit-exact agreement with the twin is in
@@ -10,9 +9,13 @@ import CLADE
         LabelMap(width: width, height: height, classes: (0 ..< width * height).map { label($0 % width, $0 / width) })
     }
 
-    private func smooth(_ labels: LabelMap, width: Int, height: Int, method: LabelUpsampling.Method = .smooth) -> LabelMap {
-        LabelUpsampling.upsample(labels: labels, instances: InstanceMap(zerosWidth: labels.width, height: labels.height),
-                                 width: width, height: height, method: method).labels
+    private func smooth(_ labels: LabelMap, width: Int, height: Int, method: LabelUpsampling.Method = .smooth)
+        -> LabelMap
+    {
+        LabelUpsampling.upsample(
+            labels: labels, instances: InstanceMap(zerosWidth: labels.width, height: labels.height),
+            width: width, height: height, method: method
+        ).labels
     }
 
     /// The longest run of equal sky heights between neighbouring columns, and the largest jump, in the middle
@@ -21,7 +24,9 @@ import CLADE
         let labels = grid(width: 24, height: 8) { x, y in y > x / 3 ? 1 : 0 }
         let up = smooth(labels, width: 192, height: 64, method: method)
         let sky = (24 ..< 168).map { x in (0 ..< 64).filter { up[$0, x] == 0 }.count }
-        var longest = 1, run = 1, jump = 0
+        var longest = 1
+        var run = 1
+        var jump = 0
         for (a, b) in zip(sky, sky.dropFirst()) {
             run = a == b ? run + 1 : 1
             longest = max(longest, run)
@@ -32,7 +37,8 @@ import CLADE
 
     @Test func aShallowSlopeRisesWithoutTreads() {
         // The class vote keeps each 24-pixel tread nearly flat (18 columns); the smooth vote rises steadily.
-        let vote = stairs(.classVote), smooth = stairs(.smooth)
+        let vote = stairs(.classVote)
+        let smooth = stairs(.smooth)
         #expect(vote.longestFlat >= 12)
         #expect(smooth.longestFlat <= 6)
         #expect(smooth.largestJump <= 2)
@@ -67,7 +73,9 @@ import CLADE
         for (label, painted) in [(Int32(4), 4), (9, 1), (7, 6)] {
             let pixels = up.classes.filter { $0 == label }.count
             let expected = Double(painted * 64)
-            #expect(abs(Double(pixels) - expected) <= 0.1 * expected, "class \(label): \(pixels) pixels for \(painted) cells")
+            #expect(
+                abs(Double(pixels) - expected) <= 0.1 * expected,
+                "class \(label): \(pixels) pixels for \(painted) cells")
         }
     }
 
@@ -75,8 +83,10 @@ import CLADE
         let labels = grid(width: 12, height: 6) { x, y in Int32((x * 7 + y * 3) % 4) }
         let instances = InstanceMap(zerosWidth: 12, height: 6)
         for (width, height) in [(12, 6), (8, 4), (24, 4)] {
-            let smooth = LabelUpsampling.upsample(labels: labels, instances: instances, width: width, height: height, method: .smooth)
-            let vote = LabelUpsampling.upsample(labels: labels, instances: instances, width: width, height: height, method: .classVote)
+            let smooth = LabelUpsampling.upsample(
+                labels: labels, instances: instances, width: width, height: height, method: .smooth)
+            let vote = LabelUpsampling.upsample(
+                labels: labels, instances: instances, width: width, height: height, method: .classVote)
             #expect(smooth.labels == vote.labels && smooth.instances == vote.instances, "\(width)x\(height)")
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CLADE
 
 /// The parity fixtures written by `Training/make_fixtures.py` (see `Training/fixtures_models.py`):

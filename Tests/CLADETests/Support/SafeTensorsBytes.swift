@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CLADE
 
 /// A safetensors file as its header text and data bytes, for making broken files in tests: read a fixture,
@@ -16,7 +17,7 @@ struct SafeTensorsBytes {
     init(contentsOf url: URL) throws {
         let bytes = [UInt8](try Data(contentsOf: url))
         let length = Int(bytes.prefix(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
-        header = String(decoding: bytes[8..<8 + length], as: UTF8.self)
+        header = String(decoding: bytes[8 ..< 8 + length], as: UTF8.self)
         data = Array(bytes[(8 + length)...])
     }
 
@@ -31,7 +32,9 @@ struct SafeTensorsBytes {
         for tensor in tensors {
             let begin = data.count
             data += tensor.bytes
-            entries.append("\"\(tensor.name)\":{\"dtype\":\"\(tensor.dtype)\",\"shape\":\(tensor.shape),\"data_offsets\":[\(begin),\(data.count)]}")
+            entries.append(
+                "\"\(tensor.name)\":{\"dtype\":\"\(tensor.dtype)\",\"shape\":\(tensor.shape),\"data_offsets\":[\(begin),\(data.count)]}"
+            )
         }
         self.init(header: "{" + entries.joined(separator: ",") + "}", data: data)
     }
@@ -53,7 +56,9 @@ struct SafeTensorsBytes {
 
     /// Replaces the one occurrence of `old` in the header (recorded as a test issue if it is not there exactly once).
     mutating func replaceInHeader(_ old: String, with new: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(header.components(separatedBy: old).count == 2, "'\(old)' should occur once in the header", sourceLocation: sourceLocation)
+        #expect(
+            header.components(separatedBy: old).count == 2, "'\(old)' should occur once in the header",
+            sourceLocation: sourceLocation)
         header = header.replacingOccurrences(of: old, with: new)
     }
 
@@ -61,7 +66,7 @@ struct SafeTensorsBytes {
     func entryText(_ name: String) -> String? {
         guard let start = header.range(of: "\"\(name)\":{") else { return nil }
         let end = header[start.upperBound...].firstIndex(of: "}")!
-        return String(header[start.lowerBound...end])
+        return String(header[start.lowerBound ... end])
     }
 
     func parse(fileName: String = "test.safetensors") throws -> SafeTensorsFile {

@@ -34,15 +34,21 @@ enum CLI {
 
     /// Runs `clade-paint arguments` in `folder` with `environment` added to a copy of this process's environment
     /// from which `CLADE_PAINT_MODEL` is removed. stdout and stderr go to files, so no pipe can fill up.
-    static func run(_ arguments: [String], in folder: URL, binary: URL? = nil, environment: [String: String] = [:]) throws -> Result {
-        let executable = try #require(binary ?? Self.binary, "clade-paint binary not found next to the test bundle \(Bundle.main.bundleURL.path)")
-        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("clade-paint-logs-\(UUID().uuidString)")
+    static func run(_ arguments: [String], in folder: URL, binary: URL? = nil, environment: [String: String] = [:])
+        throws -> Result
+    {
+        let executable = try #require(
+            binary ?? Self.binary, "clade-paint binary not found next to the test bundle \(Bundle.main.bundleURL.path)")
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "clade-paint-logs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: logs) }
-        let outURL = logs.appendingPathComponent("stdout"), errURL = logs.appendingPathComponent("stderr")
+        let outURL = logs.appendingPathComponent("stdout")
+        let errURL = logs.appendingPathComponent("stderr")
         try Data().write(to: outURL)
         try Data().write(to: errURL)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
 
         let process = Process()
         process.executableURL = executable
@@ -59,8 +65,9 @@ enum CLI {
         process.waitUntilExit()
         try out.close()
         try err.close()
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 }

@@ -14,13 +14,16 @@ func enginePicture(
     var labels = labels
     var instances = instances ?? InstanceMap(zerosWidth: labels.width, height: labels.height)
     if labels.width != width || labels.height != height {
-        (labels, instances) = LabelUpsampling.upsample(labels: labels, instances: instances, width: width, height: height)
+        (labels, instances) = LabelUpsampling.upsample(
+            labels: labels, instances: instances, width: width, height: height)
     }
     let input = GeneratorInput(
         labels: labels,
         edges: config.useInstanceEdges ? EdgeMap.compute(labels: labels, instances: instances) : nil,
         distances: config.useICPE && icpe
-            ? DistanceMap.compute(labels: labels, instances: instances, ignoredClass: config.containDontcareLabel ? Int32(config.labelNC) : nil)
+            ? DistanceMap.compute(
+                labels: labels, instances: instances,
+                ignoredClass: config.containDontcareLabel ? Int32(config.labelNC) : nil)
             : nil,
         style: style)
     return PNGImage(tensor: try Generator(model: model)(input)).pixels

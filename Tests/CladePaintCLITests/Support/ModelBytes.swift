@@ -20,7 +20,8 @@ struct ModelBytes {
         }
         set {
             var metadata = header["__metadata__"] as! [String: String]
-            metadata["clade_paint_config"] = String(decoding: try! JSONSerialization.data(withJSONObject: newValue), as: UTF8.self)
+            metadata["clade_paint_config"] = String(
+                decoding: try! JSONSerialization.data(withJSONObject: newValue), as: UTF8.self)
             header["__metadata__"] = metadata
         }
     }

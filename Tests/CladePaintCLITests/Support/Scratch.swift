@@ -8,12 +8,15 @@ import Testing
 /// `Palettes/` next to it (where clade-paint looks for a model's palette), and whatever a test writes.
 final class Scratch {
     /// Seven distinct colours: the fixtures' six classes and a dontcare class.
-    static let palette = Palette(name: "fixture", entries: [
-        .init(color: RGBColor(200, 30, 30), name: "class_0"), .init(color: RGBColor(30, 200, 30), name: "class_1"),
-        .init(color: RGBColor(30, 30, 200), name: "class_2"), .init(color: RGBColor(220, 220, 40), name: "class_3"),
-        .init(color: RGBColor(40, 220, 220), name: "class_4"), .init(color: RGBColor(220, 40, 220), name: "class_5"),
-        .init(color: RGBColor(128, 128, 128), name: "dontcare"),
-    ])
+    static let palette = Palette(
+        name: "fixture",
+        entries: [
+            .init(color: RGBColor(200, 30, 30), name: "class_0"), .init(color: RGBColor(30, 200, 30), name: "class_1"),
+            .init(color: RGBColor(30, 30, 200), name: "class_2"), .init(color: RGBColor(220, 220, 40), name: "class_3"),
+            .init(color: RGBColor(40, 220, 220), name: "class_4"),
+            .init(color: RGBColor(220, 40, 220), name: "class_5"),
+            .init(color: RGBColor(128, 128, 128), name: "dontcare"),
+        ])
 
     let folder: URL
     /// The fixture's name, e.g. `clade_icpe_edges_vae_batch`.
@@ -25,7 +28,8 @@ final class Scratch {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("clade-paint-cli-\(UUID().uuidString)")
         self.fixture = fixture
         modelFile = "\(fixture).model.safetensors"
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("Palettes"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("Palettes"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: TestFixtures.folder.appendingPathComponent(modelFile), to: url(modelFile))
         try write(Self.gpl(Self.palette), to: "Palettes/fixture.gpl")
     }

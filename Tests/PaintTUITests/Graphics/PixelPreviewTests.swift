@@ -1,20 +1,24 @@
 import ImageFiles
 import Painter
-@testable import PaintTUI
 import TerminalImageDecoding
 import Testing
+
+@testable import PaintTUI
 
 /// The bytes after each frame: the picture in place of the last one, nothing while a dialog covers the panel.
 struct PixelPreviewTests {
     static func result(_ generation: UInt64, isDraft: Bool = false) throws -> RenderResult {
         let state = try TUIFixtures.state()
-        return RenderResult(generation: generation, request: state.renderRequest, image: PreviewEncoderTests.gradient(width: 64, height: 64),
-                            isDraft: isDraft, milliseconds: 1)
+        return RenderResult(
+            generation: generation, request: state.renderRequest,
+            image: PreviewEncoderTests.gradient(width: 64, height: 64),
+            isDraft: isDraft, milliseconds: 1)
     }
 
     @Test func placesThePictureOnWholeCells() {
         let preview = PixelPreview(graphics: TerminalGraphics(mode: .sixel, cellWidth: 9, cellHeight: 18))
-        let place = preview.placement(pictureWidth: 256, pictureHeight: 256, in: Rect(x: 0, y: 0, width: 40, height: 12))
+        let place = preview.placement(
+            pictureWidth: 256, pictureHeight: 256, in: Rect(x: 0, y: 0, width: 40, height: 12))
         // 12 rows of 18 px = 216 px high; 216 px wide is 24 cells of 9 px.
         #expect(place == (columns: 24, rows: 12, width: 216, height: 216))
     }
@@ -38,7 +42,8 @@ struct PixelPreviewTests {
 
     @Test func sixelThroughTmuxIsWrappedUnlessTmuxSpeaksIt() throws {
         let area = Rect(x: 1, y: 1, width: 8, height: 4)
-        var wrapped = PixelPreview(graphics: TerminalGraphics(mode: .sixel, cellWidth: 8, cellHeight: 16, throughTmux: true))
+        var wrapped = PixelPreview(
+            graphics: TerminalGraphics(mode: .sixel, cellWidth: 8, cellHeight: 16, throughTmux: true))
         let bytes = try wrapped.update(result: Self.result(1), area: area, repainted: false)
         #expect(String(decoding: bytes, as: UTF8.self).contains("\u{1B}Ptmux;\u{1B}\u{1B}P0;1;0q"))
         let opened = try GraphicsDecoders.unwrapTmux(bytes)
@@ -48,6 +53,8 @@ struct PixelPreviewTests {
         #expect(sixel.width == 64 && sixel.height == 64)
         #expect(wrapped.removalNeedsRepaint)
         var native = PixelPreview(graphics: TerminalGraphics(mode: .sixel, throughTmux: true, tmuxSpeaksSixel: true))
-        #expect(try !String(decoding: native.update(result: Self.result(1), area: area, repainted: false), as: UTF8.self).contains("tmux;"))
+        #expect(
+            try !String(decoding: native.update(result: Self.result(1), area: area, repainted: false), as: UTF8.self)
+                .contains("tmux;"))
     }
 }
