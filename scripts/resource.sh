@@ -109,7 +109,7 @@ hostile_render() { # hostile_render <what> <pattern> <arguments>...: exit 1 with
 }
 hostile_render "named pipe as mask" "pipe.png: this is a named pipe" pipe.png -o out.png
 hostile_render "32000x32000 PNG as mask" "huge.png: the mask is 32000x32000 pixels" huge.png -o out.png
-hostile_render "--size 65536x65536" "--size 65536x65536: at most 8192x8192" grid.png --size 65536x65536 -o out.png
+hostile_render "--size 65536x65536" "--size: a 65536x65536 picture: at most 8192x8192" grid.png --size 65536x65536 -o out.png
 hostile_render "output onto /dev/null" "/dev/null: cannot write: this is a character device" grid.png -o /dev/null --force
 
 # A batch that fails part-way (the disk fills up): the pictures already reported stay whole, the failing one
