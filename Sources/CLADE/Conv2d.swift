@@ -66,9 +66,28 @@ public struct Conv2d: Sendable {
         ((height + 2 * padding - kernelHeight) / stride + 1, (width + 2 * padding - kernelWidth) / stride + 1)
     }
 
+    /// What a convolution reads: a stored feature map `[in, H, W]`, or a CLADE norm's output, whose rows the
+    /// Winograd and 1x1 paths compute as they read them (elsewhere it is stored first).
+    enum Input {
+        case stored(Tensor)
+        case modulated(ModulatedFeatures)
+
+        var shape: [Int] {
+            switch self {
+            case .stored(let x): x.shape
+            case .modulated(let features): [features.channels, features.height, features.width]
+            }
+        }
+    }
+
     /// Convolves `x` `[in, H, W]` into a new `[out, Ho, Wo]` tensor.
     public func callAsFunction(_ x: Tensor, workspace: Workspace? = nil) -> Tensor {
-        let size = outputSize(height: x.height, width: x.width)
+        self(.stored(x), workspace: workspace)
+    }
+
+    /// Convolves `x` into a new `[out, Ho, Wo]` tensor; a norm's output is not stored where the path allows.
+    func callAsFunction(_ x: Input, workspace: Workspace?) -> Tensor {
+        let size = outputSize(height: x.shape[1], width: x.shape[2])
         let pixels = size.height * size.width
         // The output starts as the bias (or zeros), written once; the product is then added onto it.
         var out = Tensor(shape: [outputChannels, size.height, size.width]) { output in
@@ -84,19 +103,21 @@ public struct Conv2d: Sendable {
     /// Adds the convolution of `x` `[in, H, W]` (and the bias) to `out` `[out, Ho, Wo]`.
     /// Residual blocks use this to sum the shortcut and the main branch without another pass.
     public func accumulate(_ x: Tensor, into out: inout Tensor, workspace: Workspace? = nil) {
-        accumulate(x, into: &out, workspace: workspace, addingBias: true)
+        accumulate(.stored(x), into: &out, workspace: workspace, addingBias: true)
     }
 
-    /// `accumulate` with explicit tile sizes, thread count and Winograd threshold (tests use small ones to exercise
-    /// tiling, the split over threads and both paths); `addingBias` false when `out` already holds the bias.
+    /// `accumulate` with explicit tile sizes, thread count and Winograd thresholds (tests use small ones to exercise
+    /// tiling, the split over threads and every path); `addingBias` false when `out` already holds the bias.
     func accumulate(
-        _ x: Tensor, into out: inout Tensor, workspace: Workspace?, addingBias: Bool = true,
+        _ input: Input, into out: inout Tensor, workspace: Workspace?, addingBias: Bool = true,
         tileBudget: Int = im2colBudget, minimumColumns: Int = minimumColumns,
-        parts: Int = Parallel.threads, winogradMinimumPixels: Int = winogradMinimumPixels
+        parts: Int = Parallel.threads, winogradMinimumPixels: Int = winogradMinimumPixels,
+        wholeMapBudget: Int = Winograd.wholeMapBudget
     ) {
+        let shape = input.shape
         precondition(
-            x.shape.count == 3 && x.channels == inputChannels, "conv expects [\(inputChannels), H, W], got \(x.shape)")
-        let (h, w) = (x.height, x.width)
+            shape.count == 3 && shape[0] == inputChannels, "conv expects [\(inputChannels), H, W], got \(shape)")
+        let (h, w) = (shape[1], shape[2])
         let (outH, outW) = outputSize(height: h, width: w)
         precondition(
             out.shape == [outputChannels, outH, outW],
@@ -104,33 +125,72 @@ public struct Conv2d: Sendable {
         let pixels = outH * outW
         let k = inputChannels * kernelHeight * kernelWidth
         let workspace = workspace ?? Workspace()
+        let isPointwise = kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0
+        let winograd = pixels >= winogradMinimumPixels ? self.winograd : nil
+
+        let x: Tensor
+        switch input {
+        case .stored(let stored): x = stored
+        case .modulated(let features) where !isPointwise && winograd == nil: x = features.stored()
+        case .modulated(let features):
+            out.data.withUnsafeMutableBufferPointer { output in
+                weight.data.withUnsafeBufferPointer { weights in
+                    let dst = output.baseAddress!
+                    if addingBias { addBias(onto: dst, pixels: pixels) }
+                    if let winograd {
+                        let plan = winograd.plan(width: w, height: h, wholeMapBudget: wholeMapBudget)
+                        let scratch = workspace.buffer(
+                            count: winograd.scratchFloats(width: w, height: h, plan: plan, parts: parts))
+                        winograd.accumulate(
+                            { channel, rows, rowScratch in
+                                features.write(channel: channel, rows: rows, into: rowScratch)
+                                return UnsafePointer(rowScratch)
+                            }, height: h, width: w, into: dst, scratch: scratch, plan: plan, parts: parts)
+                        return
+                    }
+                    // 1x1: bands of rows (at least eight where the map has them, to spread over the threads), each
+                    // computed for every channel into this thread's buffer and multiplied while it is in the core's
+                    // cache. The bands depend on the shapes only.
+                    let rowsPerBand = max(1, min(h / 8, tileBudget / (inputChannels * w)))
+                    let bands = (h + rowsPerBand - 1) / rowsPerBand
+                    let bandFloats = inputChannels * rowsPerBand * w
+                    let buffers = workspace.buffer(count: min(parts, bands) * bandFloats)
+                    Parallel.forEachItem(bands, workers: parts) { worker, band in
+                        let rows = band * rowsPerBand ..< min(h, (band + 1) * rowsPerBand)
+                        let n = rows.count * w
+                        let columns = buffers + worker * bandFloats
+                        for channel in 0 ..< inputChannels {
+                            features.write(channel: channel, rows: rows, into: columns + channel * n)
+                        }
+                        cblas_sgemm(
+                            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputChannels), Int32(n),
+                            Int32(inputChannels), 1, weights.baseAddress!, Int32(inputChannels), columns, Int32(n),
+                            1, dst + rows.lowerBound * w, Int32(pixels))
+                    }
+                }
+            }
+            return
+        }
 
         x.data.withUnsafeBufferPointer { input in
             weight.data.withUnsafeBufferPointer { weights in
                 out.data.withUnsafeMutableBufferPointer { output in
                     let src = input.baseAddress!
                     let dst = output.baseAddress!
-                    if let bias, addingBias {
-                        bias.data.withUnsafeBufferPointer { bias in
-                            Parallel.forEach(outputChannels, grain: max(1, Self.elementGrain / pixels)) { channels in
-                                for o in channels {
-                                    let b = bias[o]
-                                    let row = dst + o * pixels
-                                    for i in 0 ..< pixels { row[i] += b }
-                                }
-                            }
-                        }
-                    }
-                    if kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0 {
+                    if addingBias { addBias(onto: dst, pixels: pixels) }
+                    if isPointwise {
                         MatrixProduct.accumulate(
                             m: outputChannels, n: pixels, k: k, a: weights.baseAddress!, lda: k,
                             b: src, ldb: pixels, c: dst, ldc: pixels)
                         return
                     }
-                    if let winograd, pixels >= winogradMinimumPixels {
-                        let parts = max(1, min(parts, (outH + winograd.m - 1) / winograd.m))
-                        let scratch = workspace.buffer(count: parts * winograd.chunkFloats(width: w, height: h))
-                        winograd.accumulate(src, height: h, width: w, into: dst, scratch: scratch, parts: parts)
+                    if let winograd {
+                        let plan = winograd.plan(width: w, height: h, wholeMapBudget: wholeMapBudget)
+                        let scratch = workspace.buffer(
+                            count: winograd.scratchFloats(width: w, height: h, plan: plan, parts: parts))
+                        winograd.accumulate(
+                            { channel, rows, _ in src + (channel * h + rows.lowerBound) * w }, height: h, width: w,
+                            into: dst, scratch: scratch, plan: plan, parts: parts)
                         return
                     }
                     let minimumRows = (minimumColumns + outW - 1) / outW
@@ -175,6 +235,20 @@ public struct Conv2d: Sendable {
                             b: columns, ldb: n, c: dst + firstRow * outW, ldc: pixels)
                         firstRow += rows
                     }
+                }
+            }
+        }
+    }
+
+    /// Adds the bias (if any) to every pixel of each output channel of `output` `[out, pixels]`.
+    private func addBias(onto output: UnsafeMutablePointer<Float>, pixels: Int) {
+        guard let bias else { return }
+        bias.data.withUnsafeBufferPointer { bias in
+            Parallel.forEach(outputChannels, grain: max(1, Self.elementGrain / pixels)) { channels in
+                for o in channels {
+                    let b = bias[o]
+                    let row = output + o * pixels
+                    for i in 0 ..< pixels { row[i] += b }
                 }
             }
         }

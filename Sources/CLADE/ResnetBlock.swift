@@ -31,6 +31,16 @@ public struct ResnetBlock: Sendable {
                 return out
             }
         }
+
+        /// The same output for a convolution to read: a CLADE norm's is made as the convolution reads it.
+        func features(
+            _ x: Tensor, _ maps: SemanticMaps, upsampled: Bool, leakySlope: Float?, workspace: Workspace
+        ) -> Conv2d.Input {
+            switch self {
+            case .clade(let norm): .modulated(norm.modulated(x, maps, upsampled: upsampled, leakySlope: leakySlope))
+            case .spade: .stored(self(x, maps, upsampled: upsampled, leakySlope: leakySlope, workspace: workspace))
+            }
+        }
     }
 
     public let norm0: Norm
@@ -117,17 +127,19 @@ public struct ResnetBlock: Sendable {
         var out =
             if let shortcut {
                 shortcut.conv(
-                    shortcut.norm(x, maps, upsampled: upsampled, leakySlope: nil, workspace: workspace),
+                    shortcut.norm.features(x, maps, upsampled: upsampled, leakySlope: nil, workspace: workspace),
                     workspace: workspace)
             } else {
                 upsampled ? upsampleNearest2x(x) : x
             }
         try checkpoint()
-        var h = norm0(x, maps, upsampled: upsampled, leakySlope: Self.leakySlope, workspace: workspace)
-        h = conv0(h, workspace: workspace)
+        let h = conv0(
+            norm0.features(x, maps, upsampled: upsampled, leakySlope: Self.leakySlope, workspace: workspace),
+            workspace: workspace)
         try checkpoint()
-        h = norm1(h, maps, upsampled: false, leakySlope: Self.leakySlope, workspace: workspace)
-        conv1.accumulate(h, into: &out, workspace: workspace)
+        conv1.accumulate(
+            norm1.features(h, maps, upsampled: false, leakySlope: Self.leakySlope, workspace: workspace), into: &out,
+            workspace: workspace)
         return out
     }
 

@@ -29,6 +29,11 @@ struct Winograd: Sendable {
     /// builds with each budget alternated, 2 threads, quiet machine): 121 ms a pass against 131 ms with 8 MiB chunks (up_2 and up_3 gain, conv_img loses 2 ms); ngf 64
     /// about even.
     static let chunkBudget = 1 << 19
+    /// Most floats of `V` and `M` for which the whole map is one batch (16 MiB). Every chunk reads all α² weight
+    /// matrices of the layer again, from L3 once they outgrow the core's L2 (up to 9 MiB at 256 -> 128 channels), so
+    /// on small maps with many channels one batch, whose products run once per position with all tiles as columns,
+    /// reads them once and moves its `V` and `M` through L3 instead.
+    static let wholeMapBudget = 1 << 22
 
     /// Output tile `m`.
     var m: Int { tile.rawValue }
@@ -73,70 +78,131 @@ struct Winograd: Sendable {
         transformedWeights = u
     }
 
-    /// Adds the convolution of `input` `[in, h, w]` to `output` `[out, h, w]`. The map is cut into chunks of tile
-    /// rows whatever the thread count (so every product has the same shape and the picture does not depend on the
-    /// threads); up to `parts` threads take chunk after chunk, each with its own `chunkFloats`-sized buffer at
-    /// `scratch + worker * chunkFloats`.
+    /// The batches a map is cut into: whole, or chunks of tile rows. Depends on the shapes only, never on the
+    /// threads, so every product has the same shape (and the picture the same bits) whatever the thread count.
+    struct Plan: Equatable {
+        /// Tile rows per batch.
+        let batchRows: Int
+        /// One batch for the whole map: its three stages each run over all threads in turn.
+        var isWholeMap: Bool
+    }
+
+    /// The plan for an `h x w` map. A whole-map batch when its `V` and `M` fit `wholeMapBudget` and the map would
+    /// otherwise be cut; else chunks of as many tile rows as `chunkBudget` holds, at least one, and at most an eighth
+    /// of the map's, so that the chunks spread over the threads.
+    func plan(width w: Int, height h: Int, chunkBudget: Int = chunkBudget, wholeMapBudget: Int = wholeMapBudget)
+        -> Plan
+    {
+        let (tileRows, tilesPerRow) = ((h + m - 1) / m, (w + m - 1) / m)
+        let perRow = points * (inputChannels + outputChannels) * tilesPerRow
+        let chunkRows = max(1, min(tileRows / 8, chunkBudget / perRow))
+        if chunkRows < tileRows && perRow * tileRows <= wholeMapBudget {
+            return Plan(batchRows: tileRows, isWholeMap: true)
+        }
+        return Plan(batchRows: chunkRows, isWholeMap: false)
+    }
+
+    /// Floats of scratch memory `accumulate` needs for an `h x w` map with `plan` on `parts` threads: per chunk
+    /// (one a thread) or for the whole map, `V` `[α², in, tiles]` and `M` `[α², out, tiles]`; and per thread
+    /// `workerFloats`.
+    func scratchFloats(width w: Int, height h: Int, plan: Plan, parts: Int) -> Int {
+        let tiles = plan.batchRows * ((w + m - 1) / m)
+        let batch = points * (inputChannels + outputChannels) * tiles
+        return (plan.isWholeMap ? batch : parts * batch) + parts * workerFloats(width: w, batchRows: plan.batchRows)
+    }
+
+    /// One thread's rows: α transformed rows, padded by a column on each side; a row of zeros (the padding above
+    /// and below the image) with a vector's slack (the vector loads of the last rows); and the input rows one batch
+    /// reads of a channel, where the input is made on demand.
+    private func workerFloats(width w: Int, batchRows: Int) -> Int {
+        alpha * stripWidth(width: w) + w + 32 + (m * batchRows + 2) * w
+    }
+
+    /// A transformed row: column x of the image at index x + 1, zeros at 0 and from w + 1 on.
+    private func stripWidth(width w: Int) -> Int { m * ((w + m - 1) / m) + 2 }
+
+    /// Where the input's rows come from: `rows(channel, range, scratch)` points to rows `range` of input channel
+    /// `channel`, row y at `(y - range.lowerBound) * w`: in place in a stored map, or written into `scratch`
+    /// (`range.count * w` floats) by a norm made on demand (`ModulatedFeatures`).
+    typealias InputRows = (_ channel: Int, _ rows: Range<Int>, _ scratch: UnsafeMutablePointer<Float>) ->
+        UnsafePointer<Float>
+
+    /// Adds the convolution of the input `[in, h, w]` (read through `rows`) to `output` `[out, h, w]`, cut into
+    /// batches by `plan`. Up to `parts` threads take chunk after chunk, each in its own part of `scratch`
+    /// (`scratchFloats`); a whole-map batch runs its input transform (by input channel), its products (by position)
+    /// and its output transform (by output channel) over all threads in turn.
     func accumulate(
-        _ input: UnsafePointer<Float>, height h: Int, width w: Int, into output: UnsafeMutablePointer<Float>,
-        scratch: UnsafeMutablePointer<Float>, parts: Int, chunkBudget: Int = chunkBudget
+        _ rows: InputRows, height h: Int, width w: Int, into output: UnsafeMutablePointer<Float>,
+        scratch: UnsafeMutablePointer<Float>, plan: Plan, parts: Int
     ) {
+        let (c, o) = (inputChannels, outputChannels)
         let tileRows = (h + m - 1) / m
-        let chunkRows = self.chunkRows(width: w, height: h, budget: chunkBudget)
-        let chunkFloats = self.chunkFloats(width: w, height: h, budget: chunkBudget)
-        let chunks = (tileRows + chunkRows - 1) / chunkRows
+        let tiles = plan.batchRows * ((w + m - 1) / m)
+        let worker = workerFloats(width: w, batchRows: plan.batchRows)
         transformedWeights.withUnsafeBufferPointer { u in
-            Parallel.forEachItem(chunks, workers: parts) { worker, index in
-                let first = index * chunkRows
-                chunk(
-                    input, height: h, width: w, tileRows: first ..< min(tileRows, first + chunkRows),
-                    weights: u.baseAddress!, into: output, buffer: scratch + worker * chunkFloats)
+            let u = u.baseAddress!
+            if plan.isWholeMap {
+                let v = scratch
+                let products = v + points * c * tiles
+                let workers = products + points * o * tiles
+                Parallel.forEachItem(c, workers: parts) { index, channel in
+                    transformInput(
+                        rows, height: h, width: w, tileRows: 0 ..< tileRows, channels: channel ..< channel + 1,
+                        into: v, scratch: workers + index * worker)
+                }
+                Parallel.forEachItem(points, workers: parts) { _, xi in
+                    multiply(positions: xi ..< xi + 1, weights: u, v, tiles: tiles, into: products)
+                }
+                Parallel.forEachItem(o, workers: parts) { _, channel in
+                    transformOutput(
+                        products, tiles: tiles, height: h, width: w, tileRows: 0 ..< tileRows,
+                        channels: channel ..< channel + 1, onto: output)
+                }
+                return
+            }
+            let batch = points * (c + o) * tiles + worker
+            Parallel.forEachItem((tileRows + plan.batchRows - 1) / plan.batchRows, workers: parts) { index, chunk in
+                let chunkRows = chunk * plan.batchRows ..< min(tileRows, (chunk + 1) * plan.batchRows)
+                let chunkTiles = chunkRows.count * ((w + m - 1) / m)
+                let v = scratch + index * batch
+                let products = v + points * c * chunkTiles
+                transformInput(
+                    rows, height: h, width: w, tileRows: chunkRows, channels: 0 ..< c, into: v,
+                    scratch: products + points * o * chunkTiles)
+                multiply(positions: 0 ..< points, weights: u, v, tiles: chunkTiles, into: products)
+                transformOutput(
+                    products, tiles: chunkTiles, height: h, width: w, tileRows: chunkRows, channels: 0 ..< o,
+                    onto: output)
             }
         }
     }
 
-    /// Tile rows per chunk: as many as the budget holds, at least one, and at most an eighth of the map's, so that
-    /// the chunks spread over the threads.
-    func chunkRows(width w: Int, height h: Int, budget: Int = chunkBudget) -> Int {
-        let tilesPerRow = (w + m - 1) / m
-        let perRow = points * (inputChannels + outputChannels) * tilesPerRow
-        return max(1, min((h + m - 1) / m / 8, budget / perRow))
-    }
-
-    /// Floats of one thread's buffer: `V` `[α², in, tiles]`, `M` `[α², out, tiles]`, α transformed rows, a row of
-    /// zeros (the padding above and below the image) and a vector's slack (the vector loads of the last rows).
-    func chunkFloats(width w: Int, height h: Int, budget: Int = chunkBudget) -> Int {
-        let tilesPerRow = (w + m - 1) / m
-        let tiles = chunkRows(width: w, height: h, budget: budget) * tilesPerRow
-        return points * (inputChannels + outputChannels) * tiles + alpha * (m * tilesPerRow + 2) + w + 32
-    }
-
-    /// One chunk of tile rows: input transform, α² products, output transform added onto `output`.
-    private func chunk(
-        _ input: UnsafePointer<Float>, height h: Int, width w: Int, tileRows: Range<Int>,
-        weights u: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>,
-        buffer: UnsafeMutablePointer<Float>
+    /// `V = B^T d B` of input channels `channels` for the tiles of `tileRows`, into `v` `[α², in, tiles]` (the
+    /// batch's tiles, `tileRows.count` rows of them); `scratch` is `workerFloats` of this thread's.
+    private func transformInput(
+        _ rows: InputRows, height h: Int, width w: Int, tileRows: Range<Int>, channels: Range<Int>,
+        into v: UnsafeMutablePointer<Float>, scratch strip: UnsafeMutablePointer<Float>
     ) {
-        let (c, o) = (inputChannels, outputChannels)
+        let c = inputChannels
         let tilesPerRow = (w + m - 1) / m
         let tiles = tileRows.count * tilesPerRow
-        let v = buffer
-        let products = buffer + points * c * tiles
         // α rows of B^T d, padded: column x of the image at index x + 1, zeros at 0 and from w + 1 on.
-        let stripWidth = m * tilesPerRow + 2
-        let strip = products + points * o * tiles
+        let stripWidth = stripWidth(width: w)
         for i in 0 ..< alpha { (strip + i * stripWidth).initialize(repeating: 0, count: stripWidth) }
         let zeros = strip + alpha * stripWidth
         zeros.initialize(repeating: 0, count: w + 32)
+        let rowScratch = zeros + w + 32
+        // The image rows the tiles read: y0 - 1 ... y0 + m of each tile row.
+        let read = max(0, m * tileRows.lowerBound - 1) ..< min(h, m * tileRows.upperBound + 1)
 
-        for channel in 0 ..< c {
-            let plane = input + channel * h * w
+        for channel in channels {
+            let plane = rows(channel, read, rowScratch)
             for (rowIndex, tileRow) in tileRows.enumerated() {
                 // Rows y0 - 1 ... y0 + α - 2 of the image, zero outside; columns transformed by B^T first.
                 let y0 = m * tileRow
                 func row(_ k: Int) -> UnsafePointer<Float> {
                     let y = y0 - 1 + k
-                    return y >= 0 && y < h ? plane + y * w : UnsafePointer(zeros)
+                    return y >= 0 && y < h ? plane + (y - read.lowerBound) * w : UnsafePointer(zeros)
                 }
                 let base = rowIndex * tilesPerRow
                 switch tile {
@@ -171,13 +237,30 @@ struct Winograd: Sendable {
                 }
             }
         }
-        for xi in 0 ..< points {
+    }
+
+    /// `M[ξ] = U[ξ] V[ξ]` for the positions `positions`: `[out, in] x [in, tiles]`, one single-threaded product each.
+    private func multiply(
+        positions: Range<Int>, weights u: UnsafePointer<Float>, _ v: UnsafePointer<Float>, tiles: Int,
+        into products: UnsafeMutablePointer<Float>
+    ) {
+        let (c, o) = (inputChannels, outputChannels)
+        for xi in positions {
             cblas_sgemm(
                 CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(o), Int32(tiles), Int32(c), 1,
                 u + xi * o * c, Int32(c), v + xi * c * tiles, Int32(tiles), 0, products + xi * o * tiles, Int32(tiles))
         }
-        // Y = A^T M A, added onto the output.
-        for channel in 0 ..< o {
+    }
+
+    /// `Y = A^T M A` of output channels `channels` for the tiles of `tileRows` (`M` `[α², out, tiles]`), added onto
+    /// `output` `[out, h, w]`.
+    private func transformOutput(
+        _ products: UnsafeMutablePointer<Float>, tiles: Int, height h: Int, width w: Int, tileRows: Range<Int>,
+        channels: Range<Int>, onto output: UnsafeMutablePointer<Float>
+    ) {
+        let o = outputChannels
+        let tilesPerRow = (w + m - 1) / m
+        for channel in channels {
             let plane = output + channel * h * w
             for (rowIndex, tileRow) in tileRows.enumerated() {
                 let y0 = m * tileRow

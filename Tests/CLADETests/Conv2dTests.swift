@@ -43,7 +43,7 @@ struct Conv2dTests {
         let bias = random.tensor([4])
         let conv = Conv2d(weight: weight, bias: bias, padding: 1)
         var output = Tensor(zeros: [4, 12, 10])
-        conv.accumulate(x, into: &output, workspace: Workspace(), tileBudget: budget, minimumColumns: 1)
+        conv.accumulate(.stored(x), into: &output, workspace: Workspace(), tileBudget: budget, minimumColumns: 1)
         #expect(output.maxAbsDifference(to: referenceConv2d(x, weight: weight, bias: bias, padding: 1)) < 1e-5)
     }
 
@@ -59,8 +59,7 @@ struct Conv2dTests {
         let conv = Conv2d(weight: weight, bias: bias, padding: 1)
         var output = Tensor(zeros: [4, 12, 10])
         conv.accumulate(
-            x, into: &output, workspace: Workspace(), tileBudget: budget, minimumColumns: 1,
-            parts: parts)
+            .stored(x), into: &output, workspace: Workspace(), tileBudget: budget, minimumColumns: 1, parts: parts)
         #expect(output.maxAbsDifference(to: referenceConv2d(x, weight: weight, bias: bias, padding: 1)) < 1e-5)
     }
 
@@ -76,7 +75,7 @@ struct Conv2dTests {
         let outputs = [1, 2, 3, 7].map { parts in
             var output = Tensor(zeros: [5, 37, 20])
             conv.accumulate(
-                x, into: &output, workspace: Workspace(), tileBudget: 6 * 9 * 20 * 2, minimumColumns: 1,
+                .stored(x), into: &output, workspace: Workspace(), tileBudget: 6 * 9 * 20 * 2, minimumColumns: 1,
                 parts: parts, winogradMinimumPixels: winogradMinimumPixels)
             return output
         }

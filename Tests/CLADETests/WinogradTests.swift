@@ -31,6 +31,62 @@ struct WinogradTests {
         }
     }
 
+    /// Maps cut into several chunks, done instead as one whole-map batch: thread counts above and below the
+    /// channel counts, rows of 8 tiles and more.
+    @Test(
+        "a whole-map batch agrees with the direct convolution and does not depend on the threads",
+        arguments: [Winograd.Tile.two, .four], [(3, 5, 17, 10), (6, 4, 13, 40), (2, 3, 33, 37), (9, 7, 64, 64)])
+    func wholeMap(tile: Winograd.Tile, shape: (inC: Int, outC: Int, h: Int, w: Int)) {
+        let (inC, outC, h, w) = shape
+        var random = TestRandom(seed: UInt64(inC * 1000 + h * 10 + w))
+        let x = random.tensor([inC, h, w])
+        let weight = random.tensor([outC, inC, 3, 3])
+        let winograd = Winograd(weight: weight, tile: tile)
+        let plan = winograd.plan(width: w, height: h, chunkBudget: 1, wholeMapBudget: 1 << 30)
+        #expect(plan == Winograd.Plan(batchRows: (h + winograd.m - 1) / winograd.m, isWholeMap: true))
+        let start = random.tensor([outC, h, w])
+        let outputs = [1, 2, 3, 8].map {
+            Self.accumulate(winograd, x, onto: start, parts: $0, budget: 1, wholeMapBudget: 1 << 30)
+        }
+        #expect(outputs.allSatisfy { $0 == outputs[0] })
+        let direct = referenceConv2d(x, weight: weight, bias: nil, padding: 1)
+        let tolerance: Float = tile == .two ? 1e-5 : 5e-5
+        for i in direct.data.indices {
+            #expect(abs(outputs[0].data[i] - (start.data[i] + direct.data[i])) < tolerance, "element \(i)")
+        }
+        let chunked = Self.accumulate(winograd, x, onto: start, parts: 2, budget: 1)
+        #expect(chunked.maxAbsDifference(to: outputs[0]) < tolerance)
+    }
+
+    @Test("chunks by the thread count do not change the result")
+    func chunksThreadInvariant() {
+        var random = TestRandom(seed: 5)
+        let x = random.tensor([5, 41, 19])
+        let winograd = Winograd(weight: random.tensor([4, 5, 3, 3]), tile: .four)
+        #expect(!winograd.plan(width: 19, height: 41, chunkBudget: 1, wholeMapBudget: 0).isWholeMap)
+        let start = random.tensor([4, 41, 19])
+        let outputs = [1, 2, 3, 7].map { Self.accumulate(winograd, x, onto: start, parts: $0, budget: 1) }
+        #expect(outputs.allSatisfy { $0 == outputs[0] })
+    }
+
+    /// The bundled model's Winograd layers at 256x256 (ngf 32, edges): whole-map batches at 32x32 and 64x64, where
+    /// chunks would read the layer's weights again and again, chunks at 128x128 and 256x256.
+    @Test(
+        "whole-map batches on small maps, chunks on large ones",
+        arguments: [
+            (513, 256, 32, Winograd.Tile.two, true), (257, 256, 32, .four, true), (257, 128, 64, .four, true),
+            (129, 128, 64, .four, true), (129, 64, 128, .four, false), (65, 32, 256, .four, false),
+            (33, 32, 256, .four, false), (33, 3, 256, .four, false),
+        ])
+    func plans(layer: (inC: Int, outC: Int, size: Int, tile: Winograd.Tile, wholeMap: Bool)) {
+        let winograd = Winograd(weight: Tensor(zeros: [layer.outC, layer.inC, 3, 3]), tile: layer.tile)
+        let plan = winograd.plan(width: layer.size, height: layer.size)
+        #expect(plan.isWholeMap == layer.wholeMap)
+        let tiles = plan.batchRows * (layer.size / winograd.m)
+        #expect(
+            winograd.points * (layer.inC + layer.outC) * tiles <= (plan.isWholeMap ? Winograd.wholeMapBudget : 1 << 20))
+    }
+
     /// The error of each form against the exact sum (double precision), relative to the sum of the magnitudes of
     /// its terms (`Σ |w x|`, the scale of any float32 summation's error), at the channel counts of the model's
     /// Winograd layers. Measured (printed with the test): F(2x2) 8.8e-8 and 4.4e-8, F(4x4) 1.05e-6 and 7.3e-7 at 64
@@ -57,17 +113,21 @@ struct WinogradTests {
         #expect(four < 3e-6)
     }
 
-    static func accumulate(_ winograd: Winograd, _ x: Tensor, onto start: Tensor, parts: Int, budget: Int) -> Tensor {
+    /// The convolution added onto `start`, in chunks of `budget` floats, or the whole map in one batch when its
+    /// buffers fit `wholeMapBudget` (0: never).
+    static func accumulate(
+        _ winograd: Winograd, _ x: Tensor, onto start: Tensor, parts: Int, budget: Int, wholeMapBudget: Int = 0
+    ) -> Tensor {
         let (h, w) = (x.height, x.width)
         var output = start
-        let parts = max(1, min(parts, (h + winograd.m - 1) / winograd.m))
+        let plan = winograd.plan(width: w, height: h, chunkBudget: budget, wholeMapBudget: wholeMapBudget)
         let workspace = Workspace()
-        let scratch = workspace.buffer(count: parts * winograd.chunkFloats(width: w, height: h, budget: budget))
+        let scratch = workspace.buffer(count: winograd.scratchFloats(width: w, height: h, plan: plan, parts: parts))
         x.data.withUnsafeBufferPointer { input in
             output.data.withUnsafeMutableBufferPointer { out in
                 winograd.accumulate(
-                    input.baseAddress!, height: h, width: w, into: out.baseAddress!, scratch: scratch,
-                    parts: parts, chunkBudget: budget)
+                    { channel, rows, _ in input.baseAddress! + (channel * h + rows.lowerBound) * w }, height: h,
+                    width: w, into: out.baseAddress!, scratch: scratch, plan: plan, parts: parts)
             }
         }
         return output
