@@ -18,17 +18,21 @@ public struct Conv2d: Sendable {
     public let bias: Tensor?
     public let stride: Int
     public let padding: Int
-    /// The Winograd form of a 3x3, stride 1, padding 1 convolution with few enough weights (`winogradWeightLimit`).
+    /// The Winograd form of a 3x3, stride 1, padding 1 convolution that runs on large maps (`winogradMinimumPixels`)
+    /// and has few enough weights (`winogradWeightLimit`).
     let winograd: Winograd?
 
-    /// Most weights for which a 3x3 convolution also keeps its Winograd form (16/9 of the weights): the wide,
-    /// high-resolution layers, where im2col costs most, have few weights; the 1024-channel layers keep im2col.
-    static let winogradWeightLimit = 1 << 21
+    /// Most weights for which a 3x3 convolution keeps a Winograd form, F(2x2, 3x3) (16/9 of the weights, 64 MiB at
+    /// this limit): ngf 64's up_0 (4.7M weights at 32x32). The 1024-channel layers of ngf 64 run on maps below
+    /// `winogradMinimumPixels` anyway.
+    static let winogradWeightLimit = 1 << 23
     /// Most weights for which the Winograd form is F(4x4, 3x3) (36/9 of the weights, 1.8x fewer multiplies than
     /// F(2x2, 3x3)); between this and `winogradWeightLimit`, F(2x2, 3x3). Keeps the bundled model's up_0 conv_0
-    /// (1.2M weights) at F(2x2) so that peak RSS stays within its limit (docs/performance.md).
+    /// (1.2M weights) at F(2x2): F(4x4) there took the peak RSS from 175 to 190 MiB (limit 200) for no gain that
+    /// alternated runs could tell from their spread (docs/performance.md).
     static let winogradF4WeightLimit = 1 << 20
-    /// Fewest output pixels for the Winograd path.
+    /// Fewest output pixels for the Winograd path: on smaller maps im2col's products, with as many columns as
+    /// pixels, are at sgemm's ceiling already, and a Winograd form's weights would cost memory for little.
     static let winogradMinimumPixels = 32 * 32
 
     /// Target im2col tile per thread, in floats (2 MiB): measured (single-threaded sgemm per thread, 2 threads) at
@@ -43,7 +47,9 @@ public struct Conv2d: Sendable {
     /// Fewest floats per thread in element-wise passes: below this, handing work to another thread costs more than it saves.
     static let elementGrain = 1 << 14
 
-    public init(weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) {
+    /// - mapPixels: the pixels of the maps it runs on at the model's size (nil: any size); only a convolution on
+    ///   maps of at least `winogradMinimumPixels` keeps a Winograd form.
+    public init(weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0, mapPixels: Int? = nil) {
         precondition(weight.shape.count == 4, "conv weight must be [out, in, kh, kw], got \(weight.shape)")
         precondition(bias == nil || bias!.shape == [weight.shape[0]], "conv bias must be [\(weight.shape[0])]")
         self.weight = weight
@@ -53,6 +59,7 @@ public struct Conv2d: Sendable {
         let isWinogradShape = weight.shape[2] == 3 && weight.shape[3] == 3 && stride == 1 && padding == 1
         winograd =
             isWinogradShape && weight.count <= Self.winogradWeightLimit
+                && mapPixels ?? Self.winogradMinimumPixels >= Self.winogradMinimumPixels
             ? Winograd(weight: weight, tile: weight.count <= Self.winogradF4WeightLimit ? .four : .two) : nil
     }
 

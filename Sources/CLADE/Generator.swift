@@ -56,9 +56,19 @@ public final class Generator: Sendable {
         head =
             config.useVAE
             ? .style(Linear(weight: model["fc.weight"], bias: model["fc.bias"]))
-            : .semantic(Conv2d(weight: model["fc.weight"], bias: model["fc.bias"], padding: 1))
-        blocks = config.blocks.map { ($0, ResnetBlock(model: model, layout: $0)) }
-        convImg = Conv2d(weight: model["conv_img.weight"], bias: model["conv_img.bias"], padding: 1)
+            : .semantic(
+                Conv2d(
+                    weight: model["fc.weight"], bias: model["fc.bias"], padding: 1,
+                    mapPixels: config.headWidth * config.headHeight))
+        // Each block's map size at the model's size decides which of its convolutions keep a Winograd form.
+        var pixels = config.headWidth * config.headHeight
+        blocks = config.blocks.map { layout in
+            if layout.upsampledBefore { pixels *= 4 }
+            return (layout, ResnetBlock(model: model, layout: layout, mapPixels: pixels))
+        }
+        convImg = Conv2d(
+            weight: model["conv_img.weight"], bias: model["conv_img.bias"], padding: 1,
+            mapPixels: config.width * config.height)
     }
 
     /// Draws the picture for `input`: `[3, H, W]` in [-1, 1].

@@ -58,10 +58,13 @@ public struct ResnetBlock: Sendable {
         self.shortcut = shortcut
     }
 
-    /// Block `name` of `model` (weights `name.conv_0.weight` ...; see docs/model-format.md).
-    init(model: ModelFile, layout: ModelConfig.BlockLayout) {
+    /// Block `name` of `model` (weights `name.conv_0.weight` ...; see docs/model-format.md), whose maps have
+    /// `mapPixels` pixels at the model's size.
+    init(model: ModelFile, layout: ModelConfig.BlockLayout, mapPixels: Int) {
         func conv(_ path: String, padding: Int, bias: Bool = true) -> Conv2d {
-            Conv2d(weight: model["\(path).weight"], bias: bias ? model["\(path).bias"] : nil, padding: padding)
+            Conv2d(
+                weight: model["\(path).weight"], bias: bias ? model["\(path).bias"] : nil, padding: padding,
+                mapPixels: mapPixels)
         }
         func norm(_ path: String) -> Norm {
             let config = model.config

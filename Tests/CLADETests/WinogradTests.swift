@@ -133,7 +133,7 @@ struct WinogradTests {
         return output
     }
 
-    @Test("Conv2d keeps the Winograd form only for 3x3, stride 1, padding 1 with few weights")
+    @Test("Conv2d keeps the Winograd form only for 3x3, stride 1, padding 1 on large maps with few weights")
     func eligibility() {
         #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 1).winograd != nil)
         #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, stride: 2, padding: 1).winograd == nil)
@@ -141,8 +141,15 @@ struct WinogradTests {
         #expect(Conv2d(weight: Tensor(zeros: [4, 4, 1, 1]), bias: nil).winograd == nil)
         #expect(Conv2d(weight: Tensor(zeros: [1024, 1024, 3, 3]), bias: nil, padding: 1).winograd == nil)
         #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 1).winograd?.tile == .four)
-        // The bundled model's up_0 conv_0 (513 -> 256 channels) keeps F(2x2, 3x3): F(4x4)'s weights would pass the RSS limit.
-        #expect(Conv2d(weight: Tensor(zeros: [256, 513, 3, 3]), bias: nil, padding: 1).winograd?.tile == .two)
+        // The bundled model's up_0 conv_0 (513 -> 256 channels at 32x32) and its 16x16 G_middle blocks.
+        #expect(
+            Conv2d(weight: Tensor(zeros: [256, 513, 3, 3]), bias: nil, padding: 1, mapPixels: 32 * 32).winograd?.tile
+                == .two)
+        #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 1, mapPixels: 16 * 16).winograd == nil)
+        // ngf 64's up_0 conv_0 (1025 -> 512 channels at 32x32) keeps F(2x2, 3x3): F(4x4)'s weights would pass the RSS limit.
+        #expect(
+            Conv2d(weight: Tensor(zeros: [512, 1025, 3, 3]), bias: nil, padding: 1, mapPixels: 32 * 32).winograd?.tile
+                == .two)
     }
 
     @Test("Conv2d takes the Winograd path on large maps and agrees with the direct convolution")
