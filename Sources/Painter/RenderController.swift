@@ -8,7 +8,8 @@ import Synchronization
 /// `submit` returns at once. The worker (a serial DispatchQueue, not a Swift concurrency Task: BLAS work would
 /// block the cooperative pool) takes only the newest waiting request; a full-size render in progress is abandoned
 /// at the generator's next checkpoint (before each block and twice inside it) as soon as a newer request is
-/// submitted (an atomic generation number). With `drafts` on, each request is drawn twice: first a draft at half
+/// submitted (an atomic generation number), unless it is in its last `finishingStages`: then it runs to its end and
+/// its picture is shown (the status stays the newer request's), and the newer request starts after it. With `drafts` on, each request is drawn twice: first a draft at half
 /// size (`PaintModel.renderDraft`), published as the preview, then, unless a newer request came meanwhile, the
 /// full-size picture, published in its place. A draft in progress is finished and shown even when a newer request
 /// came meanwhile (only `cancel` stops it): it costs a quarter of a full render, and abandoning it left a key-repeat
@@ -31,6 +32,13 @@ public final class RenderController: Sendable {
         var result: RenderResult?
         var counts = RenderCounts()
     }
+
+    /// Stages at the end of a full-size pass that it finishes although a newer request came: on the bundled model
+    /// the last two blocks and the output conv, about 40 % of the pass. At a painter's pace (an action every
+    /// 100-200 ms) the next action often came as the pass neared its end; abandoning it there threw most of it away,
+    /// and a run of such actions got no full-size picture until it stopped (docs/performance.md, "Interactive
+    /// latency").
+    static let finishingStages = 3
 
     private let queue = DispatchQueue(label: "clade-paint.render", qos: .userInitiated)
     /// The generation of the newest request (or cancellation); a render whose number differs is stale.
@@ -122,21 +130,20 @@ public final class RenderController: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let stages = Double(model.stageCount)
-        let isCancelled = { !self.isCurrent(number) }
-        let isDraftCancelled = { self.cancellations.load(ordering: .sequentiallyConsistent) != cancelsAtStart }
-        /// Publishes a finished picture of request `number`, then hands it to the preview file: a final picture unless
-        /// a newer request came, a draft unless `cancel` was called. A draft of a request that a newer one replaced is
-        /// still the newest picture there is (the worker takes requests in order); it becomes the shown picture, but
-        /// the status stays the newer request's.
+        let isCancelledByCall = { self.cancellations.load(ordering: .sequentiallyConsistent) != cancelsAtStart }
+        /// Publishes a finished picture of request `number`, then hands it to the preview file, unless `cancel` was
+        /// called. A picture of a request that a newer one replaced (a draft, or a full-size pass that was in its last
+        /// stages) is still the newest picture there is (the worker takes requests in order); it becomes the shown
+        /// picture, but the status stays the newer request's.
         func publish(_ image: PNGImage, isDraft: Bool) throws -> RenderResult {
-            guard isDraft ? !isDraftCancelled() : isCurrent(number) else { throw CancellationError() }
+            guard !isCancelledByCall() else { throw CancellationError() }
             let elapsed = clock.now - start
             let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
             let result = RenderResult(
                 generation: number, request: request, image: image, isDraft: isDraft, milliseconds: milliseconds)
             let published = slot.withLock { slot in
                 if isDraft { slot.counts.drafts += 1 } else { slot.counts.rendered += 1 }
-                guard isDraft ? !isDraftCancelled() : isCurrent(number) else { return false }
+                guard !isCancelledByCall() else { return false }
                 slot.result = result
                 if isCurrent(number) { slot.status = isDraft ? .refining(draft: result, progress: 0) : .done(result) }
                 return true
@@ -157,13 +164,14 @@ public final class RenderController: Sendable {
                         done += 1
                         self.report(number) { $0.status = .drafting(progress: min(done / stages, 1)) }
                         self.stageObserver?(number, true, stage)
-                    }, isCancelled: isDraftCancelled)
+                    }, isCancelled: isCancelledByCall)
                 if let image { draft = try publish(image, isDraft: true) }
             }
             if draft == nil { report(number) { $0.status = .rendering(progress: 0) } }
             // A request that came while the draft was being published drops the full-size pass before it starts.
             guard isCurrent(number) else { throw CancellationError() }
             var done = 0.0
+            let finishing = stages - Double(Self.finishingStages)
             let image = try model.render(
                 request,
                 observer: { stage in
@@ -174,7 +182,7 @@ public final class RenderController: Sendable {
                             draft.map { .refining(draft: $0, progress: progress) } ?? .rendering(progress: progress)
                     }
                     self.stageObserver?(number, false, stage)
-                }, isCancelled: isCancelled)
+                }, isCancelled: { isCancelledByCall() || (!self.isCurrent(number) && done < finishing) })
             _ = try publish(image, isDraft: false)
         } catch is CancellationError {
             slot.withLock { $0.counts.abandoned += 1 }
