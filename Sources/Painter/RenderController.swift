@@ -9,10 +9,11 @@ import Synchronization
 /// block the cooperative pool) takes only the newest waiting request; a full-size render in progress is abandoned
 /// at the generator's next checkpoint (before each block and twice inside it) as soon as a newer request is
 /// submitted (an atomic generation number), unless it is in its last `finishingStages`: then it runs to its end and
-/// its picture is shown (the status stays the newer request's), and the newer request starts after it. With `drafts` on, each request is drawn twice: first a draft at half
-/// size (`PaintModel.renderDraft`), published as the preview, then, unless a newer request came meanwhile, the
-/// full-size picture, published in its place. A draft in progress is finished and shown even when a newer request
-/// came meanwhile (only `cancel` stops it): it costs a quarter of a full render, and abandoning it left a key-repeat
+/// its picture is shown (the status stays the newer request's), and the newer request starts after it. With `drafts`
+/// on, each request is drawn twice: first a small draft (`PaintModel.draftSize`, `renderDraft`), published as the
+/// preview, then, unless a newer request came meanwhile, the full-size picture, published in its place. A draft in
+/// progress is finished and shown even when a newer request came meanwhile (only `cancel` stops it): it costs a
+/// fifth of a full render, and abandoning it left a key-repeat
 /// stroke (a request every 33 ms) without any picture until the stroke ended, since no draft of a stroke's request
 /// could finish before the next one. The UI polls `latest()` and `latestResult()`, cheap reads of a Mutex-guarded
 /// slot. Each published picture (draft or final, always at the request's full size) is then handed to the
@@ -22,7 +23,7 @@ public final class RenderController: Sendable {
     public let model: PaintModel
     /// Where each published picture is written; nil writes none.
     public let previewFile: PreviewFile?
-    /// Which requests are drafted at half size before their full-size render (where the size has a draft).
+    /// Which requests get a small draft before their full-size render (where the size has a draft).
     public let draftPolicy: DraftPolicy
 
     private struct Slot {
@@ -48,7 +49,7 @@ public final class RenderController: Sendable {
     private let slot = Mutex(Slot())
     private let stageObserver: (@Sendable (_ generation: UInt64, _ isDraft: Bool, _ stage: String) -> Void)?
 
-    /// - draftPolicy: which requests get a half-size draft first (`DraftPolicy`).
+    /// - draftPolicy: which requests get a small draft first (`DraftPolicy`).
     /// - stageObserver: called on the worker after each generator stage of each render (e.g. for logging).
     public init(
         model: PaintModel, previewURL: URL?, draftPolicy: DraftPolicy = .always,
