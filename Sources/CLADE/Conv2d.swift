@@ -96,6 +96,15 @@ public struct Conv2d: Sendable {
     func callAsFunction(_ x: Input, workspace: Workspace?) -> Tensor {
         let size = outputSize(height: x.shape[1], width: x.shape[2])
         let pixels = size.height * size.width
+        if let winograd, pixels >= Self.winogradMinimumPixels {
+            // Every output value is stored by the output transform, with its bias: the tensor starts uninitialised.
+            return Tensor(shape: [outputChannels, size.height, size.width]) { output in
+                convolve(
+                    x, with: winograd, into: output.baseAddress!, addingBias: true, storing: true,
+                    workspace: workspace ?? Workspace(), parts: Parallel.threads,
+                    wholeMapBudget: Winograd.wholeMapBudget)
+            }
+        }
         // The output starts as the bias (or zeros), written once; the product is then added onto it.
         var out = Tensor(shape: [outputChannels, size.height, size.width]) { output in
             let output = output.baseAddress!
@@ -135,26 +144,23 @@ public struct Conv2d: Sendable {
         let isPointwise = kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0
         let winograd = pixels >= winogradMinimumPixels ? self.winograd : nil
 
+        if let winograd {
+            out.data.withUnsafeMutableBufferPointer { output in
+                convolve(
+                    input, with: winograd, into: output.baseAddress!, addingBias: addingBias, storing: false,
+                    workspace: workspace, parts: parts, wholeMapBudget: wholeMapBudget)
+            }
+            return
+        }
         let x: Tensor
         switch input {
         case .stored(let stored): x = stored
-        case .modulated(let features) where !isPointwise && winograd == nil: x = features.stored()
+        case .modulated(let features) where !isPointwise: x = features.stored()
         case .modulated(let features):
             out.data.withUnsafeMutableBufferPointer { output in
                 weight.data.withUnsafeBufferPointer { weights in
                     let dst = output.baseAddress!
                     if addingBias { addBias(onto: dst, pixels: pixels) }
-                    if let winograd {
-                        let plan = winograd.plan(width: w, height: h, wholeMapBudget: wholeMapBudget)
-                        let scratch = workspace.buffer(
-                            count: winograd.scratchFloats(width: w, height: h, plan: plan, parts: parts))
-                        winograd.accumulate(
-                            { channel, rows, rowScratch in
-                                features.write(channel: channel, rows: rows, into: rowScratch)
-                                return UnsafePointer(rowScratch)
-                            }, height: h, width: w, into: dst, scratch: scratch, plan: plan, parts: parts)
-                        return
-                    }
                     // 1x1: bands of rows (at least eight where the map has them, to spread over the threads), each
                     // computed for every channel into this thread's buffer and multiplied while it is in the core's
                     // cache. The bands depend on the shapes only.
@@ -189,15 +195,6 @@ public struct Conv2d: Sendable {
                         MatrixProduct.accumulate(
                             m: outputChannels, n: pixels, k: k, a: weights.baseAddress!, lda: k,
                             b: src, ldb: pixels, c: dst, ldc: pixels)
-                        return
-                    }
-                    if let winograd {
-                        let plan = winograd.plan(width: w, height: h, wholeMapBudget: wholeMapBudget)
-                        let scratch = workspace.buffer(
-                            count: winograd.scratchFloats(width: w, height: h, plan: plan, parts: parts))
-                        winograd.accumulate(
-                            { channel, rows, _ in src + (channel * h + rows.lowerBound) * w }, height: h, width: w,
-                            into: dst, scratch: scratch, plan: plan, parts: parts)
                         return
                     }
                     let minimumRows = (minimumColumns + outW - 1) / outW
@@ -243,6 +240,41 @@ public struct Conv2d: Sendable {
                         firstRow += rows
                     }
                 }
+            }
+        }
+    }
+
+    /// The Winograd path: the convolution of `input`, with the bias when `addingBias`, put onto `output` `[out, H, W]`:
+    /// added, or stored in place of its contents (`storing`). A norm's output is made row by row as the input
+    /// transform reads it.
+    private func convolve(
+        _ input: Input, with winograd: Winograd, into output: UnsafeMutablePointer<Float>, addingBias: Bool,
+        storing: Bool, workspace: Workspace, parts: Int, wholeMapBudget: Int
+    ) {
+        let (h, w) = (input.shape[1], input.shape[2])
+        let plan = winograd.plan(width: w, height: h, wholeMapBudget: wholeMapBudget)
+        let scratch = workspace.buffer(count: winograd.scratchFloats(width: w, height: h, plan: plan, parts: parts))
+        func run(_ rows: Winograd.InputRows) {
+            func run(bias: UnsafePointer<Float>?) {
+                winograd.accumulate(
+                    rows, height: h, width: w, into: output, bias: bias, storing: storing, scratch: scratch,
+                    plan: plan, parts: parts)
+            }
+            if addingBias, let bias {
+                bias.data.withUnsafeBufferPointer { run(bias: $0.baseAddress) }
+            } else {
+                run(bias: nil)
+            }
+        }
+        switch input {
+        case .stored(let x):
+            x.data.withUnsafeBufferPointer { src in
+                run { channel, rows, _ in src.baseAddress! + (channel * h + rows.lowerBound) * w }
+            }
+        case .modulated(let features):
+            run { channel, rows, scratch in
+                features.write(channel: channel, rows: rows, into: scratch)
+                return UnsafePointer(scratch)
             }
         }
     }

@@ -127,13 +127,14 @@ struct Winograd: Sendable {
     typealias InputRows = (_ channel: Int, _ rows: Range<Int>, _ scratch: UnsafeMutablePointer<Float>) ->
         UnsafePointer<Float>
 
-    /// Adds the convolution of the input `[in, h, w]` (read through `rows`) to `output` `[out, h, w]`, cut into
+    /// Adds the convolution of the input `[in, h, w]` (read through `rows`) and `bias` (`[out]`, if any) to
+    /// `output` `[out, h, w]`, or stores it there when `storing` (every value is written, none read), cut into
     /// batches by `plan`. Up to `parts` threads take chunk after chunk, each in its own part of `scratch`
     /// (`scratchFloats`); a whole-map batch runs its input transform (by input channel), its products (by position)
     /// and its output transform (by output channel) over all threads in turn.
     func accumulate(
         _ rows: InputRows, height h: Int, width w: Int, into output: UnsafeMutablePointer<Float>,
-        scratch: UnsafeMutablePointer<Float>, plan: Plan, parts: Int
+        bias: UnsafePointer<Float>?, storing: Bool, scratch: UnsafeMutablePointer<Float>, plan: Plan, parts: Int
     ) {
         let (c, o) = (inputChannels, outputChannels)
         let tileRows = (h + m - 1) / m
@@ -156,7 +157,7 @@ struct Winograd: Sendable {
                 Parallel.forEachItem(o, workers: parts) { _, channel in
                     transformOutput(
                         products, tiles: tiles, height: h, width: w, tileRows: 0 ..< tileRows,
-                        channels: channel ..< channel + 1, onto: output)
+                        channels: channel ..< channel + 1, onto: output, bias: bias, storing: storing)
                 }
                 return
             }
@@ -172,7 +173,7 @@ struct Winograd: Sendable {
                 multiply(positions: 0 ..< points, weights: u, v, tiles: chunkTiles, into: products)
                 transformOutput(
                     products, tiles: chunkTiles, height: h, width: w, tileRows: chunkRows, channels: 0 ..< o,
-                    onto: output)
+                    onto: output, bias: bias, storing: storing)
             }
         }
     }
@@ -252,16 +253,17 @@ struct Winograd: Sendable {
         }
     }
 
-    /// `Y = A^T M A` of output channels `channels` for the tiles of `tileRows` (`M` `[α², out, tiles]`), added onto
-    /// `output` `[out, h, w]`.
+    /// `Y = A^T M A` plus the bias of output channels `channels` for the tiles of `tileRows` (`M` `[α², out,
+    /// tiles]`), added onto `output` `[out, h, w]` or stored there.
     private func transformOutput(
         _ products: UnsafeMutablePointer<Float>, tiles: Int, height h: Int, width w: Int, tileRows: Range<Int>,
-        channels: Range<Int>, onto output: UnsafeMutablePointer<Float>
+        channels: Range<Int>, onto output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, storing: Bool
     ) {
         let o = outputChannels
         let tilesPerRow = (w + m - 1) / m
         for channel in channels {
             let plane = output + channel * h * w
+            let place = Placement(bias: bias?[channel] ?? 0, storing: storing)
             for (rowIndex, tileRow) in tileRows.enumerated() {
                 let y0 = m * tileRow
                 let top = plane + y0 * w
@@ -270,11 +272,11 @@ struct Winograd: Sendable {
                 case .two:
                     Self.transformOutput(
                         tileProducts, step: o * tiles, tiles: tilesPerRow, width: w, onto: top,
-                        bottom: y0 + 1 < h ? top + w : nil)
+                        bottom: y0 + 1 < h ? top + w : nil, place)
                 case .four:
                     Self.transformOutput6(
                         tileProducts, step: o * tiles, tiles: tilesPerRow, width: w, onto: top,
-                        rows: min(4, h - y0))
+                        rows: min(4, h - y0), place)
                 }
             }
         }
@@ -306,12 +308,36 @@ struct Winograd: Sendable {
         }
     }
 
-    /// `A^T M A` for one row of tiles, added onto the output rows `top` and `bottom` (nil below the image): tile
-    /// `tx` reads `m[(4i + j) * step + tx]` and writes columns `2tx` and `2tx + 1` (the second only inside `width`).
+    /// How a tile's output values reach the output: plus the channel's bias, added onto what it holds or stored
+    /// in its place.
+    struct Placement {
+        let bias: Float
+        let storing: Bool
+
+        @inline(__always)
+        func put(_ value: Float, at pointer: UnsafeMutablePointer<Float>) {
+            pointer.pointee = storing ? value + bias : pointer.pointee + (value + bias)
+        }
+
+        /// `even` and `odd` interleaved (`even[0], odd[0], even[1], ...`) onto the 16 floats at `pointer`.
+        @inline(__always)
+        func put(even: SIMD8<Float>, odd: SIMD8<Float>, at pointer: UnsafeMutablePointer<Float>) {
+            var pairs = SIMD16<Float>()
+            pairs.evenHalf = even
+            pairs.oddHalf = odd
+            pairs += bias
+            let raw = UnsafeMutableRawPointer(pointer)
+            raw.storeBytes(
+                of: storing ? pairs : raw.loadUnaligned(as: SIMD16<Float>.self) + pairs, as: SIMD16<Float>.self)
+        }
+    }
+
+    /// `A^T M A` for one row of tiles, put onto the output rows `top` and `bottom` (nil below the image): tile `tx`
+    /// reads `m[(4i + j) * step + tx]` and writes columns `2tx` and `2tx + 1` (the second only inside `width`).
     /// Eight tiles at a time as vectors (the two columns interleaved on the store), the rest one by one.
     private static func transformOutput(
         _ m: UnsafeMutablePointer<Float>, step: Int, tiles: Int, width w: Int,
-        onto top: UnsafeMutablePointer<Float>, bottom: UnsafeMutablePointer<Float>?
+        onto top: UnsafeMutablePointer<Float>, bottom: UnsafeMutablePointer<Float>?, _ place: Placement
     ) {
         var tx = 0
         while tx + 8 <= w / 2 {
@@ -321,13 +347,13 @@ struct Winograd: Sendable {
             let r1 = value(0, 1) + value(1, 1) + value(2, 1)
             let r2 = value(0, 2) + value(1, 2) + value(2, 2)
             let r3 = value(0, 3) + value(1, 3) + value(2, 3)
-            add(even: r0 + r1 + r2, odd: r1 - r2 - r3, onto: top + 2 * tx)
+            place.put(even: r0 + r1 + r2, odd: r1 - r2 - r3, at: top + 2 * tx)
             if let bottom {
                 let q0 = value(1, 0) - value(2, 0) - value(3, 0)
                 let q1 = value(1, 1) - value(2, 1) - value(3, 1)
                 let q2 = value(1, 2) - value(2, 2) - value(3, 2)
                 let q3 = value(1, 3) - value(2, 3) - value(3, 3)
-                add(even: q0 + q1 + q2, odd: q1 - q2 - q3, onto: bottom + 2 * tx)
+                place.put(even: q0 + q1 + q2, odd: q1 - q2 - q3, at: bottom + 2 * tx)
             }
             tx += 8
         }
@@ -338,26 +364,17 @@ struct Winograd: Sendable {
             let r2 = value(0, 2) + value(1, 2) + value(2, 2)
             let r3 = value(0, 3) + value(1, 3) + value(2, 3)
             let x = 2 * tx
-            top[x] += r0 + r1 + r2
-            if x + 1 < w { top[x + 1] += r1 - r2 - r3 }
+            place.put(r0 + r1 + r2, at: top + x)
+            if x + 1 < w { place.put(r1 - r2 - r3, at: top + x + 1) }
             if let bottom {
                 let q0 = value(1, 0) - value(2, 0) - value(3, 0)
                 let q1 = value(1, 1) - value(2, 1) - value(3, 1)
                 let q2 = value(1, 2) - value(2, 2) - value(3, 2)
                 let q3 = value(1, 3) - value(2, 3) - value(3, 3)
-                bottom[x] += q0 + q1 + q2
-                if x + 1 < w { bottom[x + 1] += q1 - q2 - q3 }
+                place.put(q0 + q1 + q2, at: bottom + x)
+                if x + 1 < w { place.put(q1 - q2 - q3, at: bottom + x + 1) }
             }
         }
-    }
-
-    /// Adds `even` and `odd` interleaved (`even[0], odd[0], even[1], ...`) onto the 16 floats at `pointer`.
-    private static func add(even: SIMD8<Float>, odd: SIMD8<Float>, onto pointer: UnsafeMutablePointer<Float>) {
-        var pairs = SIMD16<Float>()
-        pairs.evenHalf = even
-        pairs.oddHalf = odd
-        let raw = UnsafeMutableRawPointer(pointer)
-        raw.storeBytes(of: raw.loadUnaligned(as: SIMD16<Float>.self) + pairs, as: SIMD16<Float>.self)
     }
 
     // F(4x4, 3x3). B^T = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0], [0, -2, -1, 2, 1, 0],
@@ -445,12 +462,12 @@ struct Winograd: Sendable {
         }
     }
 
-    /// `A^T M A` for one row of tiles, added onto the first `rows` (1 ... 4) output rows from `top`: tile `tx` reads
+    /// `A^T M A` for one row of tiles, put onto the first `rows` (1 ... 4) output rows from `top`: tile `tx` reads
     /// `m[(6i + j) * step + tx]` and writes columns `4tx ..< 4tx + 4` inside `width`. Eight tiles at a time as
     /// vectors (the four columns interleaved on the store), the rest one by one.
     private static func transformOutput6(
         _ m: UnsafeMutablePointer<Float>, step: Int, tiles: Int, width w: Int,
-        onto top: UnsafeMutablePointer<Float>, rows: Int
+        onto top: UnsafeMutablePointer<Float>, rows: Int, _ place: Placement
     ) {
         var tx = 0
         // Columns of A^T M (one per j) go through a small buffer, then each output row across them by A: the 36
@@ -467,13 +484,23 @@ struct Winograd: Sendable {
                 for r in 0 ..< rows {
                     let q = columns.baseAddress! + 6 * r
                     let y = outputTransform(q[0], q[1], q[2], q[3], q[4], q[5])
+                    let b = place.bias
+                    let (y0, y1, y2, y3) = (y.0 + b, y.1 + b, y.2 + b, y.3 + b)
                     // Four columns of eight tiles, interleaved onto the row.
                     let line = top + r * w + 4 * tx
-                    for i in 0 ..< 8 {
-                        line[4 * i] += y.0[i]
-                        line[4 * i + 1] += y.1[i]
-                        line[4 * i + 2] += y.2[i]
-                        line[4 * i + 3] += y.3[i]
+                    if place.storing {
+                        for i in 0 ..< 8 {
+                            (line[4 * i], line[4 * i + 1], line[4 * i + 2], line[4 * i + 3]) = (
+                                y0[i], y1[i], y2[i], y3[i]
+                            )
+                        }
+                    } else {
+                        for i in 0 ..< 8 {
+                            line[4 * i] += y0[i]
+                            line[4 * i + 1] += y1[i]
+                            line[4 * i + 2] += y2[i]
+                            line[4 * i + 3] += y3[i]
+                        }
                     }
                 }
                 tx += 8
@@ -496,7 +523,9 @@ struct Winograd: Sendable {
             let x = 4 * tx
             for r in 0 ..< rows {
                 let line = top + r * w
-                for (l, value) in [y[r].0, y[r].1, y[r].2, y[r].3].enumerated() where x + l < w { line[x + l] += value }
+                for (l, value) in [y[r].0, y[r].1, y[r].2, y[r].3].enumerated() where x + l < w {
+                    place.put(value, at: line + x + l)
+                }
             }
         }
     }

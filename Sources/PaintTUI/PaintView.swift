@@ -300,7 +300,7 @@ public enum PaintView {
     }
 
     /// `queued`, `drafting 40%`, `draft in 52 ms, refining 40%`, `rendering 40%`, `done in 812 ms`,
-    /// `render failed: ...`: "draft" while the picture shown is the half-size draft, "done" once it is final.
+    /// `render failed: ...`: "draft" while the picture shown is the small draft, "done" once it is final.
     public static func renderSummary(_ render: RenderStatus) -> String {
         func percent(_ progress: Double) -> String { "\(Int((progress * 100).rounded()))%" }
         return switch render {

@@ -1,4 +1,4 @@
-/// When the render worker draws a half-size draft of a request before its full-size picture.
+/// When the render worker draws a small draft of a request (`PaintModel.draftSize`) before its full-size picture.
 ///
 /// A draft shows a change sooner but puts its full-size picture later by the draft's time, and an upscaled draft
 /// is much blurrier (docs/performance.md, "Interactive latency"). Measured with `clade-paint bench latency

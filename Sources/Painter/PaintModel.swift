@@ -42,14 +42,23 @@ public final class PaintModel: Sendable {
     /// The number of generator stages `render` reports to its observer: the head, every block, the output conv.
     public var stageCount: Int { config.blocks.count + 2 }
 
-    /// The size of the draft of a `width x height` picture: half of it, where the generator can draw that (both
-    /// sides even and `ModelConfig.sizeProblem` content: for a model with a style encoder the head map must halve,
-    /// for others the half must stay a multiple of 2^upsamplingCount); nil where there is no draft.
+    /// How much smaller than the picture a draft is drawn, the first the generator can draw: a quarter of each side
+    /// (64x64 for the bundled model's 256x256: 17 ms against 40 ms at half size on this project's 2-core machine,
+    /// docs/performance.md "Interactive latency"), else half.
+    public static let draftReductions = [4, 2]
+
+    /// The size of the draft of a `width x height` picture: its sides divided by the first of `draftReductions` for
+    /// which the generator can draw that (sides divisible and `ModelConfig.sizeProblem` content: for a model with a
+    /// style encoder the head map must divide too, for others the draft must stay a multiple of
+    /// 2^upsamplingCount); nil where there is no draft.
     public func draftSize(width: Int, height: Int) -> (width: Int, height: Int)? {
-        guard width % 2 == 0, height % 2 == 0, config.sizeProblem(width: width / 2, height: height / 2) == nil else {
-            return nil
+        for reduction in Self.draftReductions
+        where width % reduction == 0 && height % reduction == 0
+            && config.sizeProblem(width: width / reduction, height: height / reduction) == nil
+        {
+            return (width / reduction, height / reduction)
         }
-        return (width / 2, height / 2)
+        return nil
     }
 
     /// Draws the picture for `request` on the calling thread.

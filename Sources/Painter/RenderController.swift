@@ -8,10 +8,12 @@ import Synchronization
 /// `submit` returns at once. The worker (a serial DispatchQueue, not a Swift concurrency Task: BLAS work would
 /// block the cooperative pool) takes only the newest waiting request; a full-size render in progress is abandoned
 /// at the generator's next checkpoint (before each block and twice inside it) as soon as a newer request is
-/// submitted (an atomic generation number). With `drafts` on, each request is drawn twice: first a draft at half
-/// size (`PaintModel.renderDraft`), published as the preview, then, unless a newer request came meanwhile, the
-/// full-size picture, published in its place. A draft in progress is finished and shown even when a newer request
-/// came meanwhile (only `cancel` stops it): it costs a quarter of a full render, and abandoning it left a key-repeat
+/// submitted (an atomic generation number), unless it is in its last `finishingStages`: then it runs to its end and
+/// its picture is shown (the status stays the newer request's), and the newer request starts after it. With `drafts`
+/// on, each request is drawn twice: first a small draft (`PaintModel.draftSize`, `renderDraft`), published as the
+/// preview, then, unless a newer request came meanwhile, the full-size picture, published in its place. A draft in
+/// progress is finished and shown even when a newer request came meanwhile (only `cancel` stops it): it costs a
+/// fifth of a full render, and abandoning it left a key-repeat
 /// stroke (a request every 33 ms) without any picture until the stroke ended, since no draft of a stroke's request
 /// could finish before the next one. The UI polls `latest()` and `latestResult()`, cheap reads of a Mutex-guarded
 /// slot. Each published picture (draft or final, always at the request's full size) is then handed to the
@@ -21,7 +23,7 @@ public final class RenderController: Sendable {
     public let model: PaintModel
     /// Where each published picture is written; nil writes none.
     public let previewFile: PreviewFile?
-    /// Which requests are drafted at half size before their full-size render (where the size has a draft).
+    /// Which requests get a small draft before their full-size render (where the size has a draft).
     public let draftPolicy: DraftPolicy
 
     private struct Slot {
@@ -32,6 +34,13 @@ public final class RenderController: Sendable {
         var counts = RenderCounts()
     }
 
+    /// Stages at the end of a full-size pass that it finishes although a newer request came: on the bundled model
+    /// the last two blocks and the output conv, about 40 % of the pass. At a painter's pace (an action every
+    /// 100-200 ms) the next action often came as the pass neared its end; abandoning it there threw most of it away,
+    /// and a run of such actions got no full-size picture until it stopped (docs/performance.md, "Interactive
+    /// latency").
+    static let finishingStages = 3
+
     private let queue = DispatchQueue(label: "clade-paint.render", qos: .userInitiated)
     /// The generation of the newest request (or cancellation); a render whose number differs is stale.
     private let generation = Atomic<UInt64>(0)
@@ -40,7 +49,7 @@ public final class RenderController: Sendable {
     private let slot = Mutex(Slot())
     private let stageObserver: (@Sendable (_ generation: UInt64, _ isDraft: Bool, _ stage: String) -> Void)?
 
-    /// - draftPolicy: which requests get a half-size draft first (`DraftPolicy`).
+    /// - draftPolicy: which requests get a small draft first (`DraftPolicy`).
     /// - stageObserver: called on the worker after each generator stage of each render (e.g. for logging).
     public init(
         model: PaintModel, previewURL: URL?, draftPolicy: DraftPolicy = .always,
@@ -122,21 +131,20 @@ public final class RenderController: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let stages = Double(model.stageCount)
-        let isCancelled = { !self.isCurrent(number) }
-        let isDraftCancelled = { self.cancellations.load(ordering: .sequentiallyConsistent) != cancelsAtStart }
-        /// Publishes a finished picture of request `number`, then hands it to the preview file: a final picture unless
-        /// a newer request came, a draft unless `cancel` was called. A draft of a request that a newer one replaced is
-        /// still the newest picture there is (the worker takes requests in order); it becomes the shown picture, but
-        /// the status stays the newer request's.
+        let isCancelledByCall = { self.cancellations.load(ordering: .sequentiallyConsistent) != cancelsAtStart }
+        /// Publishes a finished picture of request `number`, then hands it to the preview file, unless `cancel` was
+        /// called. A picture of a request that a newer one replaced (a draft, or a full-size pass that was in its last
+        /// stages) is still the newest picture there is (the worker takes requests in order); it becomes the shown
+        /// picture, but the status stays the newer request's.
         func publish(_ image: PNGImage, isDraft: Bool) throws -> RenderResult {
-            guard isDraft ? !isDraftCancelled() : isCurrent(number) else { throw CancellationError() }
+            guard !isCancelledByCall() else { throw CancellationError() }
             let elapsed = clock.now - start
             let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
             let result = RenderResult(
                 generation: number, request: request, image: image, isDraft: isDraft, milliseconds: milliseconds)
             let published = slot.withLock { slot in
                 if isDraft { slot.counts.drafts += 1 } else { slot.counts.rendered += 1 }
-                guard isDraft ? !isDraftCancelled() : isCurrent(number) else { return false }
+                guard !isCancelledByCall() else { return false }
                 slot.result = result
                 if isCurrent(number) { slot.status = isDraft ? .refining(draft: result, progress: 0) : .done(result) }
                 return true
@@ -157,13 +165,14 @@ public final class RenderController: Sendable {
                         done += 1
                         self.report(number) { $0.status = .drafting(progress: min(done / stages, 1)) }
                         self.stageObserver?(number, true, stage)
-                    }, isCancelled: isDraftCancelled)
+                    }, isCancelled: isCancelledByCall)
                 if let image { draft = try publish(image, isDraft: true) }
             }
             if draft == nil { report(number) { $0.status = .rendering(progress: 0) } }
             // A request that came while the draft was being published drops the full-size pass before it starts.
             guard isCurrent(number) else { throw CancellationError() }
             var done = 0.0
+            let finishing = stages - Double(Self.finishingStages)
             let image = try model.render(
                 request,
                 observer: { stage in
@@ -174,7 +183,7 @@ public final class RenderController: Sendable {
                             draft.map { .refining(draft: $0, progress: progress) } ?? .rendering(progress: progress)
                     }
                     self.stageObserver?(number, false, stage)
-                }, isCancelled: isCancelled)
+                }, isCancelled: { isCancelledByCall() || (!self.isCurrent(number) && done < finishing) })
             _ = try publish(image, isDraft: false)
         } catch is CancellationError {
             slot.withLock { $0.counts.abandoned += 1 }

@@ -8,7 +8,7 @@ extension Bench {
     /// `bench latency`: a scripted, seeded painting session replayed through `PaintSession` (the painter's key
     /// handling, as the terminal drives it) against a `PainterState` with its `RenderController` and `Autosave`.
     /// It times each action on the calling thread (the UI thread) and each action's way to its first preview (a
-    /// half-size draft or the final picture) and to its final, full-size preview.
+    /// small draft or the final picture) and to its final, full-size preview.
     struct LatencyTiming: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "latency",
@@ -16,7 +16,7 @@ extension Bench {
                 "Time a scripted painting session: action to first and to final preview, UI-thread time per action, render times.",
             discussion: """
                 Replays a seeded session (strokes, key-repeat bursts, fills, class changes, one ICPE toggle, one \
-                style change) through the painter's own key handling at a human pace, with the painter's half-size \
+                style change) through the painter's own key handling at a human pace, with the painter's small \
                 drafts under one policy (--drafts, as `paint`); --compare plays the same script under every policy, one \
                 after the other. Prints one JSON object per action, then a summary per mode: action-to-first-preview and \
                 action-to-final-preview latency (median, p95, max; actions whose own render was superseded by a newer \
@@ -52,7 +52,7 @@ extension Bench {
         @Option(
             name: .long,
             help: ArgumentHelp(
-                "When to draft at half size first (as paint --drafts): always, while-busy or never.",
+                "When to draw a small draft first (as paint --drafts): always, while-busy or never.",
                 valueName: "policy"))
         var drafts: DraftPolicy = .always
 

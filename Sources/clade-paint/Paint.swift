@@ -13,7 +13,7 @@ struct Paint: ParsableCommand {
             Keys: arrows or hjkl move, space paints, 1-9 and the palette's letters choose classes, s tries a style, \
             w saves, O opens a saved painting, q quits; ? shows every key and where the files are. The newest picture \
             is also written to preview.png in the state folder, and the painting is autosaved there as you go (see \
-            --state-dir); after a crash the next start offers to restore it, after a save and a quit that painting. Each change is drawn first as a half-size draft (the status \
+            --state-dir); after a crash the next start offers to restore it, after a save and a quit that painting. Each change is drawn first as a small draft (the status \
             line says "draft"), then at full size once you pause (see --drafts).
             """)
 
@@ -90,9 +90,9 @@ struct Paint: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "When a change is drawn first at half size: always, while-busy or never.",
+            "When a change is drawn first as a small draft: always, while-busy or never.",
             discussion:
-                "A draft costs a quarter of a full render and is shown upscaled, then the full-size picture follows unless you paint on first. always (the default) drafts every change; while-busy only those that come while an older one is still rendering, as in a stroke; never renders full size only. A saved picture is always the full-size one.",
+                "A draft is drawn at a quarter of the picture's size (or half, where the model cannot draw a quarter), costs about a fifth of a full render and is shown upscaled, then the full-size picture follows unless you paint on first. always (the default) drafts every change; while-busy only those that come while an older one is still rendering, as in a stroke; never renders full size only. A saved picture is always the full-size one.",
             valueName: "policy"))
     var drafts: DraftPolicy = .always
 

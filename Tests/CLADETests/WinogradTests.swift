@@ -58,6 +58,38 @@ struct WinogradTests {
         #expect(chunked.maxAbsDifference(to: outputs[0]) < tolerance)
     }
 
+    /// A fresh output: every value stored with its channel's bias, nothing read (the output starts as NaN).
+    @Test(
+        "stored outputs hold the convolution plus the bias", arguments: [Winograd.Tile.two, .four], [false, true])
+    func storing(tile: Winograd.Tile, wholeMap: Bool) {
+        var random = TestRandom(seed: wholeMap ? 31 : 32)
+        let (inC, outC, h, w) = (4, 5, 19, 37)
+        let x = random.tensor([inC, h, w])
+        let weight = random.tensor([outC, inC, 3, 3])
+        let bias = random.tensor([outC])
+        let winograd = Winograd(weight: weight, tile: tile)
+        let plan = winograd.plan(width: w, height: h, chunkBudget: 1, wholeMapBudget: wholeMap ? 1 << 30 : 0)
+        #expect(plan.isWholeMap == wholeMap)
+        let workspace = Workspace()
+        let scratch = workspace.buffer(count: winograd.scratchFloats(width: w, height: h, plan: plan, parts: 2))
+        var output = Tensor(shape: [outC, h, w], data: [Float](repeating: .nan, count: outC * h * w))
+        withExtendedLifetime(workspace) {
+            x.data.withUnsafeBufferPointer { input in
+                bias.data.withUnsafeBufferPointer { bias in
+                    output.data.withUnsafeMutableBufferPointer { out in
+                        winograd.accumulate(
+                            { channel, rows, _ in input.baseAddress! + (channel * h + rows.lowerBound) * w }, height: h,
+                            width: w, into: out.baseAddress!, bias: bias.baseAddress, storing: true, scratch: scratch,
+                            plan: plan, parts: 2)
+                    }
+                }
+            }
+        }
+        let direct = referenceConv2d(x, weight: weight, bias: bias, padding: 1)
+        #expect(!output.data.contains { $0.isNaN })
+        #expect(output.maxAbsDifference(to: direct) < (tile == .two ? 1e-5 : 5e-5))
+    }
+
     @Test("chunks by the thread count do not change the result")
     func chunksThreadInvariant() {
         var random = TestRandom(seed: 5)
@@ -123,11 +155,14 @@ struct WinogradTests {
         let plan = winograd.plan(width: w, height: h, chunkBudget: budget, wholeMapBudget: wholeMapBudget)
         let workspace = Workspace()
         let scratch = workspace.buffer(count: winograd.scratchFloats(width: w, height: h, plan: plan, parts: parts))
-        x.data.withUnsafeBufferPointer { input in
-            output.data.withUnsafeMutableBufferPointer { out in
-                winograd.accumulate(
-                    { channel, rows, _ in input.baseAddress! + (channel * h + rows.lowerBound) * w }, height: h,
-                    width: w, into: out.baseAddress!, scratch: scratch, plan: plan, parts: parts)
+        withExtendedLifetime(workspace) {
+            x.data.withUnsafeBufferPointer { input in
+                output.data.withUnsafeMutableBufferPointer { out in
+                    winograd.accumulate(
+                        { channel, rows, _ in input.baseAddress! + (channel * h + rows.lowerBound) * w }, height: h,
+                        width: w, into: out.baseAddress!, bias: nil, storing: false, scratch: scratch, plan: plan,
+                        parts: parts)
+                }
             }
         }
         return output

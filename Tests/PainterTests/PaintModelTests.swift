@@ -33,11 +33,13 @@ import Testing
         #expect(throws: CancellationError.self) { try model.render(request, isCancelled: { true }) }
     }
 
-    @Test func draftSizeIsHalfWhereTheGeneratorDrawsIt() throws {
+    @Test func draftSizeIsAQuarterOrHalfWhereTheGeneratorDrawsIt() throws {
         // Styled: 64x64 with a 2x2 head map, which halves once. Plain: multiples of 32.
         let styled = try PainterFixtures.model()
         #expect(styled.draftSize(width: 64, height: 64)! == (32, 32))
         let plain = try PainterFixtures.model(PainterFixtures.plain)
+        #expect(plain.draftSize(width: 128, height: 128)! == (32, 32))
+        #expect(plain.draftSize(width: 256, height: 128)! == (64, 32))
         #expect(plain.draftSize(width: 128, height: 64)! == (64, 32))
         #expect(plain.draftSize(width: 64, height: 64)! == (32, 32))
         #expect(plain.draftSize(width: 96, height: 32) == nil)

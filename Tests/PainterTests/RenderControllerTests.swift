@@ -18,20 +18,22 @@ import Testing
             labels: canvas.labels, instances: canvas.instances, style: style, icpe: true, width: 64, height: 64)
     }
 
-    /// Holds the worker inside the first stage of render `generation` (its draft or its full-size pass) until
-    /// `release` is signalled.
+    /// Holds the worker after stage `stage` (the first by default) of render `generation` (its draft or its
+    /// full-size pass) until `release` is signalled.
     final class Gate: Sendable {
         let generation: UInt64
         let isDraft: Bool
+        let stage: String
         let entered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
-        init(generation: UInt64, isDraft: Bool = false) {
+        init(generation: UInt64, isDraft: Bool = false, stage: String = "fc") {
             self.generation = generation
             self.isDraft = isDraft
+            self.stage = stage
         }
 
         func observe(_ generation: UInt64, _ isDraft: Bool, _ stage: String) {
-            if generation == self.generation && isDraft == self.isDraft && stage == "fc" {
+            if generation == self.generation && isDraft == self.isDraft && stage == self.stage {
                 entered.signal()
                 release.wait()
             }
@@ -91,6 +93,51 @@ import Testing
         let result = try #require(finished(controller))
         #expect(result.generation == 5 && result.request == request(tree: 4))
         #expect(controller.counts() == RenderCounts(rendered: 1, abandoned: 1, skipped: 3))
+    }
+
+    /// The generator's stages in order: the head, every block, the output conv.
+    var stageNames: [String] { ["fc"] + model.config.blocks.map(\.name) + ["conv_img"] }
+
+    /// A newer request that comes when the full-size pass has only its last stages left lets it finish: its picture
+    /// is shown (and written), the status stays the newer request's, and the newer request is drawn after it. One
+    /// stage earlier the pass is abandoned.
+    @Test(arguments: [true, false])
+    func aFullSizePassInItsLastStagesFinishes(lastStages: Bool) throws {
+        let folder = try PainterFixtures.temporaryFolder()
+        let preview = folder.appendingPathComponent("p.png")
+        let held = stageNames.count - RenderController.finishingStages - (lastStages ? 1 : 2)
+        let gate = Gate(generation: 1, stage: stageNames[held])
+        let shownWhenTheNewerStarts = Mutex<(result: RenderResult?, status: RenderStatus)?>(nil)
+        let box = Mutex<RenderController?>(nil)
+        let controller = RenderController(model: model, previewURL: preview, draftPolicy: .never) {
+            generation, isDraft, stage in
+            gate.observe(generation, isDraft, stage)
+            if generation == 2, stage == "fc", let controller = box.withLock({ $0 }) {
+                let seen = (controller.latestResult(), controller.latest())
+                shownWhenTheNewerStarts.withLock { $0 = $0 ?? seen }
+            }
+        }
+        box.withLock { $0 = controller }
+        controller.submit(request(tree: 0))
+        gate.entered.wait()
+        controller.submit(request(tree: 1))
+        gate.release.signal()
+        controller.wait()
+        box.withLock { $0 = nil }
+        let seen = try #require(shownWhenTheNewerStarts.withLock { $0 })
+        if lastStages {
+            let stale = try #require(seen.result)
+            #expect(!stale.isDraft && stale.generation == 1 && stale.request == request(tree: 0))
+            #expect(stale.image == (try model.render(request(tree: 0))))
+            #expect(seen.status == .rendering(progress: 1 / Double(model.stageCount)))
+            #expect(controller.counts() == RenderCounts(rendered: 2))
+        } else {
+            #expect(seen.result == nil)
+            #expect(controller.counts() == RenderCounts(rendered: 1, abandoned: 1))
+        }
+        let result = try #require(finished(controller))
+        #expect(result.generation == 2 && result.request == request(tree: 1))
+        #expect(try PNGImage.read(preview) == result.image)
     }
 
     @Test func cancelStopsTheRunningRender() throws {
