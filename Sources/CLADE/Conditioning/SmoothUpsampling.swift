@@ -44,9 +44,9 @@ enum SmoothUpsampling {
             cols: SplineTaps(gridSize: gridWidth, size: width))
 
         var gain = [Double](repeating: 1, count: parts.count)
-        var winners = votes.settled
+        var choice = [Int32](repeating: 0, count: votes.mixed.count)
         for round in 0 ..< rounds {
-            let area = votes.assign(gain: gain, into: &winners)
+            let area = votes.assign(gain: gain, into: &choice)
             for part in 0 ..< parts.count {
                 var step = min(max(target[part] / Double(max(area[part], 1)), 0.25), 4)
                 // Ever smaller steps (square root, fourth root, ...) so that neighbours that trade pixels settle.
@@ -54,7 +54,9 @@ enum SmoothUpsampling {
                 gain[part] *= step
             }
         }
-        _ = votes.assign(gain: gain, into: &winners)
+        _ = votes.assign(gain: gain, into: &choice)
+        var winners = votes.settled
+        for (j, pixel) in votes.mixed.enumerated() { winners[Int(pixel)] = choice[j] }
         return (
             LabelMap(width: width, height: height, classes: winners.map { partClass[Int($0)] }),
             InstanceMap(width: width, height: height, ids: winners.map { partInstance[Int($0)] })
@@ -157,6 +159,9 @@ private struct PartVotes {
         var mixed: [Int32] = []
         var mixedParts: [Int] = []
         var voteStart = [0]
+        mixed.reserveCapacity(rows.size * cols.size)
+        mixedParts.reserveCapacity(rows.size * cols.size)
+        voteStart.reserveCapacity(rows.size * cols.size + 1)
         // Where each window's pixels start in `mixed`.
         var windowMixed = [0]
         // Per cell, how many cells of its part end at it along its row: a row of a window holds one part when the
@@ -269,41 +274,45 @@ private struct PartVotes {
         return votes
     }
 
-    /// Gives each pixel of the mixed windows the part with the largest vote times gain (equal products: the lower
-    /// part number); returns every part's pixels.
-    func assign(gain: [Double], into winners: inout [Int32]) -> [Int] {
+    /// Chooses for each pixel of the mixed windows (`mixed`) the part with the largest vote times gain (equal
+    /// products: the lower part number); returns every part's pixels.
+    func assign(gain: [Double], into choice: inout [Int32]) -> [Int] {
         let listedGain = windowParts.map { gain[Int($0)] }
         let area = Mutex(settledArea)
-        mixed.withUnsafeBufferPointer { mixed in
-            mixedParts.withUnsafeBufferPointer { mixedParts in
-                voteStart.withUnsafeBufferPointer { voteStart in
-                    votes.withUnsafeBufferPointer { votes in
-                        windowParts.withUnsafeBufferPointer { windowParts in
-                            listedGain.withUnsafeBufferPointer { listedGain in
-                                winners.withUnsafeMutableBufferPointer { winners in
-                                    Parallel.forEach(mixed.count, grain: Self.scorePixelsPerThread) { pixels in
-                                        let partArea = UnsafeMutableBufferPointer<Int>.allocate(capacity: partCount)
-                                        partArea.initialize(repeating: 0)
-                                        defer { partArea.deallocate() }
-                                        for j in pixels {
-                                            let parts = mixedParts[j]
-                                            let vote = voteStart[j]
-                                            var best = votes[vote] * listedGain[parts]
-                                            var chosen = parts
-                                            for k in 1 ..< voteStart[j + 1] - vote {
-                                                let score = votes[vote + k] * listedGain[parts + k]
-                                                // Strictly larger: of equal scores the lower part number stays.
-                                                if score > best {
-                                                    best = score
-                                                    chosen = parts + k
-                                                }
+        mixedParts.withUnsafeBufferPointer { mixedParts in
+            voteStart.withUnsafeBufferPointer { voteStart in
+                votes.withUnsafeBufferPointer { votes in
+                    windowParts.withUnsafeBufferPointer { windowParts in
+                        listedGain.withUnsafeBufferPointer { listedGain in
+                            choice.withUnsafeMutableBufferPointer { choice in
+                                Parallel.forEach(choice.count, grain: Self.scorePixelsPerThread) { pixels in
+                                    // Four counters per part taken in turn, so that neighbouring pixels of one part
+                                    // do not wait for each other's count.
+                                    let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 4 * partCount)
+                                    counts.initialize(repeating: 0)
+                                    defer { counts.deallocate() }
+                                    for j in pixels {
+                                        let parts = mixedParts[j]
+                                        let vote = voteStart[j]
+                                        var best = votes[vote] * listedGain[parts]
+                                        var chosen = parts
+                                        for k in 1 ..< voteStart[j + 1] - vote {
+                                            let score = votes[vote + k] * listedGain[parts + k]
+                                            // Strictly larger: of equal scores the lower part number stays.
+                                            if score > best {
+                                                best = score
+                                                chosen = parts + k
                                             }
-                                            winners[Int(mixed[j])] = windowParts[chosen]
-                                            partArea[Int(windowParts[chosen])] += 1
                                         }
-                                        // Sums of counts: the same whatever the split.
-                                        area.withLock { area in
-                                            for part in 0 ..< partCount { area[part] += partArea[part] }
+                                        choice[j] = windowParts[chosen]
+                                        counts[(j & 3) * partCount + Int(windowParts[chosen])] += 1
+                                    }
+                                    // Sums of counts: the same whatever the split.
+                                    area.withLock { area in
+                                        for part in 0 ..< partCount {
+                                            area[part] +=
+                                                counts[part] + counts[partCount + part] + counts[2 * partCount + part]
+                                                + counts[3 * partCount + part]
                                         }
                                     }
                                 }
