@@ -121,9 +121,8 @@ import Testing
         let wrong = (0 ..< width * height).filter {
             up.labels.classes[$0] != expected.labels[$0] || up.instances.ids[$0] != expected.instances[$0]
         }
-        #expect(
-            wrong.isEmpty,
-            "\(wrong.count) pixels differ, the first at x, y = \(wrong.map { ($0 % width, $0 / width) }.first as Any)")
+        let firstWrong = wrong.first.map { "x \($0 % width), y \($0 / width)" } ?? ""
+        #expect(wrong.isEmpty, "\(wrong.count) pixels differ, the first at \(firstWrong)")
     }
 
     @Test func gridsNotSmallerThanThePictureTakeTheClassVote() {
