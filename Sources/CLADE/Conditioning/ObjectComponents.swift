@@ -60,8 +60,10 @@ public struct ObjectComponents: Sendable, Equatable {
                         runStart.append(start)
                         runEnd.append(end)
                         parent.append(run)
-                        // Runs above touch this one where they reach column `start - 1` to column `end` (diagonals).
-                        while above < rowAbove.upperBound && runEnd[above] - 1 + width < start - 1 { above += 1 }
+                        // A run above, moved down a row, touches this one where it covers a pixel from `start - 1`
+                        // to `end` (8-connectivity takes the diagonals): it ends at or after `start` (its end is
+                        // exclusive) and starts at or before `end`.
+                        while above < rowAbove.upperBound && runEnd[above] + width < start { above += 1 }
                         var touching = above
                         while touching < rowAbove.upperBound && runStart[touching] + width <= end {
                             if sameObject(start, runStart[touching]) {
