@@ -44,9 +44,11 @@ enum SmoothUpsampling {
             cols: SplineTaps(gridSize: gridWidth, size: width))
 
         var gain = [Double](repeating: 1, count: parts.count)
-        var choice = [Int32](repeating: 0, count: votes.mixed.count)
+        // The part of each pixel of the mixed windows (-1: none yet), and every part's pixels.
+        var choice = [Int32](repeating: -1, count: votes.mixed.count)
+        var area = votes.settledArea
         for round in 0 ..< rounds {
-            let area = votes.assign(gain: gain, into: &choice)
+            votes.assign(gain: gain, choice: &choice, area: &area)
             for part in 0 ..< parts.count {
                 var step = min(max(target[part] / Double(max(area[part], 1)), 0.25), 4)
                 // Ever smaller steps (square root, fourth root, ...) so that neighbours that trade pixels settle.
@@ -54,7 +56,7 @@ enum SmoothUpsampling {
                 gain[part] *= step
             }
         }
-        _ = votes.assign(gain: gain, into: &choice)
+        votes.assign(gain: gain, choice: &choice, area: &area)
         var winners = votes.settled
         for (j, pixel) in votes.mixed.enumerated() { winners[Int(pixel)] = choice[j] }
         return (
@@ -275,10 +277,11 @@ private struct PartVotes {
     }
 
     /// Chooses for each pixel of the mixed windows (`mixed`) the part with the largest vote times gain (equal
-    /// products: the lower part number); returns every part's pixels.
-    func assign(gain: [Double], into choice: inout [Int32]) -> [Int] {
+    /// products: the lower part number). A pixel that changes part moves from its old part's area to its new one's:
+    /// from round to round few pixels change.
+    func assign(gain: [Double], choice: inout [Int32], area: inout [Int]) {
         let listedGain = windowParts.map { gain[Int($0)] }
-        let area = Mutex(settledArea)
+        let moved = Mutex([Int](repeating: 0, count: partCount))
         mixedParts.withUnsafeBufferPointer { mixedParts in
             voteStart.withUnsafeBufferPointer { voteStart in
                 votes.withUnsafeBufferPointer { votes in
@@ -286,11 +289,7 @@ private struct PartVotes {
                         listedGain.withUnsafeBufferPointer { listedGain in
                             choice.withUnsafeMutableBufferPointer { choice in
                                 Parallel.forEach(choice.count, grain: Self.scorePixelsPerThread) { pixels in
-                                    // Four counters per part taken in turn, so that neighbouring pixels of one part
-                                    // do not wait for each other's count.
-                                    let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 4 * partCount)
-                                    counts.initialize(repeating: 0)
-                                    defer { counts.deallocate() }
+                                    var partMoved = [Int](repeating: 0, count: partCount)
                                     for j in pixels {
                                         let parts = mixedParts[j]
                                         let vote = voteStart[j]
@@ -304,16 +303,16 @@ private struct PartVotes {
                                                 chosen = parts + k
                                             }
                                         }
-                                        choice[j] = windowParts[chosen]
-                                        counts[(j & 3) * partCount + Int(windowParts[chosen])] += 1
+                                        let part = windowParts[chosen]
+                                        if part != choice[j] {
+                                            if choice[j] >= 0 { partMoved[Int(choice[j])] -= 1 }
+                                            partMoved[Int(part)] += 1
+                                            choice[j] = part
+                                        }
                                     }
                                     // Sums of counts: the same whatever the split.
-                                    area.withLock { area in
-                                        for part in 0 ..< partCount {
-                                            area[part] +=
-                                                counts[part] + counts[partCount + part] + counts[2 * partCount + part]
-                                                + counts[3 * partCount + part]
-                                        }
+                                    moved.withLock { moved in
+                                        for part in 0 ..< partCount { moved[part] += partMoved[part] }
                                     }
                                 }
                             }
@@ -322,6 +321,8 @@ private struct PartVotes {
                 }
             }
         }
-        return area.withLock { $0 }
+        moved.withLock { moved in
+            for part in 0 ..< partCount { area[part] += moved[part] }
+        }
     }
 }
