@@ -27,10 +27,15 @@ public struct Conv2d: Sendable {
     /// `winogradMinimumPixels` anyway.
     static let winogradWeightLimit = 1 << 23
     /// Most weights for which the Winograd form is F(4x4, 3x3) (36/9 of the weights, 1.8x fewer multiplies than
-    /// F(2x2, 3x3)); between this and `winogradWeightLimit`, F(2x2, 3x3). Keeps the bundled model's up_0 conv_0
-    /// (1.2M weights) at F(2x2): F(4x4) there took the peak RSS from 175 to 190 MiB (limit 200) for no gain that
-    /// alternated runs could tell from their spread (docs/performance.md).
+    /// F(2x2, 3x3)); up to `winogradF4WideWeightLimit` on maps of at least `winogradF4WidePixels`; otherwise
+    /// F(2x2, 3x3). Keeps the bundled model's up_0 conv_0 (1.2M weights at 32x32) at F(2x2): F(4x4) there took the
+    /// peak RSS from 175 to 190 MiB (limit 200) for no gain that alternated runs could tell from their spread, its
+    /// products having only 64 tiles (docs/performance.md).
     static let winogradF4WeightLimit = 1 << 20
+    /// Most weights of an F(4x4, 3x3) form on maps of `winogradF4WidePixels` and more (32 MiB of transformed
+    /// weights): ngf 64's up_1 conv_0 (1.2M weights at 64x64, 256 tiles a product).
+    static let winogradF4WideWeightLimit = 1 << 21
+    static let winogradF4WidePixels = 64 * 64
     /// Fewest output pixels for the Winograd path: on smaller maps im2col's products, with as many columns as
     /// pixels, are at sgemm's ceiling already, and a Winograd form's weights would cost memory for little.
     static let winogradMinimumPixels = 32 * 32
@@ -60,7 +65,11 @@ public struct Conv2d: Sendable {
         winograd =
             isWinogradShape && weight.count <= Self.winogradWeightLimit
                 && mapPixels ?? Self.winogradMinimumPixels >= Self.winogradMinimumPixels
-            ? Winograd(weight: weight, tile: weight.count <= Self.winogradF4WeightLimit ? .four : .two) : nil
+            ? Winograd(
+                weight: weight,
+                tile: weight.count <= Self.winogradF4WeightLimit
+                    || (weight.count <= Self.winogradF4WideWeightLimit && mapPixels ?? 0 >= Self.winogradF4WidePixels)
+                    ? .four : .two) : nil
     }
 
     public var outputChannels: Int { weight.shape[0] }

@@ -181,6 +181,10 @@ struct WinogradTests {
             Conv2d(weight: Tensor(zeros: [256, 513, 3, 3]), bias: nil, padding: 1, mapPixels: 32 * 32).winograd?.tile
                 == .two)
         #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 1, mapPixels: 16 * 16).winograd == nil)
+        // ngf 64's up_1 conv_0 (513 -> 256 channels at 64x64): F(4x4), whose tiles pay on the larger map.
+        #expect(
+            Conv2d(weight: Tensor(zeros: [256, 513, 3, 3]), bias: nil, padding: 1, mapPixels: 64 * 64).winograd?.tile
+                == .four)
         // ngf 64's up_0 conv_0 (1025 -> 512 channels at 32x32) keeps F(2x2, 3x3): F(4x4)'s weights would pass the RSS limit.
         #expect(
             Conv2d(weight: Tensor(zeros: [512, 1025, 3, 3]), bias: nil, padding: 1, mapPixels: 32 * 32).winograd?.tile
