@@ -152,7 +152,7 @@ def draft_sheet(generator: SPADEGenerator, config: ModelConfig, track: evaluate.
     for reduction in reductions:
         name = f"draft {config.width // reduction}x{config.height // reduction}, upscaled"
         if reduction == painter:
-            name += " (painter)"
+            name += " (the painter's)"
         columns.append((name, upscale(draw_draft(generator, config, indices, reduction), config.height,
                                       config.width)))
     pixels = [(name, evaluate.to_pixels(images)) for name, images in columns]
