@@ -21,18 +21,18 @@ public enum DistanceMap {
         var colMin = rowMin
         var rowMax = [Int](repeating: Int.min, count: objects.count)
         var colMax = rowMax
-        for y in 0 ..< height {
-            for x in 0 ..< width {
-                let k = Int(objects.numbers[y * width + x])
-                guard k >= 0 else { continue }
-                size[k] += 1
-                rowSum[k] += y
-                colSum[k] += x
-                rowMin[k] = min(rowMin[k], y)
-                rowMax[k] = max(rowMax[k], y)
-                colMin[k] = min(colMin[k], x)
-                colMax[k] = max(colMax[k], x)
-            }
+        let runs = Self.runs(objects)
+        // Integer sums, so adding a run at once is the same as adding its pixels.
+        for (y, run) in runs {
+            let k = Int(objects.numbers[y * width + run.lowerBound])
+            guard k >= 0 else { continue }
+            size[k] += run.count
+            rowSum[k] += y * run.count
+            colSum[k] += (run.lowerBound + run.upperBound - 1) * run.count / 2
+            rowMin[k] = min(rowMin[k], y)
+            rowMax[k] = max(rowMax[k], y)
+            colMin[k] = min(colMin[k], run.lowerBound)
+            colMax[k] = max(colMax[k], run.upperBound - 1)
         }
 
         // Rounding r - c to Double is monotone in r, so the largest |offset| over an object is reached at
@@ -52,15 +52,33 @@ public enum DistanceMap {
 
         var data = [Float](repeating: 0, count: 2 * plane)
         data.withUnsafeMutableBufferPointer { out in
-            for y in 0 ..< height {
-                for x in 0 ..< width {
-                    let k = Int(objects.numbers[y * width + x])
-                    guard k >= 0 else { continue }
-                    out[y * width + x] = Float((Double(y) - rowCentre[k]) / rowScale[k])
+            for (y, run) in runs {
+                let k = Int(objects.numbers[y * width + run.lowerBound])
+                guard k >= 0 else { continue }
+                // One row: one value of the h channel.
+                let h = Float((Double(y) - rowCentre[k]) / rowScale[k])
+                for x in run {
+                    out[y * width + x] = h
                     out[plane + y * width + x] = Float((Double(x) - colCentre[k]) / colScale[k])
                 }
             }
         }
         return Tensor(shape: [2, height, width], data: data)
+    }
+
+    /// The runs of one object number along each row: `(row, columns)`, row by row.
+    private static func runs(_ objects: ObjectComponents) -> [(row: Int, columns: Range<Int>)] {
+        var runs: [(row: Int, columns: Range<Int>)] = []
+        for y in 0 ..< objects.height {
+            let row = objects.numbers[y * objects.width ..< (y + 1) * objects.width]
+            var start = row.startIndex
+            while start < row.endIndex {
+                var end = start + 1
+                while end < row.endIndex && row[end] == row[start] { end += 1 }
+                runs.append((y, start - row.startIndex ..< end - row.startIndex))
+                start = end
+            }
+        }
+        return runs
     }
 }

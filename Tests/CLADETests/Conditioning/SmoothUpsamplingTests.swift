@@ -79,6 +79,52 @@ import Testing
         }
     }
 
+    /// Grass below a horizon with rectangles of several classes and instances, one-cell rows and columns, single
+    /// cells and a diagonal line: many parts, with windows of one part (sky, grass) and mixed ones between them.
+    private func paintedGrid(width: Int, height: Int, seed: UInt64) -> (LabelMap, InstanceMap) {
+        var random = SplitMix64(seed: seed)
+        func below(_ bound: Int) -> Int { Int(random.next() % UInt64(bound)) }
+        var labels = grid(width: width, height: height) { _, y in y >= height / 2 ? 1 : 0 }
+        var instances = InstanceMap(zerosWidth: width, height: height)
+        func paint(_ x: Int, _ y: Int, _ label: Int32, _ instance: Int32) {
+            guard x >= 0, y >= 0, x < width, y < height else { return }
+            labels[y, x] = label
+            instances[y, x] = instance
+        }
+        for _ in 0 ..< 6 {
+            let (x, y, w, h) = (below(width), below(height), 1 + below(4), 1 + below(4))
+            let (label, instance) = (Int32(2 + below(5)), Int32(below(4)))
+            for dy in 0 ..< h {
+                for dx in 0 ..< w { paint(x + dx, y + dy, label, instance) }
+            }
+        }
+        for x in 2 ..< width / 2 { paint(x, 3, 7, 0) }
+        for (number, x) in stride(from: width - 6, to: width, by: 2).enumerated() {
+            for y in height / 2 - 2 ..< height - 1 { paint(x, y, 8, Int32(number + 1)) }
+        }
+        for i in 0 ..< 6 { paint(4 + i, height / 2 + 1 + i, 9, 0) }
+        for _ in 0 ..< 4 { paint(below(width), below(height), 10, 0) }
+        return (labels, instances)
+    }
+
+    @Test(arguments: [(128, 96), (64, 48), (77, 50), (32, 100)])
+    func windowsOfOnePartAndMixedOnesGiveTheVoteAsDefined(width: Int, height: Int) {
+        let (labels, instances) = paintedGrid(width: 32, height: 24, seed: 7)
+        let expected = SmoothVoteDefinition.upsample(labels: labels, instances: instances, width: width, height: height)
+        let parts = SmoothVoteDefinition.parts(labels: labels, instances: instances).count
+        #expect(parts >= 20, "\(parts) parts")
+        // Both ways to a pixel's part are taken: pixels that read one part only, and pixels between parts.
+        #expect(expected.onePartPixels > width * height / 20, "\(expected.onePartPixels) pixels of one part")
+        #expect(expected.onePartPixels < width * height / 2, "\(expected.onePartPixels) pixels of one part")
+        let up = LabelUpsampling.upsample(
+            labels: labels, instances: instances, width: width, height: height, method: .smooth)
+        let wrong = (0 ..< width * height).filter {
+            up.labels.classes[$0] != expected.labels[$0] || up.instances.ids[$0] != expected.instances[$0]
+        }
+        let firstWrong = wrong.first.map { "x \($0 % width), y \($0 / width)" } ?? ""
+        #expect(wrong.isEmpty, "\(wrong.count) pixels differ, the first at \(firstWrong)")
+    }
+
     @Test func gridsNotSmallerThanThePictureTakeTheClassVote() {
         let labels = grid(width: 12, height: 6) { x, y in Int32((x * 7 + y * 3) % 4) }
         let instances = InstanceMap(zerosWidth: 12, height: 6)
