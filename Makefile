@@ -52,8 +52,8 @@ latency: setup
 	swift build -c release --scratch-path $(SCRATCH) --product clade-paint
 	$(SCRATCH)/release/clade-paint bench latency $(LATENCY_ARGS)
 
-# What the painter's half-size draft costs in quality (docs/performance.md): PyTorch, full render against the
-# upscaled draft on held-out layouts; PREVIEW_QUALITY_ARGS e.g. --count 20.
+# What the painter's draft costs in quality (docs/performance.md): PyTorch, full render against the
+# upscaled draft on held-out layouts; PREVIEW_QUALITY_ARGS e.g. --count 20, --reduction 2, --sheet docs/drafts.png.
 PREVIEW_QUALITY_ARGS ?=
 preview-quality: setup
 	.venv/bin/python Training/preview_quality.py --model Models/landscape.safetensors \

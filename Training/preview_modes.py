@@ -31,9 +31,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image
 
-from clade.pictures import write_label_png, write_png
+from clade.pictures import sheet_of, write_label_png, write_png
 from landscape import PALETTE, layout_only
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -326,23 +326,6 @@ def capture(binary, mask, mode_env, folder, model=None, preview="blocks", raw=No
                          f"screen:\n{text}")
     finally:
         subprocess.run(tmux + ["kill-server"], capture_output=True, check=False)
-
-
-def sheet_of(rows, gap=8, label=18):
-    """The panels, row by row, each `(name, image)` pasted as it is with its name above it, on white."""
-    width = max(sum(image.width for _, image in row) + gap * (len(row) - 1) for row in rows)
-    height = sum(label + max(image.height for _, image in row) for row in rows) + gap * (len(rows) - 1)
-    sheet = Image.new("RGB", (width, height), "white")
-    draw = ImageDraw.Draw(sheet)
-    y = 0
-    for row in rows:
-        x = 0
-        for name, image in row:
-            sheet.paste(image, (x, y + label))
-            draw.text((x + 2, y + 3), name, fill="black")
-            x += image.width + gap
-        y += label + max(image.height for _, image in row) + gap
-    return sheet
 
 
 def main() -> None:

@@ -1,11 +1,12 @@
-"""Pictures in and out of the scripts: the `--size WIDTHxHEIGHT` option's value, and PNG files written whole."""
+"""Pictures in and out of the scripts: the `--size WIDTHxHEIGHT` option's value, PNG files written whole, and
+sheets of named panels for the docs."""
 from __future__ import annotations
 
 import argparse
 import os
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -46,3 +47,20 @@ def write_label_png(labels: np.ndarray, path, palette: np.ndarray | None = None)
     if palette is not None:
         image.putpalette(np.asarray(palette, dtype=np.uint8).ravel().tolist())
     write_png(image, path)
+
+
+def sheet_of(rows, gap=8, label=18):
+    """The panels, row by row, each `(name, image)` pasted as it is with its name above it, on white."""
+    width = max(sum(image.width for _, image in row) + gap * (len(row) - 1) for row in rows)
+    height = sum(label + max(image.height for _, image in row) for row in rows) + gap * (len(rows) - 1)
+    sheet = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(sheet)
+    y = 0
+    for row in rows:
+        x = 0
+        for name, image in row:
+            sheet.paste(image, (x, y + label))
+            draw.text((x + 2, y + 3), name, fill="black")
+            x += image.width + gap
+        y += label + max(image.height for _, image in row) + gap
+    return sheet

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from clade.pictures import parse_size, write_label_png, write_png
+from clade.pictures import parse_size, sheet_of, write_label_png, write_png
 
 
 @pytest.mark.parametrize(("text", "size"), [("512x256", (512, 256)), ("64X32", (64, 32)), ("256", (256, 256))])
@@ -55,3 +55,14 @@ def test_a_label_mask_refuses_ids_an_8_bit_mask_cannot_hold(tmp_path):
     with pytest.raises(ValueError, match=r"big\.png: class ids must lie in 0\.\.255"):
         write_label_png(np.array([[0, 256]]), tmp_path / "big.png")
     assert not (tmp_path / "big.png").exists()
+
+
+def test_sheet_of_pastes_each_panel_under_its_name_row_by_row():
+    red, blue = Image.new("RGB", (10, 6), (255, 0, 0)), Image.new("RGB", (4, 9), (0, 0, 255))
+    sheet = sheet_of([[("a", red), ("b", blue)], [("c", blue)]], gap=2, label=18)
+    assert sheet.size == (10 + 2 + 4, 18 + 9 + 2 + 18 + 9)
+    pixels = np.asarray(sheet)
+    assert (pixels[18:24, 0:10] == (255, 0, 0)).all()
+    assert (pixels[18:27, 12:16] == (0, 0, 255)).all() and (pixels[47:56, 0:4] == (0, 0, 255)).all()
+    assert (pixels[24:27, 0:10] == 255).all()  # white below the shorter panel of a row
+    assert (pixels[:18] < 128).any()  # the names are written in black above the panels
