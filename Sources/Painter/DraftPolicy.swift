@@ -1,12 +1,12 @@
 /// When the render worker draws a small draft of a request (`PaintModel.draftSize`) before its full-size picture.
 ///
 /// A draft shows a change sooner but puts its full-size picture later by the draft's time, and an upscaled draft
-/// is much blurrier (docs/performance.md, "Interactive latency"). Measured with `clade-paint bench latency
-/// --compare` (bundled model, 2 threads, 200 scripted actions, seeds 2 and 3), action to first preview, median:
-/// always 56-61 ms, while-busy 121-122 ms, never 153-182 ms; action to final preview, median: always 234-284 ms,
-/// while-busy 204-229 ms, never 153-182 ms. The painter drafts `.always`: strokes are what a preview must follow,
-/// and the idea behind `.whileBusy` (a change after a pause needs no draft) loses there, because a stroke's first
-/// action finds the worker idle and starts a full render that the stroke then abandons.
+/// is much blurrier (docs/performance.md, "Interactive latency"). Measured with `clade-paint bench latency --compare`
+/// (bundled model, 64x64 drafts, 2 threads, 120 scripted actions, seeds 1 and 2, load average 1-1.7), action to first
+/// preview, p95: always 40-71 ms, while-busy 125-136 ms, never 258-285 ms; action to final preview, median: always
+/// 148-160 ms, while-busy 112-141 ms, never 103-109 ms. The painter drafts `.always`: it is the one policy that shows
+/// every change within 100 ms, strokes included; without a draft a change waits for a whole full-size pass, and
+/// `.whileBusy` leaves the first change after a pause (which finds the worker idle) waiting for one.
 public enum DraftPolicy: String, Sendable, CaseIterable {
     /// Draft every request.
     case always
