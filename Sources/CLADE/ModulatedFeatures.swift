@@ -149,24 +149,38 @@ struct ModulatedFeatures {
                                                 pixels(0 ..< width)
                                                 continue
                                             }
-                                            // Chunks of one class: the same arithmetic on 8 pixels at once, with the
-                                            // bank values broadcast.
+                                            // Chunks of 8 pixels: the same arithmetic on 8 pixels at once, with the
+                                            // bank values broadcast where the chunk is one class.
+                                            // Chunks where the class changes take each lane's bank values one
+                                            // by one, then the same vector arithmetic.
                                             for chunk in 0 ..< chunks.chunksPerRow {
                                                 let i = chunk * ClassChunks.size
                                                 let k = Int(chunkClasses[y * chunks.chunksPerRow + chunk])
-                                                guard k >= 0 else {
-                                                    pixels(i ..< i + ClassChunks.size)
-                                                    continue
-                                                }
                                                 let p = row + i
+                                                var (scale, shift, beta) = (
+                                                    SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>()
+                                                )
+                                                if k >= 0 {
+                                                    (scale, shift, beta) = (
+                                                        SIMD8(repeating: scaleRow[k]), SIMD8(repeating: shiftRow![k]),
+                                                        SIMD8(repeating: betaRow[k])
+                                                    )
+                                                } else {
+                                                    for lane in 0 ..< ClassChunks.size {
+                                                        let k = Int(classes[p + lane])
+                                                        (scale[lane], shift[lane], beta[lane]) = (
+                                                            scaleRow[k], shiftRow![k], betaRow[k]
+                                                        )
+                                                    }
+                                                }
                                                 let value =
                                                     step == 0
                                                     ? SIMD8<Float>.load(line + i)
                                                     : SIMD8<Float>.doubling(line + (i >> 1))
-                                                var v = value * scaleRow[k] + shiftRow![k]
+                                                var v = value * scale + shift
                                                 if let gammaFactor, let betaFactor {
                                                     v =
-                                                        v * SIMD8<Float>.load(gammaFactor + p) + betaRow[k]
+                                                        v * SIMD8<Float>.load(gammaFactor + p) + beta
                                                         * SIMD8<Float>.load(betaFactor + p)
                                                 }
                                                 // max(v, v * slope) as a blend: the generic pointwiseMax runs lane by
