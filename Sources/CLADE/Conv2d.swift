@@ -12,7 +12,9 @@ import CBLAS
 /// engine's threads takes tile after tile and runs im2col and single-threaded sgemm on its own (the tile stays in
 /// that core's cache); otherwise all threads build a tile and share its product (`MatrixProduct`).
 /// A 1x1 convolution with stride 1 multiplies the input itself, with no copy. 3x3 convolutions with stride 1 and
-/// padding 1 and few weights run as Winograd F(4x4, 3x3) or F(2x2, 3x3) on large maps (`Winograd`).
+/// padding 1 that run on maps of at least 32x32 at the model's size run as Winograd F(4x4, 3x3) or F(2x2, 3x3)
+/// (`Winograd`). The input may be a CLADE norm's output not stored yet (`Input.modulated`): the Winograd and 1x1 paths
+/// have the norm write the rows they read into their own buffers.
 public struct Conv2d: Sendable {
     public let weight: Tensor
     public let bias: Tensor?
