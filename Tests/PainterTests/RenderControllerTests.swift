@@ -95,21 +95,14 @@ import Testing
         #expect(controller.counts() == RenderCounts(rendered: 1, abandoned: 1, skipped: 3))
     }
 
-    /// The generator's stages in order: the head, every block, the output conv.
-    var stageNames: [String] { ["fc"] + model.config.blocks.map(\.name) + ["conv_img"] }
-
-    /// A newer request that comes when the full-size pass has only its last stages left lets it finish: its picture
-    /// is shown (and written), the status stays the newer request's, and the newer request is drawn after it. One
-    /// stage earlier the pass is abandoned.
-    @Test(arguments: [true, false])
-    func aFullSizePassInItsLastStagesFinishes(lastStages: Bool) throws {
-        let folder = try PainterFixtures.temporaryFolder()
-        let preview = folder.appendingPathComponent("p.png")
-        let held = stageNames.count - RenderController.finishingStages - (lastStages ? 1 : 2)
-        let gate = Gate(generation: 1, stage: stageNames[held])
+    /// Holds request 1 at `gate`, submits request 2, lets request 1 go on and waits for both. Returns the
+    /// controller and what was shown (the picture and the status) when request 2's first stage ended.
+    func overtake(at gate: Gate, policy: DraftPolicy, preview: URL) throws -> (
+        controller: RenderController, seen: (result: RenderResult?, status: RenderStatus)
+    ) {
         let shownWhenTheNewerStarts = Mutex<(result: RenderResult?, status: RenderStatus)?>(nil)
         let box = Mutex<RenderController?>(nil)
-        let controller = RenderController(model: model, previewURL: preview, draftPolicy: .never) {
+        let controller = RenderController(model: model, previewURL: preview, draftPolicy: policy) {
             generation, isDraft, stage in
             gate.observe(generation, isDraft, stage)
             if generation == 2, stage == "fc", let controller = box.withLock({ $0 }) {
@@ -124,7 +117,22 @@ import Testing
         gate.release.signal()
         controller.wait()
         box.withLock { $0 = nil }
-        let seen = try #require(shownWhenTheNewerStarts.withLock { $0 })
+        return (controller, try #require(shownWhenTheNewerStarts.withLock { $0 }))
+    }
+
+    /// The generator's stages in order: the head, every block, the output conv.
+    var stageNames: [String] { ["fc"] + model.config.blocks.map(\.name) + ["conv_img"] }
+
+    /// A newer request that comes when the full-size pass has only its last stages left lets it finish: its picture
+    /// is shown (and written), the status stays the newer request's, and the newer request is drawn after it. One
+    /// stage earlier the pass is abandoned.
+    @Test(arguments: [true, false])
+    func aFullSizePassInItsLastStagesFinishes(lastStages: Bool) throws {
+        let folder = try PainterFixtures.temporaryFolder()
+        let preview = folder.appendingPathComponent("p.png")
+        let held = stageNames.count - RenderController.finishingStages - (lastStages ? 1 : 2)
+        let (controller, seen) = try overtake(
+            at: Gate(generation: 1, stage: stageNames[held]), policy: .never, preview: preview)
         if lastStages {
             let stale = try #require(seen.result)
             #expect(!stale.isDraft && stale.generation == 1 && stale.request == request(tree: 0))
@@ -253,27 +261,10 @@ import Testing
     @Test func aDraftInProgressIsShownThenTheNewerRequestWins() throws {
         let folder = try PainterFixtures.temporaryFolder()
         let preview = folder.appendingPathComponent("p.png")
-        let gate = Gate(generation: 1, isDraft: true)
-        let shownWhenTheNewerStarts = Mutex<(result: RenderResult?, status: RenderStatus)?>(nil)
-        let box = Mutex<RenderController?>(nil)
-        let controller = RenderController(model: model, previewURL: preview, draftPolicy: .always) {
-            generation, isDraft, stage in
-            gate.observe(generation, isDraft, stage)
-            if generation == 2, isDraft, stage == "fc", let controller = box.withLock({ $0 }) {
-                let seen = (controller.latestResult(), controller.latest())
-                shownWhenTheNewerStarts.withLock { $0 = $0 ?? seen }
-            }
-        }
-        box.withLock { $0 = controller }
-        controller.submit(request(tree: 0))
-        gate.entered.wait()
-        controller.submit(request(tree: 1))
-        gate.release.signal()
-        controller.wait()
-        box.withLock { $0 = nil }
+        let (controller, seen) = try overtake(
+            at: Gate(generation: 1, isDraft: true), policy: .always, preview: preview)
         // Request 1's draft ran to its end and was shown (and written) although request 2 had come; its full-size
         // pass was dropped, and the status stayed request 2's.
-        let seen = try #require(shownWhenTheNewerStarts.withLock { $0 })
         let staleDraft = try #require(seen.result)
         #expect(staleDraft.isDraft && staleDraft.generation == 1 && staleDraft.request == request(tree: 0))
         #expect(staleDraft.image == (try model.renderDraft(request(tree: 0))))
