@@ -16,6 +16,9 @@ scratch=${FUZZ_SCRATCH:-.build-fuzz}
 flags=(--package-path Fuzz --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address -Xswiftc -use-ld=lld)
 # lld: gold fails with an internal error on these links.
 
+# SwiftPM reuses its build plan for the main package (a path dependency here) and misses source files added to it
+# since the plan was made; without the plan it looks again (the compiled objects stay).
+rm -f "$scratch/debug.yaml"
 for target in "${targets[@]}"; do
     swift build "${flags[@]}" --product "$target" || { echo "fuzz: building $target failed" >&2; exit 1; }
 done
