@@ -17,6 +17,14 @@ public struct LabelMap: Sendable, Equatable {
         get { classes[y * width + x] }
         set { classes[y * width + x] = newValue }
     }
+
+    /// Stops with a message naming both sizes unless `instances` has this map's size (a caller's mistake, not bad
+    /// input: files are checked where they are read).
+    public func requireSize(of instances: InstanceMap) {
+        precondition(
+            width == instances.width && height == instances.height,
+            "label map \(width)x\(height) and instance map \(instances.width)x\(instances.height) differ in size")
+    }
 }
 
 /// A map of instance ids, one per pixel, row-major `[height, width]`.

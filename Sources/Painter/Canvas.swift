@@ -22,10 +22,7 @@ public struct Canvas: Sendable, Equatable, Codable {
 
     /// The canvas of a label map and its instance map (same size), e.g. a saved mask.
     public init(labels: LabelMap, instances: InstanceMap) {
-        precondition(
-            labels.width == instances.width && labels.height == instances.height,
-            "label map \(labels.width)x\(labels.height) and instance map \(instances.width)x\(instances.height) differ in size"
-        )
+        labels.requireSize(of: instances)
         gridWidth = labels.width
         gridHeight = labels.height
         cells = zip(labels.classes, instances.ids).map { Cell(label: $0, instance: $1) }

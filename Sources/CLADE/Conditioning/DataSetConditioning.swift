@@ -12,10 +12,7 @@ public enum DataSetConditioning {
         labels: LabelMap, instances: InstanceMap, distances: Tensor? = nil, config: ModelConfig,
         width: Int, height: Int, icpe: Bool, style: StyleCode?
     ) -> GeneratorInput {
-        precondition(
-            labels.width == instances.width && labels.height == instances.height,
-            "label map \(labels.width)x\(labels.height) and instance map "
-                + "\(instances.width)x\(instances.height) differ in size")
+        labels.requireSize(of: instances)
         let conventions = config.conditioning
         let picture = PillowNearestResize.resize(labels, width: width, height: height)
         let pictureInstances = PillowNearestResize.resize(instances, width: width, height: height)

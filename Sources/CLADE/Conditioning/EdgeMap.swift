@@ -8,10 +8,7 @@ public enum EdgeMap {
     public static func compute(
         labels: LabelMap, instances: InstanceMap, rule: ConditioningConventions.EdgeRule = .classAndInstance
     ) -> Tensor {
-        precondition(
-            labels.width == instances.width && labels.height == instances.height,
-            "label map \(labels.width)x\(labels.height) and instance map "
-                + "\(instances.width)x\(instances.height) differ in size")
+        labels.requireSize(of: instances)
         let width = labels.width
         let height = labels.height
         let classesCount = rule == .classAndInstance

@@ -21,10 +21,7 @@ public enum LabelUpsampling {
     public static func upsample(
         labels: LabelMap, instances: InstanceMap, width: Int, height: Int, method: Method = .classVote
     ) -> (labels: LabelMap, instances: InstanceMap) {
-        precondition(
-            labels.width == instances.width && labels.height == instances.height,
-            "label grid \(labels.width)x\(labels.height) and instance grid "
-                + "\(instances.width)x\(instances.height) differ in size")
+        labels.requireSize(of: instances)
         precondition(width > 0 && height > 0, "output size \(width)x\(height) is not positive")
         if method == .smooth, labels.width <= width, labels.height <= height,
             labels.width != width || labels.height != height

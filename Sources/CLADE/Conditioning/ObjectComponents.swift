@@ -19,10 +19,7 @@ public struct ObjectComponents: Sendable, Equatable {
         labels: LabelMap, instances: InstanceMap, ignoredClass: Int32? = nil,
         rule: ConditioningConventions.ObjectRule = .classAndInstance
     ) {
-        precondition(
-            labels.width == instances.width && labels.height == instances.height,
-            "label map \(labels.width)x\(labels.height) and instance map "
-                + "\(instances.width)x\(instances.height) differ in size")
+        labels.requireSize(of: instances)
         let width = labels.width
         let height = labels.height
         let instancesCount = rule == .classAndInstance
