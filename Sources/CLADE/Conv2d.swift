@@ -12,35 +12,52 @@ import CBLAS
 /// engine's threads takes tile after tile and runs im2col and single-threaded sgemm on its own (the tile stays in
 /// that core's cache); otherwise all threads build a tile and share its product (`MatrixProduct`).
 /// A 1x1 convolution with stride 1 multiplies the input itself, with no copy. 3x3 convolutions with stride 1 and
-/// padding 1 that run on maps of at least 32x32 at the model's size run as Winograd F(4x4, 3x3) or F(2x2, 3x3)
-/// (`Winograd`). The input may be a CLADE norm's output not stored yet (`Input.modulated`): the Winograd and 1x1 paths
-/// have the norm write the rows they read into their own buffers.
+/// padding 1 that run on maps of at least 16x16 at the model's size run as Winograd F(4x4, 3x3) or F(2x2, 3x3)
+/// (`Winograd`) at every size, and keep only their transformed weights. The input may be a CLADE norm's output not
+/// stored yet (`Input.modulated`): the Winograd and 1x1 paths have the norm write the rows they read into their own
+/// buffers.
 public struct Conv2d: Sendable {
-    public let weight: Tensor
+    /// `[out, in, kh, kw]`.
+    public let weightShape: [Int]
     public let bias: Tensor?
     public let stride: Int
     public let padding: Int
-    /// The Winograd form of a 3x3, stride 1, padding 1 convolution that runs on large maps (`winogradMinimumPixels`)
-    /// and has few enough weights (`winogradWeightLimit`).
-    let winograd: Winograd?
+    /// How the products run, with the weights in the form they need.
+    let form: Form
+
+    enum Form: Sendable {
+        /// im2col (or the input itself, 1x1) times the weight matrix `[out, in*kh*kw]`: PyTorch's weight.
+        case direct(Tensor)
+        /// Winograd's minimal filtering. The F32 weights are not kept beside the transformed ones: for the bundled
+        /// model's 16x16 blocks they would be 38 MB more, past its peak-memory limit.
+        case winograd(Winograd)
+    }
+
+    /// The Winograd form, if the convolution has one.
+    var winograd: Winograd? {
+        if case .winograd(let winograd) = form { winograd } else { nil }
+    }
 
     /// Most weights for which a 3x3 convolution keeps a Winograd form, F(2x2, 3x3) (16/9 of the weights, 64 MiB at
-    /// this limit): ngf 64's up_0 (4.7M weights at 32x32). The 1024-channel layers of ngf 64 run on maps below
-    /// `winogradMinimumPixels` anyway.
+    /// this limit): ngf 64's up_0 (4.7M weights at 32x32). The 1024-channel layers of ngf 64 (9.4M weights, at 8x8
+    /// and 16x16) stay direct.
     static let winogradWeightLimit = 1 << 23
-    /// Most weights for which the Winograd form is F(4x4, 3x3) (36/9 of the weights, 1.8x fewer multiplies than
-    /// F(2x2, 3x3)); up to `winogradF4WideWeightLimit` on maps of at least `winogradF4WidePixels`; otherwise
-    /// F(2x2, 3x3). Keeps the bundled model's up_0 conv_0 (1.2M weights at 32x32) at F(2x2): F(4x4) there took the
-    /// peak RSS from 175 to 190 MiB (limit 200) for no gain that alternated runs could tell from their spread, its
-    /// products having only 64 tiles (docs/performance.md).
+    /// Most weights for which the Winograd form on maps of at least `winogradF4MinimumPixels` is F(4x4, 3x3) (36/9 of
+    /// the weights, 1.8x fewer multiplies than F(2x2, 3x3)); up to `winogradF4WideWeightLimit` on maps of at least
+    /// `winogradF4WidePixels`; otherwise F(2x2, 3x3). Keeps the bundled model's up_0 conv_0 (1.2M weights at 32x32)
+    /// at F(2x2): F(4x4) there took the peak RSS from 175 to 190 MiB (limit 200) for no gain that alternated runs
+    /// could tell from their spread, its products having only 64 tiles (docs/performance.md).
     static let winogradF4WeightLimit = 1 << 20
     /// Most weights of an F(4x4, 3x3) form on maps of `winogradF4WidePixels` and more (32 MiB of transformed
     /// weights): ngf 64's up_1 conv_0 (1.2M weights at 64x64, 256 tiles a product).
     static let winogradF4WideWeightLimit = 1 << 21
     static let winogradF4WidePixels = 64 * 64
-    /// Fewest output pixels for the Winograd path: on smaller maps im2col's products, with as many columns as
-    /// pixels, are at sgemm's ceiling already, and a Winograd form's weights would cost memory for little.
-    static let winogradMinimumPixels = 32 * 32
+    /// Fewest pixels for F(4x4, 3x3): on 16x16 its products would have 16 tiles as columns, F(2x2)'s have 64.
+    static let winogradF4MinimumPixels = 32 * 32
+    /// Fewest output pixels at the model's size for a Winograd form. On 8x8 maps (64 tiles of F(2x2) would be 16)
+    /// im2col's products are as fast; from 16x16 F(2x2) takes the bundled model's middle blocks (512 channels) from
+    /// 11.5-12 to 7.7-8.2 ms each (docs/performance.md).
+    static let winogradMinimumPixels = 16 * 16
 
     /// Target im2col tile per thread, in floats (2 MiB): measured (single-threaded sgemm per thread, 2 threads) at
     /// 130-160 GFLOP/s for 256- to 1024-pixel tiles of the 128^2 and 256^2 layers, slower above 4096 pixels, as
@@ -55,29 +72,32 @@ public struct Conv2d: Sendable {
     static let elementGrain = 1 << 14
 
     /// - mapPixels: the pixels of the maps it runs on at the model's size (nil: any size); only a convolution on
-    ///   maps of at least `winogradMinimumPixels` keeps a Winograd form.
+    ///   maps of at least `winogradMinimumPixels` takes a Winograd form.
     public init(weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0, mapPixels: Int? = nil) {
         precondition(weight.shape.count == 4, "conv weight must be [out, in, kh, kw], got \(weight.shape)")
         precondition(bias == nil || bias!.shape == [weight.shape[0]], "conv bias must be [\(weight.shape[0])]")
-        self.weight = weight
+        weightShape = weight.shape
         self.bias = bias
         self.stride = stride
         self.padding = padding
         let isWinogradShape = weight.shape[2] == 3 && weight.shape[3] == 3 && stride == 1 && padding == 1
-        winograd =
-            isWinogradShape && weight.count <= Self.winogradWeightLimit
-                && mapPixels ?? Self.winogradMinimumPixels >= Self.winogradMinimumPixels
-            ? Winograd(
-                weight: weight,
-                tile: weight.count <= Self.winogradF4WeightLimit
-                    || (weight.count <= Self.winogradF4WideWeightLimit && mapPixels ?? 0 >= Self.winogradF4WidePixels)
-                    ? .four : .two) : nil
+        let pixels = mapPixels ?? Self.winogradMinimumPixels
+        guard isWinogradShape && weight.count <= Self.winogradWeightLimit && pixels >= Self.winogradMinimumPixels
+        else {
+            form = .direct(weight)
+            return
+        }
+        let isF4 =
+            (mapPixels ?? Self.winogradF4MinimumPixels) >= Self.winogradF4MinimumPixels
+            && (weight.count <= Self.winogradF4WeightLimit
+                || (weight.count <= Self.winogradF4WideWeightLimit && mapPixels ?? 0 >= Self.winogradF4WidePixels))
+        form = .winograd(Winograd(weight: weight, tile: isF4 ? .four : .two))
     }
 
-    public var outputChannels: Int { weight.shape[0] }
-    public var inputChannels: Int { weight.shape[1] }
-    public var kernelHeight: Int { weight.shape[2] }
-    public var kernelWidth: Int { weight.shape[3] }
+    public var outputChannels: Int { weightShape[0] }
+    public var inputChannels: Int { weightShape[1] }
+    public var kernelHeight: Int { weightShape[2] }
+    public var kernelWidth: Int { weightShape[3] }
 
     /// Output size for an input of `height` x `width`.
     public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
@@ -107,7 +127,7 @@ public struct Conv2d: Sendable {
     func callAsFunction(_ x: Input, workspace: Workspace?) -> Tensor {
         let size = outputSize(height: x.shape[1], width: x.shape[2])
         let pixels = size.height * size.width
-        if let winograd, pixels >= Self.winogradMinimumPixels {
+        if let winograd {
             // Every output value is stored by the output transform, with its bias: the tensor starts uninitialised.
             return Tensor(shape: [outputChannels, size.height, size.width]) { output in
                 convolve(
@@ -133,13 +153,12 @@ public struct Conv2d: Sendable {
         accumulate(.stored(x), into: &out, workspace: workspace, addingBias: true)
     }
 
-    /// `accumulate` with explicit tile sizes, thread count and Winograd thresholds (tests use small ones to exercise
+    /// `accumulate` with explicit tile sizes, thread count and whole-map budget (tests use small ones to exercise
     /// tiling, the split over threads and every path); `addingBias` false when `out` already holds the bias.
     func accumulate(
         _ input: Input, into out: inout Tensor, workspace: Workspace?, addingBias: Bool = true,
         tileBudget: Int = im2colBudget, minimumColumns: Int = minimumColumns,
-        parts: Int = Parallel.threads, winogradMinimumPixels: Int = winogradMinimumPixels,
-        wholeMapBudget: Int = Winograd.wholeMapBudget
+        parts: Int = Parallel.threads, wholeMapBudget: Int = Winograd.wholeMapBudget
     ) {
         let shape = input.shape
         precondition(
@@ -153,15 +172,16 @@ public struct Conv2d: Sendable {
         let k = inputChannels * kernelHeight * kernelWidth
         let workspace = workspace ?? Workspace()
         let isPointwise = kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0
-        let winograd = pixels >= winogradMinimumPixels ? self.winograd : nil
-
-        if let winograd {
+        let weight: Tensor
+        switch form {
+        case .winograd(let winograd):
             out.data.withUnsafeMutableBufferPointer { output in
                 convolve(
                     input, with: winograd, into: output.baseAddress!, addingBias: addingBias, storing: false,
                     workspace: workspace, parts: parts, wholeMapBudget: wholeMapBudget)
             }
             return
+        case .direct(let direct): weight = direct
         }
         let x: Tensor
         switch input {

@@ -50,7 +50,10 @@ public final class Generator: Sendable {
     let blocks: [(layout: ModelConfig.BlockLayout, block: ResnetBlock)]
     let convImg: Conv2d
 
-    public init(model: ModelFile) {
+    /// Builds the layers from `model`, dropping each block's weights from it once the block holds them in the form it
+    /// computes with: where the caller hands over its model (`consume`), the F32 weights of the Winograd layers are
+    /// freed as the generator is built, and the peak memory of loading stays that of running.
+    public init(model: consuming ModelFile) {
         let config = model.config
         self.config = config
         head =
@@ -62,10 +65,13 @@ public final class Generator: Sendable {
                     mapPixels: config.headWidth * config.headHeight))
         // Each block's map size at the model's size decides which of its convolutions keep a Winograd form.
         var pixels = config.headWidth * config.headHeight
-        blocks = config.blocks.map { layout in
+        var blocks: [(layout: ModelConfig.BlockLayout, block: ResnetBlock)] = []
+        for layout in config.blocks {
             if layout.upsampledBefore { pixels *= 4 }
-            return (layout, ResnetBlock(model: model, layout: layout, mapPixels: pixels))
+            blocks.append((layout, ResnetBlock(model: model, layout: layout, mapPixels: pixels)))
+            model.removeWeights(prefix: layout.name + ".")
         }
+        self.blocks = blocks
         convImg = Conv2d(
             weight: model["conv_img.weight"], bias: model["conv_img.bias"], padding: 1,
             mapPixels: config.width * config.height)

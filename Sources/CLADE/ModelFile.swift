@@ -30,7 +30,7 @@ public struct ModelFile: Sendable {
     public let config: ModelConfig
     /// The codes random styles are drawn from; nil when the file has none (random styles are then N(0, I)).
     public let styleBank: StyleBank?
-    private let tensors: [String: Tensor]
+    private(set) var tensors: [String: Tensor]
 
     /// Reads and checks the model file at `url`.
     public init(contentsOf url: URL) throws {
@@ -128,6 +128,13 @@ public struct ModelFile: Sendable {
     public subscript(name: String) -> Tensor {
         guard let tensor = tensors[name] else { preconditionFailure("model has no tensor '\(name)'") }
         return tensor
+    }
+
+    /// Drops the weights whose names start with `prefix` once a layer has been built from them. A layer keeps the
+    /// weights in the form it computes with (a Winograd form in place of F32 weights), so a model built from a file
+    /// it owns is not held twice in memory.
+    public mutating func removeWeights(prefix: String) {
+        tensors = tensors.filter { !$0.key.hasPrefix(prefix) }
     }
 
     /// Decodes and checks `__metadata__.clade_paint_config`.

@@ -60,7 +60,7 @@ public struct ResnetBlock: Sendable {
 
     /// Block `name` of `model` (weights `name.conv_0.weight` ...; see docs/model-format.md), whose maps have
     /// `mapPixels` pixels at the model's size.
-    init(model: ModelFile, layout: ModelConfig.BlockLayout, mapPixels: Int) {
+    init(model: borrowing ModelFile, layout: ModelConfig.BlockLayout, mapPixels: Int) {
         func conv(_ path: String, padding: Int, bias: Bool = true) -> Conv2d {
             Conv2d(
                 weight: model["\(path).weight"], bias: bias ? model["\(path).bias"] : nil, padding: padding,

@@ -22,7 +22,7 @@ public final class StyleEncoder: Sendable {
     }
 
     /// The encoder stored in `model` under `encoder.`; throws when the model has none (no `use_vae`).
-    public convenience init(model: ModelFile) throws {
+    public convenience init(model: borrowing ModelFile) throws {
         guard model.config.useVAE else {
             throw ModelFileError(file: model.fileName, problems: ["this model has no style encoder (use_vae is false)"])
         }

@@ -64,7 +64,7 @@ public struct PaintDocument {
         } else if !model.hasStyle {
             throw PainterError("the autosaved painting has a style; \(PaintModel.noStyleMessage)")
         }
-        _ = try record.style.styleCode(config: model.config, bank: model.file.styleBank)
+        _ = try record.style.styleCode(config: model.config, bank: model.styleBank)
         state.load(record)
         state.statusMessage = "restored the painting autosaved \(record.savedAt)"
     }

@@ -7,7 +7,9 @@ import ImageFiles
 public final class PaintModel: Sendable {
     /// The model file as given (for the status line and saved sessions).
     public let path: String
-    public let file: ModelFile
+    public let config: ModelConfig
+    /// The codes random styles are drawn from; nil when the file has none.
+    public let styleBank: StyleBank?
     public let palette: Palette
     public let generator: Generator
     /// nil when the model has no style encoder (`use_vae` false): then there are no style choices.
@@ -15,23 +17,30 @@ public final class PaintModel: Sendable {
     /// One entry per class, for the palette panel.
     public let entries: [PaletteEntry]
 
+    /// Takes `file`'s weights into the generator and the style encoder: handed over (`consume`), the F32 weights of the
+    /// generator's Winograd layers are freed as it is built (`Generator.init(model:)`).
     /// - Throws: `PainterError` when the palette has fewer colours than the model has classes.
-    public init(file: ModelFile, path: String, palette: Palette) throws {
+    public init(file: consuming ModelFile, path: String, palette: Palette) throws {
         let config = file.config
+        try Self.checkPalette(palette, config: config, path: path)
+        self.path = path
+        self.config = config
+        styleBank = file.styleBank
+        self.palette = palette
+        encoder = config.useVAE ? try StyleEncoder(model: file) : nil
+        generator = Generator(model: consume file)
+        entries = PaletteEntry.entries(palette: palette, classNames: config.classNames, classCount: config.classCount)
+    }
+
+    /// Throws `PainterError` when `palette` has fewer colours than the model at `path`, of `config`, has classes.
+    public static func checkPalette(_ palette: Palette, config: ModelConfig, path: String) throws {
         guard palette.count >= config.classCount else {
             throw PainterError(
                 "the palette '\(palette.name)' has \(palette.count) colours; the model \(path) has \(config.classCount) classes"
             )
         }
-        self.path = path
-        self.file = file
-        self.palette = palette
-        generator = Generator(model: file)
-        encoder = config.useVAE ? try StyleEncoder(model: file) : nil
-        entries = PaletteEntry.entries(palette: palette, classNames: config.classNames, classCount: config.classCount)
     }
 
-    public var config: ModelConfig { file.config }
     /// Whether style choices (seeds, presets, reference pictures) mean anything for this model.
     public var hasStyle: Bool { encoder != nil }
     /// Why a model without style encoder offers no style choices (the status line's and the command line's words).
@@ -87,7 +96,7 @@ public final class PaintModel: Sendable {
     /// The generator's picture for `request`: `[3, request.height, request.width]` in [-1, 1].
     private func draw(_ request: RenderRequest, observer: ((String) -> Void)?, isCancelled: () -> Bool) throws -> Tensor
     {
-        let input = try request.generatorInput(model: file)
+        let input = try request.generatorInput(config: config, styleBank: styleBank)
         return try generator(
             input, observer: observer.map { observe in { name, _ in observe(name) } }, isCancelled: isCancelled)
     }

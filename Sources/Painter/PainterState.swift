@@ -424,7 +424,7 @@ public final class PainterState {
     /// - Throws: `PainterError` when the model has no style encoder or the style does not fit it.
     public func selectStyle(_ style: StyleSelection) throws {
         guard model.hasStyle else { throw PainterError(PaintModel.noStyleMessage) }
-        _ = try style.styleCode(config: model.config, bank: model.file.styleBank)
+        _ = try style.styleCode(config: model.config, bank: model.styleBank)
         chooseStyle(style)
     }
 

@@ -47,12 +47,11 @@ public struct RenderRequest: Sendable, Equatable {
         self.upsampling = upsampling
     }
 
-    /// The generator's input for `model`: the maps at the picture's size, with the edge map and ICPE distance map
-    /// where the model uses them (`icpe` false leaves the distance map out: ICPE off).
+    /// The generator's input for a model of `config` with `styleBank`: the maps at the picture's size, with the edge
+    /// map and ICPE distance map where the model uses them (`icpe` false leaves the distance map out: ICPE off).
     /// - Throws: `PainterError` when the style does not fit the model.
-    public func generatorInput(model: ModelFile) throws -> GeneratorInput {
-        let config = model.config
-        let style = try style.styleCode(config: config, bank: model.styleBank)
+    public func generatorInput(config: ModelConfig, styleBank: StyleBank?) throws -> GeneratorInput {
+        let style = try style.styleCode(config: config, bank: styleBank)
         if case .dataSet(let distances) = conditioning {
             return DataSetConditioning.generatorInput(
                 labels: labels, instances: instances, distances: distances, config: config,

@@ -149,7 +149,8 @@ extension Bench {
             let config = model.config
             var input = try Bench.generatorInput(path: input, config: config)
             if scale != 1 { input = try Self.reduced(input, by: scale, config: config, path: self.input) }
-            let generator = Generator(model: model)
+            // The model is handed over, so the Winograd layers' F32 weights are freed as they are built.
+            let generator = Generator(model: consume model)
             var scaled = config
             (scaled.width, scaled.height) = (input.labels.width, input.labels.height)
             let flops = ModelCost(config: scaled).generator.flops

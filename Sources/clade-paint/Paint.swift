@@ -150,9 +150,10 @@ struct Paint: ParsableCommand {
             )
         }
         let palette = try paletteOption.loadPalette(for: file, modelPath: modelPath)
-        let model = try FileProblem.attributing(to: palette.path) {
-            try PaintModel(file: file, path: modelPath, palette: palette.palette)
+        try FileProblem.attributing(to: palette.path) {
+            try PaintModel.checkPalette(palette.palette, config: config, path: modelPath)
         }
+        let model = try PaintModel(file: consume file, path: modelPath, palette: palette.palette)
         if printKeys {
             print(KeyBindings(palette: model.entries, hasStyle: model.hasStyle).markdown)
             return
@@ -165,7 +166,7 @@ struct Paint: ParsableCommand {
         let canvas =
             try document?.canvas
             ?? mask.map { try openMask($0, palette: palette.palette, config: config, picture: picture) }
-        let startStyle = try style.flatMap { try Self.startStyle($0, model: file, modelPath: modelPath) }
+        let startStyle = try style.flatMap { try Self.startStyle($0, model: model, modelPath: modelPath) }
         if let styleImage { try InputFile.checkExists(styleImage, kind: "reference picture") }
 
         try CursesTerminal.checkTerminal()
@@ -223,7 +224,7 @@ struct Paint: ParsableCommand {
     }
 
     /// The style `--style` asks for (`random`: a fresh seed), checked against the model.
-    private static func startStyle(_ choice: StyleChoice, model: ModelFile, modelPath: String) throws -> StyleSelection
+    private static func startStyle(_ choice: StyleChoice, model: PaintModel, modelPath: String) throws -> StyleSelection
     {
         guard model.config.useVAE else {
             throw FileProblem(file: modelPath, problem: "--style: \(PaintModel.noStyleMessage)")

@@ -290,7 +290,7 @@ struct Render: ParsableCommand {
             condition: { index in
                 let start = clock.now
                 let input = try FileProblem.attributing(to: sources[index]) {
-                    try requests[index].generatorInput(model: model)
+                    try requests[index].generatorInput(config: model.config, styleBank: model.styleBank)
                 }
                 return (input: input, conditioning: clock.now - start)
             },

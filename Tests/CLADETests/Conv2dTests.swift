@@ -26,7 +26,8 @@ struct Conv2dTests {
         let x = random.tensor([c.inC, c.h, c.w])
         let weight = random.tensor([c.outC, c.inC, c.k, c.k])
         let bias = c.bias ? random.tensor([c.outC]) : nil
-        let conv = Conv2d(weight: weight, bias: bias, stride: c.stride, padding: c.padding)
+        // Maps of one pixel at the model's size: im2col, whatever the shape (Winograd has tests of its own).
+        let conv = Conv2d(weight: weight, bias: bias, stride: c.stride, padding: c.padding, mapPixels: 1)
         let expected = referenceConv2d(x, weight: weight, bias: bias, stride: c.stride, padding: c.padding)
         let output = conv(x)
         #expect(output.shape == expected.shape)
@@ -41,7 +42,7 @@ struct Conv2dTests {
         let x = random.tensor([3, 12, 10])
         let weight = random.tensor([4, 3, 3, 3])
         let bias = random.tensor([4])
-        let conv = Conv2d(weight: weight, bias: bias, padding: 1)
+        let conv = Conv2d(weight: weight, bias: bias, padding: 1, mapPixels: 1)
         var output = Tensor(zeros: [4, 12, 10])
         conv.accumulate(.stored(x), into: &output, workspace: Workspace(), tileBudget: budget, minimumColumns: 1)
         #expect(output.maxAbsDifference(to: referenceConv2d(x, weight: weight, bias: bias, padding: 1)) < 1e-5)
@@ -56,7 +57,7 @@ struct Conv2dTests {
         let x = random.tensor([3, 12, 10])
         let weight = random.tensor([4, 3, 3, 3])
         let bias = random.tensor([4])
-        let conv = Conv2d(weight: weight, bias: bias, padding: 1)
+        let conv = Conv2d(weight: weight, bias: bias, padding: 1, mapPixels: 1)
         var output = Tensor(zeros: [4, 12, 10])
         conv.accumulate(
             .stored(x), into: &output, workspace: Workspace(), tileBudget: budget, minimumColumns: 1, parts: parts)
@@ -65,18 +66,19 @@ struct Conv2dTests {
 
     /// The pieces of the work depend on the shapes only, so any thread count gives the same bits (im2col tiles
     /// and the Winograd path).
-    @Test("the result does not depend on the thread count", arguments: [1 << 30, 1])
-    func threadCountInvariant(winogradMinimumPixels: Int) {
+    @Test("the result does not depend on the thread count", arguments: [1, Conv2d.winogradMinimumPixels])
+    func threadCountInvariant(mapPixels: Int) {
         var random = TestRandom(seed: 12)
         let x = random.tensor([6, 37, 20])
         let weight = random.tensor([5, 6, 3, 3])
         let bias = random.tensor([5])
-        let conv = Conv2d(weight: weight, bias: bias, padding: 1)
+        let conv = Conv2d(weight: weight, bias: bias, padding: 1, mapPixels: mapPixels)
+        #expect((conv.winograd != nil) == (mapPixels >= Conv2d.winogradMinimumPixels))
         let outputs = [1, 2, 3, 7].map { parts in
             var output = Tensor(zeros: [5, 37, 20])
             conv.accumulate(
                 .stored(x), into: &output, workspace: Workspace(), tileBudget: 6 * 9 * 20 * 2, minimumColumns: 1,
-                parts: parts, winogradMinimumPixels: winogradMinimumPixels)
+                parts: parts)
             return output
         }
         #expect(outputs.allSatisfy { $0 == outputs[0] })

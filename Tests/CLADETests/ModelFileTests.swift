@@ -202,6 +202,22 @@ struct ModelFileTests {
         #expect(throws: Never.self) { try ModelFile(config: model.config, tensors: tensors) }
     }
 
+    @Test("a block's weights are dropped once built; a generator leaves a model it was lent whole")
+    func removingWeights() throws {
+        let model = try Fixtures.model("clade_icpe_edges_vae_batch")
+        let names = Set(model.tensors.keys)
+        var built = model
+        built.removeWeights(prefix: "up_0.")
+        #expect(Set(built.tensors.keys) == names.filter { !$0.hasPrefix("up_0.") })
+        #expect(names.contains("up_0.conv_0.weight") && names.contains("G_middle_0.conv_0.weight"))
+        // Lent, the caller's model keeps every weight; handed over, it is taken block by block into the same layers.
+        let lent = Generator(model: model)
+        #expect(Set(model.tensors.keys) == names)
+        let handedOver = try Fixtures.model("clade_icpe_edges_vae_batch")
+        let input = try Fixtures.generatorInput(try Fixtures.io("clade_icpe_edges_vae_batch"), config: model.config)
+        #expect(try lent(input) == Generator(model: consume handedOver)(input))
+    }
+
     @Test("error text lists every problem")
     func errorText() {
         let error = ModelFileError(file: "m.safetensors", problems: ["a", "b"])

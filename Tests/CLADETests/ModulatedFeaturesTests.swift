@@ -55,22 +55,21 @@ struct ModulatedFeaturesTests {
     @Test(
         "convolutions of rows made on demand draw what they draw from the stored output",
         arguments: [
-            (3, 1, 1 << 30, 20, 36), (3, 1, 0, 64, 40), (3, 1, 0, 23, 37), (1, 1, 0, 20, 36), (1, 1, 0, 64, 40),
-            (3, 1 << 30, 0, 20, 36),
+            (3, true, 1 << 30, 20, 36), (3, true, 0, 64, 40), (3, true, 0, 23, 37), (1, true, 0, 20, 36),
+            (1, true, 0, 64, 40), (3, false, 0, 20, 36),
         ])
-    func convolutions(kernel: Int, winogradMinimumPixels: Int, wholeMapBudget: Int, height: Int, width: Int) {
+    func convolutions(kernel: Int, winograd: Bool, wholeMapBudget: Int, height: Int, width: Int) {
         let features = Self.features(
             instance: false, upsampled: height % 2 == 0 && width % 2 == 0, height: height, width: width)
         var random = TestRandom(seed: 9)
-        let conv = Conv2d(
-            weight: random.tensor([4, features.channels, kernel, kernel]), bias: random.tensor([4]),
-            padding: kernel / 2)
+        let weight = random.tensor([4, features.channels, kernel, kernel])
+        // Maps of one pixel at the model's size take no Winograd form: the im2col path.
+        let conv = Conv2d(weight: weight, bias: random.tensor([4]), padding: kernel / 2, mapPixels: winograd ? nil : 1)
         let start = random.tensor([4, height, width])
         let outputs = [Conv2d.Input.modulated(features), .stored(features.stored())].map { input in
             var out = start
             conv.accumulate(
-                input, into: &out, workspace: Workspace(), tileBudget: 5 * 8 * width,
-                winogradMinimumPixels: winogradMinimumPixels, wholeMapBudget: wholeMapBudget)
+                input, into: &out, workspace: Workspace(), tileBudget: 5 * 8 * width, wholeMapBudget: wholeMapBudget)
             return out
         }
         if kernel == 3 {
@@ -78,7 +77,7 @@ struct ModulatedFeaturesTests {
         } else {
             #expect(outputs[0].maxAbsDifference(to: outputs[1]) < 1e-5)
         }
-        let direct = referenceConv2d(features.stored(), weight: conv.weight, bias: conv.bias, padding: kernel / 2)
+        let direct = referenceConv2d(features.stored(), weight: weight, bias: conv.bias, padding: kernel / 2)
         for i in direct.data.indices { #expect(abs(outputs[0].data[i] - (start.data[i] + direct.data[i])) < 5e-5) }
     }
 }

@@ -19,9 +19,10 @@ struct ResnetBlockTests {
         let (fin, fout, classes, h, w) = (6, 4, 3, 5, 4)
         let e = edges ? 1 : 0
         let norms = [fin, fout, fin].map { Self.cladeNorm(&random, channels: $0, classes: classes, edges: edges) }
-        let conv0 = Conv2d(weight: random.tensor([fout, fin + e, 3, 3]), bias: random.tensor([fout]), padding: 1)
-        let conv1 = Conv2d(weight: random.tensor([fout, fout + e, 3, 3]), bias: random.tensor([fout]), padding: 1)
-        let convS = Conv2d(weight: random.tensor([fout, fin + e, 1, 1]), bias: nil)
+        let weights = [[fout, fin + e, 3, 3], [fout, fout + e, 3, 3], [fout, fin + e, 1, 1]].map { random.tensor($0) }
+        let conv0 = Conv2d(weight: weights[0], bias: random.tensor([fout]), padding: 1)
+        let conv1 = Conv2d(weight: weights[1], bias: random.tensor([fout]), padding: 1)
+        let convS = Conv2d(weight: weights[2], bias: nil)
         let block = ResnetBlock(
             norm0: .clade(norms[0]), conv0: conv0, norm1: .clade(norms[1]), conv1: conv1,
             shortcut: (.clade(norms[2]), convS))
@@ -32,11 +33,11 @@ struct ResnetBlockTests {
 
         var a = norms[0](x, maps)
         leakyReLU(&a)
-        var dx = referenceConv2d(a, weight: conv0.weight, bias: conv0.bias, padding: 1)
+        var dx = referenceConv2d(a, weight: weights[0], bias: conv0.bias, padding: 1)
         dx = norms[1](dx, maps)
         leakyReLU(&dx)
-        dx = referenceConv2d(dx, weight: conv1.weight, bias: conv1.bias, padding: 1)
-        let xs = referenceConv2d(norms[2](x, maps), weight: convS.weight, bias: nil)
+        dx = referenceConv2d(dx, weight: weights[1], bias: conv1.bias, padding: 1)
+        let xs = referenceConv2d(norms[2](x, maps), weight: weights[2], bias: nil)
         let out = block(x, maps)
         #expect(out.shape == [fout, h, w])
         for i in out.data.indices { #expect(abs(out.data[i] - (xs.data[i] + dx.data[i])) < 1e-4) }
@@ -48,8 +49,9 @@ struct ResnetBlockTests {
         let (c, classes, h, w) = (3, 2, 4, 4)
         let norm0 = Self.cladeNorm(&random, channels: c, classes: classes, edges: false)
         let norm1 = Self.cladeNorm(&random, channels: c, classes: classes, edges: false)
-        let conv0 = Conv2d(weight: random.tensor([c, c, 3, 3]), bias: random.tensor([c]), padding: 1)
-        let conv1 = Conv2d(weight: random.tensor([c, c, 3, 3]), bias: random.tensor([c]), padding: 1)
+        let weights = [random.tensor([c, c, 3, 3]), random.tensor([c, c, 3, 3])]
+        let conv0 = Conv2d(weight: weights[0], bias: random.tensor([c]), padding: 1)
+        let conv1 = Conv2d(weight: weights[1], bias: random.tensor([c]), padding: 1)
         let block = ResnetBlock(norm0: .clade(norm0), conv0: conv0, norm1: .clade(norm1), conv1: conv1, shortcut: nil)
         let maps = SemanticMaps(
             classCount: classes, height: h, width: w, classes: random.classes(count: classes, pixels: h * w),
@@ -57,9 +59,9 @@ struct ResnetBlockTests {
         let x = random.tensor([c, h, w])
         var a = norm0(x, maps)
         leakyReLU(&a)
-        var dx = norm1(referenceConv2d(a, weight: conv0.weight, bias: conv0.bias, padding: 1), maps)
+        var dx = norm1(referenceConv2d(a, weight: weights[0], bias: conv0.bias, padding: 1), maps)
         leakyReLU(&dx)
-        dx = referenceConv2d(dx, weight: conv1.weight, bias: conv1.bias, padding: 1)
+        dx = referenceConv2d(dx, weight: weights[1], bias: conv1.bias, padding: 1)
         let out = block(x, maps)
         for i in out.data.indices { #expect(abs(out.data[i] - (x.data[i] + dx.data[i])) < 1e-4) }
     }

@@ -11,20 +11,20 @@ struct SPADENormTests {
         let maps = SemanticMaps(
             classCount: classes, height: h, width: w, classes: random.classes(count: classes, pixels: h * w),
             edges: (0 ..< (h * w)).map { Float($0 % 2) }, distances: nil)
-        let shared = Conv2d(
-            weight: random.tensor([hidden, classes + 1, 3, 3]), bias: random.tensor([hidden]), padding: 1)
-        let gamma = Conv2d(
-            weight: random.tensor([channels, hidden, 3, 3], -0.1 ... 0.1), bias: random.tensor([channels]), padding: 1)
-        let beta = Conv2d(
-            weight: random.tensor([channels, hidden, 3, 3], -0.1 ... 0.1), bias: random.tensor([channels]), padding: 1)
+        let weights = (
+            shared: random.tensor([hidden, classes + 1, 3, 3]), gamma: random.tensor([channels, hidden, 3, 3], -0.1 ... 0.1),
+            beta: random.tensor([channels, hidden, 3, 3], -0.1 ... 0.1))
+        let shared = Conv2d(weight: weights.shared, bias: random.tensor([hidden]), padding: 1)
+        let gamma = Conv2d(weight: weights.gamma, bias: random.tensor([channels]), padding: 1)
+        let beta = Conv2d(weight: weights.beta, bias: random.tensor([channels]), padding: 1)
         let norm = SPADENorm(paramFreeNorm: .instance, shared: shared, gamma: gamma, beta: beta)
         let x = random.tensor([channels, h, w], -2 ... 2)
         let out = norm(x, maps)
 
-        var actv = referenceConv2d(maps.oneHot(), weight: shared.weight, bias: shared.bias, padding: 1)
+        var actv = referenceConv2d(maps.oneHot(), weight: weights.shared, bias: shared.bias, padding: 1)
         relu(&actv)
-        let g = referenceConv2d(actv, weight: gamma.weight, bias: gamma.bias, padding: 1)
-        let b = referenceConv2d(actv, weight: beta.weight, bias: beta.bias, padding: 1)
+        let g = referenceConv2d(actv, weight: weights.gamma, bias: gamma.bias, padding: 1)
+        let b = referenceConv2d(actv, weight: weights.beta, bias: beta.bias, padding: 1)
         let xhat = ParamFreeNorm.instance(x)
         #expect(out.shape == x.shape)
         for i in out.data.indices {

@@ -101,12 +101,12 @@ struct WinogradTests {
         #expect(outputs.allSatisfy { $0 == outputs[0] })
     }
 
-    /// The bundled model's Winograd layers at 256x256 (ngf 32, edges): whole-map batches at 32x32 and 64x64, where
-    /// chunks would read the layer's weights again and again, chunks at 128x128 and 256x256.
+    /// The bundled model's Winograd layers at 256x256 (ngf 32, edges): whole-map batches at 16x16, 32x32 and 64x64,
+    /// where chunks would read the layer's weights again and again, chunks at 128x128 and 256x256.
     @Test(
         "whole-map batches on small maps, chunks on large ones",
         arguments: [
-            (513, 256, 32, Winograd.Tile.two, true), (257, 256, 32, .four, true), (257, 128, 64, .four, true),
+            (513, 512, 16, Winograd.Tile.two, true), (513, 256, 32, .two, true), (257, 256, 32, .four, true), (257, 128, 64, .four, true),
             (129, 128, 64, .four, true), (129, 64, 128, .four, false), (65, 32, 256, .four, false),
             (33, 32, 256, .four, false), (33, 3, 256, .four, false),
         ])
@@ -168,7 +168,7 @@ struct WinogradTests {
         return output
     }
 
-    @Test("Conv2d keeps the Winograd form only for 3x3, stride 1, padding 1 on large maps with few weights")
+    @Test("Conv2d takes a Winograd form only for 3x3, stride 1, padding 1 on maps of 16x16 and more with few weights")
     func eligibility() {
         #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 1).winograd != nil)
         #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, stride: 2, padding: 1).winograd == nil)
@@ -176,11 +176,16 @@ struct WinogradTests {
         #expect(Conv2d(weight: Tensor(zeros: [4, 4, 1, 1]), bias: nil).winograd == nil)
         #expect(Conv2d(weight: Tensor(zeros: [1024, 1024, 3, 3]), bias: nil, padding: 1).winograd == nil)
         #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 1).winograd?.tile == .four)
-        // The bundled model's up_0 conv_0 (513 -> 256 channels at 32x32) and its 16x16 G_middle blocks.
+        // The bundled model's up_0 conv_0 (513 -> 256 channels at 32x32), its 16x16 G_middle blocks (513 -> 512) and
+        // its 8x8 head.
         #expect(
             Conv2d(weight: Tensor(zeros: [256, 513, 3, 3]), bias: nil, padding: 1, mapPixels: 32 * 32).winograd?.tile
                 == .two)
-        #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 1, mapPixels: 16 * 16).winograd == nil)
+        #expect(
+            Conv2d(weight: Tensor(zeros: [512, 513, 3, 3]), bias: nil, padding: 1, mapPixels: 16 * 16).winograd?.tile
+                == .two)
+        #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 1, mapPixels: 16 * 16).winograd?.tile == .two)
+        #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 1, mapPixels: 8 * 8).winograd == nil)
         // ngf 64's up_1 conv_0 (513 -> 256 channels at 64x64): F(4x4), whose tiles pay on the larger map.
         #expect(
             Conv2d(weight: Tensor(zeros: [256, 513, 3, 3]), bias: nil, padding: 1, mapPixels: 64 * 64).winograd?.tile
@@ -191,14 +196,13 @@ struct WinogradTests {
                 == .two)
     }
 
-    @Test("Conv2d takes the Winograd path on large maps and agrees with the direct convolution")
+    @Test("Conv2d takes the Winograd path and agrees with the direct convolution")
     func throughConv2d() {
         var random = TestRandom(seed: 21)
         let x = random.tensor([3, 33, 40])
         let weight = random.tensor([5, 3, 3, 3])
         let bias = random.tensor([5])
         let conv = Conv2d(weight: weight, bias: bias, padding: 1)
-        #expect(conv.winograd != nil && 33 * 40 >= Conv2d.winogradMinimumPixels)
         #expect(conv.winograd?.tile == .four)
         #expect(conv(x).maxAbsDifference(to: referenceConv2d(x, weight: weight, bias: bias, padding: 1)) < 5e-5)
     }

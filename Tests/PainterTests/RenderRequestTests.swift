@@ -23,7 +23,7 @@ import Testing
 
     @Test func aPaintedGridIsUpsampledThenGetsEdgesAndDistances() throws {
         let canvas = grid()
-        let input = try request(canvas).generatorInput(model: model)
+        let input = try request(canvas).generatorInput(config: model.config, styleBank: model.styleBank)
         let (labels, instances) = LabelUpsampling.upsample(
             labels: canvas.labels, instances: canvas.instances, width: 64, height: 64)
         #expect(input.labels == labels)
@@ -33,30 +33,30 @@ import Testing
     }
 
     @Test func icpeOffLeavesTheDistanceMapOut() throws {
-        let input = try request(grid(), icpe: false).generatorInput(model: model)
+        let input = try request(grid(), icpe: false).generatorInput(config: model.config, styleBank: model.styleBank)
         #expect(input.distances == nil && input.edges != nil)
     }
 
     @Test func aMaskAtPictureSizePassesThrough() throws {
         let canvas = Canvas.scene(width: 64, height: 64, classes: PainterFixtures.landscapeNames)
-        #expect(try request(canvas).generatorInput(model: model).labels == canvas.labels)
+        #expect(try request(canvas).generatorInput(config: model.config, styleBank: model.styleBank).labels == canvas.labels)
     }
 
     /// A data set's label file is conditioned as the official test code does, not as a painted grid.
     @Test func dataSetMapsFollowTheOfficialConditioning() throws {
         let canvas = grid()
-        let input = try request(canvas, conditioning: .dataSet(distances: nil)).generatorInput(model: model)
+        let input = try request(canvas, conditioning: .dataSet(distances: nil)).generatorInput(config: model.config, styleBank: model.styleBank)
         let official = DataSetConditioning.generatorInput(
             labels: canvas.labels, instances: canvas.instances, config: model.config,
             width: 64, height: 64, icpe: true, style: input.style)
         #expect(
             input.labels == official.labels && input.edges == official.edges && input.distances == official.distances)
-        #expect(input.labels != (try request(canvas).generatorInput(model: model)).labels)
+        #expect(input.labels != (try request(canvas).generatorInput(config: model.config, styleBank: model.styleBank)).labels)
     }
 
     @Test func aStyleTheModelLacksIsAPainterError() {
         var bad = request(grid())
         bad.style = .preset("nosuch")
-        #expect(throws: PainterError.self) { try bad.generatorInput(model: model) }
+        #expect(throws: PainterError.self) { try bad.generatorInput(config: model.config, styleBank: model.styleBank) }
     }
 }
