@@ -1,6 +1,6 @@
 /// Scratch memory that the layers of one forward pass reuse (im2col tiles of the convolutions).
 ///
-/// It grows to the largest request and keeps that size, so a forward pass allocates its scratch once.
+/// It grows to the largest request and keeps that size, so a block of the generator allocates its scratch once.
 /// Not thread-safe: each worker (or call) owns its own.
 public final class Workspace {
     private var storage: UnsafeMutablePointer<Float>
