@@ -93,11 +93,16 @@ public final class PaintModel: Sendable {
         return PNGImage(tensor: resizeBilinear(image, height: request.height, width: request.width))
     }
 
+    /// The generator's input for `request` with this model's config and style bank.
+    public func generatorInput(for request: RenderRequest) throws -> GeneratorInput {
+        try request.generatorInput(config: config, styleBank: styleBank)
+    }
+
     /// The generator's picture for `request`: `[3, request.height, request.width]` in [-1, 1].
     private func draw(_ request: RenderRequest, observer: ((String) -> Void)?, isCancelled: () -> Bool) throws -> Tensor
     {
-        let input = try request.generatorInput(config: config, styleBank: styleBank)
         return try generator(
-            input, observer: observer.map { observe in { name, _ in observe(name) } }, isCancelled: isCancelled)
+            generatorInput(for: request), observer: observer.map { observe in { name, _ in observe(name) } },
+            isCancelled: isCancelled)
     }
 }

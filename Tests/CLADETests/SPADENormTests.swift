@@ -12,8 +12,10 @@ struct SPADENormTests {
             classCount: classes, height: h, width: w, classes: random.classes(count: classes, pixels: h * w),
             edges: (0 ..< (h * w)).map { Float($0 % 2) }, distances: nil)
         let weights = (
-            shared: random.tensor([hidden, classes + 1, 3, 3]), gamma: random.tensor([channels, hidden, 3, 3], -0.1 ... 0.1),
-            beta: random.tensor([channels, hidden, 3, 3], -0.1 ... 0.1))
+            shared: random.tensor([hidden, classes + 1, 3, 3]),
+            gamma: random.tensor([channels, hidden, 3, 3], -0.1 ... 0.1),
+            beta: random.tensor([channels, hidden, 3, 3], -0.1 ... 0.1)
+        )
         let shared = Conv2d(weight: weights.shared, bias: random.tensor([hidden]), padding: 1)
         let gamma = Conv2d(weight: weights.gamma, bias: random.tensor([channels]), padding: 1)
         let beta = Conv2d(weight: weights.beta, bias: random.tensor([channels]), padding: 1)

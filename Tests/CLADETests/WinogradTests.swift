@@ -106,7 +106,8 @@ struct WinogradTests {
     @Test(
         "whole-map batches on small maps, chunks on large ones",
         arguments: [
-            (513, 512, 16, Winograd.Tile.two, true), (513, 256, 32, .two, true), (257, 256, 32, .four, true), (257, 128, 64, .four, true),
+            (513, 512, 16, Winograd.Tile.two, true), (513, 256, 32, .two, true), (257, 256, 32, .four, true),
+            (257, 128, 64, .four, true),
             (129, 128, 64, .four, true), (129, 64, 128, .four, false), (65, 32, 256, .four, false),
             (33, 32, 256, .four, false), (33, 3, 256, .four, false),
         ])
@@ -184,7 +185,9 @@ struct WinogradTests {
         #expect(
             Conv2d(weight: Tensor(zeros: [512, 513, 3, 3]), bias: nil, padding: 1, mapPixels: 16 * 16).winograd?.tile
                 == .two)
-        #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 1, mapPixels: 16 * 16).winograd?.tile == .two)
+        #expect(
+            Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 1, mapPixels: 16 * 16).winograd?.tile
+                == .two)
         #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 1, mapPixels: 8 * 8).winograd == nil)
         // ngf 64's up_1 conv_0 (513 -> 256 channels at 64x64): F(4x4), whose tiles pay on the larger map.
         #expect(

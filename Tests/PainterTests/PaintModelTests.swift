@@ -58,7 +58,7 @@ import Testing
         #expect(draft.width == 64 && draft.height == 64)
         var half = request
         (half.width, half.height) = (32, 32)
-        let small = try model.generator(try half.generatorInput(config: model.config, styleBank: model.styleBank))
+        let small = try model.generator(try model.generatorInput(for: half))
         #expect(small.shape == [3, 32, 32])
         #expect(draft == PNGImage(tensor: resizeBilinear(small, height: 64, width: 64)))
         #expect(draft != (try model.render(request)))

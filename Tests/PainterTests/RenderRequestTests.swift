@@ -21,9 +21,14 @@ import Testing
             conditioning: conditioning)
     }
 
+    /// The generator's input for `request` with the fixture model.
+    func inputs(_ request: RenderRequest) throws -> GeneratorInput {
+        try request.generatorInput(config: model.config, styleBank: model.styleBank)
+    }
+
     @Test func aPaintedGridIsUpsampledThenGetsEdgesAndDistances() throws {
         let canvas = grid()
-        let input = try request(canvas).generatorInput(config: model.config, styleBank: model.styleBank)
+        let input = try inputs(request(canvas))
         let (labels, instances) = LabelUpsampling.upsample(
             labels: canvas.labels, instances: canvas.instances, width: 64, height: 64)
         #expect(input.labels == labels)
@@ -33,30 +38,30 @@ import Testing
     }
 
     @Test func icpeOffLeavesTheDistanceMapOut() throws {
-        let input = try request(grid(), icpe: false).generatorInput(config: model.config, styleBank: model.styleBank)
+        let input = try inputs(request(grid(), icpe: false))
         #expect(input.distances == nil && input.edges != nil)
     }
 
     @Test func aMaskAtPictureSizePassesThrough() throws {
         let canvas = Canvas.scene(width: 64, height: 64, classes: PainterFixtures.landscapeNames)
-        #expect(try request(canvas).generatorInput(config: model.config, styleBank: model.styleBank).labels == canvas.labels)
+        #expect(try inputs(request(canvas)).labels == canvas.labels)
     }
 
     /// A data set's label file is conditioned as the official test code does, not as a painted grid.
     @Test func dataSetMapsFollowTheOfficialConditioning() throws {
         let canvas = grid()
-        let input = try request(canvas, conditioning: .dataSet(distances: nil)).generatorInput(config: model.config, styleBank: model.styleBank)
+        let input = try inputs(request(canvas, conditioning: .dataSet(distances: nil)))
         let official = DataSetConditioning.generatorInput(
             labels: canvas.labels, instances: canvas.instances, config: model.config,
             width: 64, height: 64, icpe: true, style: input.style)
         #expect(
             input.labels == official.labels && input.edges == official.edges && input.distances == official.distances)
-        #expect(input.labels != (try request(canvas).generatorInput(config: model.config, styleBank: model.styleBank)).labels)
+        #expect(input.labels != (try inputs(request(canvas))).labels)
     }
 
     @Test func aStyleTheModelLacksIsAPainterError() {
         var bad = request(grid())
         bad.style = .preset("nosuch")
-        #expect(throws: PainterError.self) { try bad.generatorInput(config: model.config, styleBank: model.styleBank) }
+        #expect(throws: PainterError.self) { try inputs(bad) }
     }
 }

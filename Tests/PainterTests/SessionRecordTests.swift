@@ -73,7 +73,9 @@ import Testing
         #expect(renderer.latestResult()?.request == state.renderRequest)
         let folder = try PainterFixtures.temporaryFolder()
         let files = try PaintDocument(state).save(to: folder)
-        #expect(try Data(contentsOf: files.image) == reproduce(files, model: PainterFixtures.modelFile(), palette: model.palette))
+        #expect(
+            try Data(contentsOf: files.image)
+                == reproduce(files, model: PainterFixtures.modelFile(), palette: model.palette))
 
         let json = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: files.session)) as? [String: Any])
@@ -95,7 +97,9 @@ import Testing
         try state.setStyleFromImage(reference)
         // No renderer: the picture is drawn by save itself.
         let files = try PaintDocument(state).save(to: folder, name: "coded")
-        #expect(try Data(contentsOf: files.image) == reproduce(files, model: PainterFixtures.modelFile(), palette: model.palette))
+        #expect(
+            try Data(contentsOf: files.image)
+                == reproduce(files, model: PainterFixtures.modelFile(), palette: model.palette))
         let record = try SessionRecord.read(files.session)
         #expect(record.style == state.style)
         #expect(record.styleSource == "reference.png")
