@@ -132,8 +132,7 @@ public struct Conv2d: Sendable {
             return Tensor(shape: [outputChannels, size.height, size.width]) { output in
                 convolve(
                     x, with: winograd, into: output.baseAddress!, addingBias: true, storing: true,
-                    workspace: workspace ?? Workspace(), parts: Parallel.threads,
-                    wholeMapBudget: Winograd.wholeMapBudget)
+                    workspace: workspace ?? Workspace(), parts: Parallel.threads, wholeMapBudget: nil)
             }
         }
         // The output starts as the bias (or zeros), written once; the product is then added onto it.
@@ -154,11 +153,12 @@ public struct Conv2d: Sendable {
     }
 
     /// `accumulate` with explicit tile sizes, thread count and whole-map budget (tests use small ones to exercise
-    /// tiling, the split over threads and every path); `addingBias` false when `out` already holds the bias.
+    /// tiling, the split over threads and every path; nil: the layer's `Winograd.wholeMapLimit`); `addingBias` false
+    /// when `out` already holds the bias.
     func accumulate(
         _ input: Input, into out: inout Tensor, workspace: Workspace?, addingBias: Bool = true,
         tileBudget: Int = im2colBudget, minimumColumns: Int = minimumColumns,
-        parts: Int = Parallel.threads, wholeMapBudget: Int = Winograd.wholeMapBudget
+        parts: Int = Parallel.threads, wholeMapBudget: Int? = nil
     ) {
         let shape = input.shape
         precondition(
@@ -280,10 +280,10 @@ public struct Conv2d: Sendable {
     /// transform reads it.
     private func convolve(
         _ input: Input, with winograd: Winograd, into output: UnsafeMutablePointer<Float>, addingBias: Bool,
-        storing: Bool, workspace: Workspace, parts: Int, wholeMapBudget: Int
+        storing: Bool, workspace: Workspace, parts: Int, wholeMapBudget: Int?
     ) {
         let (h, w) = (input.shape[1], input.shape[2])
-        let plan = winograd.plan(width: w, height: h, wholeMapBudget: wholeMapBudget)
+        let plan = winograd.plan(width: w, height: h, wholeMapBudget: wholeMapBudget ?? winograd.wholeMapLimit)
         let scratch = workspace.buffer(count: winograd.scratchFloats(width: w, height: h, plan: plan, parts: parts))
         func run(_ rows: Winograd.InputRows) {
             func run(bias: UnsafePointer<Float>?) {

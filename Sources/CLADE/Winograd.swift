@@ -34,6 +34,14 @@ struct Winograd: Sendable {
     /// on small maps with many channels one batch, whose products run once per position with all tiles as columns,
     /// reads them once and moves its `V` and `M` through L3 instead.
     static let wholeMapBudget = 1 << 22
+    /// Whole-map scratch allowed per float of a layer's transformed weights, where that is more than `wholeMapBudget`.
+    /// ngf 64's layers of 769 and more channels at 32x32 and 64x64 have 4 to 10 MiB of `V` and `M` per tile row, so
+    /// their chunks were single tile rows, each of which read all of the layer's weights (17 to 34 MB) again.
+    static let wholeMapWeightFactor = 2
+
+    /// Most floats of `V` and `M` for which this layer's whole map is one batch: `wholeMapBudget`, or
+    /// `wholeMapWeightFactor` times its transformed weights where that is more.
+    var wholeMapLimit: Int { max(Self.wholeMapBudget, Self.wholeMapWeightFactor * transformedWeights.count) }
 
     /// Output tile `m`.
     var m: Int { tile.rawValue }
