@@ -21,9 +21,11 @@ let package = Package(
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png")]),
         // glibc's malloc tuning, which the Glibc module leaves out.
         .target(name: "CMalloc"),
+        // Half-precision weights: exact packing, and a matrix-vector product that widens them (F16C where there is).
+        .target(name: "CHalf"),
 
         // Pure computation: tensors, layers, generator, encoder, conditioning maps, weights, cost.
-        .target(name: "CLADE", dependencies: ["CBLAS", "CMalloc"]),
+        .target(name: "CLADE", dependencies: ["CBLAS", "CHalf", "CMalloc"]),
         // Files people hand the tool: PNG images, label and instance maps, GIMP palettes.
         .target(name: "ImageFiles", dependencies: ["CLADE", "CPNG"]),
         // The painter's state and rules without a terminal: canvas, tools, history, documents, render queue.
@@ -47,7 +49,8 @@ let package = Package(
         // Test support: terminal image sequences (kitty, sixel, iTerm2, tmux passthrough) decoded back into pixels.
         .target(name: "TerminalImageDecoding", dependencies: ["ImageFiles"], path: "Tests/TerminalImageDecoding"),
         .testTarget(
-            name: "CLADETests", dependencies: ["CLADE", "CMalloc", "TestSupport"], resources: [.copy("Fixtures")]),
+            name: "CLADETests", dependencies: ["CLADE", "CHalf", "CMalloc", "TestSupport"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles"]),
         .testTarget(name: "PainterTests", dependencies: ["Painter", "TestSupport"]),
         .testTarget(name: "PaintTUITests", dependencies: ["PaintTUI", "TerminalImageDecoding", "TestSupport"]),

@@ -47,12 +47,18 @@ enum MatrixProduct {
     static func accumulate(
         m: Int, k: Int, a: UnsafePointer<Float>, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
     ) {
+        forEachRowPiece(m: m, k: k) { rows in
+            cblas_sgemv(
+                CblasRowMajor, CblasNoTrans, Int32(rows.count), Int32(k), 1, a + rows.lowerBound * k, Int32(k), x, 1,
+                1, y + rows.lowerBound, 1)
+        }
+    }
+
+    /// Runs `body` on the pieces of a matrix-vector product's `m` rows of `k` values, over the threads.
+    static func forEachRowPiece(m: Int, k: Int, _ body: (Range<Int>) -> Void) {
         let height = pieceSize(m, minimum: max(minimumPieceRows, Conv2d.elementGrain / max(1, k)))
         Parallel.forEachItem((m + height - 1) / height, workers: Parallel.threads) { _, piece in
-            let first = piece * height
-            let count = min(height, m - first)
-            cblas_sgemv(
-                CblasRowMajor, CblasNoTrans, Int32(count), Int32(k), 1, a + first * k, Int32(k), x, 1, 1, y + first, 1)
+            body(piece * height ..< min(m, (piece + 1) * height))
         }
     }
 
