@@ -38,10 +38,10 @@ public struct Conv2d: Sendable {
         if case .winograd(let winograd) = form { winograd } else { nil }
     }
 
-    /// Most weights for which a 3x3 convolution keeps a Winograd form, F(2x2, 3x3) (16/9 of the weights, 64 MiB at
-    /// this limit): ngf 64's up_0 (4.7M weights at 32x32). The 1024-channel layers of ngf 64 (9.4M weights, at 8x8
-    /// and 16x16) stay direct.
-    static let winogradWeightLimit = 1 << 23
+    /// Most weights for which a 3x3 convolution takes a Winograd form, F(2x2, 3x3) (16/9 of the weights, 128 MiB at
+    /// this limit): ngf 64's middle blocks (9.4M weights a convolution at 16x16: 41 -> 25-26 ms a block, peak RSS
+    /// 420 -> 523 MiB of its 544 MiB limit, the F32 weights being freed as the forms are built).
+    static let winogradWeightLimit = 1 << 24
     /// Most weights for which the Winograd form on maps of at least `winogradF4MinimumPixels` is F(4x4, 3x3) (36/9 of
     /// the weights, 1.8x fewer multiplies than F(2x2, 3x3)); up to `winogradF4WideWeightLimit` on maps of at least
     /// `winogradF4WidePixels`; otherwise F(2x2, 3x3). Keeps the bundled model's up_0 conv_0 (1.2M weights at 32x32)

@@ -50,9 +50,10 @@ public final class Generator: Sendable {
     let blocks: [(layout: ModelConfig.BlockLayout, block: ResnetBlock)]
     let convImg: Conv2d
 
-    /// Builds the layers from `model`, dropping each block's weights from it once the block holds them in the form it
-    /// computes with: where the caller hands over its model (`consume`), the F32 weights of the Winograd layers are
-    /// freed as the generator is built, and the peak memory of loading stays that of running.
+    /// Builds the layers from `model`, dropping each layer's weights from it once the layer holds them in the form it
+    /// computes with (`ResnetBlock.init(model:layout:mapPixels:)`): where the caller hands over its model
+    /// (`consume`), the F32 weights of the Winograd layers and of a half-precision `fc` are freed as the generator is
+    /// built, and the peak memory of loading stays below that of running.
     public init(model: consuming ModelFile) {
         let config = model.config
         self.config = config
@@ -63,13 +64,13 @@ public final class Generator: Sendable {
                 Conv2d(
                     weight: model["fc.weight"], bias: model["fc.bias"], padding: 1,
                     mapPixels: config.headWidth * config.headHeight))
+        model.removeWeights(prefix: "fc.")
         // Each block's map size at the model's size decides which of its convolutions keep a Winograd form.
         var pixels = config.headWidth * config.headHeight
         var blocks: [(layout: ModelConfig.BlockLayout, block: ResnetBlock)] = []
         for layout in config.blocks {
             if layout.upsampledBefore { pixels *= 4 }
-            blocks.append((layout, ResnetBlock(model: model, layout: layout, mapPixels: pixels)))
-            model.removeWeights(prefix: layout.name + ".")
+            blocks.append((layout, ResnetBlock(model: &model, layout: layout, mapPixels: pixels)))
         }
         self.blocks = blocks
         convImg = Conv2d(

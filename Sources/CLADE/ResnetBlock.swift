@@ -59,12 +59,16 @@ public struct ResnetBlock: Sendable {
     }
 
     /// Block `name` of `model` (weights `name.conv_0.weight` ...; see docs/model-format.md), whose maps have
-    /// `mapPixels` pixels at the model's size.
-    init(model: borrowing ModelFile, layout: ModelConfig.BlockLayout, mapPixels: Int) {
+    /// `mapPixels` pixels at the model's size. Takes the block's weights out of `model` as it builds: each
+    /// convolution's as soon as it holds them in its own form, so that a model's F32 weights and its Winograd forms
+    /// are never all in memory at once.
+    init(model: inout ModelFile, layout: ModelConfig.BlockLayout, mapPixels: Int) {
         func conv(_ path: String, padding: Int, bias: Bool = true) -> Conv2d {
-            Conv2d(
+            let conv = Conv2d(
                 weight: model["\(path).weight"], bias: bias ? model["\(path).bias"] : nil, padding: padding,
                 mapPixels: mapPixels)
+            model.removeWeights(prefix: path + ".")
+            return conv
         }
         func norm(_ path: String) -> Norm {
             let config = model.config
@@ -108,6 +112,7 @@ public struct ResnetBlock: Sendable {
             norm1: norm("\(b).norm_1"), conv1: conv("\(b).conv_1", padding: 1),
             shortcut: layout.learnedShortcut ? (norm("\(b).norm_s"), conv("\(b).conv_s", padding: 0, bias: false)) : nil
         )
+        model.removeWeights(prefix: b + ".")
     }
 
     public var outputChannels: Int { conv1.outputChannels }

@@ -210,6 +210,11 @@ struct ModelFileTests {
         built.removeWeights(prefix: "up_0.")
         #expect(Set(built.tensors.keys) == names.filter { !$0.hasPrefix("up_0.") })
         #expect(names.contains("up_0.conv_0.weight") && names.contains("G_middle_0.conv_0.weight"))
+        // A block takes its own weights out of the model it is built from, and no others.
+        let layout = try #require(model.config.blocks.first)
+        var taken = model
+        _ = ResnetBlock(model: &taken, layout: layout, mapPixels: 16 * 16)
+        #expect(Set(taken.tensors.keys) == names.filter { !$0.hasPrefix(layout.name + ".") })
         // Lent, the caller's model keeps every weight; handed over, it is taken block by block into the same layers.
         let lent = Generator(model: model)
         #expect(Set(model.tensors.keys) == names)

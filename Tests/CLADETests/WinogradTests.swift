@@ -182,7 +182,7 @@ struct WinogradTests {
         #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, stride: 2, padding: 1).winograd == nil)
         #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 0).winograd == nil)
         #expect(Conv2d(weight: Tensor(zeros: [4, 4, 1, 1]), bias: nil).winograd == nil)
-        #expect(Conv2d(weight: Tensor(zeros: [1024, 1024, 3, 3]), bias: nil, padding: 1).winograd == nil)
+        #expect(Conv2d(weight: Tensor(zeros: [2048, 1024, 3, 3]), bias: nil, padding: 1).winograd == nil)
         #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 1).winograd?.tile == .four)
         // The bundled model's up_0 conv_0 (513 -> 256 channels at 32x32), its 16x16 G_middle blocks (513 -> 512) and
         // its 8x8 head.
@@ -204,6 +204,12 @@ struct WinogradTests {
         #expect(
             Conv2d(weight: Tensor(zeros: [512, 1025, 3, 3]), bias: nil, padding: 1, mapPixels: 32 * 32).winograd?.tile
                 == .two)
+        // ngf 64's middle blocks (1025 -> 1024 channels at 16x16) and its head (at 8x8).
+        #expect(
+            Conv2d(weight: Tensor(zeros: [1024, 1025, 3, 3]), bias: nil, padding: 1, mapPixels: 16 * 16).winograd?.tile
+                == .two)
+        #expect(
+            Conv2d(weight: Tensor(zeros: [1024, 1025, 3, 3]), bias: nil, padding: 1, mapPixels: 8 * 8).winograd == nil)
     }
 
     @Test("Conv2d takes the Winograd path and agrees with the direct convolution")
