@@ -18,7 +18,7 @@ FuzzSupport.run { data, count in
     state.press()
     state.selectTool(.eyedropper)
     state.press()
-    _ = try! state.renderRequest.generatorInput(model: state.model.file)
+    _ = try! state.model.generatorInput(for: state.renderRequest)
     state.undo()
     return 0
 }
