@@ -70,18 +70,32 @@ struct Winograd: Sendable {
                 ]
             }
         let alpha = g.count
-        var u = [Float](repeating: 0, count: alpha * alpha * o * c)
-        for oc in 0 ..< o * c {
-            let kernel = weight.data[oc * 9 ..< oc * 9 + 9].map(Double.init)
-            for i in 0 ..< alpha {
-                for j in 0 ..< alpha {
-                    var sum = 0.0
-                    for ky in 0 ..< 3 {
-                        for kx in 0 ..< 3 { sum += g[i][ky] * kernel[ky * 3 + kx] * g[j][kx] }
+        let pairs = o * c
+        // U = (G g) Gᵀ, the rows of G first, for each (out, in) pair over the threads (ngf 64's middle blocks have a
+        // million pairs a convolution); every value of U is written once.
+        let u = [Float](unsafeUninitializedCapacity: alpha * alpha * pairs) { u, initialized in
+            let u = u.baseAddress!
+            weight.data.withUnsafeBufferPointer { weights in
+                let weights = weights.baseAddress!
+                Parallel.forEach(pairs, grain: 1 << 12) { range in
+                    var rows = [Double](repeating: 0, count: alpha * 3)
+                    for pair in range {
+                        let kernel = weights + pair * 9
+                        for i in 0 ..< alpha {
+                            for kx in 0 ..< 3 {
+                                rows[i * 3 + kx] = (0 ..< 3).reduce(0.0) { $0 + g[i][$1] * Double(kernel[$1 * 3 + kx]) }
+                            }
+                        }
+                        for i in 0 ..< alpha {
+                            for j in 0 ..< alpha {
+                                let sum = (0 ..< 3).reduce(0.0) { $0 + rows[i * 3 + $1] * g[j][$1] }
+                                u[(i * alpha + j) * pairs + pair] = Float(sum)
+                            }
+                        }
                     }
-                    u[(i * alpha + j) * o * c + oc] = Float(sum)
                 }
             }
+            initialized = alpha * alpha * pairs
         }
         transformedWeights = u
     }
