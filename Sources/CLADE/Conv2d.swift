@@ -22,21 +22,13 @@ public struct Conv2d: Sendable {
     public let bias: Tensor?
     public let stride: Int
     public let padding: Int
-    /// How the products run, with the weights in the form they need.
-    let form: Form
-
-    enum Form: Sendable {
-        /// im2col (or the input itself, 1x1) times the weight matrix `[out, in*kh*kw]`: PyTorch's weight.
-        case direct(Tensor)
-        /// Winograd's minimal filtering. The F32 weights are not kept beside the transformed ones: for the bundled
-        /// model's 16x16 blocks they would be 38 MB more, past its peak-memory limit.
-        case winograd(Winograd)
-    }
-
-    /// The Winograd form, if the convolution has one.
-    var winograd: Winograd? {
-        if case .winograd(let winograd) = form { winograd } else { nil }
-    }
+    /// The Winograd form, if the convolution has one; then `weight` is nil: the F32 weights are not kept beside the
+    /// transformed ones (for the bundled model's 16x16 blocks they would be 38 MB more, past its peak-memory limit).
+    let winograd: Winograd?
+    /// PyTorch's weight, the matrix `[out, in*kh*kw]` that im2col's columns (or the input itself, 1x1) multiply; nil
+    /// beside a Winograd form. Two optionals, not an enum of the two: a multi-payload enum keeps its case in spare
+    /// bits of the pointers, which hides the buffers from LeakSanitizer's scan at exit (reported as leaks).
+    private let weight: Tensor?
 
     /// Most weights for which a 3x3 convolution takes a Winograd form, F(2x2, 3x3) (16/9 of the weights, 128 MiB at
     /// this limit): ngf 64's middle blocks (9.4M weights a convolution at 16x16: 41 -> 25-26 ms a block, peak RSS
@@ -84,14 +76,14 @@ public struct Conv2d: Sendable {
         let pixels = mapPixels ?? Self.winogradMinimumPixels
         guard isWinogradShape && weight.count <= Self.winogradWeightLimit && pixels >= Self.winogradMinimumPixels
         else {
-            form = .direct(weight)
+            (self.weight, winograd) = (weight, nil)
             return
         }
         let isF4 =
             (mapPixels ?? Self.winogradF4MinimumPixels) >= Self.winogradF4MinimumPixels
             && (weight.count <= Self.winogradF4WeightLimit
                 || (weight.count <= Self.winogradF4WideWeightLimit && mapPixels ?? 0 >= Self.winogradF4WidePixels))
-        form = .winograd(Winograd(weight: weight, tile: isF4 ? .four : .two))
+        (self.weight, winograd) = (nil, Winograd(weight: weight, tile: isF4 ? .four : .two))
     }
 
     public var outputChannels: Int { weightShape[0] }
@@ -172,16 +164,14 @@ public struct Conv2d: Sendable {
         let k = inputChannels * kernelHeight * kernelWidth
         let workspace = workspace ?? Workspace()
         let isPointwise = kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0
-        let weight: Tensor
-        switch form {
-        case .winograd(let winograd):
+        guard let weight else {
+            // No F32 weights: the Winograd form (init keeps one of the two).
             out.data.withUnsafeMutableBufferPointer { output in
                 convolve(
-                    input, with: winograd, into: output.baseAddress!, addingBias: addingBias, storing: false,
+                    input, with: winograd!, into: output.baseAddress!, addingBias: addingBias, storing: false,
                     workspace: workspace, parts: parts, wholeMapBudget: wholeMapBudget)
             }
             return
-        case .direct(let direct): weight = direct
         }
         let x: Tensor
         switch input {

@@ -13,24 +13,17 @@
 # Stopping it early (or STOP_AT=EPOCH_SECONDS) leaves the snapshots evaluated so far; run it again to go on
 # evaluating what is there (training restarts from scratch: give RUNS="" to evaluate and tabulate only).
 set -euo pipefail
-PY=${PY:-.venv/bin/python}
 WORK=${WORK:-runs/cpu-icpe}
 STEPS=${STEPS:-4000}
 EVERY=${EVERY:-400}
-CACHE=${CACHE:-800}
-SEG_STEPS=${SEG_STEPS:-600}
-EVAL_COUNT=${EVAL_COUNT:-100}
 STOP_AT=${STOP_AT:-0}
 RUNS=${RUNS-icpe clade icpe-per-channel icpe-seed1}
 ALL_RUNS=(icpe clade icpe-per-channel icpe-seed1)
-export PYTHONUNBUFFERED=1 OMP_NUM_THREADS=1
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+export OMP_NUM_THREADS=1
 mkdir -p "$WORK/eval"
-started=$(date +%s)
-stamp() { echo "[$(( $(date +%s) - started ))s] $*"; }
 snapshots=$(seq -s, "$EVERY" "$EVERY" "$STEPS")
-common=(--size 64x64 --ngf 8 --ndf 16 --z-dim 32 --batch-size 4 --cache-size "$CACHE" --cache-dir "$WORK/cache"
-        --workers 1 --threads 1 --log-every 50 --sample-every "$EVERY" --checkpoint-every 0 --max-steps "$STEPS"
-        --snapshot-steps "$snapshots")
+common=("${recipe[@]}" --sample-every "$EVERY" --max-steps "$STEPS" --snapshot-steps "$snapshots")
 declare -A recipes=(
     [icpe]=""
     [clade]="--no-icpe"
@@ -54,14 +47,8 @@ for name in $RUNS; do
     eval "\"$PY\" Training/train.py \"\${common[@]}\" ${recipes[$name]} --out \"$WORK/$name\"" > "$WORK/$name.log" 2>&1 &
     pids+=($!)
 done
-if [[ ! -f "$WORK/segmenter.pt" ]]; then
-    stamp "training the 64x64 segmenter judge"
-    "$PY" Training/segmenter.py --out "$WORK/segmenter.pt" --size 64x64 --steps "$SEG_STEPS" --batch-size 16 \
-        --cache-size "$CACHE" --cache-dir "$WORK/cache" --workers 1 --threads 1 > "$WORK/segmenter.log" 2>&1
-fi
+train_judge
 
-judge=(--segmenter "$WORK/segmenter.pt" --count "$EVAL_COUNT" --style-layouts 16 --diversity-layouts 16
-       --cache-dir "$WORK/cache" --workers 1 --threads 1)
 # Evaluates every step all runs have a snapshot of; true when it evaluated one.
 evaluate_ready() {
     local step name models ready=1 done_any=1

@@ -7,18 +7,10 @@
 #   nice bash Training/cpu/recipe_comparison.sh            # about 70 CPU-minutes on a shared core
 #   STEPS=20 CACHE=64 SEG_STEPS=20 EVAL_COUNT=16 bash Training/cpu/recipe_comparison.sh    # a quick check
 set -euo pipefail
-PY=${PY:-.venv/bin/python}
 WORK=${WORK:-runs/cpu}
 STEPS=${STEPS:-400}
-CACHE=${CACHE:-800}
-SEG_STEPS=${SEG_STEPS:-600}
-export PYTHONUNBUFFERED=1
-mkdir -p "$WORK"
-started=$(date +%s)
-stamp() { echo "[$(( $(date +%s) - started ))s] $*"; }
-common=(--size 64x64 --ngf 8 --ndf 16 --z-dim 32 --batch-size 4 --cache-size "$CACHE" --cache-dir "$WORK/cache"
-        --workers 1 --threads 1 --log-every 50 --sample-every "$STEPS" --checkpoint-every 0 --max-steps "$STEPS"
-        --snapshot-steps "$(( STEPS / 2 )),$STEPS")
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+common=("${recipe[@]}" --sample-every "$STEPS" --max-steps "$STEPS" --snapshot-steps "$(( STEPS / 2 )),$STEPS")
 declare -A recipes=(
     [baseline]=""
     [ema]="--ema-decay 0.999"
@@ -34,16 +26,9 @@ for name in baseline ema painted segmentation clade icpe-drop; do
     "$PY" Training/train.py "${common[@]}" ${recipes[$name]} --out "$WORK/$name" > "$WORK/$name.log" 2>&1
     tail -n 1 "$WORK/$name.log"
 done
-if [[ ! -f "$WORK/segmenter.pt" ]]; then
-    stamp "training the 64x64 segmenter judge"
-    "$PY" Training/segmenter.py --out "$WORK/segmenter.pt" --size 64x64 --steps "$SEG_STEPS" --batch-size 16 \
-        --cache-size "$CACHE" --cache-dir "$WORK/cache" --workers 1 --threads 1 > "$WORK/segmenter.log" 2>&1
-    tail -n 1 "$WORK/segmenter.log"
-fi
+train_judge
 models=()
 for name in baseline ema painted segmentation clade icpe-drop; do models+=(--model "$name=$WORK/$name/model.safetensors"); done
-judge=(--segmenter "$WORK/segmenter.pt" --count 100 --style-layouts 16 --diversity-layouts 16 --cache-dir "$WORK/cache"
-       --workers 1 --threads 1)
 stamp "evaluating the six recipes"
 "$PY" Training/evaluate.py "${models[@]}" "${judge[@]}" --out "$WORK/eval" > "$WORK/eval.log" 2>&1
 
