@@ -71,25 +71,34 @@ struct Winograd: Sendable {
             }
         let alpha = g.count
         let pairs = o * c
+        let matrix = g.flatMap { $0 }
         // U = (G g) Gᵀ, the rows of G first, for each (out, in) pair over the threads (ngf 64's middle blocks have a
-        // million pairs a convolution); every value of U is written once.
+        // million pairs a convolution); every value of U is written once. Plain loops over pointers: debug and
+        // sanitizer builds load the bundled model in tests, and closures or arrays in this loop made that minutes.
         let u = [Float](unsafeUninitializedCapacity: alpha * alpha * pairs) { u, initialized in
             let u = u.baseAddress!
             weight.data.withUnsafeBufferPointer { weights in
-                let weights = weights.baseAddress!
-                Parallel.forEach(pairs, grain: 1 << 12) { range in
-                    var rows = [Double](repeating: 0, count: alpha * 3)
-                    for pair in range {
-                        let kernel = weights + pair * 9
-                        for i in 0 ..< alpha {
-                            for kx in 0 ..< 3 {
-                                rows[i * 3 + kx] = (0 ..< 3).reduce(0.0) { $0 + g[i][$1] * Double(kernel[$1 * 3 + kx]) }
+                matrix.withUnsafeBufferPointer { matrix in
+                    let (weights, g) = (weights.baseAddress!, matrix.baseAddress!)
+                    Parallel.forEach(pairs, grain: 1 << 12) { range in
+                        let rows = UnsafeMutablePointer<Double>.allocate(capacity: alpha * 3)
+                        defer { rows.deallocate() }
+                        for pair in range {
+                            let kernel = weights + pair * 9
+                            for i in 0 ..< alpha {
+                                let (g0, g1, g2) = (g[i * 3], g[i * 3 + 1], g[i * 3 + 2])
+                                for kx in 0 ..< 3 {
+                                    rows[i * 3 + kx] =
+                                        g0 * Double(kernel[kx]) + g1 * Double(kernel[3 + kx]) + g2
+                                        * Double(kernel[6 + kx])
+                                }
                             }
-                        }
-                        for i in 0 ..< alpha {
-                            for j in 0 ..< alpha {
-                                let sum = (0 ..< 3).reduce(0.0) { $0 + rows[i * 3 + $1] * g[j][$1] }
-                                u[(i * alpha + j) * pairs + pair] = Float(sum)
+                            for i in 0 ..< alpha {
+                                let (r0, r1, r2) = (rows[i * 3], rows[i * 3 + 1], rows[i * 3 + 2])
+                                for j in 0 ..< alpha {
+                                    let sum = r0 * g[j * 3] + r1 * g[j * 3 + 1] + r2 * g[j * 3 + 2]
+                                    u[(i * alpha + j) * pairs + pair] = Float(sum)
+                                }
                             }
                         }
                     }
