@@ -2,9 +2,9 @@
 ///
 /// A draft shows a change sooner but puts its full-size picture later by the draft's time, and an upscaled draft
 /// is much blurrier (docs/performance.md, "Interactive latency"). Measured with `clade-paint bench latency --compare`
-/// (bundled model, 64x64 drafts, 2 threads, 120 scripted actions, seeds 1 and 2, load average 1-1.7), action to first
-/// preview, p95: always 40-71 ms, while-busy 125-136 ms, never 258-285 ms; action to final preview, median: always
-/// 148-160 ms, while-busy 112-141 ms, never 103-109 ms. The painter drafts `.always`: it is the one policy that shows
+/// (bundled model, 64x64 drafts, 2 threads, 120 scripted actions, three runs, load average 0.6-1.5), action to first
+/// preview, p95: always 34-50 ms, while-busy 98-111 ms, never 246-275 ms; action to final preview, median: always
+/// 110-138 ms, while-busy 91-104 ms, never 90-101 ms. The painter drafts `.always`: it is the one policy that shows
 /// every change within 100 ms, strokes included; without a draft a change waits for a whole full-size pass, and
 /// `.whileBusy` leaves the first change after a pause (which finds the worker idle) waiting for one.
 public enum DraftPolicy: String, Sendable, CaseIterable {

@@ -71,11 +71,7 @@ extension Bench {
         func run() throws {
             let threadCount = BLASThreads.configure(threads ?? ProcessInfo.processInfo.activeProcessorCount)
             let (file, modelPath) = try modelOptions.loadModel()
-            let palette = try paletteOption.loadPalette(for: file, modelPath: modelPath)
-            try FileProblem.attributing(to: palette.path) {
-                try PaintModel.checkPalette(palette.palette, config: file.config, path: modelPath)
-            }
-            let model = try PaintModel(file: consume file, path: modelPath, palette: palette.palette)
+            let model = try paletteOption.paintModel(consume file, modelPath: modelPath)
             let summaries = try (compare ? DraftPolicy.allCases : [drafts]).map { policy in
                 try session(model: model, modelPath: modelPath, threadCount: threadCount, policy: policy)
             }

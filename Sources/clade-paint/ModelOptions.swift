@@ -2,6 +2,7 @@ import ArgumentParser
 import CLADE
 import Foundation
 import ImageFiles
+import Painter
 
 /// The model a command works with: `--model FILE`, or the default model (`ResourceSearch`).
 struct ModelOptions: ParsableArguments {
@@ -49,5 +50,16 @@ struct PaletteOption: ParsableArguments {
         try InputFile.checkExists(path, kind: "palette file")
         let loaded = try FileProblem.attributing(to: path) { try Palette(contentsOf: url) }
         return (loaded, path)
+    }
+
+    /// The painter's model: `file`, handed over (its F32 weights are freed as the generator is built), with the palette
+    /// `loadPalette` finds. A palette with fewer colours than the model has classes is named as the file at fault.
+    func paintModel(_ file: consuming ModelFile, modelPath: String) throws -> PaintModel {
+        let (palette, path) = try loadPalette(for: file, modelPath: modelPath)
+        let config = file.config
+        try FileProblem.attributing(to: path) {
+            try PaintModel.checkPalette(palette, config: config, path: modelPath)
+        }
+        return try PaintModel(file: consume file, path: modelPath, palette: palette)
     }
 }

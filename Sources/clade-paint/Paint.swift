@@ -149,23 +149,19 @@ struct Paint: ParsableCommand {
                 "--grid \(grid.width)x\(grid.height) has more cells than the picture has pixels (\(picture.width)x\(picture.height))"
             )
         }
-        let palette = try paletteOption.loadPalette(for: file, modelPath: modelPath)
-        try FileProblem.attributing(to: palette.path) {
-            try PaintModel.checkPalette(palette.palette, config: config, path: modelPath)
-        }
-        let model = try PaintModel(file: consume file, path: modelPath, palette: palette.palette)
+        let model = try paletteOption.paintModel(consume file, modelPath: modelPath)
         if printKeys {
             print(KeyBindings(palette: model.entries, hasStyle: model.hasStyle).markdown)
             return
         }
         let document = try session.map { path in
             try FileProblem.attributing(to: path) {
-                try SessionDocument(contentsOf: URL(fileURLWithPath: path), palette: palette.palette, config: config)
+                try SessionDocument(contentsOf: URL(fileURLWithPath: path), palette: model.palette, config: config)
             }
         }
         let canvas =
             try document?.canvas
-            ?? mask.map { try openMask($0, palette: palette.palette, config: config, picture: picture) }
+            ?? mask.map { try openMask($0, palette: model.palette, config: config, picture: picture) }
         let startStyle = try style.flatMap { try Self.startStyle($0, model: model, modelPath: modelPath) }
         if let styleImage { try InputFile.checkExists(styleImage, kind: "reference picture") }
 

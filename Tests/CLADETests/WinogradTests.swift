@@ -176,40 +176,32 @@ struct WinogradTests {
         return output
     }
 
+    /// The Winograd tile a 3x3, stride 1, padding 1 convolution of `outC` x `inC` takes on maps of `mapPixels`.
+    static func tile(_ outC: Int, _ inC: Int, mapPixels: Int?) -> Winograd.Tile? {
+        Conv2d(weight: Tensor(zeros: [outC, inC, 3, 3]), bias: nil, padding: 1, mapPixels: mapPixels).winograd?.tile
+    }
+
     @Test("Conv2d takes a Winograd form only for 3x3, stride 1, padding 1 on maps of 16x16 and more with few weights")
     func eligibility() {
         #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 1).winograd != nil)
         #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, stride: 2, padding: 1).winograd == nil)
         #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 0).winograd == nil)
         #expect(Conv2d(weight: Tensor(zeros: [4, 4, 1, 1]), bias: nil).winograd == nil)
-        #expect(Conv2d(weight: Tensor(zeros: [2048, 1024, 3, 3]), bias: nil, padding: 1).winograd == nil)
-        #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 1).winograd?.tile == .four)
+        #expect(Self.tile(2048, 1024, mapPixels: nil) == nil)
+        #expect(Self.tile(4, 4, mapPixels: nil) == .four)
         // The bundled model's up_0 conv_0 (513 -> 256 channels at 32x32), its 16x16 G_middle blocks (513 -> 512) and
         // its 8x8 head.
-        #expect(
-            Conv2d(weight: Tensor(zeros: [256, 513, 3, 3]), bias: nil, padding: 1, mapPixels: 32 * 32).winograd?.tile
-                == .two)
-        #expect(
-            Conv2d(weight: Tensor(zeros: [512, 513, 3, 3]), bias: nil, padding: 1, mapPixels: 16 * 16).winograd?.tile
-                == .two)
-        #expect(
-            Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 1, mapPixels: 16 * 16).winograd?.tile
-                == .two)
-        #expect(Conv2d(weight: Tensor(zeros: [4, 4, 3, 3]), bias: nil, padding: 1, mapPixels: 8 * 8).winograd == nil)
+        #expect(Self.tile(256, 513, mapPixels: 32 * 32) == .two)
+        #expect(Self.tile(512, 513, mapPixels: 16 * 16) == .two)
+        #expect(Self.tile(4, 4, mapPixels: 16 * 16) == .two)
+        #expect(Self.tile(4, 4, mapPixels: 8 * 8) == nil)
         // ngf 64's up_1 conv_0 (513 -> 256 channels at 64x64): F(4x4), whose tiles pay on the larger map.
-        #expect(
-            Conv2d(weight: Tensor(zeros: [256, 513, 3, 3]), bias: nil, padding: 1, mapPixels: 64 * 64).winograd?.tile
-                == .four)
+        #expect(Self.tile(256, 513, mapPixels: 64 * 64) == .four)
         // ngf 64's up_0 conv_0 (1025 -> 512 channels at 32x32) keeps F(2x2, 3x3): F(4x4)'s weights would pass the RSS limit.
-        #expect(
-            Conv2d(weight: Tensor(zeros: [512, 1025, 3, 3]), bias: nil, padding: 1, mapPixels: 32 * 32).winograd?.tile
-                == .two)
+        #expect(Self.tile(512, 1025, mapPixels: 32 * 32) == .two)
         // ngf 64's middle blocks (1025 -> 1024 channels at 16x16) and its head (at 8x8).
-        #expect(
-            Conv2d(weight: Tensor(zeros: [1024, 1025, 3, 3]), bias: nil, padding: 1, mapPixels: 16 * 16).winograd?.tile
-                == .two)
-        #expect(
-            Conv2d(weight: Tensor(zeros: [1024, 1025, 3, 3]), bias: nil, padding: 1, mapPixels: 8 * 8).winograd == nil)
+        #expect(Self.tile(1024, 1025, mapPixels: 16 * 16) == .two)
+        #expect(Self.tile(1024, 1025, mapPixels: 8 * 8) == nil)
     }
 
     @Test("Conv2d takes the Winograd path and agrees with the direct convolution")
